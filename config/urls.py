@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+urlpatterns = [
+    path("", include("giamngheo.web.urls")),
+    path("accounts/", include("giamngheo.accounts.urls")),
+    path("geo/", include("giamngheo.geo.urls")),
+    path("org/", include("giamngheo.org.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+]
+
+handler400 = "giamngheo.web.views.error_400"
+handler403 = "giamngheo.web.views.error_403"
+handler404 = "giamngheo.web.views.error_404"
+handler500 = "giamngheo.web.views.error_500"

@@ -1,0 +1,47 @@
+"""Roles and what each may do. Capabilities are checked with ``giamngheo.accounts.scoping.can``.
+
+What a user may *see* is their scope (areas and org units), not their role; the role says what they
+may *do* within it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    PROVINCIAL_SPECIALIST = "provincial_specialist", _("Provincial specialist")
+    DEPARTMENT_OFFICE = "department_office", _("Department office")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    VIEWER = "viewer", _("Viewer (leader)")
+
+
+class Capability(models.TextChoices):
+    MANAGE_USERS = "manage_users", _("Manage user accounts")
+    VIEW_AUDIT = "view_audit", _("Browse the audit trail")
+    MANAGE_GEOGRAPHY = "manage_geography", _("Manage administrative units")
+    MANAGE_VILLAGES = "manage_villages", _("Manage villages")
+    MANAGE_DIFFICULTY = "manage_difficulty", _("Flag especially difficult units")
+    MANAGE_ORG = "manage_org", _("Manage the organisation and staff")
+    VIEW_ORG = "view_org", _("View the organisation and staff")
+    VIEW_PERSONAL_IDS = "view_personal_ids", _("See national ID numbers in full")
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(Capability.values),
+    Role.PROVINCIAL_SPECIALIST: frozenset(
+        {
+            Capability.MANAGE_VILLAGES,
+            Capability.MANAGE_DIFFICULTY,
+            Capability.VIEW_ORG,
+            Capability.VIEW_PERSONAL_IDS,
+        }
+    ),
+    Role.DEPARTMENT_OFFICE: frozenset({Capability.MANAGE_ORG, Capability.VIEW_ORG}),
+    Role.UNIT_HEAD: frozenset({Capability.VIEW_ORG}),
+    Role.COMMUNE_OFFICER: frozenset({Capability.MANAGE_VILLAGES, Capability.VIEW_PERSONAL_IDS}),
+    Role.VIEWER: frozenset({Capability.VIEW_ORG}),
+}

@@ -1,0 +1,28 @@
+"""Shared view helpers: turning selector results into pages, and the audit trail browser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from .errors import NotFound
+
+T = TypeVar("T")
+
+
+def get_or_404(selector: Callable[..., T], **kwargs: Any) -> T:
+    """Call a selector; "missing" and "not yours" both become the same 404 page."""
+    try:
+        return selector(**kwargs)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any] | list[Any], per_page: int | None = None) -> Page:
+    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from giamngheo.core.errors import ApplicationError
+from giamngheo.demo.seed import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create demo data (villages, org units, staff, accounts for every role). Deterministic per seed."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--province", type=int, default=settings.DEFAULT_PROVINCE_CODE)
+        parser.add_argument("--households", type=int, default=0)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["households"] < 0:
+            raise CommandError(_("--households must be zero or more."))
+        try:
+            report = seed_demo(province_code=options["province"], households=options["households"],
+                               seed=options["seed"])
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(
+            _("%(province)s: %(units)s units, %(villages)s villages (%(new)s new), %(difficult)s especially "
+              "difficult periods, %(org)s org units, %(staff)s new staff.")
+            % {"province": report.province, "units": report.units, "villages": report.villages_total,
+               "new": report.villages_created, "difficult": report.difficult_areas, "org": report.org_units,
+               "staff": report.staff_created}
+        )
+        if report.households_note:
+            self.stdout.write(report.households_note)
+        self.stdout.write("")
+        self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": DEMO_PASSWORD})
+        width = max(len(a.username) for a in report.accounts)
+        for account in report.accounts:
+            self.stdout.write(f"  {account.username.ljust(width)}  {account.role} — {account.scope}")

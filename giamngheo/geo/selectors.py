@@ -1,0 +1,154 @@
+"""Reads of the geography, always through ``accounts.scoping``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from giamngheo.accounts.scoping import area_ancestor_q, area_q
+from giamngheo.core.errors import NotFound
+from giamngheo.core.text import fold
+
+from .models import Area, AreaLevel, AreaSuccession, DifficultyPeriod
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def _difficult_in(year: int) -> Exists:
+    return Exists(
+        DifficultyPeriod.objects.filter(area=OuterRef("pk"), from_year__lte=year).filter(
+            Q(to_year__isnull=True) | Q(to_year__gte=year)
+        )
+    )
+
+
+def area_list(*, user: Any) -> QuerySet[Area]:
+    """Every active area the user may see."""
+    return Area.objects.filter(area_q(user), is_active=True)
+
+
+def access_area_by_id(*, user: Any, area_id: int) -> Area:
+    """The area if it exists and the user may see it; otherwise ``NotFound`` (same for both)."""
+    area = Area.objects.filter(area_q(user), pk=area_id).select_related("parent", "parent__parent").first()
+    if area is None:
+        raise NotFound("area")
+    return area
+
+
+def area_breadcrumb(*, user: Any, area: Area) -> list[tuple[Area, bool]]:
+    """Ancestors of ``area`` with a flag telling whether the user may open each of them."""
+    visible = set(Area.objects.filter(area_q(user), path__in=[a.path for a in area.ancestors()]).values_list("pk", flat=True))
+    return [(a, a.pk in visible) for a in area.ancestors()]
+
+
+@dataclass(frozen=True)
+class CommuneFilters:
+    q: str = ""
+    division_type: str = ""
+    difficult: bool = False
+    former_province: str = ""
+    year: int | None = None
+
+
+def commune_list(*, user: Any, filters: CommuneFilters | None = None) -> QuerySet[Area]:
+    """Communes, wards and special zones the user may see, with village counts and flags."""
+    filters = filters or CommuneFilters()
+    year = filters.year or current_year()
+    qs = (
+        Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE, is_active=True)
+        .select_related("parent")
+        .annotate(
+            village_count=Count("children", filter=Q(children__is_active=True, children__level=AreaLevel.VILLAGE)),
+            is_difficult=_difficult_in(year),
+            former=Exists(AreaSuccession.objects.filter(successor=OuterRef("pk"))),
+        )
+        .order_by("name")
+    )
+    if filters.q:
+        qs = qs.filter(Q(name_folded__contains=fold(filters.q)) | Q(code=filters.q.strip()))
+    if filters.division_type:
+        qs = qs.filter(division_type=filters.division_type)
+    if filters.difficult:
+        qs = qs.filter(is_difficult=True)
+    if filters.former_province:
+        qs = qs.filter(predecessor_links__predecessor__code=filters.former_province)
+    return qs
+
+
+def village_list(*, user: Any, commune: Area, year: int | None = None) -> QuerySet[Area]:
+    return (
+        Area.objects.filter(area_q(user), parent=commune, level=AreaLevel.VILLAGE)
+        .annotate(is_difficult=_difficult_in(year or current_year()))
+        .order_by("-is_active", "code")
+    )
+
+
+def difficulty_periods(*, user: Any, area: Area) -> QuerySet[DifficultyPeriod]:
+    return DifficultyPeriod.objects.filter(area_q(user, "area__path"), area=area)
+
+
+def access_difficulty_period_by_id(*, user: Any, period_id: int) -> DifficultyPeriod:
+    period = DifficultyPeriod.objects.filter(area_q(user, "area__path"), pk=period_id).select_related("area").first()
+    if period is None:
+        raise NotFound("difficulty period")
+    return period
+
+
+def former_provinces(*, user: Any) -> QuerySet[Area]:
+    """Former provinces whose units are now (partly) in the user's scope."""
+    visible = Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
+    return Area.objects.filter(successor_links__successor__in=visible, is_active=False).distinct().order_by("name")
+
+
+def predecessors(*, area: Area) -> QuerySet[Area]:
+    return Area.objects.filter(successor_links__successor=area).order_by("name")
+
+
+@dataclass(frozen=True)
+class ScopeSummary:
+    provinces: int
+    communes: int
+    wards: int
+    special_zones: int
+    villages: int
+    difficult_communes: int
+    difficult_villages: int
+
+
+def scope_summary(*, user: Any, year: int | None = None) -> ScopeSummary:
+    year = year or current_year()
+    qs = Area.objects.filter(area_q(user), is_active=True).annotate(is_difficult=_difficult_in(year))
+    counts = qs.aggregate(
+        provinces=Count("pk", filter=Q(level=AreaLevel.PROVINCE)),
+        communes=Count("pk", filter=Q(level=AreaLevel.COMMUNE, division_type="xa")),
+        wards=Count("pk", filter=Q(level=AreaLevel.COMMUNE, division_type="phuong")),
+        special_zones=Count("pk", filter=Q(level=AreaLevel.COMMUNE, division_type="dac_khu")),
+        villages=Count("pk", filter=Q(level=AreaLevel.VILLAGE)),
+        difficult_communes=Count("pk", filter=Q(level=AreaLevel.COMMUNE, is_difficult=True)),
+        difficult_villages=Count("pk", filter=Q(level=AreaLevel.VILLAGE, is_difficult=True)),
+    )
+    return ScopeSummary(**counts)
+
+
+def visible_parent_names(*, user: Any) -> QuerySet[Area]:
+    """Units above the user's scope, for the shell header (names only)."""
+    return Area.objects.filter(area_ancestor_q(user)).order_by("path")
+
+
+def especially_difficult_ids(*, year: int) -> set[int]:
+    """IDs of communes and villages flagged as especially difficult in ``year`` (no scope: IDs only)."""
+    return set(
+        DifficultyPeriod.objects.filter(from_year__lte=year)
+        .filter(Q(to_year__isnull=True) | Q(to_year__gte=year))
+        .values_list("area_id", flat=True)
+    )
+
+
+def today() -> dt.date:
+    return timezone.localdate()

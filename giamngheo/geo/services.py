@@ -1,0 +1,328 @@
+"""Writes to the geography. Every function is atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from giamngheo.core.audit import audit_record, snapshot
+from giamngheo.core.errors import NotFound, ValidationFailed
+from giamngheo.core.text import fold
+
+from . import sources
+from .models import (
+    PACKAGE_DIVISION_TYPES,
+    VILLAGE_DIVISION_TYPES,
+    Area,
+    AreaLevel,
+    AreaSuccession,
+    DifficultyPeriod,
+)
+
+REORGANISATION_DATE = dt.date(2025, 7, 1)
+
+
+@dataclass
+class LoadResult:
+    province: Area
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    legacy_links: int = 0
+    unmatched_legacy: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def _upsert(values: dict[str, Any], result: LoadResult) -> Area:
+    area = Area.objects.filter(code=values["code"]).first()
+    if area is None:
+        area = Area(**values)
+        area.save()
+        result.created += 1
+        return area
+    changed = False
+    for key, value in values.items():
+        if getattr(area, key) != value:
+            setattr(area, key, value)
+            changed = True
+    if changed:
+        area.save()
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return area
+
+
+@transaction.atomic
+def geo_load_province(*, province_code: int, acting_user: Any = None) -> LoadResult:
+    """Load (or refresh) a province and its commune-level units from the package. Idempotent.
+
+    Villages, urban overrides and difficulty flags are ours and are never touched here.
+    """
+    loaded = sources.load_province(province_code)
+    if loaded is None:
+        raise NotFound(
+            _("There is no province with code %(code)s. Valid codes: %(codes)s.")
+            % {"code": province_code, "codes": ", ".join(str(c) for c in sources.province_codes())},
+            extra={"field": "province"},
+        )
+    source_province, source_units = loaded
+    data_source = sources.package_version()
+    result = LoadResult(province=Area())
+    province = _upsert(
+        {
+            "code": source_province.code,
+            "name": source_province.name,
+            "level": AreaLevel.PROVINCE,
+            "division_type": PACKAGE_DIVISION_TYPES[source_province.division_type],
+            "parent": None,
+            "is_active": True,
+            "valid_from": REORGANISATION_DATE,
+            "data_source": data_source,
+        },
+        result,
+    )
+    result.province = province
+    by_code: dict[str, Area] = {}
+    for unit in source_units:
+        by_code[unit.code] = _upsert(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "level": AreaLevel.COMMUNE,
+                "division_type": PACKAGE_DIVISION_TYPES[unit.division_type],
+                "parent": province,
+                "is_active": True,
+                "valid_from": REORGANISATION_DATE,
+                "data_source": data_source,
+            },
+            result,
+        )
+    by_name = {area.name: area for area in by_code.values()}
+    for legacy in sources.legacy_provinces(province_code):
+        old = Area.objects.filter(code=f"L{legacy.code}").first()
+        old_values = {
+            "name": legacy.name,
+            "level": AreaLevel.PROVINCE,
+            "division_type": PACKAGE_DIVISION_TYPES["tỉnh"],
+            "is_active": False,
+            "valid_to": dt.date.fromisoformat(legacy.valid_to),
+            "legal_source": legacy.legal_source,
+            "data_source": legacy.data_source,
+        }
+        if old is None:
+            old = Area.objects.create(code=f"L{legacy.code}", **old_values)
+        for code, name in legacy.successors:
+            successor = by_code.get(code) or by_name.get(name)
+            if successor is None:
+                result.unmatched_legacy.append(f"{name} ({code})")
+                continue
+            _link, created = AreaSuccession.objects.get_or_create(
+                predecessor=old,
+                successor=successor,
+                defaults={
+                    "effective_date": REORGANISATION_DATE,
+                    "is_partial": False,
+                    "legal_source": legacy.legal_source,
+                },
+            )
+            result.legacy_links += 1
+    if result.created or result.updated:
+        audit_record(
+            actor=acting_user,
+            action="geo.load",
+            target=province,
+            after={"created": result.created, "updated": result.updated, "source": data_source},
+        )
+    return result
+
+
+def _check_commune(commune: Area) -> None:
+    if commune.level != AreaLevel.COMMUNE:
+        raise ValidationFailed(_("Villages can only be added to a commune, ward or special zone."))
+
+
+def _check_village_name(*, commune: Area, name: str, exclude_pk: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed(_("Enter the village name."), extra={"field": "name"})
+    clash = Area.objects.filter(parent=commune, level=AreaLevel.VILLAGE, name_folded=fold(name))
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationFailed(
+            _("%(commune)s already has a village named “%(name)s”.") % {"commune": commune.name, "name": name},
+            extra={"field": "name"},
+        )
+    return name
+
+
+def _next_village_code(commune: Area) -> str:
+    count = Area.objects.filter(parent=commune, level=AreaLevel.VILLAGE).count()
+    taken = set(Area.objects.filter(parent=commune).values_list("code", flat=True))
+    seq = count + 1
+    while f"{commune.code}-{seq:03d}" in taken:
+        seq += 1
+    return f"{commune.code}-{seq:03d}"
+
+
+@transaction.atomic
+def village_create(*, commune: Area, name: str, division_type: str, acting_user: Any) -> Area:
+    _check_commune(commune)
+    if division_type not in VILLAGE_DIVISION_TYPES:
+        raise ValidationFailed(_("Choose a valid village type."), extra={"field": "division_type"})
+    name = _check_village_name(commune=commune, name=name)
+    village = Area.objects.create(
+        code=_next_village_code(commune),
+        name=name,
+        level=AreaLevel.VILLAGE,
+        division_type=division_type,
+        parent=commune,
+    )
+    audit_record(actor=acting_user, action="geo.village.create", target=village, after=snapshot(village))
+    return village
+
+
+@transaction.atomic
+def village_update(*, village: Area, name: str, division_type: str, is_active: bool, acting_user: Any) -> Area:
+    if village.level != AreaLevel.VILLAGE:
+        raise ValidationFailed(_("Only villages can be edited here."))
+    assert village.parent is not None
+    if division_type not in VILLAGE_DIVISION_TYPES:
+        raise ValidationFailed(_("Choose a valid village type."), extra={"field": "division_type"})
+    before = snapshot(village)
+    village.name = _check_village_name(commune=village.parent, name=name, exclude_pk=village.pk)
+    village.division_type = division_type
+    village.is_active = is_active
+    village.save()
+    audit_record(actor=acting_user, action="geo.village.update", target=village, before=before, after=snapshot(village))
+    return village
+
+
+@dataclass
+class VillageRow:
+    line: int
+    commune_code: str
+    name: str
+    division_type: str
+
+
+@dataclass
+class VillageImportResult:
+    created: list[Area] = field(default_factory=list)
+    planned: list[VillageRow] = field(default_factory=list)
+    existing: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def villages_import(*, rows: list[VillageRow], allowed_communes: dict[str, Area], acting_user: Any,
+                    dry_run: bool = False) -> VillageImportResult:
+    """Create the villages in ``rows``; all or nothing. Rows naming an existing village are skipped.
+
+    ``allowed_communes`` maps commune codes the user may manage to communes (the caller scopes it).
+    """
+    result = VillageImportResult()
+    seen: dict[tuple[str, str], int] = {}
+    valid: list[VillageRow] = []
+    type_by_label = {fold(str(label)): value for value, label in Area._meta.get_field("division_type").choices}
+    type_by_label.update({fold(v): v for v in VILLAGE_DIVISION_TYPES})
+    type_by_label.update({"ap": "ap", "thon": "thon", "ban": "ban", "soc": "soc", "khu pho": "khu_pho",
+                          "to dan pho": "to_dan_pho"})
+    for row in rows:
+        commune = allowed_communes.get(row.commune_code.strip())
+        name = " ".join(row.name.split())
+        if commune is None:
+            result.errors.append(
+                _("Line %(line)s: commune code “%(code)s” does not exist or is outside your scope.")
+                % {"line": row.line, "code": row.commune_code}
+            )
+            continue
+        if not name:
+            result.errors.append(_("Line %(line)s: the village name is empty.") % {"line": row.line})
+            continue
+        dtype = type_by_label.get(fold(row.division_type or "")) if row.division_type else None
+        if dtype is None:
+            dtype = "khu_pho" if commune.is_urban else "ap"
+            if row.division_type:
+                result.errors.append(
+                    _("Line %(line)s: unknown village type “%(type)s” (use ấp, thôn, bản, sóc, khu phố or tổ dân phố).")
+                    % {"line": row.line, "type": row.division_type}
+                )
+                continue
+        key = (commune.code, fold(name))
+        if key in seen:
+            result.errors.append(
+                _("Line %(line)s: “%(name)s” repeats line %(first)s.")
+                % {"line": row.line, "name": name, "first": seen[key]}
+            )
+            continue
+        seen[key] = row.line
+        if Area.objects.filter(parent=commune, name_folded=fold(name)).exists():
+            result.existing += 1
+            continue
+        valid.append(VillageRow(row.line, commune.code, name, dtype))
+    result.planned = valid
+    if result.errors or dry_run:
+        return result
+    with transaction.atomic():
+        for row in valid:
+            result.created.append(
+                village_create(
+                    commune=allowed_communes[row.commune_code],
+                    name=row.name,
+                    division_type=row.division_type,
+                    acting_user=acting_user,
+                )
+            )
+    return result
+
+
+@transaction.atomic
+def area_set_urban_override(*, area: Area, urban: bool | None, acting_user: Any) -> Area:
+    before = snapshot(area, ["urban_override"])
+    area.urban_override = urban
+    area.save(update_fields=["urban_override", "updated_at"])
+    audit_record(actor=acting_user, action="geo.area.urban_override", target=area, before=before,
+                 after=snapshot(area, ["urban_override"]))
+    return area
+
+
+@transaction.atomic
+def difficulty_period_add(
+    *, area: Area, from_year: int, to_year: int | None, legal_source: str, note: str = "", acting_user: Any
+) -> DifficultyPeriod:
+    if area.level not in (AreaLevel.COMMUNE, AreaLevel.VILLAGE):
+        raise ValidationFailed(_("Only communes and villages can be flagged as especially difficult."))
+    if to_year is not None and to_year < from_year:
+        raise ValidationFailed(_("The end year cannot be before the start year."), extra={"field": "to_year"})
+    overlapping = [
+        p for p in area.difficulty_periods.all()
+        if p.from_year <= (to_year or 9999) and from_year <= (p.to_year or 9999)
+    ]
+    if overlapping:
+        raise ValidationFailed(
+            _("This period overlaps the existing period %(period)s.")
+            % {"period": f"{overlapping[0].from_year}–{overlapping[0].to_year or '…'}"},
+            extra={"field": "from_year"},
+        )
+    period = DifficultyPeriod.objects.create(
+        area=area, from_year=from_year, to_year=to_year, legal_source=legal_source, note=note
+    )
+    audit_record(actor=acting_user, action="geo.difficulty.add", target=area, after=snapshot(period))
+    return period
+
+
+@transaction.atomic
+def difficulty_period_delete(*, period: DifficultyPeriod, acting_user: Any) -> None:
+    before = snapshot(period)
+    area = period.area
+    period.delete()
+    audit_record(actor=acting_user, action="geo.difficulty.delete", target=area, before=before)
+

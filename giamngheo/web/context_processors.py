@@ -1,0 +1,50 @@
+"""What every page's shell needs: the app name, the department name (data), and the modules menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.scoping import can
+from giamngheo.org.selectors import department_for
+
+
+@dataclass(frozen=True)
+class Module:
+    label: Any
+    url_name: str
+    icon: str
+    prefix: str
+    capability: str | None = None
+
+
+MODULES = [
+    Module(_("Overview"), "web:home", "speedometer2", "/$"),
+    Module(_("Administrative units"), "geo:commune-list", "geo-alt", "/geo/"),
+    Module(_("Organisation"), "org:unit-list", "diagram-3", "/org/", Capability.VIEW_ORG),
+    Module(_("Users"), "web:user-list", "person-gear", "/users/", Capability.MANAGE_USERS),
+    Module(_("Audit trail"), "web:audit-list", "journal-text", "/audit/", Capability.VIEW_AUDIT),
+]
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    modules = []
+    if user is not None and user.is_authenticated:
+        for m in MODULES:
+            if m.capability is None or can(user, m.capability):
+                active = request.path == "/" if m.prefix == "/$" else request.path.startswith(m.prefix)
+                modules.append({"label": m.label, "url": reverse(m.url_name), "icon": m.icon, "active": active})
+    department = department_for(user=user) if user is not None else None
+    return {
+        "shell": {
+            "app_name": _("Sustainable poverty reduction"),
+            "department_name": department.name if department else "",
+            "modules": modules,
+        }
+    }

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("users/", views.user_list, name="user-list"),
+    path("users/new/", views.user_create, name="user-create"),
+    path("users/<int:pk>/edit/", views.user_update, name="user-update"),
+    path("audit/", views.audit_list, name="audit-list"),
+    path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
+]
