@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Wrong username or password. Note that the password is case-sensitive."),
+        "inactive": _("This account has been deactivated. Ask the system administrator."),
+    }
     username = forms.CharField(
         label=_("Username"),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "class": "form-control",

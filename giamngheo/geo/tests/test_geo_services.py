@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+
+from giamngheo.core.errors import ValidationFailed
+from giamngheo.core.models import AuditRecord
+from giamngheo.geo import selectors
+from giamngheo.geo.models import Area
+from giamngheo.geo.services import (
+    VillageRow,
+    area_set_urban_override,
+    difficulty_period_add,
+    village_create,
+    village_update,
+    villages_import,
+)
+
+
+def test_wards_are_urban_communes_rural_and_admin_can_override(commune_a: Area, commune_b: Area, users) -> None:
+    assert commune_b.is_urban and not commune_a.is_urban
+    village = commune_b.children.first()
+    assert village.is_urban  # quarters inherit from their ward
+    area_set_urban_override(area=commune_a, urban=True, acting_user=users["admin"])
+    commune_a.refresh_from_db()
+    assert commune_a.is_urban
+    record = AuditRecord.objects.filter(action="geo.area.urban_override").latest("pk")
+    assert record.before == {"urban_override": None} and record.after == {"urban_override": True}
+    assert record.actor == users["admin"]
+
+
+def test_village_names_are_unique_in_a_commune_ignoring_diacritics_and_case(commune_a: Area, users) -> None:
+    village_create(commune=commune_a, name="Thôn Bù Tam", division_type="thon", acting_user=users["admin"])
+    with pytest.raises(ValidationFailed) as info:
+        village_create(commune=commune_a, name="  thon bu  tam ", division_type="thon", acting_user=users["admin"])
+    assert info.value.extra == {"field": "name"}
+
+
+def test_village_codes_are_per_commune_and_paths_nest(commune_a: Area, users) -> None:
+    village = village_create(commune=commune_a, name="Sóc Lớn", division_type="soc", acting_user=users["admin"])
+    assert village.code.startswith(f"{commune_a.code}-")
+    assert village.path == f"{commune_a.path}{village.code}/"
+    updated = village_update(village=village, name="Sóc Lớn 2", division_type="soc", is_active=False,
+                             acting_user=users["admin"])
+    assert not updated.is_active
+    record = AuditRecord.objects.filter(action="geo.village.update").latest("pk")
+    assert record.before["name"] == "Sóc Lớn" and record.after["name"] == "Sóc Lớn 2"
+
+
+def test_villages_only_under_communes(province: Area, users) -> None:
+    with pytest.raises(ValidationFailed):
+        village_create(commune=province, name="Ấp X", division_type="ap", acting_user=users["admin"])
+
+
+def test_difficulty_periods_do_not_overlap_and_cover_years(commune_b: Area, users) -> None:
+    difficulty_period_add(area=commune_b, from_year=2021, to_year=2025, legal_source="QĐ 861/QĐ-TTg",
+                          acting_user=users["admin"])
+    with pytest.raises(ValidationFailed):
+        difficulty_period_add(area=commune_b, from_year=2025, to_year=None, legal_source="", acting_user=None)
+    with pytest.raises(ValidationFailed):
+        difficulty_period_add(area=commune_b, from_year=2030, to_year=2027, legal_source="", acting_user=None)
+    difficulty_period_add(area=commune_b, from_year=2026, to_year=None, legal_source="", acting_user=None)
+    assert commune_b.pk in selectors.especially_difficult_ids(year=2023)
+    assert commune_b.pk in selectors.especially_difficult_ids(year=2040)
+
+
+def test_village_import_reports_every_error_with_its_line_and_imports_nothing(commune_a, commune_b, users) -> None:
+    allowed = {commune_a.code: commune_a}
+    before = Area.objects.count()
+    result = villages_import(
+        rows=[
+            VillageRow(2, commune_a.code, "Thôn Mới 1", "thôn"),
+            VillageRow(3, commune_b.code, "Khu phố X", ""),  # outside scope
+            VillageRow(4, commune_a.code, "", ""),
+            VillageRow(5, commune_a.code, "thon moi 1", ""),  # repeats line 2
+            VillageRow(6, commune_a.code, "Ấp Z", "làng"),  # unknown type
+        ],
+        allowed_communes=allowed,
+        acting_user=users["admin"],
+    )
+    assert [e.split(":")[0] for e in result.errors] == ["Line 3", "Line 4", "Line 5", "Line 6"]
+    assert Area.objects.count() == before
+
+
+def test_village_import_dry_run_then_import_is_idempotent(commune_a, users) -> None:
+    existing = commune_a.children.first().name
+    rows = [VillageRow(2, commune_a.code, "Thôn Mới A", "thôn"), VillageRow(3, commune_a.code, existing.upper(), "")]
+    allowed = {commune_a.code: commune_a}
+    dry = villages_import(rows=rows, allowed_communes=allowed, acting_user=None, dry_run=True)
+    assert len(dry.planned) == 1 and dry.existing == 1 and not dry.created
+    done = villages_import(rows=rows, allowed_communes=allowed, acting_user=None)
+    assert [v.name for v in done.created] == ["Thôn Mới A"]
+    again = villages_import(rows=rows, allowed_communes=allowed, acting_user=None)
+    assert not again.created and again.existing == 2
+
+
+def test_commune_list_is_scoped_and_searchable_without_diacritics(users, commune_a) -> None:
+    officer = users["canbo.bugiamap"]
+    assert list(selectors.commune_list(user=officer)) == [commune_a]
+    specialist = users["chuyenvien"]
+    assert selectors.commune_list(user=specialist).count() == 95
+    found = selectors.commune_list(user=specialist, filters=selectors.CommuneFilters(q="bu gia map"))
+    assert [c.name for c in found] == ["Xã Bù Gia Mập"]
+    former = selectors.commune_list(user=specialist, filters=selectors.CommuneFilters(former_province="L70"))
+    assert former.count() == 40
+    assert selectors.commune_list(user=users["vanphong"]).count() == 0

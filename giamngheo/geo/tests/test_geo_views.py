@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from giamngheo.geo.models import Area, DifficultyPeriod
+
+
+def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_commune_list_shows_95_units_for_the_province(users) -> None:
+    response = client_for(users["chuyenvien"]).get(reverse("geo:commune-list"))
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 95
+    body = response.content.decode()
+    assert "Phường Trấn Biên" in body and "Xã Bù Gia Mập" in body
+
+
+def test_commune_list_htmx_returns_the_table_only(users) -> None:
+    response = client_for(users["chuyenvien"]).get(reverse("geo:commune-list"), {"q": "tran bien"},
+                                                    HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body and "Phường Trấn Biên" in body and "Xã Bù Gia Mập" not in body
+
+
+def test_empty_state_when_nothing_matches(users) -> None:
+    body = client_for(users["chuyenvien"]).get(reverse("geo:commune-list"), {"q": "zzzz"}).content.decode()
+    assert 'data-testid="empty-state"' in body
+
+
+def test_officer_adds_a_village_in_own_commune_and_sees_errors_next_to_the_field(users, commune_a) -> None:
+    client = client_for(users["canbo.bugiamap"])
+    url = reverse("geo:village-create", args=[commune_a.pk])
+    response = client.post(url, {"name": "Thôn Đak Son", "division_type": "thon"})
+    assert response.status_code == 302
+    assert commune_a.children.filter(name="Thôn Đak Son").exists()
+    again = client.post(url, {"name": "thon dak son", "division_type": "thon"})
+    assert again.status_code == 200
+    assert again.context["form"].errors["name"]
+
+
+def test_specialist_flags_a_commune_as_especially_difficult(users, commune_b) -> None:
+    client = client_for(users["chuyenvien"])
+    response = client.post(reverse("geo:difficulty-add", args=[commune_b.pk]),
+                           {"from_year": "2026", "to_year": "2030", "legal_source": "QĐ test"})
+    assert response.status_code == 302
+    assert DifficultyPeriod.objects.filter(area=commune_b, from_year=2026, to_year=2030).exists()
+
+
+def test_commune_officer_cannot_flag_or_override(users, commune_a) -> None:
+    client = client_for(users["canbo.bugiamap"])
+    assert client.post(reverse("geo:difficulty-add", args=[commune_a.pk]), {"from_year": "2026"}).status_code == 403
+    assert client.post(reverse("geo:urban-override", args=[commune_a.pk]), {"urban": "urban"}).status_code == 403
+
+
+def test_village_import_page_dry_run_and_import(users, commune_a) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(users["canbo.bugiamap"])
+    csv = f"commune_code,village_name,village_type\n{commune_a.code},Thôn Nhập 1,thôn\n".encode("utf-16")
+    url = reverse("geo:village-import")
+    dry = client.post(url, {"file": SimpleUploadedFile("v.csv", csv), "dry_run": "on"})
+    assert 'data-testid="import-preview"' in dry.content.decode()
+    assert not Area.objects.filter(name="Thôn Nhập 1").exists()
+    done = client.post(url, {"file": SimpleUploadedFile("v.csv", csv)})
+    assert done.status_code == 302
+    assert Area.objects.get(name="Thôn Nhập 1").parent == commune_a
+
+
+def test_village_import_rejects_a_file_without_the_columns(users) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(users["canbo.bugiamap"])
+    response = client.post(reverse("geo:village-import"), {"file": SimpleUploadedFile("v.csv", b"a,b\n1,2\n")})
+    assert response.status_code == 200
+    assert "commune_code" in str(response.context["form"].errors["file"])
