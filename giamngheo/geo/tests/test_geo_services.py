@@ -77,7 +77,8 @@ def test_village_import_reports_every_error_with_its_line_and_imports_nothing(co
         allowed_communes=allowed,
         acting_user=users["admin"],
     )
-    assert [e.split(":")[0] for e in result.errors] == ["Line 3", "Line 4", "Line 5", "Line 6"]
+    assert [e.split(":")[0] for e in result.errors] == ["Dòng 3", "Dòng 4", "Dòng 5", "Dòng 6"]
+    assert "ngoài phạm vi" in result.errors[0]
     assert Area.objects.count() == before
 
 
