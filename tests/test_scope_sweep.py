@@ -46,13 +46,17 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "org:unit-update": lambda w: [{"pk": w.org_unit.pk}],
     "org:staff-update": lambda w: [{"pk": w.staff.pk}],
     "web:user-update": lambda w: [{"pk": w.other_officer.pk}],
-    "web:audit-detail": lambda w: [{"pk": AuditRecord.objects.filter(target_id=str(w.village.pk)).first().pk}],
+    "web:audit-detail": lambda w: [
+        {"pk": AuditRecord.objects.filter(target_id=str(w.village.pk)).first().pk}
+    ],
 }
 # URLs that are not pages of the app (they render nothing from the database).
 SKIP = {"javascript-catalog"}
 
 
-def _walk(resolvers: list[URLPattern | URLResolver], prefix: str = "", ns: str = "") -> Iterator[tuple[str, str]]:
+def _walk(
+    resolvers: list[URLPattern | URLResolver], prefix: str = "", ns: str = ""
+) -> Iterator[tuple[str, str]]:
     for entry in resolvers:
         if isinstance(entry, URLResolver):
             namespace = f"{ns}{entry.namespace}:" if entry.namespace else ns
@@ -68,18 +72,29 @@ def all_urls() -> list[tuple[str, str]]:
 @pytest.fixture
 def world(users, commune_a, commune_b) -> ForeignWorld:  # type: ignore[no-untyped-def]
     village = village_create(commune=commune_a, name=MARKERS[0], division_type="thon", acting_user=None)
-    period = difficulty_period_add(area=village, from_year=2022, to_year=2026, legal_source="test", acting_user=None)
+    period = difficulty_period_add(
+        area=village, from_year=2022, to_year=2026, legal_source="test", acting_user=None
+    )
     org_unit = OrgUnit.objects.filter(kind="division").first()
     staff = Staff.objects.create(full_name=MARKERS[1], org_unit=org_unit, staff_type="civil_servant")
     other_officer = users["canbo.bugiamap"]
     other_officer.full_name = MARKERS[2]
     other_officer.save()
-    return ForeignWorld(commune=commune_a, village=village, period=period, staff=staff, org_unit=org_unit,
-                        officer=users["canbo.tranbien"], other_officer=other_officer)
+    return ForeignWorld(
+        commune=commune_a,
+        village=village,
+        period=period,
+        staff=staff,
+        org_unit=org_unit,
+        officer=users["canbo.tranbien"],
+        other_officer=other_officer,
+    )
 
 
 def test_every_parametrised_url_is_covered() -> None:
-    missing = [name for name, route in all_urls() if "<" in route and name not in FOREIGN_KWARGS and name not in SKIP]
+    missing = [
+        name for name, route in all_urls() if "<" in route and name not in FOREIGN_KWARGS and name not in SKIP
+    ]
     assert not missing, f"Add these URLs to FOREIGN_KWARGS in tests/test_scope_sweep.py: {missing}"
 
 
@@ -107,8 +122,11 @@ def test_officer_of_another_commune_sees_nothing_foreign(world: ForeignWorld) ->
             url = reverse(name, kwargs=kwargs)
             for method in ("get", "post"):
                 client.force_login(world.officer)
-                response = getattr(client, method)(url, {"name": "X", "from_year": "2020", "urban": "urban"},
-                                                   HTTP_HX_REQUEST="true" if visited % 2 else None)
+                response = getattr(client, method)(
+                    url,
+                    {"name": "X", "from_year": "2020", "urban": "urban"},
+                    HTTP_HX_REQUEST="true" if visited % 2 else None,
+                )
                 _assert_clean(response, f"{method.upper()} {url}")
                 if kwargs:
                     assert response.status_code in (403, 404, 405), (

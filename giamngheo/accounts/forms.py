@@ -12,8 +12,14 @@ class LoginForm(AuthenticationForm):
     }
     username = forms.CharField(
         label=_("Username"),
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "class": "form-control",
-                                      "autocapitalize": "none"}),
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "username",
+                "class": "form-control",
+                "autocapitalize": "none",
+            }
+        ),
     )
     password = forms.CharField(
         label=_("Password"),

@@ -13,7 +13,9 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.VIEWER, db_index=True)
+    role = models.CharField(
+        _("role"), max_length=32, choices=Role.choices, default=Role.VIEWER, db_index=True
+    )
     scope_areas = models.ManyToManyField(
         "geo.Area",
         verbose_name=_("areas in scope"),

@@ -17,7 +17,9 @@ def require(request: HttpRequest, capability: str) -> None:
         raise PermissionDenied(capability)
 
 
-def capability_required(capability: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def capability_required(
+    capability: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -18,8 +18,12 @@ def user_list(*, user: Any, q: str = "", role: str = "") -> QuerySet[User]:
     qs = User.objects.prefetch_related("scope_areas", "scope_org_units").order_by("username")
     if q:
         folded = fold(q)
-        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q)
-                       | Q(username__icontains=folded))
+        qs = qs.filter(
+            Q(username__icontains=q)
+            | Q(full_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(username__icontains=folded)
+        )
     if role:
         qs = qs.filter(role=role)
     return qs

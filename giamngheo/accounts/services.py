@@ -68,12 +68,20 @@ def user_update(
     if user.pk == getattr(acting_user, "pk", None) and not is_active:
         raise ValidationFailed(_("You cannot deactivate your own account."), extra={"field": "is_active"})
     before = _user_state(user)
-    user.full_name, user.role, user.email, user.phone, user.is_active = full_name, role, email, phone, is_active
+    user.full_name, user.role, user.email, user.phone, user.is_active = (
+        full_name,
+        role,
+        email,
+        phone,
+        is_active,
+    )
     user.save()
     user.scope_areas.set(list(scope_areas))
     user.scope_org_units.set(list(scope_org_units))
     reset_cache(user)
-    audit_record(actor=acting_user, action="accounts.user.update", target=user, before=before, after=_user_state(user))
+    audit_record(
+        actor=acting_user, action="accounts.user.update", target=user, before=before, after=_user_state(user)
+    )
     return user
 
 
@@ -85,6 +93,10 @@ def user_set_password(*, user: User, password: str, acting_user: Any) -> User:
         raise ValidationFailed(" ".join(exc.messages), extra={"field": "password"}) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
-    action = "accounts.password.change" if user.pk == getattr(acting_user, "pk", None) else "accounts.password.reset"
+    action = (
+        "accounts.password.change"
+        if user.pk == getattr(acting_user, "pk", None)
+        else "accounts.password.reset"
+    )
     audit_record(actor=acting_user, action=action, target=user)
     return user

@@ -10,7 +10,12 @@ from .models import AuditRecord
 
 
 def audit_list(
-    *, user: Any, q: str = "", action: str = "", date_from: dt.date | None = None, date_to: dt.date | None = None
+    *,
+    user: Any,
+    q: str = "",
+    action: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
 ) -> QuerySet[AuditRecord]:
     """The audit trail: administrators only (it holds old values of personal data)."""
     if not getattr(user, "is_system_admin", False) or not user.is_active:

@@ -23,6 +23,8 @@ def get_or_404(selector: Callable[..., T], **kwargs: Any) -> T:
         raise Http404 from exc
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any] | list[Any], per_page: int | None = None) -> Page:
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any] | list[Any], per_page: int | None = None
+) -> Page[Any]:
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))

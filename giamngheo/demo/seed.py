@@ -22,12 +22,20 @@ from giamngheo.org.services import org_unit_create, staff_create
 
 from . import names
 
-DEMO_PASSWORD = "GiamNgheo@2026"  # noqa: S105 - printed on purpose: demo accounts only
+DEMO_PASSWORD = "GiamNgheo@2026"
 SAMPLE = "Dữ liệu mẫu (demo) — cần thay bằng quyết định thật"
 
 # Especially difficult communes of the former Bình Phước in the demo (by name; sample, not the official list).
-DIFFICULT_COMMUNES = ["Xã Đak Nhau", "Xã Bù Gia Mập", "Xã Đăk Ơ", "Xã Thọ Sơn", "Xã Phú Nghĩa", "Xã Lộc Thành",
-                      "Xã Hưng Phước", "Xã Bom Bo"]
+DIFFICULT_COMMUNES = [
+    "Xã Đak Nhau",
+    "Xã Bù Gia Mập",
+    "Xã Đăk Ơ",
+    "Xã Thọ Sơn",
+    "Xã Phú Nghĩa",
+    "Xã Lộc Thành",
+    "Xã Hưng Phước",
+    "Xã Bom Bo",
+]
 COMMUNE_OFFICER_COMMUNES = ["Xã Bù Gia Mập", "Phường Trấn Biên"]
 
 ORG_STRUCTURE = [
@@ -40,8 +48,15 @@ ORG_STRUCTURE = [
     ("Trung tâm Dịch vụ nông nghiệp", "TTDVNN", OrgUnitKind.AFFILIATED_UNIT),
     ("Văn phòng Điều phối chương trình nông thôn mới và giảm nghèo", "VPĐP", OrgUnitKind.AFFILIATED_UNIT),
 ]
-POSITIONS = ["Chuyên viên", "Chuyên viên", "Chuyên viên", "Chuyên viên chính", "Phó Trưởng phòng", "Kế toán",
-             "Nhân viên"]
+POSITIONS = [
+    "Chuyên viên",
+    "Chuyên viên",
+    "Chuyên viên",
+    "Chuyên viên chính",
+    "Phó Trưởng phòng",
+    "Kế toán",
+    "Nhân viên",
+]
 
 
 @dataclass
@@ -85,7 +100,9 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     loaded = geo_load_province(province_code=province_code)
     province = loaded.province
     report.province = province.name
-    communes = list(Area.objects.filter(parent=province, level=AreaLevel.COMMUNE, is_active=True).order_by("code"))
+    communes = list(
+        Area.objects.filter(parent=province, level=AreaLevel.COMMUNE, is_active=True).order_by("code")
+    )
     report.units = len(communes)
     former_bp = set(
         Area.objects.filter(predecessor_links__predecessor__code="L70").values_list("pk", flat=True)
@@ -104,15 +121,27 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     # Especially difficult communes and villages (2021–2025, extended through 2026 in the demo).
     for commune in communes:
         if commune.name in DIFFICULT_COMMUNES and not DifficultyPeriod.objects.filter(area=commune).exists():
-            difficulty_period_add(area=commune, from_year=2021, to_year=2026, legal_source=SAMPLE,
-                                  note="QĐ 861/QĐ-TTg (mẫu)", acting_user=None)
+            difficulty_period_add(
+                area=commune,
+                from_year=2021,
+                to_year=2026,
+                legal_source=SAMPLE,
+                note="QĐ 861/QĐ-TTg (mẫu)",
+                acting_user=None,
+            )
     for commune in communes:
         if commune.pk not in former_bp or commune.is_urban:
             continue
         for village in commune.children.order_by("code"):
             if rng.random() < 0.12 and not DifficultyPeriod.objects.filter(area=village).exists():
-                difficulty_period_add(area=village, from_year=2021, to_year=2026, legal_source=SAMPLE,
-                                      note="QĐ 612/QĐ-UBDT (mẫu)", acting_user=None)
+                difficulty_period_add(
+                    area=village,
+                    from_year=2021,
+                    to_year=2026,
+                    legal_source=SAMPLE,
+                    note="QĐ 612/QĐ-UBDT (mẫu)",
+                    acting_user=None,
+                )
     report.villages_total = Area.objects.filter(parent__parent=province, level=AreaLevel.VILLAGE).count()
     report.difficult_areas = DifficultyPeriod.objects.filter(area__path__startswith=province.path).count()
 
@@ -130,14 +159,28 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
             acting_user=None,
         )
         for name, short, kind in ORG_STRUCTURE:
-            unit = org_unit_create(name=name, short_name=short, kind=kind, parent=department, area=province,
-                                   legal_source=SAMPLE, acting_user=None)
+            unit = org_unit_create(
+                name=name,
+                short_name=short,
+                kind=kind,
+                parent=department,
+                area=province,
+                legal_source=SAMPLE,
+                acting_user=None,
+            )
             head_sex = rng.choice("MF")
-            staff_create(full_name=names.kinh_name(rng, head_sex), org_unit=unit,
-                         position="Chánh Văn phòng" if short == "VP" else
-                         ("Giám đốc" if kind == OrgUnitKind.AFFILIATED_UNIT else "Trưởng phòng"),
-                         staff_type=StaffType.CIVIL_SERVANT if kind == OrgUnitKind.DIVISION else
-                         StaffType.PUBLIC_EMPLOYEE, sex=head_sex, acting_user=None)
+            staff_create(
+                full_name=names.kinh_name(rng, head_sex),
+                org_unit=unit,
+                position="Chánh Văn phòng"
+                if short == "VP"
+                else ("Giám đốc" if kind == OrgUnitKind.AFFILIATED_UNIT else "Trưởng phòng"),
+                staff_type=StaffType.CIVIL_SERVANT
+                if kind == OrgUnitKind.DIVISION
+                else StaffType.PUBLIC_EMPLOYEE,
+                sex=head_sex,
+                acting_user=None,
+            )
             report.staff_created += 1
             for _ in range(rng.randint(3, 7)):
                 sex = rng.choice("MF")
@@ -146,7 +189,8 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
                     org_unit=unit,
                     position=rng.choice(POSITIONS),
                     staff_type=rng.choices(list(StaffType), weights=[5, 3, 1])[0]
-                    if kind == OrgUnitKind.DIVISION else rng.choice([StaffType.PUBLIC_EMPLOYEE, StaffType.WORKER]),
+                    if kind == OrgUnitKind.DIVISION
+                    else rng.choice([StaffType.PUBLIC_EMPLOYEE, StaffType.WORKER]),
                     sex=sex,
                     date_of_birth=dt.date(rng.randint(1968, 2000), rng.randint(1, 12), rng.randint(1, 28)),
                     phone=f"09{rng.randint(10_000_000, 99_999_999)}",
@@ -165,25 +209,49 @@ def _seed_accounts(*, province: Area, department: OrgUnit, communes: list[Area])
     by_name = {c.name: c for c in communes}
     officer_communes = [by_name[n] for n in COMMUNE_OFFICER_COMMUNES if n in by_name]
     if len(officer_communes) < 2:  # another province: take the first commune and the first ward
-        officer_communes = [next(c for c in communes if not c.is_urban), next(c for c in communes if c.is_urban)]
+        officer_communes = [
+            next(c for c in communes if not c.is_urban),
+            next(c for c in communes if c.is_urban),
+        ]
     poverty_division = department.children.filter(short_name="PTNT-GN").first() or department
     specs = [
         ("admin", "Quản trị hệ thống", Role.SYSTEM_ADMIN, [], []),
-        ("chuyenvien", "Chuyên viên giảm nghèo tỉnh", Role.PROVINCIAL_SPECIALIST, [province], [poverty_division]),
+        (
+            "chuyenvien",
+            "Chuyên viên giảm nghèo tỉnh",
+            Role.PROVINCIAL_SPECIALIST,
+            [province],
+            [poverty_division],
+        ),
         ("vanphong", "Văn phòng Sở", Role.DEPARTMENT_OFFICE, [], [department]),
         ("truongphong", "Trưởng phòng PTNT và Giảm nghèo", Role.UNIT_HEAD, [], [poverty_division]),
         ("lanhdao", "Lãnh đạo Sở", Role.VIEWER, [province], [department]),
     ]
     for commune in officer_communes:
         slug = commune.name.split(" ", 1)[1] if " " in commune.name else commune.name
-        specs.append((f"canbo.{fold(slug).replace(' ', '')}", f"Cán bộ giảm nghèo {commune.name}",
-                      Role.COMMUNE_OFFICER, [commune], []))
+        specs.append(
+            (
+                f"canbo.{fold(slug).replace(' ', '')}",
+                f"Cán bộ giảm nghèo {commune.name}",
+                Role.COMMUNE_OFFICER,
+                [commune],
+                [],
+            )
+        )
     accounts = []
     for username, full_name, role, areas, units in specs:
         if not User.objects.filter(username=username).exists():
-            user_create(username=username, password=DEMO_PASSWORD, full_name=full_name, role=role,
-                        scope_areas=areas, scope_org_units=units, acting_user=None)
-        scope = ", ".join([a.name for a in areas] + [u.short_name or u.name for u in units]) or "toàn hệ thống"
+            user_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                full_name=full_name,
+                role=role,
+                scope_areas=areas,
+                scope_org_units=units,
+                acting_user=None,
+            )
+        scope = (
+            ", ".join([a.name for a in areas] + [u.short_name or u.name for u in units]) or "toàn hệ thống"
+        )
         accounts.append(DemoAccount(username=username, role=str(Role(role).label), scope=scope))
     return accounts
-

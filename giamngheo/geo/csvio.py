@@ -48,7 +48,8 @@ def read_village_rows(raw: bytes) -> list[VillageRow]:
     missing = [k for k in ("commune_code", "village_name") if k not in columns]
     if missing:
         raise ValidationFailed(
-            _("Missing column(s): %(columns)s. The first line must name the columns.") % {"columns": ", ".join(missing)}
+            _("Missing column(s): %(columns)s. The first line must name the columns.")
+            % {"columns": ", ".join(missing)}
         )
     rows = []
     for line, record in enumerate(reader, start=2):

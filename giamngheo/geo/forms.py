@@ -9,49 +9,88 @@ VILLAGE_TYPE_CHOICES = [(t.value, t.label) for t in DivisionType if t in VILLAGE
 
 
 class CommuneFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("Name or code")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("Name or code")}),
+    )
     division_type = forms.ChoiceField(
         label=_("Type"),
         required=False,
-        choices=[("", _("All types")), ("xa", _("Commune")), ("phuong", _("Ward")), ("dac_khu", _("Special zone"))],
+        choices=[
+            ("", _("All types")),
+            ("xa", _("Commune")),
+            ("phuong", _("Ward")),
+            ("dac_khu", _("Special zone")),
+        ],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    difficult = forms.BooleanField(label=_("Especially difficult only"), required=False,
-                                   widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
-    former_province = forms.ChoiceField(label=_("Formerly in"), required=False,
-                                        widget=forms.Select(attrs={"class": "form-select"}))
+    difficult = forms.BooleanField(
+        label=_("Especially difficult only"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    former_province = forms.ChoiceField(
+        label=_("Formerly in"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
-    def __init__(self, *args: object, former_choices: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, former_choices: list[tuple[str, str]] | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["former_province"].choices = [("", _("Any"))] + (former_choices or [])  # type: ignore[attr-defined]
 
 
 class VillageForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"}),
-                           help_text=_("For example: Ấp 3, Thôn Bù Tam, Khu phố 5."))
-    division_type = forms.ChoiceField(label=_("Type"), choices=VILLAGE_TYPE_CHOICES,
-                                      widget=forms.Select(attrs={"class": "form-select"}))
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True,
-                                   widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text=_("For example: Ấp 3, Thôn Bù Tam, Khu phố 5."),
+    )
+    division_type = forms.ChoiceField(
+        label=_("Type"), choices=VILLAGE_TYPE_CHOICES, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class DifficultyPeriodForm(forms.Form):
-    from_year = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100,
-                                   widget=forms.NumberInput(attrs={"class": "form-control"}))
-    to_year = forms.IntegerField(label=_("To year"), min_value=2000, max_value=2100, required=False,
-                                 help_text=_("Leave empty if the period has no end yet."),
-                                 widget=forms.NumberInput(attrs={"class": "form-control"}))
-    legal_source = forms.CharField(label=_("Legal source"), max_length=255, required=False,
-                                   widget=forms.TextInput(attrs={"class": "form-control",
-                                                                 "placeholder": _("e.g. Decision 861/QĐ-TTg")}))
-    note = forms.CharField(label=_("Note"), max_length=255, required=False,
-                           widget=forms.TextInput(attrs={"class": "form-control"}))
+    from_year = forms.IntegerField(
+        label=_("From year"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    to_year = forms.IntegerField(
+        label=_("To year"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_("Leave empty if the period has no end yet."),
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    legal_source = forms.CharField(
+        label=_("Legal source"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("e.g. Decision 861/QĐ-TTg")}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         start, end = data.get("from_year"), data.get("to_year")
-        if start and end and end < start:  # type: ignore[operator]
+        if start and end and end < start:
             self.add_error("to_year", _("The end year cannot be before the start year."))
         return data
 
@@ -71,5 +110,9 @@ class VillageImportForm(forms.Form):
         help_text=_("UTF-8 CSV with the columns commune_code, village_name and (optional) village_type."),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,text/csv"}),
     )
-    dry_run = forms.BooleanField(label=_("Check only (do not create anything)"), required=False, initial=True,
-                                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    dry_run = forms.BooleanField(
+        label=_("Check only (do not create anything)"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

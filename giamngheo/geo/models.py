@@ -62,7 +62,12 @@ class Area(BaseModel):
     level = models.CharField(_("level"), max_length=16, choices=AreaLevel.choices, db_index=True)
     division_type = models.CharField(_("type"), max_length=16, choices=DivisionType.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     urban_override = models.BooleanField(
@@ -97,8 +102,13 @@ class Area(BaseModel):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> None:
-        expected_parent = {AreaLevel.COMMUNE: AreaLevel.PROVINCE, AreaLevel.VILLAGE: AreaLevel.COMMUNE}
-        if self.level in expected_parent and (self.parent is None or self.parent.level != expected_parent[self.level]):
+        expected_parent: dict[str, str] = {
+            AreaLevel.COMMUNE: AreaLevel.PROVINCE,
+            AreaLevel.VILLAGE: AreaLevel.COMMUNE,
+        }
+        if self.level in expected_parent and (
+            self.parent is None or self.parent.level != expected_parent[self.level]
+        ):
             raise ValidationError({"parent": _("This unit must belong to a unit of the level above.")})
 
     @property
@@ -127,7 +137,9 @@ class Area(BaseModel):
 class DifficultyPeriod(BaseModel):
     """An "especially difficult" (ĐBKK) designation of a commune or village for a range of years."""
 
-    area = models.ForeignKey(Area, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="difficulty_periods")
+    area = models.ForeignKey(
+        Area, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="difficulty_periods"
+    )
     from_year = models.PositiveSmallIntegerField(_("from year"))
     to_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
     legal_source = models.CharField(_("legal source"), max_length=255, blank=True)

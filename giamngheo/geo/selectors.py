@@ -43,7 +43,11 @@ def access_area_by_id(*, user: Any, area_id: int) -> Area:
 
 def area_breadcrumb(*, user: Any, area: Area) -> list[tuple[Area, bool]]:
     """Ancestors of ``area`` with a flag telling whether the user may open each of them."""
-    visible = set(Area.objects.filter(area_q(user), path__in=[a.path for a in area.ancestors()]).values_list("pk", flat=True))
+    visible = set(
+        Area.objects.filter(area_q(user), path__in=[a.path for a in area.ancestors()]).values_list(
+            "pk", flat=True
+        )
+    )
     return [(a, a.pk in visible) for a in area.ancestors()]
 
 
@@ -64,7 +68,9 @@ def commune_list(*, user: Any, filters: CommuneFilters | None = None) -> QuerySe
         Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE, is_active=True)
         .select_related("parent")
         .annotate(
-            village_count=Count("children", filter=Q(children__is_active=True, children__level=AreaLevel.VILLAGE)),
+            village_count=Count(
+                "children", filter=Q(children__is_active=True, children__level=AreaLevel.VILLAGE)
+            ),
             is_difficult=_difficult_in(year),
             former=Exists(AreaSuccession.objects.filter(successor=OuterRef("pk"))),
         )
@@ -94,7 +100,11 @@ def difficulty_periods(*, user: Any, area: Area) -> QuerySet[DifficultyPeriod]:
 
 
 def access_difficulty_period_by_id(*, user: Any, period_id: int) -> DifficultyPeriod:
-    period = DifficultyPeriod.objects.filter(area_q(user, "area__path"), pk=period_id).select_related("area").first()
+    period = (
+        DifficultyPeriod.objects.filter(area_q(user, "area__path"), pk=period_id)
+        .select_related("area")
+        .first()
+    )
     if period is None:
         raise NotFound("difficulty period")
     return period
@@ -103,7 +113,11 @@ def access_difficulty_period_by_id(*, user: Any, period_id: int) -> DifficultyPe
 def former_provinces(*, user: Any) -> QuerySet[Area]:
     """Former provinces whose units are now (partly) in the user's scope."""
     visible = Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
-    return Area.objects.filter(successor_links__successor__in=visible, is_active=False).distinct().order_by("name")
+    return (
+        Area.objects.filter(successor_links__successor__in=visible, is_active=False)
+        .distinct()
+        .order_by("name")
+    )
 
 
 def predecessors(*, area: Area) -> QuerySet[Area]:

@@ -21,6 +21,7 @@ from .models import (
     AreaLevel,
     AreaSuccession,
     DifficultyPeriod,
+    DivisionType,
 )
 
 REORGANISATION_DATE = dt.date(2025, 7, 1)
@@ -124,7 +125,7 @@ def geo_load_province(*, province_code: int, acting_user: Any = None) -> LoadRes
             if successor is None:
                 result.unmatched_legacy.append(f"{name} ({code})")
                 continue
-            _link, created = AreaSuccession.objects.get_or_create(
+            AreaSuccession.objects.get_or_create(
                 predecessor=old,
                 successor=successor,
                 defaults={
@@ -158,7 +159,8 @@ def _check_village_name(*, commune: Area, name: str, exclude_pk: int | None = No
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationFailed(
-            _("%(commune)s already has a village named “%(name)s”.") % {"commune": commune.name, "name": name},
+            _("%(commune)s already has a village named “%(name)s”.")
+            % {"commune": commune.name, "name": name},
             extra={"field": "name"},
         )
     return name
@@ -191,10 +193,13 @@ def village_create(*, commune: Area, name: str, division_type: str, acting_user:
 
 
 @transaction.atomic
-def village_update(*, village: Area, name: str, division_type: str, is_active: bool, acting_user: Any) -> Area:
+def village_update(
+    *, village: Area, name: str, division_type: str, is_active: bool, acting_user: Any
+) -> Area:
     if village.level != AreaLevel.VILLAGE:
         raise ValidationFailed(_("Only villages can be edited here."))
-    assert village.parent is not None
+    if village.parent is None:
+        raise ValidationFailed(_("Only villages can be edited here."))
     if division_type not in VILLAGE_DIVISION_TYPES:
         raise ValidationFailed(_("Choose a valid village type."), extra={"field": "division_type"})
     before = snapshot(village)
@@ -202,7 +207,9 @@ def village_update(*, village: Area, name: str, division_type: str, is_active: b
     village.division_type = division_type
     village.is_active = is_active
     village.save()
-    audit_record(actor=acting_user, action="geo.village.update", target=village, before=before, after=snapshot(village))
+    audit_record(
+        actor=acting_user, action="geo.village.update", target=village, before=before, after=snapshot(village)
+    )
     return village
 
 
@@ -222,8 +229,9 @@ class VillageImportResult:
     errors: list[str] = field(default_factory=list)
 
 
-def villages_import(*, rows: list[VillageRow], allowed_communes: dict[str, Area], acting_user: Any,
-                    dry_run: bool = False) -> VillageImportResult:
+def villages_import(
+    *, rows: list[VillageRow], allowed_communes: dict[str, Area], acting_user: Any, dry_run: bool = False
+) -> VillageImportResult:
     """Create the villages in ``rows``; all or nothing. Rows naming an existing village are skipped.
 
     ``allowed_communes`` maps commune codes the user may manage to communes (the caller scopes it).
@@ -231,10 +239,18 @@ def villages_import(*, rows: list[VillageRow], allowed_communes: dict[str, Area]
     result = VillageImportResult()
     seen: dict[tuple[str, str], int] = {}
     valid: list[VillageRow] = []
-    type_by_label = {fold(str(label)): value for value, label in Area._meta.get_field("division_type").choices}
+    type_by_label: dict[str, str] = {fold(str(label)): str(value) for value, label in DivisionType.choices}
     type_by_label.update({fold(v): v for v in VILLAGE_DIVISION_TYPES})
-    type_by_label.update({"ap": "ap", "thon": "thon", "ban": "ban", "soc": "soc", "khu pho": "khu_pho",
-                          "to dan pho": "to_dan_pho"})
+    type_by_label.update(
+        {
+            "ap": "ap",
+            "thon": "thon",
+            "ban": "ban",
+            "soc": "soc",
+            "khu pho": "khu_pho",
+            "to dan pho": "to_dan_pho",
+        }
+    )
     for row in rows:
         commune = allowed_communes.get(row.commune_code.strip())
         name = " ".join(row.name.split())
@@ -252,7 +268,10 @@ def villages_import(*, rows: list[VillageRow], allowed_communes: dict[str, Area]
             dtype = "khu_pho" if commune.is_urban else "ap"
             if row.division_type:
                 result.errors.append(
-                    _("Line %(line)s: unknown village type “%(type)s” (use ấp, thôn, bản, sóc, khu phố or tổ dân phố).")
+                    _(
+                        "Line %(line)s: unknown village type “%(type)s” "
+                        "(use ấp, thôn, bản, sóc, khu phố or tổ dân phố)."
+                    )
                     % {"line": row.line, "type": row.division_type}
                 )
                 continue
@@ -289,8 +308,13 @@ def area_set_urban_override(*, area: Area, urban: bool | None, acting_user: Any)
     before = snapshot(area, ["urban_override"])
     area.urban_override = urban
     area.save(update_fields=["urban_override", "updated_at"])
-    audit_record(actor=acting_user, action="geo.area.urban_override", target=area, before=before,
-                 after=snapshot(area, ["urban_override"]))
+    audit_record(
+        actor=acting_user,
+        action="geo.area.urban_override",
+        target=area,
+        before=before,
+        after=snapshot(area, ["urban_override"]),
+    )
     return area
 
 
@@ -303,7 +327,8 @@ def difficulty_period_add(
     if to_year is not None and to_year < from_year:
         raise ValidationFailed(_("The end year cannot be before the start year."), extra={"field": "to_year"})
     overlapping = [
-        p for p in area.difficulty_periods.all()
+        p
+        for p in area.difficulty_periods.all()
         if p.from_year <= (to_year or 9999) and from_year <= (p.to_year or 9999)
     ]
     if overlapping:
@@ -325,4 +350,3 @@ def difficulty_period_delete(*, period: DifficultyPeriod, acting_user: Any) -> N
     area = period.area
     period.delete()
     audit_record(actor=acting_user, action="geo.difficulty.delete", target=area, before=before)
-

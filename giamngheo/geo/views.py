@@ -21,12 +21,16 @@ from .forms import CommuneFilterForm, DifficultyPeriodForm, UrbanOverrideForm, V
 from .models import Area, AreaLevel
 
 
-def area_crumbs(request: HttpRequest, area: Area | None, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+def area_crumbs(
+    request: HttpRequest, area: Area | None, *tail: tuple[str, str | None]
+) -> list[tuple[str, str | None]]:
     crumbs: list[tuple[str, str | None]] = [(_("Administrative units"), reverse("geo:commune-list"))]
     if area is not None:
         for ancestor, visible in selectors.area_breadcrumb(user=request.user, area=area):
             if ancestor.level != AreaLevel.PROVINCE:
-                crumbs.append((ancestor.name, reverse("geo:area-detail", args=[ancestor.pk]) if visible else None))
+                crumbs.append(
+                    (ancestor.name, reverse("geo:area-detail", args=[ancestor.pk]) if visible else None)
+                )
         crumbs.append((area.name, reverse("geo:area-detail", args=[area.pk])))
     crumbs.extend(tail)
     return crumbs
@@ -68,7 +72,9 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "predecessors": selectors.predecessors(area=area),
         "period_form": DifficultyPeriodForm(),
         "urban_form": UrbanOverrideForm(
-            initial={"urban": "" if area.urban_override is None else ("urban" if area.urban_override else "rural")}
+            initial={
+                "urban": "" if area.urban_override is None else ("urban" if area.urban_override else "rural")
+            }
         ),
         "can_manage_villages": can(request.user, Capability.MANAGE_VILLAGES),
         "can_manage_difficulty": can(request.user, Capability.MANAGE_DIFFICULTY),
@@ -76,7 +82,9 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "breadcrumbs": area_crumbs(request, area),
     }
     if area.level == AreaLevel.COMMUNE:
-        context["page_obj"] = paginate(request, selectors.village_list(user=request.user, commune=area), per_page=100)
+        context["page_obj"] = paginate(
+            request, selectors.village_list(user=request.user, commune=area), per_page=100
+        )
     return render(request, "geo/area_detail.html", context)
 
 
@@ -86,7 +94,9 @@ def village_create(request: HttpRequest, pk: int) -> HttpResponse:
     commune = get_or_404(selectors.access_area_by_id, user=request.user, area_id=pk)
     if commune.level != AreaLevel.COMMUNE:
         raise Http404
-    form = VillageForm(request.POST or None, initial={"division_type": "khu_pho" if commune.is_urban else "ap"})
+    form = VillageForm(
+        request.POST or None, initial={"division_type": "khu_pho" if commune.is_urban else "ap"}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             village = services.village_create(
@@ -100,10 +110,15 @@ def village_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Village “%(name)s” was added.") % {"name": village.name})
             return redirect("geo:area-detail", pk=commune.pk)
-    return render(request, "geo/village_form.html", {
-        "form": form, "commune": commune,
-        "breadcrumbs": area_crumbs(request, commune, (_("Add village"), None)),
-    })
+    return render(
+        request,
+        "geo/village_form.html",
+        {
+            "form": form,
+            "commune": commune,
+            "breadcrumbs": area_crumbs(request, commune, (_("Add village"), None)),
+        },
+    )
 
 
 @capability_required(Capability.MANAGE_VILLAGES)
@@ -112,9 +127,14 @@ def village_update(request: HttpRequest, pk: int) -> HttpResponse:
     village = get_or_404(selectors.access_area_by_id, user=request.user, area_id=pk)
     if village.level != AreaLevel.VILLAGE:
         raise Http404
-    form = VillageForm(request.POST or None, initial={
-        "name": village.name, "division_type": village.division_type, "is_active": village.is_active,
-    })
+    form = VillageForm(
+        request.POST or None,
+        initial={
+            "name": village.name,
+            "division_type": village.division_type,
+            "is_active": village.is_active,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.village_update(
@@ -129,10 +149,16 @@ def village_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The village was saved."))
             return redirect("geo:area-detail", pk=village.parent_id)
-    return render(request, "geo/village_form.html", {
-        "form": form, "village": village, "commune": village.parent,
-        "breadcrumbs": area_crumbs(request, village, (_("Edit"), None)),
-    })
+    return render(
+        request,
+        "geo/village_form.html",
+        {
+            "form": form,
+            "village": village,
+            "commune": village.parent,
+            "breadcrumbs": area_crumbs(request, village, (_("Edit"), None)),
+        },
+    )
 
 
 @capability_required(Capability.MANAGE_DIFFICULTY)
@@ -150,7 +176,7 @@ def difficulty_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("geo:area-detail", pk=area.pk)
 
 
@@ -186,7 +212,10 @@ def village_import(request: HttpRequest) -> HttpResponse:
         try:
             rows = read_village_rows(form.cleaned_data["file"].read())
             result = services.villages_import(
-                rows=rows, allowed_communes=communes, acting_user=request.user, dry_run=form.cleaned_data["dry_run"]
+                rows=rows,
+                allowed_communes=communes,
+                acting_user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
             )
         except ApplicationError as exc:
             form.add_error("file", str(exc.message))
@@ -198,7 +227,12 @@ def village_import(request: HttpRequest) -> HttpResponse:
                     % {"created": len(result.created), "existing": result.existing},
                 )
                 return redirect("geo:commune-list")
-    return render(request, "geo/village_import.html", {
-        "form": form, "result": result,
-        "breadcrumbs": area_crumbs(request, None, (_("Import villages"), None)),
-    })
+    return render(
+        request,
+        "geo/village_import.html",
+        {
+            "form": form,
+            "result": result,
+            "breadcrumbs": area_crumbs(request, None, (_("Import villages"), None)),
+        },
+    )

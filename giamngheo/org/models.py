@@ -27,7 +27,12 @@ class OrgUnit(BaseModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrgUnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     area = models.ForeignKey(
         "geo.Area",
@@ -39,7 +44,10 @@ class OrgUnit(BaseModel):
     path = models.CharField(max_length=255, unique=True, editable=False)
     name_folded = models.CharField(max_length=255, editable=False, db_index=True)
     legal_source = models.CharField(
-        _("legal source"), max_length=255, blank=True, help_text=_("Decision establishing or renaming the unit.")
+        _("legal source"),
+        max_length=255,
+        blank=True,
+        help_text=_("Decision establishing or renaming the unit."),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -75,12 +83,12 @@ class StaffType(models.TextChoices):
 class Staff(BaseModel):
     full_name = models.CharField(_("full name"), max_length=150)
     name_folded = models.CharField(max_length=150, editable=False, db_index=True)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff"
+    )
     position = models.CharField(_("position"), max_length=150, blank=True)
     staff_type = models.CharField(_("staff type"), max_length=20, choices=StaffType.choices)
-    sex = models.CharField(
-        _("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))], blank=True
-    )
+    sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))], blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)

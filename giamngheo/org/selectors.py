@@ -14,8 +14,10 @@ from .models import OrgUnit, OrgUnitKind, Staff
 
 
 def org_unit_list(*, user: Any, include_inactive: bool = False) -> QuerySet[OrgUnit]:
-    qs = OrgUnit.objects.filter(org_q(user)).select_related("parent", "area").annotate(
-        staff_count=Count("staff", filter=Q(staff__is_active=True))
+    qs = (
+        OrgUnit.objects.filter(org_q(user))
+        .select_related("parent", "area")
+        .annotate(staff_count=Count("staff", filter=Q(staff__is_active=True)))
     )
     if not include_inactive:
         qs = qs.filter(is_active=True)
@@ -42,9 +44,16 @@ def department_for(*, user: Any) -> OrgUnit | None:
 
 
 def staff_list(
-    *, user: Any, q: str = "", org_unit: OrgUnit | None = None, staff_type: str = "", include_inactive: bool = False
+    *,
+    user: Any,
+    q: str = "",
+    org_unit: OrgUnit | None = None,
+    staff_type: str = "",
+    include_inactive: bool = False,
 ) -> QuerySet[Staff]:
-    qs = Staff.objects.filter(org_q(user, "org_unit__path", "org_unit__area__path")).select_related("org_unit", "user")
+    qs = Staff.objects.filter(org_q(user, "org_unit__path", "org_unit__area__path")).select_related(
+        "org_unit", "user"
+    )
     if q:
         qs = qs.filter(Q(name_folded__contains=fold(q)) | Q(email__icontains=q) | Q(phone__contains=q))
     if org_unit is not None:

@@ -28,7 +28,9 @@ def _unique_code(name: str, parent: OrgUnit | None) -> str:
 
 def _check_parent(*, kind: str, parent: OrgUnit | None, unit: OrgUnit | None = None) -> None:
     if kind == OrgUnitKind.DEPARTMENT and parent is not None and parent.kind == OrgUnitKind.DEPARTMENT:
-        raise ValidationFailed(_("A department cannot sit under another department."), extra={"field": "parent"})
+        raise ValidationFailed(
+            _("A department cannot sit under another department."), extra={"field": "parent"}
+        )
     if kind != OrgUnitKind.DEPARTMENT and parent is None:
         raise ValidationFailed(_("Choose the unit this one belongs to."), extra={"field": "parent"})
     if unit is not None and parent is not None and parent.path.startswith(unit.path):
@@ -77,8 +79,19 @@ def _rebuild_paths(unit: OrgUnit) -> None:
 @transaction.atomic
 def org_unit_update(*, unit: OrgUnit, acting_user: Any, **fields: Any) -> OrgUnit:
     """Rename, move or close a unit. Renames keep the history in the audit trail."""
-    allowed = {"name", "short_name", "kind", "parent", "legal_source", "valid_from", "valid_to", "is_active",
-               "address", "phone", "email"}
+    allowed = {
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "legal_source",
+        "valid_from",
+        "valid_to",
+        "is_active",
+        "address",
+        "phone",
+        "email",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
@@ -90,7 +103,9 @@ def org_unit_update(*, unit: OrgUnit, acting_user: Any, **fields: Any) -> OrgUni
     unit.save()
     if unit.path != old_path:
         _rebuild_paths(unit)
-    audit_record(actor=acting_user, action="org.unit.update", target=unit, before=before, after=snapshot(unit))
+    audit_record(
+        actor=acting_user, action="org.unit.update", target=unit, before=before, after=snapshot(unit)
+    )
     return unit
 
 
@@ -109,5 +124,7 @@ def staff_update(*, staff: Staff, acting_user: Any, **fields: Any) -> Staff:
     for key, value in fields.items():
         setattr(staff, key, value)
     staff.save()
-    audit_record(actor=acting_user, action="org.staff.update", target=staff, before=before, after=snapshot(staff))
+    audit_record(
+        actor=acting_user, action="org.staff.update", target=staff, before=before, after=snapshot(staff)
+    )
     return staff

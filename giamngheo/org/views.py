@@ -29,24 +29,35 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 @capability_required(Capability.VIEW_ORG)
 def unit_list(request: HttpRequest) -> HttpResponse:
     units = selectors.org_unit_list(user=request.user, include_inactive=request.GET.get("all") == "1")
-    return render(request, "org/unit_list.html", {
-        "units": units, "can_manage": can(request.user, Capability.MANAGE_ORG),
-        "breadcrumbs": [(_("Organisation"), None)],
-    })
+    return render(
+        request,
+        "org/unit_list.html",
+        {
+            "units": units,
+            "can_manage": can(request.user, Capability.MANAGE_ORG),
+            "breadcrumbs": [(_("Organisation"), None)],
+        },
+    )
 
 
 @capability_required(Capability.VIEW_ORG)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_or_404(selectors.access_org_unit_by_id, user=request.user, org_unit_id=pk)
     staff = selectors.staff_list(user=request.user, org_unit=unit)
-    return render(request, "org/unit_detail.html", {
-        "unit": unit,
-        "children": selectors.org_unit_list(user=request.user).filter(parent=unit),
-        "page_obj": paginate(request, staff),
-        "can_manage": can(request.user, Capability.MANAGE_ORG),
-        "breadcrumbs": _crumbs(*[(a.name, reverse("org:unit-detail", args=[a.pk]))
-                                 for a in _ancestors(unit)], (unit.name, None)),
-    })
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "children": selectors.org_unit_list(user=request.user).filter(parent=unit),
+            "page_obj": paginate(request, staff),
+            "can_manage": can(request.user, Capability.MANAGE_ORG),
+            "breadcrumbs": _crumbs(
+                *[(a.name, reverse("org:unit-detail", args=[a.pk])) for a in _ancestors(unit)],
+                (unit.name, None),
+            ),
+        },
+    )
 
 
 def _ancestors(unit: OrgUnit) -> list[OrgUnit]:
@@ -64,12 +75,31 @@ def _unit_form(request: HttpRequest, unit: OrgUnit | None = None) -> OrgUnitForm
         units = units.exclude(path__startswith=unit.path)
     initial: dict[str, Any] = {}
     if unit is not None:
-        initial = {f: getattr(unit, f) for f in ("name", "short_name", "kind", "parent", "area", "legal_source",
-                                                 "valid_from", "valid_to", "is_active", "address", "phone", "email")}
+        initial = {
+            f: getattr(unit, f)
+            for f in (
+                "name",
+                "short_name",
+                "kind",
+                "parent",
+                "area",
+                "legal_source",
+                "valid_from",
+                "valid_to",
+                "is_active",
+                "address",
+                "phone",
+                "email",
+            )
+        }
     elif request.GET.get("parent"):
         initial = {"parent": request.GET["parent"], "kind": "division"}
-    return OrgUnitForm(request.POST or None, initial=initial, units=units,
-                       provinces=area_list(user=request.user).filter(level=AreaLevel.PROVINCE))
+    return OrgUnitForm(
+        request.POST or None,
+        initial=initial,
+        units=units,
+        provinces=area_list(user=request.user).filter(level=AreaLevel.PROVINCE),
+    )
 
 
 @capability_required(Capability.MANAGE_ORG)
@@ -80,16 +110,26 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             unit = services.org_unit_create(
-                name=data["name"], kind=data["kind"], parent=data["parent"], area=data["area"],
-                short_name=data["short_name"], legal_source=data["legal_source"], valid_from=data["valid_from"],
-                address=data["address"], phone=data["phone"], email=data["email"], acting_user=request.user,
+                name=data["name"],
+                kind=data["kind"],
+                parent=data["parent"],
+                area=data["area"],
+                short_name=data["short_name"],
+                legal_source=data["legal_source"],
+                valid_from=data["valid_from"],
+                address=data["address"],
+                phone=data["phone"],
+                email=data["email"],
+                acting_user=request.user,
             )
         except ApplicationError as exc:
             form.add_error(exc.extra.get("field"), str(exc.message))
         else:
             messages.success(request, _("Unit “%(name)s” was created.") % {"name": unit.name})
             return redirect("org:unit-detail", pk=unit.pk)
-    return render(request, "org/unit_form.html", {"form": form, "breadcrumbs": _crumbs((_("New unit"), None))})
+    return render(
+        request, "org/unit_form.html", {"form": form, "breadcrumbs": _crumbs((_("New unit"), None))}
+    )
 
 
 @capability_required(Capability.MANAGE_ORG)
@@ -107,10 +147,17 @@ def unit_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The unit was saved."))
             return redirect("org:unit-detail", pk=unit.pk)
-    return render(request, "org/unit_form.html", {
-        "form": form, "unit": unit,
-        "breadcrumbs": _crumbs((unit.name, reverse("org:unit-detail", args=[unit.pk])), (_("Edit"), None)),
-    })
+    return render(
+        request,
+        "org/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "breadcrumbs": _crumbs(
+                (unit.name, reverse("org:unit-detail", args=[unit.pk])), (_("Edit"), None)
+            ),
+        },
+    )
 
 
 @capability_required(Capability.VIEW_ORG)
@@ -119,11 +166,16 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     form = StaffFilterForm(request.GET or None, units=units)
     filters: dict[str, Any] = {}
     if form.is_valid():
-        filters = {"q": form.cleaned_data["q"], "org_unit": form.cleaned_data["org_unit"],
-                   "staff_type": form.cleaned_data["staff_type"]}
+        filters = {
+            "q": form.cleaned_data["q"],
+            "org_unit": form.cleaned_data["org_unit"],
+            "staff_type": form.cleaned_data["staff_type"],
+        }
     staff = selectors.staff_list(user=request.user, **filters)
     context = {
-        "form": form, "page_obj": paginate(request, staff), "filtered": any(filters.values()),
+        "form": form,
+        "page_obj": paginate(request, staff),
+        "filtered": any(filters.values()),
         "can_manage": can(request.user, Capability.MANAGE_ORG),
         "breadcrumbs": _crumbs((_("Staff"), None)),
     }
@@ -144,8 +196,14 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s was added.") % {"name": staff.full_name})
             return redirect("org:staff-list")
-    return render(request, "org/staff_form.html", {"form": form, "breadcrumbs": _crumbs(
-        (_("Staff"), reverse("org:staff-list")), (_("Add staff member"), None))})
+    return render(
+        request,
+        "org/staff_form.html",
+        {
+            "form": form,
+            "breadcrumbs": _crumbs((_("Staff"), reverse("org:staff-list")), (_("Add staff member"), None)),
+        },
+    )
 
 
 @capability_required(Capability.MANAGE_ORG)
@@ -161,5 +219,12 @@ def staff_update(request: HttpRequest, pk: int) -> HttpResponse:
         services.staff_update(staff=staff, acting_user=request.user, **changed)
         messages.success(request, _("The staff record was saved."))
         return redirect("org:staff-list")
-    return render(request, "org/staff_form.html", {"form": form, "staff": staff, "breadcrumbs": _crumbs(
-        (_("Staff"), reverse("org:staff-list")), (staff.full_name, None))})
+    return render(
+        request,
+        "org/staff_form.html",
+        {
+            "form": form,
+            "staff": staff,
+            "breadcrumbs": _crumbs((_("Staff"), reverse("org:staff-list")), (staff.full_name, None)),
+        },
+    )

@@ -39,7 +39,9 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         for m in MODULES:
             if m.capability is None or can(user, m.capability):
                 active = request.path == "/" if m.prefix == "/$" else request.path.startswith(m.prefix)
-                modules.append({"label": m.label, "url": reverse(m.url_name), "icon": m.icon, "active": active})
+                modules.append(
+                    {"label": m.label, "url": reverse(m.url_name), "icon": m.icon, "active": active}
+                )
     department = department_for(user=user) if user is not None else None
     return {
         "shell": {

@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.roles import Role
+from giamngheo.geo.models import Area
+from giamngheo.org.models import OrgUnit
 
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
@@ -14,33 +16,52 @@ SELECT = {"class": "form-select"}
 
 class UserForm(forms.Form):
     username = forms.RegexField(
-        label=_("Username"), max_length=150, regex=r"^[a-z0-9._-]+$",
-        error_messages={"invalid": _("Use lower-case letters without diacritics, digits, dots, hyphens or underscores.")},
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[a-z0-9._-]+$",
+        error_messages={
+            "invalid": _("Use lower-case letters without diacritics, digits, dots, hyphens or underscores.")
+        },
         widget=forms.TextInput(attrs={**TEXT, "autocapitalize": "none"}),
     )
     full_name = forms.CharField(label=_("Full name"), max_length=150, widget=forms.TextInput(attrs=TEXT))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.Select(attrs=SELECT))
     email = forms.EmailField(label=_("Email"), required=False, widget=forms.EmailInput(attrs=TEXT))
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs=TEXT))
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
     scope_areas = forms.ModelMultipleChoiceField(
-        label=_("Areas in scope"), queryset=None, required=False,  # type: ignore[arg-type]
+        label=_("Areas in scope"),
+        queryset=Area.objects.none(),
+        required=False,
         widget=forms.SelectMultiple(attrs={**SELECT, "size": 8}),
         help_text=_("The user sees these units and everything below them. Hold Ctrl to choose several."),
     )
     scope_org_units = forms.ModelMultipleChoiceField(
-        label=_("Org units in scope"), queryset=None, required=False,  # type: ignore[arg-type]
+        label=_("Org units in scope"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
         widget=forms.SelectMultiple(attrs={**SELECT, "size": 6}),
     )
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True,
-                                   widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     password = forms.CharField(
-        label=_("Password"), required=False, strip=False,
+        label=_("Password"),
+        required=False,
+        strip=False,
         widget=forms.PasswordInput(attrs={**TEXT, "autocomplete": "new-password"}),
-        help_text=_("At least 10 characters, letters and digits. When editing, leave empty to keep the password."),
+        help_text=_(
+            "At least 10 characters, letters and digits. When editing, leave empty to keep the password."
+        ),
     )
 
-    def __init__(self, *args: Any, areas: QuerySet[Any], org_units: QuerySet[Any], editing: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, areas: QuerySet[Any], org_units: QuerySet[Any], editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scope_areas"].queryset = areas  # type: ignore[attr-defined]
         self.fields["scope_org_units"].queryset = org_units  # type: ignore[attr-defined]
@@ -59,10 +80,15 @@ class UserForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={**TEXT, "placeholder": _("Object, user or action")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={**TEXT, "placeholder": _("Object, user or action")}),
+    )
     action = forms.CharField(label=_("Action"), required=False, widget=forms.TextInput(attrs=TEXT))
-    date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"}))
-    date_to = forms.DateField(label=_("To"), required=False,
-                              widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
+    )

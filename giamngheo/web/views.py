@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from giamngheo.accounts import selectors as account_selectors, services as account_services
+from giamngheo.accounts import selectors as account_selectors
+from giamngheo.accounts import services as account_services
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability, Role
 from giamngheo.core import selectors as core_selectors
@@ -26,20 +27,27 @@ from .forms import AuditFilterForm, UserForm
 def home(request: HttpRequest) -> HttpResponse:
     summary = geo_selectors.scope_summary(user=request.user)
     communes = geo_selectors.commune_list(user=request.user)
-    return render(request, "web/home.html", {
-        "summary": summary,
-        "communes": communes[:12],
-        "commune_total": communes.count(),
-        "parents": geo_selectors.visible_parent_names(user=request.user),
-        "org_units": org_selectors.org_unit_list(user=request.user).count(),
-        "staff": org_selectors.staff_list(user=request.user).count(),
-    })
+    return render(
+        request,
+        "web/home.html",
+        {
+            "summary": summary,
+            "communes": communes[:12],
+            "commune_total": communes.count(),
+            "parents": geo_selectors.visible_parent_names(user=request.user),
+            "org_units": org_selectors.org_unit_list(user=request.user).count(),
+            "staff": org_selectors.staff_list(user=request.user).count(),
+        },
+    )
 
 
 def _user_form(request: HttpRequest, **kwargs: Any) -> UserForm:
-    areas = geo_selectors.area_list(user=request.user).filter(level__in=[AreaLevel.PROVINCE, AreaLevel.COMMUNE])
-    return UserForm(request.POST or None, areas=areas, org_units=org_selectors.org_unit_list(user=request.user),
-                    **kwargs)
+    areas = geo_selectors.area_list(user=request.user).filter(
+        level__in=[AreaLevel.PROVINCE, AreaLevel.COMMUNE]
+    )
+    return UserForm(
+        request.POST or None, areas=areas, org_units=org_selectors.org_unit_list(user=request.user), **kwargs
+    )
 
 
 def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -50,10 +58,18 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 def user_list(request: HttpRequest) -> HttpResponse:
     q, role = request.GET.get("q", "").strip(), request.GET.get("role", "")
     users = account_selectors.user_list(user=request.user, q=q, role=role)
-    return render(request, "web/user_list.html", {
-        "page_obj": paginate(request, users), "q": q, "role": role, "roles": Role.choices,
-        "filtered": bool(q or role), "breadcrumbs": [(_("Users"), None)],
-    })
+    return render(
+        request,
+        "web/user_list.html",
+        {
+            "page_obj": paginate(request, users),
+            "q": q,
+            "role": role,
+            "roles": Role.choices,
+            "filtered": bool(q or role),
+            "breadcrumbs": [(_("Users"), None)],
+        },
+    )
 
 
 @capability_required(Capability.MANAGE_USERS)
@@ -64,16 +80,24 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = account_services.user_create(
-                username=data["username"], password=data["password"], full_name=data["full_name"],
-                role=data["role"], email=data["email"], phone=data["phone"],
-                scope_areas=data["scope_areas"], scope_org_units=data["scope_org_units"], acting_user=request.user,
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+                role=data["role"],
+                email=data["email"],
+                phone=data["phone"],
+                scope_areas=data["scope_areas"],
+                scope_org_units=data["scope_org_units"],
+                acting_user=request.user,
             )
         except ApplicationError as exc:
             form.add_error(exc.extra.get("field"), str(exc.message))
         else:
             messages.success(request, _("Account “%(name)s” was created.") % {"name": user.username})
             return redirect("web:user-list")
-    return render(request, "web/user_form.html", {"form": form, "breadcrumbs": _crumbs((_("New account"), None))})
+    return render(
+        request, "web/user_form.html", {"form": form, "breadcrumbs": _crumbs((_("New account"), None))}
+    )
 
 
 @capability_required(Capability.MANAGE_USERS)
@@ -81,29 +105,48 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_update(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_or_404(account_selectors.access_user_by_id, user=request.user, user_id=pk)
     initial = {
-        "username": target.username, "full_name": target.full_name, "role": target.role, "email": target.email,
-        "phone": target.phone, "is_active": target.is_active,
-        "scope_areas": list(target.scope_areas.all()), "scope_org_units": list(target.scope_org_units.all()),
+        "username": target.username,
+        "full_name": target.full_name,
+        "role": target.role,
+        "email": target.email,
+        "phone": target.phone,
+        "is_active": target.is_active,
+        "scope_areas": list(target.scope_areas.all()),
+        "scope_org_units": list(target.scope_org_units.all()),
     }
     form = _user_form(request, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             account_services.user_update(
-                user=target, full_name=data["full_name"], role=data["role"], email=data["email"],
-                phone=data["phone"], is_active=data["is_active"], scope_areas=data["scope_areas"],
-                scope_org_units=data["scope_org_units"], acting_user=request.user,
+                user=target,
+                full_name=data["full_name"],
+                role=data["role"],
+                email=data["email"],
+                phone=data["phone"],
+                is_active=data["is_active"],
+                scope_areas=data["scope_areas"],
+                scope_org_units=data["scope_org_units"],
+                acting_user=request.user,
             )
             if data["password"]:
-                account_services.user_set_password(user=target, password=data["password"], acting_user=request.user)
+                account_services.user_set_password(
+                    user=target, password=data["password"], acting_user=request.user
+                )
         except ApplicationError as exc:
             form.add_error(exc.extra.get("field"), str(exc.message))
         else:
             messages.success(request, _("Account “%(name)s” was saved.") % {"name": target.username})
             return redirect("web:user-list")
-    return render(request, "web/user_form.html", {
-        "form": form, "target": target, "breadcrumbs": _crumbs((target.username, None)),
-    })
+    return render(
+        request,
+        "web/user_form.html",
+        {
+            "form": form,
+            "target": target,
+            "breadcrumbs": _crumbs((target.username, None)),
+        },
+    )
 
 
 @capability_required(Capability.VIEW_AUDIT)
@@ -113,19 +156,29 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     records = core_selectors.audit_list(user=request.user, **filters)
-    return render(request, "web/audit_list.html", {
-        "form": form, "page_obj": paginate(request, records, per_page=50), "filtered": bool(filters),
-        "breadcrumbs": [(_("Audit trail"), None)],
-    })
+    return render(
+        request,
+        "web/audit_list.html",
+        {
+            "form": form,
+            "page_obj": paginate(request, records, per_page=50),
+            "filtered": bool(filters),
+            "breadcrumbs": [(_("Audit trail"), None)],
+        },
+    )
 
 
 @capability_required(Capability.VIEW_AUDIT)
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_or_404(core_selectors.access_audit_record_by_id, user=request.user, record_id=pk)
-    return render(request, "web/audit_detail.html", {
-        "record": record,
-        "breadcrumbs": [(_("Audit trail"), reverse("web:audit-list")), (f"#{record.pk}", None)],
-    })
+    return render(
+        request,
+        "web/audit_detail.html",
+        {
+            "record": record,
+            "breadcrumbs": [(_("Audit trail"), reverse("web:audit-list")), (f"#{record.pk}", None)],
+        },
+    )
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -25,7 +25,9 @@ def test_sign_in_and_out(users) -> None:
 
 
 def test_wrong_password_shows_a_vietnamese_message(users) -> None:
-    response = Client().post(reverse("accounts:login"), {"username": "chuyenvien", "password": "sai-mat-khau1"})
+    response = Client().post(
+        reverse("accounts:login"), {"username": "chuyenvien", "password": "sai-mat-khau1"}
+    )
     assert response.status_code == 200
     assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
 
@@ -50,9 +52,14 @@ def test_password_rules(users, password: str, ok: bool) -> None:
     client = Client()
     user = users["lanhdao"]
     client.force_login(user)
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": DEMO_PASSWORD, "new_password1": password, "new_password2": password,
-    })
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": DEMO_PASSWORD,
+            "new_password1": password,
+            "new_password2": password,
+        },
+    )
     user.refresh_from_db()
     assert user.check_password(password) is ok
     assert (response.status_code == 302) is ok
@@ -65,10 +72,17 @@ def test_password_rules(users, password: str, ok: bool) -> None:
 def test_admin_creates_a_commune_officer_with_scope(users, commune_b) -> None:
     client = Client()
     client.force_login(users["admin"])
-    response = client.post(reverse("web:user-create"), {
-        "username": "canbo.moi", "full_name": "Lê Thị Mới", "role": "commune_officer",
-        "scope_areas": [commune_b.pk], "is_active": "on", "password": "Matkhau2026x",
-    })
+    response = client.post(
+        reverse("web:user-create"),
+        {
+            "username": "canbo.moi",
+            "full_name": "Lê Thị Mới",
+            "role": "commune_officer",
+            "scope_areas": [commune_b.pk],
+            "is_active": "on",
+            "password": "Matkhau2026x",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     user = User.objects.get(username="canbo.moi")
     assert list(user.scope_areas.all()) == [commune_b]
@@ -80,8 +94,14 @@ def test_admin_creates_a_commune_officer_with_scope(users, commune_b) -> None:
 def test_commune_officer_needs_a_commune(users) -> None:
     client = Client()
     client.force_login(users["admin"])
-    response = client.post(reverse("web:user-create"), {
-        "username": "canbo.x", "full_name": "X", "role": "commune_officer", "password": "Matkhau2026x",
-    })
+    response = client.post(
+        reverse("web:user-create"),
+        {
+            "username": "canbo.x",
+            "full_name": "X",
+            "role": "commune_officer",
+            "password": "Matkhau2026x",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["scope_areas"]

@@ -23,9 +23,10 @@ def test_parents_are_named_not_opened(users, commune_a) -> None:
 
 
 def test_province_scope_sees_everything_below(users) -> None:
-    assert Area.objects.filter(area_q(users["chuyenvien"])).count() == Area.objects.filter(
-        path__startswith="/75/"
-    ).count()
+    assert (
+        Area.objects.filter(area_q(users["chuyenvien"])).count()
+        == Area.objects.filter(path__startswith="/75/").count()
+    )
 
 
 def test_administrator_sees_everything_and_empty_scope_sees_nothing(users, db) -> None:

@@ -25,8 +25,11 @@ def test_every_unit_has_villages_with_realistic_names(db) -> None:
     assert not communes.filter(children__isnull=True).exists()
     ward_villages = Area.objects.filter(level=AreaLevel.VILLAGE, parent__division_type="phuong")
     assert set(ward_villages.values_list("division_type", flat=True)) == {"khu_pho"}
-    former = Area.objects.filter(level=AreaLevel.VILLAGE, parent__predecessor_links__predecessor__code="L70",
-                                 parent__division_type="xa")
+    former = Area.objects.filter(
+        level=AreaLevel.VILLAGE,
+        parent__predecessor_links__predecessor__code="L70",
+        parent__division_type="xa",
+    )
     assert {"thon", "ap"} <= set(former.values_list("division_type", flat=True))
 
 

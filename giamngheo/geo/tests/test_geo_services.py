@@ -16,7 +16,9 @@ from giamngheo.geo.services import (
 )
 
 
-def test_wards_are_urban_communes_rural_and_admin_can_override(commune_a: Area, commune_b: Area, users) -> None:
+def test_wards_are_urban_communes_rural_and_admin_can_override(
+    commune_a: Area, commune_b: Area, users
+) -> None:
     assert commune_b.is_urban and not commune_a.is_urban
     village = commune_b.children.first()
     assert village.is_urban  # quarters inherit from their ward
@@ -31,16 +33,21 @@ def test_wards_are_urban_communes_rural_and_admin_can_override(commune_a: Area, 
 def test_village_names_are_unique_in_a_commune_ignoring_diacritics_and_case(commune_a: Area, users) -> None:
     village_create(commune=commune_a, name="Thôn Bù Tam", division_type="thon", acting_user=users["admin"])
     with pytest.raises(ValidationFailed) as info:
-        village_create(commune=commune_a, name="  thon bu  tam ", division_type="thon", acting_user=users["admin"])
+        village_create(
+            commune=commune_a, name="  thon bu  tam ", division_type="thon", acting_user=users["admin"]
+        )
     assert info.value.extra == {"field": "name"}
 
 
 def test_village_codes_are_per_commune_and_paths_nest(commune_a: Area, users) -> None:
-    village = village_create(commune=commune_a, name="Sóc Lớn", division_type="soc", acting_user=users["admin"])
+    village = village_create(
+        commune=commune_a, name="Sóc Lớn", division_type="soc", acting_user=users["admin"]
+    )
     assert village.code.startswith(f"{commune_a.code}-")
     assert village.path == f"{commune_a.path}{village.code}/"
-    updated = village_update(village=village, name="Sóc Lớn 2", division_type="soc", is_active=False,
-                             acting_user=users["admin"])
+    updated = village_update(
+        village=village, name="Sóc Lớn 2", division_type="soc", is_active=False, acting_user=users["admin"]
+    )
     assert not updated.is_active
     record = AuditRecord.objects.filter(action="geo.village.update").latest("pk")
     assert record.before["name"] == "Sóc Lớn" and record.after["name"] == "Sóc Lớn 2"
@@ -52,8 +59,9 @@ def test_villages_only_under_communes(province: Area, users) -> None:
 
 
 def test_difficulty_periods_do_not_overlap_and_cover_years(commune_b: Area, users) -> None:
-    difficulty_period_add(area=commune_b, from_year=2021, to_year=2025, legal_source="QĐ 861/QĐ-TTg",
-                          acting_user=users["admin"])
+    difficulty_period_add(
+        area=commune_b, from_year=2021, to_year=2025, legal_source="QĐ 861/QĐ-TTg", acting_user=users["admin"]
+    )
     with pytest.raises(ValidationFailed):
         difficulty_period_add(area=commune_b, from_year=2025, to_year=None, legal_source="", acting_user=None)
     with pytest.raises(ValidationFailed):
@@ -63,7 +71,9 @@ def test_difficulty_periods_do_not_overlap_and_cover_years(commune_b: Area, user
     assert commune_b.pk in selectors.especially_difficult_ids(year=2040)
 
 
-def test_village_import_reports_every_error_with_its_line_and_imports_nothing(commune_a, commune_b, users) -> None:
+def test_village_import_reports_every_error_with_its_line_and_imports_nothing(
+    commune_a, commune_b, users
+) -> None:
     allowed = {commune_a.code: commune_a}
     before = Area.objects.count()
     result = villages_import(
@@ -84,7 +94,10 @@ def test_village_import_reports_every_error_with_its_line_and_imports_nothing(co
 
 def test_village_import_dry_run_then_import_is_idempotent(commune_a, users) -> None:
     existing = commune_a.children.first().name
-    rows = [VillageRow(2, commune_a.code, "Thôn Mới A", "thôn"), VillageRow(3, commune_a.code, existing.upper(), "")]
+    rows = [
+        VillageRow(2, commune_a.code, "Thôn Mới A", "thôn"),
+        VillageRow(3, commune_a.code, existing.upper(), ""),
+    ]
     allowed = {commune_a.code: commune_a}
     dry = villages_import(rows=rows, allowed_communes=allowed, acting_user=None, dry_run=True)
     assert len(dry.planned) == 1 and dry.existing == 1 and not dry.created

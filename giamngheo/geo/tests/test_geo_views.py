@@ -21,8 +21,9 @@ def test_commune_list_shows_95_units_for_the_province(users) -> None:
 
 
 def test_commune_list_htmx_returns_the_table_only(users) -> None:
-    response = client_for(users["chuyenvien"]).get(reverse("geo:commune-list"), {"q": "tran bien"},
-                                                    HTTP_HX_REQUEST="true")
+    response = client_for(users["chuyenvien"]).get(
+        reverse("geo:commune-list"), {"q": "tran bien"}, HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert "<html" not in body and "Phường Trấn Biên" in body and "Xã Bù Gia Mập" not in body
 
@@ -45,16 +46,23 @@ def test_officer_adds_a_village_in_own_commune_and_sees_errors_next_to_the_field
 
 def test_specialist_flags_a_commune_as_especially_difficult(users, commune_b) -> None:
     client = client_for(users["chuyenvien"])
-    response = client.post(reverse("geo:difficulty-add", args=[commune_b.pk]),
-                           {"from_year": "2026", "to_year": "2030", "legal_source": "QĐ test"})
+    response = client.post(
+        reverse("geo:difficulty-add", args=[commune_b.pk]),
+        {"from_year": "2026", "to_year": "2030", "legal_source": "QĐ test"},
+    )
     assert response.status_code == 302
     assert DifficultyPeriod.objects.filter(area=commune_b, from_year=2026, to_year=2030).exists()
 
 
 def test_commune_officer_cannot_flag_or_override(users, commune_a) -> None:
     client = client_for(users["canbo.bugiamap"])
-    assert client.post(reverse("geo:difficulty-add", args=[commune_a.pk]), {"from_year": "2026"}).status_code == 403
-    assert client.post(reverse("geo:urban-override", args=[commune_a.pk]), {"urban": "urban"}).status_code == 403
+    assert (
+        client.post(reverse("geo:difficulty-add", args=[commune_a.pk]), {"from_year": "2026"}).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("geo:urban-override", args=[commune_a.pk]), {"urban": "urban"}).status_code == 403
+    )
 
 
 def test_village_import_page_dry_run_and_import(users, commune_a) -> None:
@@ -75,6 +83,8 @@ def test_village_import_rejects_a_file_without_the_columns(users) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(users["canbo.bugiamap"])
-    response = client.post(reverse("geo:village-import"), {"file": SimpleUploadedFile("v.csv", b"a,b\n1,2\n")})
+    response = client.post(
+        reverse("geo:village-import"), {"file": SimpleUploadedFile("v.csv", b"a,b\n1,2\n")}
+    )
     assert response.status_code == 200
     assert "commune_code" in str(response.context["form"].errors["file"])

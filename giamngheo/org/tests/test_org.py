@@ -20,18 +20,28 @@ def test_department_name_is_data_and_shown_in_the_shell(users, department) -> No
     client = Client()
     client.force_login(users["chuyenvien"])
     assert department.name in client.get(reverse("web:home")).content.decode()
-    org_unit_update(unit=department, name="Sở Nông nghiệp và Môi trường tỉnh Đồng Nai (tên mới)",
-                    legal_source="QĐ đổi tên", acting_user=users["vanphong"])
+    org_unit_update(
+        unit=department,
+        name="Sở Nông nghiệp và Môi trường tỉnh Đồng Nai (tên mới)",
+        legal_source="QĐ đổi tên",
+        acting_user=users["vanphong"],
+    )
     assert "(tên mới)" in client.get(reverse("web:home")).content.decode()
     record = AuditRecord.objects.filter(action="org.unit.update").latest("pk")
     assert record.after["name"].endswith("(tên mới)") and not record.before["name"].endswith("(tên mới)")
 
 
 def test_moving_a_unit_rebuilds_paths_below_it(users, department) -> None:
-    division = org_unit_create(name="Phòng A", kind=OrgUnitKind.DIVISION, parent=department, area=department.area,
-                               acting_user=users["vanphong"])
-    team = org_unit_create(name="Tổ B", kind=OrgUnitKind.OTHER, parent=division, area=None,
-                           acting_user=users["vanphong"])
+    division = org_unit_create(
+        name="Phòng A",
+        kind=OrgUnitKind.DIVISION,
+        parent=department,
+        area=department.area,
+        acting_user=users["vanphong"],
+    )
+    team = org_unit_create(
+        name="Tổ B", kind=OrgUnitKind.OTHER, parent=division, area=None, acting_user=users["vanphong"]
+    )
     other = department.children.exclude(pk=division.pk).first()
     org_unit_update(unit=division, parent=other, acting_user=users["vanphong"])
     team.refresh_from_db()
@@ -42,8 +52,9 @@ def test_moving_a_unit_rebuilds_paths_below_it(users, department) -> None:
 
 def test_units_other_than_a_department_need_a_parent(users, department) -> None:
     with pytest.raises(ValidationFailed):
-        org_unit_create(name="Phòng lạc", kind=OrgUnitKind.DIVISION, parent=None, area=department.area,
-                        acting_user=None)
+        org_unit_create(
+            name="Phòng lạc", kind=OrgUnitKind.DIVISION, parent=None, area=department.area, acting_user=None
+        )
 
 
 def test_staff_list_is_scoped_and_searchable_without_diacritics(users) -> None:
@@ -63,16 +74,30 @@ def test_office_adds_staff_through_the_form(users, department) -> None:
     client = Client()
     client.force_login(users["vanphong"])
     unit = department.children.first()
-    response = client.post(reverse("org:staff-create"), {
-        "full_name": "Trần Thị Thu Hà", "org_unit": unit.pk, "position": "Chuyên viên",
-        "staff_type": "public_employee", "sex": "F", "date_of_birth": "25/11/1990", "is_active": "on",
-    })
+    response = client.post(
+        reverse("org:staff-create"),
+        {
+            "full_name": "Trần Thị Thu Hà",
+            "org_unit": unit.pk,
+            "position": "Chuyên viên",
+            "staff_type": "public_employee",
+            "sex": "F",
+            "date_of_birth": "25/11/1990",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     staff = Staff.objects.get(full_name="Trần Thị Thu Hà")
     assert staff.date_of_birth.isoformat() == "1990-11-25"
-    bad = client.post(reverse("org:staff-create"), {
-        "full_name": "X", "org_unit": unit.pk, "staff_type": "worker", "date_of_birth": "31/02/1990",
-    })
+    bad = client.post(
+        reverse("org:staff-create"),
+        {
+            "full_name": "X",
+            "org_unit": unit.pk,
+            "staff_type": "worker",
+            "date_of_birth": "31/02/1990",
+        },
+    )
     assert bad.status_code == 200 and bad.context["form"].errors["date_of_birth"]
 
 
@@ -81,8 +106,14 @@ def test_staff_edit_is_audited_with_old_and_new_values(users) -> None:
     client.force_login(users["vanphong"])
     staff = Staff.objects.first()
     old_position = staff.position
-    data = {"full_name": staff.full_name, "org_unit": staff.org_unit_id, "position": "Phó Chánh Văn phòng",
-            "staff_type": staff.staff_type, "sex": staff.sex, "is_active": "on"}
+    data = {
+        "full_name": staff.full_name,
+        "org_unit": staff.org_unit_id,
+        "position": "Phó Chánh Văn phòng",
+        "staff_type": staff.staff_type,
+        "sex": staff.sex,
+        "is_active": "on",
+    }
     assert client.post(reverse("org:staff-update", args=[staff.pk]), data).status_code == 302
     record = AuditRecord.objects.filter(action="org.staff.update", target_id=str(staff.pk)).latest("pk")
     assert record.before["position"] == old_position and record.after["position"] == "Phó Chánh Văn phòng"

@@ -45,6 +45,7 @@ def test_foreign_object_id_is_the_same_404_as_a_missing_one(users, commune_a) ->
     foreign = client.get(reverse("geo:area-detail", args=[commune_a.pk]))
     missing = client.get(reverse("geo:area-detail", args=[10**9]))
     assert foreign.status_code == missing.status_code == 404
+
     # Identical apart from the per-response masked CSRF token and the requested path.
     def strip(body: bytes, pk: int) -> str:
         text = re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', "", body.decode())
@@ -71,8 +72,9 @@ def test_commune_officer_menu_hides_what_they_cannot_use(users) -> None:
 
 
 def test_audit_trail_is_for_administrators(users) -> None:
-    record = audit_record(actor=users["admin"], action="test.action", target=users["lanhdao"],
-                          before={"a": 1}, after={"a": 2})
+    record = audit_record(
+        actor=users["admin"], action="test.action", target=users["lanhdao"], before={"a": 1}, after={"a": 2}
+    )
     admin = Client()
     admin.force_login(users["admin"])
     listing = admin.get(reverse("web:audit-list"), {"action": "test."})

@@ -22,16 +22,25 @@ class Command(BaseCommand):
         if options["households"] < 0:
             raise CommandError(_("--households must be zero or more."))
         try:
-            report = seed_demo(province_code=options["province"], households=options["households"],
-                               seed=options["seed"])
+            report = seed_demo(
+                province_code=options["province"], households=options["households"], seed=options["seed"]
+            )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(
-            _("%(province)s: %(units)s units, %(villages)s villages (%(new)s new), %(difficult)s especially "
-              "difficult periods, %(org)s org units, %(staff)s new staff.")
-            % {"province": report.province, "units": report.units, "villages": report.villages_total,
-               "new": report.villages_created, "difficult": report.difficult_areas, "org": report.org_units,
-               "staff": report.staff_created}
+            _(
+                "%(province)s: %(units)s units, %(villages)s villages (%(new)s new), "
+                "%(difficult)s especially difficult periods, %(org)s org units, %(staff)s new staff."
+            )
+            % {
+                "province": report.province,
+                "units": report.units,
+                "villages": report.villages_total,
+                "new": report.villages_created,
+                "difficult": report.difficult_areas,
+                "org": report.org_units,
+                "staff": report.staff_created,
+            }
         )
         if report.households_note:
             self.stdout.write(report.households_note)

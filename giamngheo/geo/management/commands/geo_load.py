@@ -14,8 +14,12 @@ class Command(BaseCommand):
     help = "Load a province and its communes, wards and special zones from the vietnam-provinces package."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--province", type=int, default=settings.DEFAULT_PROVINCE_CODE,
-                            help="Province code (e.g. 75 = Đồng Nai).")
+        parser.add_argument(
+            "--province",
+            type=int,
+            default=settings.DEFAULT_PROVINCE_CODE,
+            help="Province code (e.g. 75 = Đồng Nai).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -23,8 +27,11 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(
-            _("%(province)s: %(total)s commune-level units. Rows created: %(created)s, updated: %(updated)s, "
-              "unchanged: %(unchanged)s (the province included).")
+            _(
+                "%(province)s: %(total)s commune-level units. "
+                "Rows created: %(created)s, updated: %(updated)s, "
+                "unchanged: %(unchanged)s (the province included)."
+            )
             % {
                 "province": result.province.name,
                 "total": result.total - 1,
@@ -36,4 +43,6 @@ class Command(BaseCommand):
         if result.legacy_links:
             self.stdout.write(_("%(n)s units linked to former provinces.") % {"n": result.legacy_links})
         for name in result.unmatched_legacy:
-            self.stderr.write(_("Former-province data names a unit that was not found: %(name)s") % {"name": name})
+            self.stderr.write(
+                _("Former-province data names a unit that was not found: %(name)s") % {"name": name}
+            )

@@ -1,0 +1,53 @@
+"""Headless Chromium (Debian's package) driven by Playwright, against Django's live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Without these flags Chromium tries to reach Google's services, which a closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (installs Debian's chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def seeded(transactional_db):  # type: ignore[no-untyped-def]
+    """Live-server tests run outside the session's transaction: seed the demo province again."""
+    from giamngheo.demo.seed import seed_demo
+
+    return seed_demo(province_code=75, seed=1)
+
+
+@pytest.fixture
+def page(browser, live_server, seeded):  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
