@@ -32,7 +32,7 @@ lint: setup
 bench: setup db
 	$(BIN)/python bench/run.py
 
-setup: deps assets messages var/secret_key
+setup: var/secret_key deps assets messages
 
 var/secret_key:
 	@mkdir -p var
@@ -53,15 +53,19 @@ node_modules/.installed: package-lock.json
 	@touch $@
 
 messages: locale/vi/LC_MESSAGES/django.mo
-locale/vi/LC_MESSAGES/django.mo: locale/vi/LC_MESSAGES/django.po | deps
+locale/vi/LC_MESSAGES/django.mo: locale/vi/LC_MESSAGES/django.po | deps var/secret_key
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
 
 ## Fails when a source string has no Vietnamese translation (or a fuzzy one).
-messages-check: deps
+messages-check: deps var/secret_key
+	@grep '^"POT-Creation-Date' locale/vi/LC_MESSAGES/django.po > var/pot-date
 	$(BIN)/python manage.py makemessages -l vi --no-location --no-obsolete -v0 \
 	    --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench
+	@$(BIN)/python -c "import pathlib, re; p = pathlib.Path('locale/vi/LC_MESSAGES/django.po'); \
+	    d = pathlib.Path('var/pot-date').read_text(encoding='utf-8'); \
+	    p.write_text(re.sub(r'^\"POT-Creation-Date.*\n', lambda m: d, p.read_text(encoding='utf-8'), flags=re.M), encoding='utf-8')"
 	@stats=$$(msgfmt --statistics -o /dev/null locale/vi/LC_MESSAGES/django.po 2>&1); echo "vi catalogue: $$stats"; \
-	    if echo "$$stats" | grep -Eq "untranslated|fuzzy"; then echo "Translate the new strings in locale/vi/LC_MESSAGES/django.po"; exit 1; fi
+	    if echo "$$stats" | grep -Eq "untranslated|fuzzy|error"; then echo "Translate the new strings in locale/vi/LC_MESSAGES/django.po"; exit 1; fi
 
 db: setup
 	$(BIN)/python manage.py migrate -v0
