@@ -51,8 +51,8 @@ def test_commune_officer_signs_in_and_navigates(page) -> None:  # type: ignore[n
 
     # English on request.
     page.goto("/")
-    page.select_option("#lang-select", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#lang-select", "en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Hello" in page.content()
 

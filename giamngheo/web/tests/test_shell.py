@@ -93,3 +93,13 @@ def test_bad_date_in_audit_filter_is_a_message_not_a_crash(users) -> None:
     response = client.get(reverse("web:audit-list"), {"date_from": "31/02/2026"})
     assert response.status_code == 200
     assert response.context["form"].errors["date_from"]
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_chooses(users) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.force_login(users["chuyenvien"])
+    assert '<html lang="vi">' in client.get(reverse("web:home")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get(reverse("web:home")).content.decode()
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert '<html lang="en">' in client.get(reverse("web:home")).content.decode()
