@@ -29,8 +29,8 @@ lint: setup
 	$(BIN)/lint-imports
 	$(MAKE) messages-check
 
-bench: setup db
-	$(BIN)/python bench/run.py
+bench: setup
+	$(BIN)/python bench/run.py $(BENCH)
 
 setup: var/secret_key deps assets messages
 

@@ -79,9 +79,10 @@ def area_ancestor_q(user: User, path_field: str = "path") -> Q:
     """Filter for areas *above* the user's scope (to show breadcrumbs and totals of the parents).
 
     Only the names of parent units are shown through this; their contents stay filtered by ``area_q``.
+    Administrators see everything, so nothing is above their scope.
     """
     if _is_unrestricted(user):
-        return Q()
+        return NOTHING
     ancestors: set[str] = set()
     for path in area_paths(user):
         parts = path.strip("/").split("/")

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from giamngheo.accounts.scoping import area_ancestor_q, area_q
@@ -68,8 +69,15 @@ def commune_list(*, user: Any, filters: CommuneFilters | None = None) -> QuerySe
         Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE, is_active=True)
         .select_related("parent")
         .annotate(
-            village_count=Count(
-                "children", filter=Q(children__is_active=True, children__level=AreaLevel.VILLAGE)
+            # A correlated subquery, not a JOIN + GROUP BY: computed only for the rows of the page.
+            village_count=Coalesce(
+                Subquery(
+                    Area.objects.filter(parent=OuterRef("pk"), level=AreaLevel.VILLAGE, is_active=True)
+                    .values("parent")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
             ),
             is_difficult=_difficult_in(year),
             former=Exists(AreaSuccession.objects.filter(successor=OuterRef("pk"))),
@@ -137,17 +145,22 @@ class ScopeSummary:
 
 def scope_summary(*, user: Any, year: int | None = None) -> ScopeSummary:
     year = year or current_year()
-    qs = Area.objects.filter(area_q(user), is_active=True).annotate(is_difficult=_difficult_in(year))
-    counts = qs.aggregate(
+    counts = Area.objects.filter(area_q(user), is_active=True).aggregate(
         provinces=Count("pk", filter=Q(level=AreaLevel.PROVINCE)),
         communes=Count("pk", filter=Q(level=AreaLevel.COMMUNE, division_type="xa")),
         wards=Count("pk", filter=Q(level=AreaLevel.COMMUNE, division_type="phuong")),
         special_zones=Count("pk", filter=Q(level=AreaLevel.COMMUNE, division_type="dac_khu")),
         villages=Count("pk", filter=Q(level=AreaLevel.VILLAGE)),
-        difficult_communes=Count("pk", filter=Q(level=AreaLevel.COMMUNE, is_difficult=True)),
-        difficult_villages=Count("pk", filter=Q(level=AreaLevel.VILLAGE, is_difficult=True)),
     )
-    return ScopeSummary(**counts)
+    difficult = (
+        DifficultyPeriod.objects.filter(area_q(user, "area__path"), area__is_active=True, from_year__lte=year)
+        .filter(Q(to_year__isnull=True) | Q(to_year__gte=year))
+        .aggregate(
+            difficult_communes=Count("area", distinct=True, filter=Q(area__level=AreaLevel.COMMUNE)),
+            difficult_villages=Count("area", distinct=True, filter=Q(area__level=AreaLevel.VILLAGE)),
+        )
+    )
+    return ScopeSummary(**counts, **difficult)
 
 
 def visible_parent_names(*, user: Any) -> QuerySet[Area]:
