@@ -89,6 +89,6 @@ for user in (officer, specialist, admin):
     queries = len(connection.queries)
     settings.DEBUG = False
     print(
-        f"   {fresh.username:<12} {visible:>14,} {count_ms:>9.1f} {list_ms:>12.1f} {page_ms:>9.1f} {home_ms:>7.1f} "
-        f"{queries:>14}"
+        f"   {fresh.username:<12} {visible:>14,} {count_ms:>9.1f} {list_ms:>12.1f} "
+        f"{page_ms:>9.1f} {home_ms:>7.1f} {queries:>14}"
     )
