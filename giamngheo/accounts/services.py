@@ -24,6 +24,13 @@ def _user_state(user: User) -> dict[str, Any]:
     return state
 
 
+def _validate_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), extra={"field": "password"}) from exc
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -40,10 +47,7 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed(_("This username is already taken."), extra={"field": "username"})
     user = User(username=username, full_name=full_name, role=role, email=email, phone=phone)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), extra={"field": "password"}) from exc
+    _validate_password(password, user)
     user.set_password(password)
     user.save()
     user.scope_areas.set(list(scope_areas))
@@ -64,9 +68,13 @@ def user_update(
     scope_areas: Iterable[Any],
     scope_org_units: Iterable[Any],
     acting_user: Any,
+    password: str = "",
 ) -> User:
+    """Update an account; a non-empty ``password`` is validated first and set in the same transaction."""
     if user.pk == getattr(acting_user, "pk", None) and not is_active:
         raise ValidationFailed(_("You cannot deactivate your own account."), extra={"field": "is_active"})
+    if password:
+        _validate_password(password, user)
     before = _user_state(user)
     user.full_name, user.role, user.email, user.phone, user.is_active = (
         full_name,
@@ -87,10 +95,7 @@ def user_update(
 
 @transaction.atomic
 def user_set_password(*, user: User, password: str, acting_user: Any) -> User:
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), extra={"field": "password"}) from exc
+    _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     action = (

@@ -8,9 +8,10 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest
 
-from .errors import NotFound
+from .errors import ApplicationError, NotFound
 
 T = TypeVar("T")
 
@@ -28,3 +29,14 @@ def paginate(
 ) -> Page[Any]:
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
+
+
+def submit(form: BaseForm, call: Callable[[], T]) -> T | None:
+    """Run a service for a valid form. An ``ApplicationError`` becomes a message next to its field
+    (or above the form), and ``None`` is returned so that the view renders the form again."""
+    try:
+        return call()
+    except ApplicationError as exc:
+        field = exc.extra.get("field")
+        form.add_error(field if field in form.fields else None, str(exc.message))
+        return None

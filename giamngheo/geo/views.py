@@ -13,7 +13,7 @@ from giamngheo.accounts.permissions import capability_required, require
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.errors import ApplicationError
-from giamngheo.core.views import get_or_404, paginate
+from giamngheo.core.views import get_or_404, paginate, submit
 
 from . import selectors, services
 from .csvio import read_village_rows
@@ -98,16 +98,16 @@ def village_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"division_type": "khu_pho" if commune.is_urban else "ap"}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            village = services.village_create(
+        village = submit(
+            form,
+            lambda: services.village_create(
                 commune=commune,
                 name=form.cleaned_data["name"],
                 division_type=form.cleaned_data["division_type"],
                 acting_user=request.user,
-            )
-        except ApplicationError as exc:
-            form.add_error(exc.extra.get("field"), str(exc.message))
-        else:
+            ),
+        )
+        if village is not None:
             messages.success(request, _("Village “%(name)s” was added.") % {"name": village.name})
             return redirect("geo:area-detail", pk=commune.pk)
     return render(
@@ -136,17 +136,17 @@ def village_update(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.village_update(
+        done = submit(
+            form,
+            lambda: services.village_update(
                 village=village,
                 name=form.cleaned_data["name"],
                 division_type=form.cleaned_data["division_type"],
                 is_active=form.cleaned_data["is_active"],
                 acting_user=request.user,
-            )
-        except ApplicationError as exc:
-            form.add_error(exc.extra.get("field"), str(exc.message))
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, _("The village was saved."))
             return redirect("geo:area-detail", pk=village.parent_id)
     return render(

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
-from giamngheo.core.errors import ApplicationError
-from giamngheo.core.views import get_or_404, paginate
+from giamngheo.core.views import get_or_404, paginate, submit
 from giamngheo.geo.models import AreaLevel
 from giamngheo.geo.selectors import area_list
 
@@ -108,8 +107,9 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     form = _unit_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            unit = services.org_unit_create(
+        unit = submit(
+            form,
+            lambda: services.org_unit_create(
                 name=data["name"],
                 kind=data["kind"],
                 parent=data["parent"],
@@ -121,10 +121,9 @@ def unit_create(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 email=data["email"],
                 acting_user=request.user,
-            )
-        except ApplicationError as exc:
-            form.add_error(exc.extra.get("field"), str(exc.message))
-        else:
+            ),
+        )
+        if unit is not None:
             messages.success(request, _("Unit “%(name)s” was created.") % {"name": unit.name})
             return redirect("org:unit-detail", pk=unit.pk)
     return render(
@@ -140,11 +139,7 @@ def unit_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("area")
-        try:
-            services.org_unit_update(unit=unit, acting_user=request.user, **data)
-        except ApplicationError as exc:
-            form.add_error(exc.extra.get("field"), str(exc.message))
-        else:
+        if submit(form, lambda: services.org_unit_update(unit=unit, acting_user=request.user, **data)):
             messages.success(request, _("The unit was saved."))
             return redirect("org:unit-detail", pk=unit.pk)
     return render(
@@ -189,11 +184,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     units = selectors.org_unit_list(user=request.user)
     form = StaffForm(request.POST or None, units=units, initial={"org_unit": request.GET.get("unit")})
     if request.method == "POST" and form.is_valid():
-        try:
-            staff = services.staff_create(acting_user=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(exc.extra.get("field"), str(exc.message))
-        else:
+        staff = submit(form, lambda: services.staff_create(acting_user=request.user, **form.cleaned_data))
+        if staff is not None:
             messages.success(request, _("%(name)s was added.") % {"name": staff.full_name})
             return redirect("org:staff-list")
     return render(

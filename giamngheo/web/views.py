@@ -15,8 +15,7 @@ from giamngheo.accounts import services as account_services
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability, Role
 from giamngheo.core import selectors as core_selectors
-from giamngheo.core.errors import ApplicationError
-from giamngheo.core.views import get_or_404, paginate
+from giamngheo.core.views import get_or_404, paginate, submit
 from giamngheo.geo import selectors as geo_selectors
 from giamngheo.geo.models import AreaLevel
 from giamngheo.org import selectors as org_selectors
@@ -78,8 +77,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = _user_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = account_services.user_create(
+        user = submit(
+            form,
+            lambda: account_services.user_create(
                 username=data["username"],
                 password=data["password"],
                 full_name=data["full_name"],
@@ -89,10 +89,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 scope_areas=data["scope_areas"],
                 scope_org_units=data["scope_org_units"],
                 acting_user=request.user,
-            )
-        except ApplicationError as exc:
-            form.add_error(exc.extra.get("field"), str(exc.message))
-        else:
+            ),
+        )
+        if user is not None:
             messages.success(request, _("Account “%(name)s” was created.") % {"name": user.username})
             return redirect("web:user-list")
     return render(
@@ -117,8 +116,9 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = _user_form(request, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            account_services.user_update(
+        saved = submit(
+            form,
+            lambda: account_services.user_update(
                 user=target,
                 full_name=data["full_name"],
                 role=data["role"],
@@ -127,15 +127,11 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
                 is_active=data["is_active"],
                 scope_areas=data["scope_areas"],
                 scope_org_units=data["scope_org_units"],
+                password=data["password"],
                 acting_user=request.user,
-            )
-            if data["password"]:
-                account_services.user_set_password(
-                    user=target, password=data["password"], acting_user=request.user
-                )
-        except ApplicationError as exc:
-            form.add_error(exc.extra.get("field"), str(exc.message))
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("Account “%(name)s” was saved.") % {"name": target.username})
             return redirect("web:user-list")
     return render(

@@ -105,3 +105,42 @@ def test_commune_officer_needs_a_commune(users) -> None:
     )
     assert response.status_code == 200
     assert response.context["form"].errors["scope_areas"]
+
+
+def test_editing_with_a_weak_password_changes_nothing(users) -> None:
+    client = Client()
+    client.force_login(users["admin"])
+    target = users["lanhdao"]
+    response = client.post(
+        reverse("web:user-update", args=[target.pk]),
+        {
+            "full_name": "Tên mới",
+            "role": "viewer",
+            "is_active": "on",
+            "password": "123",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["password"]
+    target.refresh_from_db()
+    assert target.full_name != "Tên mới"
+    assert target.check_password(DEMO_PASSWORD)
+
+
+def test_service_errors_for_unknown_fields_go_above_the_form(users) -> None:
+    from django import forms
+
+    from giamngheo.core.errors import ValidationFailed
+    from giamngheo.core.views import submit
+
+    class F(forms.Form):
+        name = forms.CharField()
+
+    form = F({"name": "x"})
+    assert form.is_valid()
+
+    def fail() -> None:
+        raise ValidationFailed("sai", extra={"field": "not_a_field"})
+
+    assert submit(form, fail) is None
+    assert form.non_field_errors() == ["sai"]
