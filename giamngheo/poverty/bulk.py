@@ -1,0 +1,97 @@
+"""The vectorised path: classify a whole table of households at once with numpy.
+
+Gives exactly the results of ``classify_flags`` (a property test checks it), at a fraction of the cost:
+a province is reclassified in well under a second when a standard changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .classify import Category
+from .standard import Standard, StandardError
+
+# Category codes in the arrays, in this order.
+CATEGORIES: tuple[Category, ...] = (Category.POOR, Category.NEAR_POOR, Category.MIDDLE, Category.NOT_POOR)
+POOR, NEAR_POOR, MIDDLE, NOT_POOR = range(4)
+RURAL, URBAN = 0, 1
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResult:
+    standard: Standard
+    category: npt.NDArray[np.int8]  # codes into CATEGORIES
+    deprivation_count: npt.NDArray[np.int16]
+    income_line: npt.NDArray[np.int64]
+
+    def counts(self) -> dict[Category, int]:
+        tally = np.bincount(self.category, minlength=len(CATEGORIES))
+        return {c: int(tally[i]) for i, c in enumerate(CATEGORIES)}
+
+    def categories(self) -> list[Category]:
+        return [CATEGORIES[i] for i in self.category.tolist()]
+
+
+def area_codes(areas: Sequence[str]) -> npt.NDArray[np.int8]:
+    """ "rural"/"urban" strings to 0/1 codes (unknown values raise)."""
+    codes = np.fromiter(
+        (URBAN if a == "urban" else RURAL if a == "rural" else -1 for a in areas),
+        dtype=np.int8,
+        count=len(areas),
+    )
+    bad = np.flatnonzero(codes < 0)
+    if bad.size:
+        raise StandardError(
+            f"row {int(bad[0]) + 1}: area must be 'rural' or 'urban', not {areas[int(bad[0])]!r}"
+        )
+    return codes
+
+
+def classify_bulk(
+    *,
+    area: npt.ArrayLike,
+    income: npt.ArrayLike,
+    deprivations: npt.ArrayLike,
+    indicators: Sequence[str],
+    standard: Standard,
+) -> BulkResult:
+    """Classify ``n`` households.
+
+    ``area``: n codes (0 rural, 1 urban); ``income``: n whole VND amounts; ``deprivations``: an n × d
+    0/1 matrix whose columns are ``indicators``. Columns the standard does not use are ignored, exactly
+    like ``classify_flags`` ignores unknown keys; indicators of the standard missing from the columns
+    count as not deprived.
+    """
+    area_arr = np.asarray(area, dtype=np.int8)
+    income_arr = np.asarray(income)
+    if income_arr.dtype.kind not in "iu":
+        raise StandardError("income must be whole numbers of VND")
+    income_arr = income_arr.astype(np.int64, copy=False)
+    matrix = np.asarray(deprivations)
+    if matrix.ndim != 2 or matrix.shape[1] != len(indicators) or matrix.shape[0] != income_arr.shape[0]:
+        raise StandardError(
+            "deprivations must be an n × d matrix matching the incomes and the indicator names"
+        )
+    if area_arr.shape != income_arr.shape:
+        raise StandardError("area and income must have the same length")
+    if income_arr.size and income_arr.min() < 0:
+        raise StandardError("income cannot be negative")
+    used = [j for j, key in enumerate(indicators) if key in set(standard.indicator_keys)]
+    if used:
+        count = matrix[:, used].astype(bool, copy=False).sum(axis=1, dtype=np.int16)
+    else:
+        count = np.zeros(income_arr.shape[0], dtype=np.int16)
+    urban = area_arr == URBAN
+    line = np.where(urban, standard.income_line.urban, standard.income_line.rural).astype(np.int64)
+    below = income_arr <= line
+    category = np.full(income_arr.shape[0], NOT_POOR, dtype=np.int8)
+    if standard.middle_upper is not None:
+        middle_limit = np.where(urban, standard.middle_upper.urban, standard.middle_upper.rural)
+        category[(~below) & (income_arr <= middle_limit)] = MIDDLE
+    category[below] = NEAR_POOR
+    category[below & (count >= standard.cutoff)] = POOR
+    return BulkResult(standard=standard, category=category, deprivation_count=count, income_line=line)
