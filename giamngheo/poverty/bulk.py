@@ -80,9 +80,12 @@ def classify_bulk(
         raise StandardError("area and income must have the same length")
     if income_arr.size and income_arr.min() < 0:
         raise StandardError("income cannot be negative")
-    used = [j for j, key in enumerate(indicators) if key in set(standard.indicator_keys)]
-    if used:
-        count = matrix[:, used].astype(bool, copy=False).sum(axis=1, dtype=np.int16)
+    keys = set(standard.indicator_keys)
+    used = [j for j, key in enumerate(indicators) if key in keys]
+    if len(used) == matrix.shape[1]:
+        count = np.count_nonzero(matrix, axis=1).astype(np.int16)
+    elif used:
+        count = np.count_nonzero(matrix[:, used], axis=1).astype(np.int16)
     else:
         count = np.zeros(income_arr.shape[0], dtype=np.int16)
     urban = area_arr == URBAN

@@ -100,7 +100,8 @@ class Result:
                 reasons.append(f"Hộ {lack} (dưới {cutoff} chỉ số nên là hộ cận nghèo).")
         elif self.category is Category.MIDDLE:
             reasons.append(
-                f"{income}, trên chuẩn {_vnd(line, '.')} đ và không quá {_vnd(self.middle_limit or 0, '.')} đ ({where})."
+                f"{income}, trên chuẩn {_vnd(line, '.')} đ "
+                f"và không quá {_vnd(self.middle_limit or 0, '.')} đ ({where})."
             )
         else:
             limit = self.middle_limit or line

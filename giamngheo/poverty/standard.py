@@ -175,7 +175,8 @@ def _parse(data: Mapping[str, Any], source: str, base: Standard | None) -> Stand
                 f"{source}: indicator {indicator.key} names unknown dimension {indicator.dimension}"
             )
     income_line = _amounts(_require(data, "income_line", source), source, "income_line")
-    assert income_line is not None
+    if income_line is None:  # pragma: no cover - _amounts only returns None for None input
+        raise StandardError(f"{source}: missing income_line")
     middle_upper = _amounts(data.get("middle_upper"), source, "middle_upper")
     if middle_upper is not None and (
         middle_upper.rural <= income_line.rural or middle_upper.urban <= income_line.urban

@@ -63,7 +63,9 @@ def read_csv(
     require_income: bool = True,
     max_errors: int = 1000,
 ) -> HouseholdTable:
-    """Read and validate a household CSV. Raises ``TableError`` listing every bad row (up to ``max_errors``)."""
+    """Read and validate a household CSV.
+
+    Raises ``TableError`` listing every bad row (up to ``max_errors``)."""
     wanted = tuple(indicators)
     errors: list[RowError] = []
     ids: list[str] = []

@@ -39,14 +39,20 @@ class WhatIfReport:
 
 
 def what_if(table: HouseholdTable, current: Standard, proposed: Standard) -> WhatIfReport:
-    kwargs = {
-        "area": table.area,
-        "income": table.income,
-        "deprivations": table.deprivations,
-        "indicators": table.indicators,
-    }
-    a = classify_bulk(standard=current, **kwargs)
-    b = classify_bulk(standard=proposed, **kwargs)
+    a = classify_bulk(
+        area=table.area,
+        income=table.income,
+        deprivations=table.deprivations,
+        indicators=table.indicators,
+        standard=current,
+    )
+    b = classify_bulk(
+        area=table.area,
+        income=table.income,
+        deprivations=table.deprivations,
+        indicators=table.indicators,
+        standard=proposed,
+    )
     k = len(CATEGORIES)
     pairs = np.bincount(a.category.astype(np.int64) * k + b.category, minlength=k * k).reshape(k, k)
     transitions = {
