@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("giamngheo.accounts.urls")),
     path("geo/", include("giamngheo.geo.urls")),
     path("org/", include("giamngheo.org.urls")),
+    path("standards/", include("giamngheo.standards.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]

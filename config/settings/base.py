@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "giamngheo.core",
     "giamngheo.geo",
     "giamngheo.org",
+    "giamngheo.standards",
     "giamngheo.accounts",
     "giamngheo.web",
     "giamngheo.demo",

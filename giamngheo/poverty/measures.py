@@ -257,7 +257,8 @@ def _measure(p: _Prepared, deprived: FloatArray) -> AFResult:
     """AF measures for the units (rows) in ``deprived``; inputs are already validated."""
     n = int(deprived.shape[0])
     scores: FloatArray = deprived @ p.weights
-    poor: BoolArray = scores >= p.k - SCORE_TOLERANCE
+    # A unit with no (weighted) deprivation is never poor, even when k <= SCORE_TOLERANCE.
+    poor: BoolArray = (scores >= p.k - SCORE_TOLERANCE) & (scores > 0.0)
     q = int(np.count_nonzero(poor))
     if n:
         uncensored: FloatArray = deprived.mean(axis=0)
@@ -303,7 +304,8 @@ def alkire_foster(
 
     ``matrix`` is ``n x d`` of 0/1 deprivations (bool or int), one column per name in
     ``indicators``. ``weights`` default to equal and are normalised to sum to 1. A unit is poor
-    when its score ``c_i = sum_j w_j x_ij`` satisfies ``c_i >= k`` (up to ``SCORE_TOLERANCE``).
+    when its score ``c_i = sum_j w_j x_ij`` satisfies ``c_i >= k - SCORE_TOLERANCE`` and
+    ``c_i > 0``.
     ``dimension_of`` maps every indicator to its dimension, for dimension contributions.
 
     Raises ``ValueError`` for ``k`` outside ``(0, 1]``, values other than 0/1 (naming the first

@@ -26,6 +26,7 @@ class Module:
 MODULES = [
     Module(_("Overview"), "web:home", "speedometer2", "/$"),
     Module(_("Administrative units"), "geo:commune-list", "geo-alt", "/geo/"),
+    Module(_("Poverty standards"), "standards:standard-list", "rulers", "/standards/"),
     Module(_("Organisation"), "org:unit-list", "diagram-3", "/org/", Capability.VIEW_ORG),
     Module(_("Users"), "web:user-list", "person-gear", "/users/", Capability.MANAGE_USERS),
     Module(_("Audit trail"), "web:audit-list", "journal-text", "/audit/", Capability.VIEW_AUDIT),

@@ -286,6 +286,16 @@ def test_nobody_poor_gives_zero_contributions() -> None:
     assert r.uncensored_headcount == approx({"a": 0.5, "b": 0.0})
 
 
+@pytest.mark.parametrize("k", [1e-12, 1e-300, 0.2])
+def test_unit_without_weighted_deprivation_is_never_poor(k: float) -> None:
+    # "c" has weight 0, so row 3 (deprived only in c) scores 0 like row 1; neither is poor,
+    # however small k is. Rows 2 and 4 score 0.5 and 1.0.
+    r = alkire_foster([[0, 0, 0], [1, 0, 0], [0, 0, 1], [1, 1, 1]], ["a", "b", "c"], k=k, weights=[1, 1, 0])
+    assert r.q == 2
+    assert ham(r) == approx({"H": 0.5, "A": 0.75, "M0": 0.375})
+    assert r.contribution == approx({"a": 2 / 3, "b": 1 / 3, "c": 0.0})
+
+
 @pytest.mark.parametrize("empty", [[], np.zeros((0, 3)), np.zeros((0, 3), dtype=bool)])
 def test_empty_matrix_returns_zeros(empty: npt.ArrayLike) -> None:
     r = alkire_foster(empty, ["a", "b", "c"], k=0.5)
@@ -354,7 +364,7 @@ def _reference(matrix: list[list[int]], weights: list[float], k: float) -> tuple
     total = math.fsum(weights)
     w = [x / total for x in weights]
     scores = [math.fsum(wj * xij for wj, xij in zip(w, row, strict=True)) for row in matrix]
-    poor = [c for c in scores if c >= k - 1e-9]
+    poor = [c for c in scores if c >= k - 1e-9 and c > 0]
     return len(poor), (math.fsum(poor) / len(matrix) if matrix else 0.0)
 
 
