@@ -68,10 +68,14 @@ def classify_bulk(
     """
     area_arr = np.asarray(area, dtype=np.int8)
     income_arr = np.asarray(income)
+    if income_arr.size == 0:
+        income_arr = income_arr.astype(np.int64)
     if income_arr.dtype.kind not in "iu":
         raise StandardError("income must be whole numbers of VND")
     income_arr = income_arr.astype(np.int64, copy=False)
     matrix = np.asarray(deprivations)
+    if matrix.size == 0 and matrix.ndim == 1:
+        matrix = matrix.reshape(0, len(indicators))
     if matrix.ndim != 2 or matrix.shape[1] != len(indicators) or matrix.shape[0] != income_arr.shape[0]:
         raise StandardError(
             "deprivations must be an n × d matrix matching the incomes and the indicator names"
@@ -80,6 +84,11 @@ def classify_bulk(
         raise StandardError("area and income must have the same length")
     if income_arr.size and income_arr.min() < 0:
         raise StandardError("income cannot be negative")
+    if area_arr.size and ((area_arr != RURAL) & (area_arr != URBAN)).any():
+        bad = int(np.flatnonzero((area_arr != RURAL) & (area_arr != URBAN))[0])
+        raise StandardError(
+            f"row {bad + 1}: area code must be 0 (rural) or 1 (urban), not {int(area_arr[bad])}"
+        )
     keys = set(standard.indicator_keys)
     used = [j for j, key in enumerate(indicators) if key in keys]
     if len(used) == matrix.shape[1]:

@@ -101,13 +101,15 @@ def young_adult_without_expected_education(h: HouseholdFacts, p: Mapping[str, An
         if m.in_education is True:
             values.append(False)
             continue
-        if m.education is None or m.in_education is None:
-            values.append(None)
-            continue
         needed = (
             Education.UPPER_SECONDARY if m.age >= p["upper_secondary_from_age"] else Education.LOWER_SECONDARY
         )
-        values.append(EDUCATION_RANK[m.education] < EDUCATION_RANK[needed])
+        if m.education is not None and EDUCATION_RANK[m.education] >= EDUCATION_RANK[needed]:
+            values.append(False)  # has the expected level, studying or not
+        elif m.education is None or m.in_education is None:
+            values.append(None)
+        else:
+            values.append(True)
     return _any(values)
 
 

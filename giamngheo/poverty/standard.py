@@ -152,11 +152,11 @@ def _parse(data: Mapping[str, Any], source: str, base: Standard | None) -> Stand
         )
         indicators = tuple(
             Indicator(
-                key=i["key"],
-                name_vi=i["name_vi"],
-                name_en=i["name_en"],
-                dimension=i["dimension"],
-                rule=i["rule"],
+                key=_require(i, "key", f"{source} [[indicators]]"),
+                name_vi=_require(i, "name_vi", f"{source} [[indicators]]"),
+                name_en=_require(i, "name_en", f"{source} [[indicators]]"),
+                dimension=_require(i, "dimension", f"{source} [[indicators]]"),
+                rule=_require(i, "rule", f"{source} [[indicators]]"),
                 legal_clause=i.get("legal_clause", ""),
                 params=MappingProxyType(dict(i.get("params", {}))),
                 provisional=tuple(i.get("provisional", ())),
@@ -182,21 +182,26 @@ def _parse(data: Mapping[str, Any], source: str, base: Standard | None) -> Stand
         middle_upper.rural <= income_line.rural or middle_upper.urban <= income_line.urban
     ):
         raise StandardError(f"{source}: middle_upper must be above the income line")
-    cutoff = int(_require(data, "deprivation", source)["cutoff"])
-    if not 1 <= cutoff <= len(indicators):
+    cutoff = _require(_require(data, "deprivation", source), "cutoff", f"{source} [deprivation]")
+    if not isinstance(cutoff, int) or isinstance(cutoff, bool) or not 1 <= cutoff <= len(indicators):
         raise StandardError(f"{source}: deprivation cutoff must be between 1 and {len(indicators)}")
-    scores = Scores(**data["scores"]) if "scores" in data else None
-    first_year, last_year = int(data["first_year"]), int(data["last_year"])
+    try:
+        scores = Scores(**data["scores"]) if "scores" in data else None
+    except TypeError as exc:
+        raise StandardError(f"{source} [scores]: {exc}") from exc
+    first_year, last_year = _require(data, "first_year", source), _require(data, "last_year", source)
+    if not all(isinstance(y, int) and not isinstance(y, bool) for y in (first_year, last_year)):
+        raise StandardError(f"{source}: first_year and last_year must be whole years")
     if last_year < first_year:
         raise StandardError(f"{source}: last_year is before first_year")
     return Standard(
         code=code,
-        name_vi=data["name_vi"],
-        name_en=data["name_en"],
+        name_vi=_require(data, "name_vi", source),
+        name_en=_require(data, "name_en", source),
         jurisdiction=str(data.get("jurisdiction", NATIONAL)),
-        legal_source=data["legal_source"],
-        issued=data["issued"],
-        effective=data["effective"],
+        legal_source=_require(data, "legal_source", source),
+        issued=_require(data, "issued", source),
+        effective=_require(data, "effective", source),
         first_year=first_year,
         last_year=last_year,
         status=data.get("status", "published"),

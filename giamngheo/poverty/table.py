@@ -48,9 +48,9 @@ class TableError(ValueError):
 
 def parse_income(raw: str) -> int | None:
     text = raw.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text)
-    if _GROUPED.match(text):
+    if text.isascii() and _GROUPED.match(text):
         return int(re.sub(r"[.,\s]", "", text))
     return None
 

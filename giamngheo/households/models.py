@@ -1,0 +1,127 @@
+"""The household registry: households, their members, and the history of both.
+
+Scope follows the household's commune (``commune.path``). ``version`` implements optimistic locking:
+a service refuses a write made from a stale version, so two officers never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from giamngheo.core.models import BaseModel
+
+from .reference import (
+    Category,
+    Education,
+    Employment,
+    Latrine,
+    Relationship,
+    Sex,
+    WasteHandling,
+    WaterSource,
+    ethnic_groups,
+)
+
+
+def _ethnic_choices() -> list[tuple[str, str]]:
+    return ethnic_groups()
+
+
+class Household(BaseModel):
+    code = models.CharField(_("household code"), max_length=32)
+    commune = models.ForeignKey(
+        "geo.Area", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="households"
+    )
+    village = models.ForeignKey(
+        "geo.Area", verbose_name=_("village"), on_delete=models.PROTECT, related_name="village_households"
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    head_name = models.CharField(_("head of household"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    ethnic_group = models.CharField(_("ethnic group"), max_length=2, choices=_ethnic_choices, default="01")
+    is_ethnic_minority = models.BooleanField(_("ethnic minority"), default=False, db_index=True)
+    # Living conditions (survey form B).
+    walls_durable = models.BooleanField(_("durable walls"), null=True, blank=True)
+    columns_durable = models.BooleanField(_("durable columns"), null=True, blank=True)
+    roof_durable = models.BooleanField(_("durable roof"), null=True, blank=True)
+    floor_area_m2 = models.DecimalField(
+        _("floor area (m²)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    water_source = models.CharField(_("water source"), max_length=24, choices=WaterSource.choices, blank=True)
+    latrine = models.CharField(_("latrine"), max_length=24, choices=Latrine.choices, blank=True)
+    devices = models.JSONField(_("information devices"), default=list, blank=True)
+    waste_handling = models.CharField(
+        _("waste handling"), max_length=24, choices=WasteHandling.choices, blank=True
+    )
+    income_per_capita = models.PositiveBigIntegerField(
+        _("income per person per month (VND)"), null=True, blank=True
+    )
+    no_working_capacity = models.BooleanField(
+        _("no member able to work"),
+        default=False,
+        help_text=_("Recorded at the review: no member of the household is able to work."),
+    )
+    # Recognised status (the latest decision of the commune chairperson).
+    category = models.CharField(
+        _("category"), max_length=16, choices=Category.choices, blank=True, db_index=True
+    )
+    provincial_category = models.CharField(
+        _("category (provincial standard)"), max_length=16, choices=Category.choices, blank=True
+    )
+    category_since = models.DateField(_("recognised on"), null=True, blank=True)
+    # Deprived indicators of the latest assessment, as "|water|sanitation|" for simple filtering.
+    deprived_keys = models.CharField(max_length=255, blank=True, default="")
+    search_text = models.TextField(editable=False, default="")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+
+    class Meta:
+        ordering = ["commune__name", "village__code", "code"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "code"], name="households_code_per_commune")
+        ]
+        indexes = [
+            models.Index(fields=["commune", "category"]),
+            models.Index(fields=["village", "category"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.head_name}"
+
+
+class Member(BaseModel):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    full_name = models.CharField(_("full name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    relationship = models.CharField(_("relationship to head"), max_length=16, choices=Relationship.choices)
+    national_id = models.CharField(_("national ID number"), max_length=12, null=True, blank=True, unique=True)
+    ethnic_group = models.CharField(_("ethnic group"), max_length=2, choices=_ethnic_choices, default="01")
+    has_health_insurance = models.BooleanField(_("has health insurance"), null=True, blank=True)
+    in_education = models.BooleanField(_("studying or in training"), null=True, blank=True)
+    attending_appropriate_level = models.BooleanField(
+        _("at the school level for their age"), null=True, blank=True
+    )
+    education = models.CharField(_("education level"), max_length=20, choices=Education.choices, blank=True)
+    employment = models.CharField(_("employment"), max_length=24, choices=Employment.choices, blank=True)
+    disabled = models.BooleanField(_("disability"), default=False)
+    monthly_social_allowance = models.BooleanField(_("monthly social allowance"), default=False)
+    stunted = models.BooleanField(_("stunted (children under 16)"), null=True, blank=True)
+    underweight = models.BooleanField(_("underweight (children under 16)"), null=True, blank=True)
+    uses_internet = models.BooleanField(_("uses the internet"), null=True, blank=True)
+    is_active = models.BooleanField(_("lives in the household"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["household", "date_of_birth"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        return self.full_name

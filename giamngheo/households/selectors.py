@@ -1,0 +1,103 @@
+"""Reads of the registry, always scoped through ``accounts.scoping``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.scoping import area_q, can
+from giamngheo.core.errors import NotFound
+from giamngheo.core.text import fold
+from giamngheo.geo.selectors import current_year, especially_difficult_ids
+
+from .models import Household, Member
+from .reference import mask_national_id
+
+
+@dataclass(frozen=True)
+class HouseholdFilters:
+    q: str = ""
+    commune_id: int | None = None
+    village_id: int | None = None
+    category: str = ""
+    ethnic_minority: bool | None = None
+    deprived: str = ""
+    difficult_village: bool = False
+    include_inactive: bool = False
+
+
+def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
+    f = filters or HouseholdFilters()
+    qs = Household.objects.filter(area_q(user, "commune__path")).select_related("commune", "village")
+    if not f.include_inactive:
+        qs = qs.filter(is_active=True)
+    if f.q:
+        term = fold(f.q)
+        qs = qs.filter(Q(search_text__contains=term) | Q(code=f.q.strip()))
+    if f.commune_id:
+        qs = qs.filter(commune_id=f.commune_id)
+    if f.village_id:
+        qs = qs.filter(village_id=f.village_id)
+    if f.category == "none":
+        qs = qs.filter(category="")
+    elif f.category:
+        qs = qs.filter(category=f.category)
+    if f.ethnic_minority is not None:
+        qs = qs.filter(is_ethnic_minority=f.ethnic_minority)
+    if f.deprived:
+        qs = qs.filter(deprived_keys__contains=f"|{f.deprived}|")
+    if f.difficult_village:
+        qs = qs.filter(village_id__in=especially_difficult_ids(year=current_year()))
+    return qs.order_by("commune__name", "village__code", "code")
+
+
+def access_household_by_id(*, user: Any, household_id: int) -> Household:
+    household = (
+        household_list(user=user, filters=HouseholdFilters(include_inactive=True))
+        .filter(pk=household_id)
+        .first()
+    )
+    if household is None:
+        raise NotFound("household")
+    return household
+
+
+def household_with_members(*, user: Any, household_id: int) -> Household:
+    household = (
+        household_list(user=user, filters=HouseholdFilters(include_inactive=True))
+        .filter(pk=household_id)
+        .prefetch_related(
+            Prefetch("members", queryset=Member.objects.order_by("-is_active", "date_of_birth"))
+        )
+        .first()
+    )
+    if household is None:
+        raise NotFound("household")
+    return household
+
+
+def access_member_by_id(*, user: Any, member_id: int) -> Member:
+    member = (
+        Member.objects.filter(area_q(user, "household__commune__path"), pk=member_id)
+        .select_related("household", "household__commune")
+        .first()
+    )
+    if member is None:
+        raise NotFound("member")
+    return member
+
+
+def shown_national_id(*, user: Any, number: str | None) -> str:
+    """The ID in full for roles that need it, masked for the others."""
+    if not number:
+        return ""
+    return number if can(user, Capability.VIEW_PERSONAL_IDS) else mask_national_id(number)
+
+
+def member_history(*, user: Any, member: Member) -> QuerySet[Any]:
+    """Earlier versions of a member's facts (scoped through the member)."""
+    access_member_by_id(user=user, member_id=member.pk)
+    return member.history.select_related("history_user").order_by("-history_date")  # type: ignore[no-any-return]
