@@ -71,8 +71,13 @@ class Household(BaseModel):
         _("category (provincial standard)"), max_length=16, choices=Category.choices, blank=True
     )
     category_since = models.DateField(_("recognised on"), null=True, blank=True)
-    # Deprived indicators of the latest assessment, as "|water|sanitation|" for simple filtering.
+    # Deprived indicators of the latest classification, as "|water|sanitation|" for simple filtering.
     deprived_keys = models.CharField(max_length=255, blank=True, default="")
+    # The engine's latest result on the registry's facts (a reclassification refreshes it; the
+    # recognised ``category`` only changes by a decision).
+    engine_standard = models.CharField(max_length=32, blank=True, default="")
+    engine_category = models.CharField(max_length=16, choices=Category.choices, blank=True, default="")
+    engine_provincial_category = models.CharField(max_length=16, choices=Category.choices, blank=True, default="")
     search_text = models.TextField(editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
