@@ -8,6 +8,9 @@ urlpatterns = [
     path("geo/", include("giamngheo.geo.urls")),
     path("org/", include("giamngheo.org.urls")),
     path("standards/", include("giamngheo.standards.urls")),
+    path("households/", include("giamngheo.households.urls")),
+    path("reviews/", include("giamngheo.reviews.urls")),
+    path("tables/", include("giamngheo.reviews.table_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]

@@ -28,6 +28,11 @@ class Capability(models.TextChoices):
     MANAGE_ORG = "manage_org", _("Manage the organisation and staff")
     VIEW_ORG = "view_org", _("View the organisation and staff")
     VIEW_PERSONAL_IDS = "view_personal_ids", _("See national ID numbers in full")
+    VIEW_HOUSEHOLDS = "view_households", _("See households and their members")
+    EDIT_HOUSEHOLDS = "edit_households", _("Create and edit households and members")
+    CONDUCT_REVIEW = "conduct_review", _("Carry out the review in a commune")
+    MANAGE_REVIEW_ROUNDS = "manage_review_rounds", _("Open and close review rounds, reopen communes")
+    VIEW_TABLES = "view_tables", _("See the official tables and summaries")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -38,10 +43,23 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_DIFFICULTY,
             Capability.VIEW_ORG,
             Capability.VIEW_PERSONAL_IDS,
+            Capability.VIEW_HOUSEHOLDS,
+            Capability.EDIT_HOUSEHOLDS,
+            Capability.MANAGE_REVIEW_ROUNDS,
+            Capability.VIEW_TABLES,
         }
     ),
-    Role.DEPARTMENT_OFFICE: frozenset({Capability.MANAGE_ORG, Capability.VIEW_ORG}),
+    Role.DEPARTMENT_OFFICE: frozenset({Capability.MANAGE_ORG, Capability.VIEW_ORG, Capability.VIEW_TABLES}),
     Role.UNIT_HEAD: frozenset({Capability.VIEW_ORG}),
-    Role.COMMUNE_OFFICER: frozenset({Capability.MANAGE_VILLAGES, Capability.VIEW_PERSONAL_IDS}),
-    Role.VIEWER: frozenset({Capability.VIEW_ORG}),
+    Role.COMMUNE_OFFICER: frozenset(
+        {
+            Capability.MANAGE_VILLAGES,
+            Capability.VIEW_PERSONAL_IDS,
+            Capability.VIEW_HOUSEHOLDS,
+            Capability.EDIT_HOUSEHOLDS,
+            Capability.CONDUCT_REVIEW,
+            Capability.VIEW_TABLES,
+        }
+    ),
+    Role.VIEWER: frozenset({Capability.VIEW_ORG, Capability.VIEW_TABLES}),
 }
