@@ -20,7 +20,14 @@ from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add, village_create
 from giamngheo.org.models import OrgUnit, Staff
 
-MARKERS = ("Thôn Bí Mật Ngoại Xã", "Nguyễn Văn Ngoại Phạm Vi", "Cán Bộ Xã Khác Bí Mật")
+MARKERS = (
+    "Thôn Bí Mật Ngoại Xã",
+    "Nguyễn Văn Ngoại Phạm Vi",
+    "Cán Bộ Xã Khác Bí Mật",
+    "Lò Thị Bí Mật Hộ",
+    "075190123456",
+    "Khiếu nại bí mật ngoại xã",
+)
 
 
 @dataclass
@@ -32,6 +39,13 @@ class ForeignWorld:
     org_unit: OrgUnit
     officer: Any
     other_officer: Any
+    household: Any = None
+    member: Any = None
+    commune_review: Any = None
+    assessment: Any = None
+    complaint: Any = None
+    request: Any = None
+    other_round: Any = None
 
 
 # How to point each parametrised URL at the foreign commune's data. Values: world -> list of kwargs.
@@ -49,11 +63,37 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "web:audit-detail": lambda w: [
         {"pk": AuditRecord.objects.filter(target_id=str(w.village.pk)).first().pk}
     ],
+    "households:household-detail": lambda w: [{"pk": w.household.pk}],
+    "households:household-update": lambda w: [{"pk": w.household.pk}],
+    "households:member-create": lambda w: [{"pk": w.household.pk}],
+    "households:member-update": lambda w: [{"pk": w.member.pk}],
+    "households:member-history": lambda w: [{"pk": w.member.pk}],
+    "reviews:round-detail": lambda w: [{"pk": w.other_round.pk}],
+    "reviews:round-close": lambda w: [{"pk": w.other_round.pk}, {"pk": w.commune_review.round_id}],
+    "reviews:commune-review": lambda w: [{"pk": w.commune_review.pk}],
+    "reviews:step-action": lambda w: [{"pk": w.commune_review.pk}],
+    "reviews:reopen": lambda w: [{"pk": w.commune_review.pk}],
+    "reviews:request-add": lambda w: [{"pk": w.commune_review.pk}],
+    "reviews:complaint-add": lambda w: [{"pk": w.commune_review.pk}],
+    "reviews:certificates-all": lambda w: [{"pk": w.commune_review.pk}],
+    "reviews:screening": lambda w: [{"pk": w.assessment.pk}],
+    "reviews:survey": lambda w: [{"pk": w.assessment.pk}],
+    "reviews:meeting": lambda w: [{"pk": w.assessment.pk}],
+    "reviews:certificate": lambda w: [{"pk": w.assessment.pk}],
+    "reviews:complaint-resolve": lambda w: [{"pk": w.complaint.pk}],
+    "reviews:request-decide": lambda w: [{"pk": w.request.pk}],
 }
 # URLs that are not pages of the app (they render nothing from the database).
 SKIP = {"javascript-catalog"}
 # Parametrised URLs of public reference data (no area or personal data): visited, may answer 200.
-PUBLIC = {"standards:standard-detail": lambda w: [{"code": "ND07-2021"}, {"code": "NO-SUCH"}]}
+# Lists whose parameter is not an object of a commune: they show the user's own scope and may answer 200,
+# and they are checked for leaks like every page.
+_KINDS = ["poor", "near-poor", "escaped", "escaped-near-poverty", "newly-poor", "re-poor", "no-such"]
+PUBLIC: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
+    "standards:standard-detail": lambda w: [{"code": "ND07-2021"}, {"code": "NO-SUCH"}],
+    "tables:household-list": lambda w: [{"kind": k} for k in _KINDS],
+    "tables:household-list-xlsx": lambda w: [{"kind": k} for k in _KINDS],
+}
 
 
 def _walk(
@@ -82,7 +122,7 @@ def world(users, commune_a, commune_b) -> ForeignWorld:  # type: ignore[no-untyp
     other_officer = users["canbo.bugiamap"]
     other_officer.full_name = MARKERS[2]
     other_officer.save()
-    return ForeignWorld(
+    world = ForeignWorld(
         commune=commune_a,
         village=village,
         period=period,
@@ -91,6 +131,56 @@ def world(users, commune_a, commune_b) -> ForeignWorld:  # type: ignore[no-untyp
         officer=users["canbo.tranbien"],
         other_officer=other_officer,
     )
+    _households_and_reviews(world)
+    return world
+
+
+def _households_and_reviews(w: ForeignWorld) -> None:
+    """Commune A's household, its member, its review, an assessment, a complaint, an in-year request;
+    and a round of another province."""
+    import datetime as dt
+
+    from giamngheo.households.tests.factories import make_household
+    from giamngheo.reviews import services as reviews
+    from giamngheo.reviews.models import CommuneReview, Complaint, ReviewRound
+
+    w.household = make_household(
+        w.commune,
+        head=MARKERS[3],
+        village=w.village,
+        members=[
+            {
+                "full_name": "Lò Văn Bí Mật",
+                "sex": "F",
+                "date_of_birth": dt.date(1990, 3, 3),
+                "relationship": "spouse",
+                "national_id": MARKERS[4],
+            }
+        ],
+    )
+    w.member = w.household.members.get(national_id=MARKERS[4])
+    province = w.commune.parent
+    review_round = ReviewRound.objects.filter(province=province, year=2026).first() or reviews.round_open(
+        province=province, year=2026, acting_user=None
+    )
+    w.commune_review = CommuneReview.objects.get(round=review_round, commune=w.commune)
+    if w.commune_review.step > 1:
+        w.commune_review.step = 1
+        w.commune_review.locked = False
+        w.commune_review.save()
+    w.assessment = reviews.request_add(review=w.commune_review, household=w.household, acting_user=None)
+    w.complaint = Complaint.objects.create(
+        commune_review=w.commune_review,
+        household=w.household,
+        received_on=dt.date(2026, 10, 1),
+        content=MARKERS[5],
+    )
+    other = make_household(w.commune, head=MARKERS[3] + " 2", village=w.village)
+    w.request = reviews.regular_request_file(
+        household=other, kind="become_poor", filed_on=dt.date(2026, 3, 1), acting_user=None
+    )
+    elsewhere = Area.objects.create(code="99", name="Tỉnh Khác", level="province", division_type="tinh")
+    w.other_round = reviews.round_open(province=elsewhere, year=2026, acting_user=None)
 
 
 def test_every_parametrised_url_is_covered() -> None:
@@ -102,9 +192,33 @@ def test_every_parametrised_url_is_covered() -> None:
     assert not missing, f"Add these URLs to FOREIGN_KWARGS in tests/test_scope_sweep.py: {missing}"
 
 
+def body_text(response: Any) -> str:
+    """The text a user would see: HTML/CSV as is, the cells of an XLSX, the paragraphs of a DOCX."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v
+        )
+    if "wordprocessingml" in kind:
+        import io
+
+        from docx import Document
+
+        doc = Document(io.BytesIO(raw))
+        cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in doc.paragraphs] + cells)
+    return raw.decode("utf-8", errors="replace")
+
+
 def _assert_clean(response: Any, url: str) -> None:
     assert response.status_code < 500, f"{url} -> {response.status_code}"
-    body = response.content.decode("utf-8", errors="replace")
+    body = body_text(response)
     for marker in MARKERS:
         assert marker not in body, f"{url} leaks “{marker}” to an officer of another commune"
     assert world_commune_name not in body, f"{url} leaks the foreign commune's name"
@@ -155,3 +269,12 @@ def test_control_the_owner_does_see_the_markers(world: ForeignWorld) -> None:
     admin.force_login(type(world.officer).objects.get(username="admin"))
     assert MARKERS[1] in admin.get(reverse("org:staff-list")).content.decode()
     assert MARKERS[2] in admin.get(reverse("web:user-list")).content.decode()
+
+
+def test_control_the_owner_sees_the_household_and_its_review(world: ForeignWorld) -> None:
+    client = Client()
+    client.force_login(world.other_officer)
+    card = client.get(reverse("households:household-detail", kwargs={"pk": world.household.pk}))
+    assert MARKERS[3] in body_text(card) and MARKERS[4] in body_text(card)
+    review = client.get(reverse("reviews:commune-review", kwargs={"pk": world.commune_review.pk}))
+    assert MARKERS[3] in body_text(review)

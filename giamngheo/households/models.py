@@ -77,7 +77,9 @@ class Household(BaseModel):
     # recognised ``category`` only changes by a decision).
     engine_standard = models.CharField(max_length=32, blank=True, default="")
     engine_category = models.CharField(max_length=16, choices=Category.choices, blank=True, default="")
-    engine_provincial_category = models.CharField(max_length=16, choices=Category.choices, blank=True, default="")
+    engine_provincial_category = models.CharField(
+        max_length=16, choices=Category.choices, blank=True, default=""
+    )
     search_text = models.TextField(editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -172,11 +172,11 @@ def _validate_member(
         clash = Member.objects.filter(national_id=national_id)
         if member is not None:
             clash = clash.exclude(pk=member.pk)
-        other = clash.select_related("household").first()
-        if other is not None:
+        if clash.exists():
+            # No detail about the other record: it may be outside the user's scope.
             raise ValidationFailed(
-                _("National ID %(id)s is already recorded for another person (household %(code)s).")
-                % {"id": national_id, "code": other.household.code},
+                _("National ID %(id)s is already recorded for another person in the registry.")
+                % {"id": national_id},
                 extra={"field": "national_id"},
             )
     if values.get("relationship", member.relationship if member else "") == Relationship.HEAD:

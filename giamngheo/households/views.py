@@ -1,0 +1,379 @@
+"""Pages of the household registry: list and search, export, household card, household and member forms,
+member history. Reads go through ``selectors`` (scoped to the user), writes through ``services``."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import BadRequest
+from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from giamngheo.accounts.permissions import capability_required
+from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.scoping import can
+from giamngheo.core.views import get_or_404, paginate, submit
+from giamngheo.geo.models import Area, AreaLevel
+from giamngheo.geo.selectors import area_list, village_list
+
+from . import exports, selectors, services
+from .engine import age_on
+from .forms import HouseholdFilterForm, HouseholdForm, MemberForm, indicator_names, indicator_standard
+from .models import Household, Member
+from .reference import Device, Relationship
+
+# Fields of a member's history that are bookkeeping, not facts about the person.
+HISTORY_HIDDEN = ["id", "household", "version", "created_at", "updated_at"]
+
+
+def _vi() -> bool:
+    return (get_language() or "vi").startswith("vi")
+
+
+def _communes(user: Any) -> QuerySet[Area]:
+    return area_list(user=user).filter(level=AreaLevel.COMMUNE).order_by("name")
+
+
+def _active_villages(user: Any, commune: Area) -> QuerySet[Area]:
+    return village_list(user=user, commune=commune).filter(is_active=True)
+
+
+def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [(_("Households"), reverse("households:household-list")), *tail]
+
+
+def _household_crumbs(household: Household, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    url = reverse("households:household-list")
+    return _crumbs(
+        (household.commune.name, f"{url}?commune={household.commune_id}"),
+        (household.village.name, f"{url}?commune={household.commune_id}&village={household.village_id}"),
+        (household.code, reverse("households:household-detail", args=[household.pk])),
+        *tail,
+    )
+
+
+def _filter_form(request: HttpRequest) -> HouseholdFilterForm:
+    user = request.user
+    return HouseholdFilterForm(
+        request.GET or None,
+        communes=_communes(user),
+        villages_of=lambda commune: _active_villages(user, commune),
+    )
+
+
+# --- List, search, export ---------------------------------------------------------------------------
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def household_list(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    filters = form.filters()
+    page = paginate(request, selectors.household_list(user=request.user, filters=filters))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context: dict[str, Any] = {
+        "form": form,
+        "page_obj": page,
+        "filtered": filters != selectors.HouseholdFilters(),
+        "commune_id": filters.commune_id,
+        "export_query": query.urlencode(),
+        "can_edit": can(request.user, Capability.EDIT_HOUSEHOLDS),
+        "breadcrumbs": [(_("Households"), None)],
+    }
+    template = "households/_household_table.html" if request.htmx else "households/household_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+# The guard is typed for HttpResponse; this view streams (StreamingHttpResponse / FileResponse).
+@capability_required(Capability.VIEW_HOUSEHOLDS)  # type: ignore[arg-type]
+@require_GET
+def household_export(request: HttpRequest) -> HttpResponseBase:
+    kind = request.GET.get("format", "")
+    if kind not in ("xlsx", "csv"):
+        raise BadRequest("format must be xlsx or csv")
+    households = selectors.household_list(user=request.user, filters=_filter_form(request).filters())
+    names = {i.key: i.name_vi for i in indicator_standard().indicators}
+    rows = exports.household_rows(households, user=request.user, indicator_names=names)
+    filename = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.{kind}"
+    if kind == "csv":
+        response = StreamingHttpResponse(exports.csv_stream(rows), content_type=exports.CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        exports.write_xlsx(rows),
+        as_attachment=True,
+        filename=filename,
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def village_options(request: HttpRequest) -> HttpResponse:
+    """The <option>s of the village select for a commune in scope (htmx, when the commune changes)."""
+    raw = request.GET.get("commune", "")
+    commune = _communes(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    return render(
+        request,
+        "households/_village_options.html",
+        {
+            "villages": _active_villages(request.user, commune) if commune is not None else [],
+            "for_filter": request.GET.get("purpose") == "filter",
+        },
+    )
+
+
+# --- Household card ---------------------------------------------------------------------------------
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_or_404(selectors.household_with_members, user=request.user, household_id=pk)
+    # The assessments (a higher layer's model) through the reverse relation of this visible household.
+    prefetch_related_objects([household], "assessments__round")
+    assessments = sorted(household.assessments.all(), key=lambda a: a.round.year, reverse=True)
+    today = timezone.localdate()
+    members = [
+        {
+            "member": m,
+            "age": age_on(m.date_of_birth, today),
+            "national_id": selectors.shown_national_id(user=request.user, number=m.national_id),
+        }
+        for m in household.members.all()
+    ]
+    names = indicator_names()
+    deprived = [names.get(k, k) for k in household.deprived_keys.strip("|").split("|") if k]
+    devices = [Device(d).label for d in household.devices or [] if d in Device.values]
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "assessments": assessments,
+            "latest": assessments[0] if assessments else None,
+            "deprived": deprived,
+            "devices": devices,
+            "vi": _vi(),
+            "can_edit": can(request.user, Capability.EDIT_HOUSEHOLDS),
+            "breadcrumbs": _household_crumbs(household),
+        },
+    )
+
+
+# --- Household forms --------------------------------------------------------------------------------
+
+
+@capability_required(Capability.EDIT_HOUSEHOLDS)
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest) -> HttpResponse:
+    communes = _communes(request.user)
+    initial: dict[str, Any] = {}
+    if request.GET.get("commune", "").isdigit():
+        initial["commune"] = int(request.GET["commune"])
+    else:
+        only = list(communes[:2])
+        if len(only) == 1:
+            initial["commune"] = only[0].pk
+    form = HouseholdForm(
+        request.POST or None,
+        communes=communes,
+        villages=area_list(user=request.user).filter(level=AreaLevel.VILLAGE, is_active=True),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        household = submit(
+            form,
+            lambda: services.household_create(
+                commune=form.cleaned_data["commune"], data=form.service_data(), acting_user=request.user
+            ),
+        )
+        if household is not None:
+            messages.success(
+                request,
+                _("Household %(code)s was created. Now add its members, starting with the head.")
+                % {"code": household.code},
+            )
+            return redirect("households:household-detail", pk=household.pk)
+    return render(
+        request,
+        "households/household_form.html",
+        {"form": form, "breadcrumbs": _crumbs((_("New household"), None))},
+    )
+
+
+@capability_required(Capability.EDIT_HOUSEHOLDS)
+@require_http_methods(["GET", "POST"])
+def household_update(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_or_404(selectors.access_household_by_id, user=request.user, household_id=pk)
+    villages = village_list(user=request.user, commune=household.commune).filter(
+        Q(is_active=True) | Q(pk=household.village_id)
+    )
+    # The form fills a copy: the page keeps showing the saved household if the service refuses.
+    form = HouseholdForm(request.POST or None, instance=copy.copy(household), villages=villages)
+    if request.method == "POST" and form.is_valid():
+        saved = submit(
+            form,
+            lambda: services.household_update(
+                household=household,
+                data=form.service_data(),
+                version=form.cleaned_data["version"],
+                acting_user=request.user,
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The household was saved."))
+            return redirect("households:household-detail", pk=household.pk)
+    return render(
+        request,
+        "households/household_form.html",
+        {
+            "form": form,
+            "household": household,
+            "breadcrumbs": _household_crumbs(household, (_("Edit"), None)),
+        },
+    )
+
+
+# --- Member forms and history -----------------------------------------------------------------------
+
+
+@capability_required(Capability.EDIT_HOUSEHOLDS)
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_or_404(selectors.household_with_members, user=request.user, household_id=pk)
+    initial: dict[str, Any] = {"ethnic_group": household.ethnic_group}
+    if not any(m.relationship == Relationship.HEAD and m.is_active for m in household.members.all()):
+        initial.update(relationship=Relationship.HEAD, full_name=household.head_name)
+    form = MemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        member = submit(
+            form,
+            lambda: services.member_create(
+                household=household, data=form.service_data(), acting_user=request.user
+            ),
+        )
+        if member is not None:
+            messages.success(request, _("%(name)s was added.") % {"name": member.full_name})
+            if "add_another" in request.POST:
+                return redirect("households:member-create", pk=household.pk)
+            return redirect("households:household-detail", pk=household.pk)
+    return render(
+        request,
+        "households/member_form.html",
+        {
+            "form": form,
+            "household": household,
+            "breadcrumbs": _household_crumbs(household, (_("Add member"), None)),
+        },
+    )
+
+
+@capability_required(Capability.EDIT_HOUSEHOLDS)
+@require_http_methods(["GET", "POST"])
+def member_update(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_or_404(selectors.access_member_by_id, user=request.user, member_id=pk)
+    household = member.household
+    form = MemberForm(request.POST or None, instance=copy.copy(member))
+    if not can(request.user, Capability.VIEW_PERSONAL_IDS):
+        del form.fields["national_id"]  # never put a number the user may not see into the page
+    if request.method == "POST" and form.is_valid():
+        saved = submit(
+            form,
+            lambda: services.member_update(
+                member=member,
+                data=form.service_data(),
+                version=form.cleaned_data["version"],
+                acting_user=request.user,
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The member was saved."))
+            return redirect("households:household-detail", pk=household.pk)
+    return render(
+        request,
+        "households/member_form.html",
+        {
+            "form": form,
+            "household": household,
+            "member": member,
+            "breadcrumbs": _household_crumbs(household, (member.full_name, None), (_("Edit"), None)),
+        },
+    )
+
+
+def _shown(user: Any, field: Any, value: Any) -> str:
+    """A historical value as the user may see it."""
+    if value is None or value == "":
+        return "—"
+    if field.name == "national_id":
+        return selectors.shown_national_id(user=user, number=value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if hasattr(value, "isoformat") and not hasattr(value, "hour"):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _history_entries(user: Any, records: list[Any]) -> list[dict[str, Any]]:
+    """Newest first: each version with the fields that changed from the version before it."""
+    kinds = {"+": _("Recorded"), "~": _("Changed"), "-": _("Deleted")}
+    meta = Member._meta
+    entries = []
+    for i, record in enumerate(records):
+        previous = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_HIDDEN)
+            for change in delta.changes:
+                field = meta.get_field(change.field)
+                changes.append(
+                    {
+                        "label": capfirst(str(getattr(field, "verbose_name", change.field))),
+                        "old": _shown(user, field, change.old),
+                        "new": _shown(user, field, change.new),
+                    }
+                )
+        entries.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "kind": kinds.get(record.history_type, record.history_type),
+                "created": previous is None,
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def member_history(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_or_404(selectors.access_member_by_id, user=request.user, member_id=pk)
+    records = list(selectors.member_history(user=request.user, member=member))
+    household = member.household
+    return render(
+        request,
+        "households/member_history.html",
+        {
+            "member": member,
+            "household": household,
+            "page_obj": paginate(request, _history_entries(request.user, records)),
+            "breadcrumbs": _household_crumbs(household, (member.full_name, None), (_("History"), None)),
+        },
+    )

@@ -424,6 +424,31 @@ def complaint_resolve(
 
 
 @transaction.atomic
+def complaint_resolve_in_review(
+    *, complaint: Complaint, resolution: str, resolved_on: dt.date, acting_user: Any
+) -> Complaint:
+    """``complaint_resolve`` as the commune's review page calls it: refused on a submitted (locked) review,
+    in a closed round, for a complaint already resolved, or dated before it was received."""
+    locked = (
+        Complaint.objects.select_for_update().select_related("commune_review__round").get(pk=complaint.pk)
+    )
+    review = locked.commune_review
+    if review.locked:
+        raise ValidationFailed(_("This commune's review has been submitted and is locked."))
+    if review.round.status != RoundStatus.OPEN:
+        raise ValidationFailed(_("The review round is closed."))
+    if locked.status == ComplaintStatus.RESOLVED:
+        raise ValidationFailed(_("This complaint has already been resolved."))
+    if resolved_on < locked.received_on:
+        raise ValidationFailed(
+            _("The complaint cannot be resolved before it was received."), extra={"field": "resolved_on"}
+        )
+    return complaint_resolve(
+        complaint=locked, resolution=resolution, resolved_on=resolved_on, acting_user=acting_user
+    )
+
+
+@transaction.atomic
 def posting_complete(
     *, review: CommuneReview, posting_from: dt.date, posting_to: dt.date, acting_user: Any
 ) -> CommuneReview:

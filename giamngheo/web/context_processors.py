@@ -26,6 +26,9 @@ class Module:
 MODULES = [
     Module(_("Overview"), "web:home", "speedometer2", "/$"),
     Module(_("Administrative units"), "geo:commune-list", "geo-alt", "/geo/"),
+    Module(_("Households"), "households:household-list", "house", "/households/", Capability.VIEW_HOUSEHOLDS),
+    Module(_("Review"), "reviews:round-list", "clipboard-check", "/reviews/", Capability.VIEW_TABLES),
+    Module(_("Official tables"), "tables:index", "table", "/tables/", Capability.VIEW_TABLES),
     Module(_("Poverty standards"), "standards:standard-list", "rulers", "/standards/"),
     Module(_("Organisation"), "org:unit-list", "diagram-3", "/org/", Capability.VIEW_ORG),
     Module(_("Users"), "web:user-list", "person-gear", "/users/", Capability.MANAGE_USERS),

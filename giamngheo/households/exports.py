@@ -1,0 +1,213 @@
+"""Exports of the household list: a row generator over a (scoped) selector result, and two formatters.
+
+This is the only module of the registry that imports openpyxl. Headers and values are Vietnamese whatever
+the interface language, so that a file keeps the same columns for everyone who receives it. National ID
+numbers go through ``selectors.shown_national_id``: masked in the file exactly as on screen.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from giamngheo.geo.selectors import current_year, especially_difficult_ids
+from giamngheo.poverty.classify import CATEGORY_VI
+
+from .models import Household, Member
+from .reference import Device, Latrine, Relationship, WasteHandling, WaterSource, ethnic_groups
+from .selectors import shown_national_id
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+BOM = "\ufeff"
+CHUNK = 2000
+
+# (header, width in characters)
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("STT", 7),
+    ("Mã hộ", 12),
+    ("Xã/phường/đặc khu", 24),
+    ("Thôn/ấp/khu phố", 18),
+    ("Thôn đặc biệt khó khăn", 12),
+    ("Địa chỉ", 30),
+    ("Họ tên chủ hộ", 26),
+    ("Số CCCD chủ hộ", 16),
+    ("Điện thoại", 14),
+    ("Dân tộc", 12),
+    ("Hộ dân tộc thiểu số", 10),
+    ("Số nhân khẩu", 10),
+    ("Phân loại hộ", 22),
+    ("Ngày công nhận", 14),
+    ("Kết quả tính theo chuẩn", 22),
+    ("Chỉ số thiếu hụt", 40),
+    ("Thu nhập bình quân người/tháng (đồng)", 16),
+    ("Không có khả năng lao động", 12),
+    ("Nguồn nước", 18),
+    ("Nhà tiêu", 16),
+    ("Phương tiện thông tin", 24),
+    ("Xử lý rác", 18),
+    ("Còn hoạt động", 10),
+)
+HEADERS = tuple(name for name, _width in COLUMNS)
+
+NOT_CLASSIFIED = "Chưa phân loại"
+YES, NO = "Có", "Không"
+# Answer options in Vietnamese (the registry's labels are English source strings translated at run
+# time; a file must not depend on the exporting user's language).
+WATER_VI: dict[str, str] = {
+    WaterSource.PIPED: "Nước máy",
+    WaterSource.DRILLED_WELL: "Giếng khoan",
+    WaterSource.PROTECTED_DUG_WELL: "Giếng đào được bảo vệ",
+    WaterSource.PROTECTED_SPRING: "Nước khe/mó được bảo vệ",
+    WaterSource.RAINWATER: "Nước mưa",
+    WaterSource.BOTTLED: "Nước đóng chai",
+    WaterSource.UNPROTECTED_WELL: "Giếng không được bảo vệ",
+    WaterSource.SURFACE: "Sông, hồ, ao, kênh",
+    WaterSource.OTHER: "Khác",
+}
+LATRINE_VI: dict[str, str] = {
+    Latrine.SEPTIC: "Tự hoại",
+    Latrine.SEMI_SEPTIC: "Bán tự hoại",
+    Latrine.POUR_FLUSH: "Dội nước",
+    Latrine.DOUBLE_VAULT: "Hai ngăn",
+    Latrine.VENTILATED_PIT: "Chìm có ống thông hơi",
+    Latrine.SIMPLE_PIT: "Hố đào đơn giản",
+    Latrine.NONE: "Không có nhà tiêu",
+}
+DEVICE_VI: dict[str, str] = {
+    Device.TV: "Ti vi",
+    Device.RADIO: "Radio",
+    Device.COMPUTER: "Máy tính",
+    Device.TABLET: "Máy tính bảng",
+    Device.SMARTPHONE: "Điện thoại thông minh",
+}
+WASTE_VI: dict[str, str] = {
+    WasteHandling.COLLECTED: "Thu gom",
+    WasteHandling.COMPOSTED: "Ủ phân",
+    WasteHandling.BURIED: "Chôn lấp",
+    WasteHandling.BURNED_SAFELY: "Đốt an toàn",
+    WasteHandling.DUMPED: "Vứt bỏ bừa bãi",
+}
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else (YES if value else NO)
+
+
+CATEGORY_NAMES: dict[str, str] = {str(code): name for code, name in CATEGORY_VI.items()}
+
+
+def _category(code: str) -> str:
+    return CATEGORY_NAMES.get(code, code) if code else NOT_CLASSIFIED
+
+
+def household_rows(
+    households: QuerySet[Household], *, user: Any, indicator_names: dict[str, str]
+) -> Iterator[list[Any]]:
+    """One row per household of ``households`` (already scoped and filtered by the selector), in order.
+
+    ``indicator_names`` maps indicator keys to their Vietnamese names. Iterates in chunks: no row cap.
+    """
+    difficult = especially_difficult_ids(year=current_year())
+    ethnic = dict(ethnic_groups())
+    active_members = Member.objects.filter(household=OuterRef("pk"), is_active=True)
+    rows = households.annotate(
+        head_national_id=Subquery(
+            active_members.filter(relationship=Relationship.HEAD).order_by("pk").values("national_id")[:1]
+        ),
+        member_count=Coalesce(
+            Subquery(active_members.order_by().values("household").annotate(n=Count("pk")).values("n")[:1]),
+            0,
+        ),
+    )
+    for number, h in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
+        deprived = [k for k in h.deprived_keys.strip("|").split("|") if k]
+        yield [
+            number,
+            h.code,
+            h.commune.name,
+            h.village.name,
+            YES if h.village_id in difficult else "",
+            h.address,
+            h.head_name,
+            shown_national_id(user=user, number=h.head_national_id),
+            h.phone,
+            ethnic.get(h.ethnic_group, h.ethnic_group),
+            YES if h.is_ethnic_minority else NO,
+            h.member_count,
+            _category(h.category),
+            h.category_since,
+            _category(h.engine_category) if h.engine_category else "",
+            "; ".join(indicator_names.get(k, k) for k in deprived),
+            h.income_per_capita,
+            YES if h.no_working_capacity else NO,
+            WATER_VI.get(h.water_source, h.water_source),
+            LATRINE_VI.get(h.latrine, h.latrine),
+            ", ".join(DEVICE_VI.get(d, d) for d in h.devices or []),
+            WASTE_VI.get(h.waste_handling, h.waste_handling),
+            YES if h.is_active else NO,
+        ]
+
+
+# --- Formatters ------------------------------------------------------------------------------------
+
+
+def write_xlsx(rows: Iterable[list[Any]], *, title: str = "Hộ gia đình") -> IO[bytes]:
+    """An .xlsx file of ``rows`` under ``HEADERS``, written in openpyxl's write-only mode (rows go to
+    disk as they come) into a temporary file, rewound, for the view to stream."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for index, (_name, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C2"
+    bold = Font(bold=True)
+    header = []
+    for name in HEADERS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    date_col = HEADERS.index("Ngày công nhận")
+    money_col = HEADERS.index("Thu nhập bình quân người/tháng (đồng)")
+    for row in rows:
+        values: list[Any] = list(row)
+        if isinstance(values[date_col], dt.date):
+            cell = WriteOnlyCell(sheet, value=values[date_col])
+            cell.number_format = "DD/MM/YYYY"
+            values[date_col] = cell
+        if isinstance(values[money_col], int):
+            cell = WriteOnlyCell(sheet, value=values[money_col])
+            cell.number_format = "#,##0"
+            values[money_col] = cell
+        sheet.append(values)
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response that streams it
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+class _Line:
+    """A file-like object whose ``write`` returns what it was given (csv.writer -> one string)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(rows: Iterable[list[Any]]) -> Iterator[str]:
+    """CSV text, UTF-8 with a byte-order mark so that Excel reads the Vietnamese correctly."""
+    writer = csv.writer(_Line())
+    yield BOM + writer.writerow(HEADERS)
+    for row in rows:
+        yield writer.writerow(
+            [v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else ("" if v is None else v) for v in row]
+        )

@@ -1,0 +1,514 @@
+"""Reads of the review: rounds, commune reviews, assessments, complaints, regular requests, certificates.
+
+Every read is scoped to the user through ``accounts.scoping``: commune reviews, assessments, complaints and
+requests by their commune's path. A round belongs to a province; it is visible to the users who see the
+province or a unit inside it (a commune officer sees the round, and inside it only their own commune).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from giamngheo.accounts.scoping import area_ancestor_q, area_q
+from giamngheo.core.errors import NotFound
+from giamngheo.core.text import fold
+from giamngheo.households.models import Household
+from giamngheo.households.reference import Category, ethnic_group_name
+from giamngheo.households.selectors import HouseholdFilters, household_list, shown_national_id
+
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    CommuneReview,
+    Complaint,
+    ComplaintStatus,
+    Movement,
+    RegularRequest,
+    RequestStatus,
+    ReviewRound,
+    Step,
+    StepEvent,
+)
+
+SURVEYED_STATUSES = (AssessmentStatus.SURVEYED, AssessmentStatus.AGREED, AssessmentStatus.RECOGNISED)
+AGREED_STATUSES = (AssessmentStatus.AGREED, AssessmentStatus.RECOGNISED)
+CERTIFIED_CATEGORIES = (Category.POOR, Category.NEAR_POOR)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# Rounds ---------------------------------------------------------------------------------------------------
+
+
+def round_list(*, user: Any) -> QuerySet[ReviewRound]:
+    """Rounds of the provinces the user sees, or that contain the units the user sees."""
+    visible = area_q(user, "province__path")
+    if visible:  # Q() means "everything" (administrators): OR-ing it would turn it into a filter
+        visible |= area_ancestor_q(user, "province__path")
+    return ReviewRound.objects.filter(visible).select_related("province").order_by("-year", "province__name")
+
+
+def access_round_by_id(*, user: Any, round_id: int) -> ReviewRound:
+    review_round = round_list(user=user).filter(pk=round_id).first()
+    if review_round is None:
+        raise NotFound("review round")
+    return review_round
+
+
+def access_managed_round_by_id(*, user: Any, round_id: int) -> ReviewRound:
+    """A round whose whole province is in the user's scope (to close it): seeing it from a commune is not
+    enough."""
+    review_round = (
+        ReviewRound.objects.filter(area_q(user, "province__path"), pk=round_id)
+        .select_related("province")
+        .first()
+    )
+    if review_round is None:
+        raise NotFound("review round")
+    return review_round
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    communes: int = 0
+    started: int = 0
+    submitted: int = 0
+    only_review_id: int | None = None  # the one commune review in scope (a commune officer's own)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.communes) if self.communes else 0
+
+
+def round_progress(*, user: Any, rounds: list[ReviewRound]) -> dict[int, RoundProgress]:
+    """Per round: the communes in the user's scope, how many started and submitted."""
+    rows = (
+        CommuneReview.objects.filter(area_q(user, "commune__path"), round__in=rounds)
+        .values("round")
+        .annotate(
+            communes=Count("pk"),
+            started=Count("pk", filter=Q(step__gt=Step.NOT_STARTED)),
+            submitted=Count("pk", filter=Q(locked=True)),
+        )
+    )
+    result = {r.pk: RoundProgress() for r in rounds}
+    for row in rows:
+        only = None
+        if row["communes"] == 1:  # a commune officer: link straight to their commune's review
+            only = (
+                CommuneReview.objects.filter(area_q(user, "commune__path"), round_id=row["round"])
+                .values_list("pk", flat=True)
+                .first()
+            )
+        result[row["round"]] = RoundProgress(
+            communes=row["communes"], started=row["started"], submitted=row["submitted"], only_review_id=only
+        )
+    return result
+
+
+# Commune reviews ------------------------------------------------------------------------------------------
+
+
+def _assessment_count(*statuses: str) -> Coalesce:
+    qs = Assessment.objects.filter(round=OuterRef("round"), commune=OuterRef("commune"))
+    # Without statuses: every household on the list (those screened out by form A are not).
+    qs = qs.filter(status__in=statuses) if statuses else qs.exclude(status=AssessmentStatus.SCREENED_OUT)
+    return Coalesce(
+        Subquery(qs.values("commune").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+    )
+
+
+@dataclass(frozen=True)
+class CommuneReviewFilters:
+    step: int | None = None
+    q: str = ""
+    submitted: bool | None = None
+
+
+def commune_review_list(
+    *, user: Any, round: ReviewRound, filters: CommuneReviewFilters | None = None
+) -> QuerySet[CommuneReview]:
+    """The communes of a round in the user's scope, with counts of listed, surveyed and agreed households."""
+    f = filters or CommuneReviewFilters()
+    qs = (
+        CommuneReview.objects.filter(area_q(user, "commune__path"), round=round)
+        .select_related("commune", "round")
+        .annotate(
+            listed_count=_assessment_count(),
+            surveyed_count=_assessment_count(*SURVEYED_STATUSES),
+            agreed_count=_assessment_count(*AGREED_STATUSES),
+        )
+        .order_by("commune__name")
+    )
+    if f.step is not None:
+        qs = qs.filter(step=f.step)
+    if f.q:
+        qs = qs.filter(Q(commune__name_folded__contains=fold(f.q)) | Q(commune__code=f.q.strip()))
+    if f.submitted is not None:
+        qs = qs.filter(locked=f.submitted)
+    return qs
+
+
+def round_step_counts(*, user: Any, round: ReviewRound) -> dict[int, int]:
+    """How many communes in scope have completed each step (exactly), for the filter of the round page."""
+    counts = {int(s): 0 for s in Step}
+    rows = (
+        CommuneReview.objects.filter(area_q(user, "commune__path"), round=round)
+        .values("step")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[int(row["step"])] = row["n"]
+    return counts
+
+
+def access_commune_review_by_id(*, user: Any, review_id: int) -> CommuneReview:
+    review = (
+        CommuneReview.objects.filter(area_q(user, "commune__path"), pk=review_id)
+        .select_related("round", "round__province", "commune", "commune__parent")
+        .first()
+    )
+    if review is None:
+        raise NotFound("commune review")
+    return review
+
+
+def step_events(*, user: Any, review: CommuneReview) -> QuerySet[StepEvent]:
+    return (
+        StepEvent.objects.filter(area_q(user, "commune_review__commune__path"), commune_review=review)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class StepState:
+    step: int
+    label: str
+    done: bool
+    current: bool  # the next step to work on
+    event: StepEvent | None
+
+
+def step_tracker(*, user: Any, review: CommuneReview) -> list[StepState]:
+    """The seven steps with the latest completion of each (who and when) and which one is next."""
+    latest: dict[int, StepEvent] = {}
+    for event in step_events(user=user, review=review):
+        if event.action == "complete":
+            latest[event.step] = event
+    states = []
+    for step in Step:
+        if step == Step.NOT_STARTED:
+            continue
+        done = review.step >= step
+        states.append(
+            StepState(
+                step=int(step),
+                label=str(step.label),
+                done=done,
+                current=review.next_step == step and not review.locked,
+                event=latest.get(int(step)) if done else None,
+            )
+        )
+    return states
+
+
+# Assessments ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentFilters:
+    status: str = ""
+    q: str = ""
+    source: str = ""
+
+
+def assessment_list(
+    *, user: Any, review: CommuneReview, filters: AssessmentFilters | None = None
+) -> QuerySet[Assessment]:
+    f = filters or AssessmentFilters()
+    qs = Assessment.objects.filter(
+        area_q(user, "commune__path"), round_id=review.round_id, commune_id=review.commune_id
+    ).select_related("household", "household__village")
+    if f.status == "back_to_survey":
+        qs = qs.filter(status=AssessmentStatus.LISTED, meeting_votes_for__isnull=False)
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.q:
+        qs = qs.filter(Q(household__search_text__contains=fold(f.q)) | Q(household__code=f.q.strip()))
+    return qs.order_by("household__village__code", "household__code")
+
+
+def assessment_status_counts(*, user: Any, review: CommuneReview) -> dict[str, int]:
+    counts = {s.value: 0 for s in AssessmentStatus}
+    rows = (
+        Assessment.objects.filter(
+            area_q(user, "commune__path"), round_id=review.round_id, commune_id=review.commune_id
+        )
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    counts["back_to_survey"] = assessment_list(
+        user=user, review=review, filters=AssessmentFilters(status="back_to_survey")
+    ).count()
+    return counts
+
+
+def access_assessment_by_id(*, user: Any, assessment_id: int) -> Assessment:
+    assessment = (
+        Assessment.objects.filter(area_q(user, "commune__path"), pk=assessment_id)
+        .select_related(
+            "round", "round__province", "commune", "household", "household__village", "surveyed_by"
+        )
+        .first()
+    )
+    if assessment is None:
+        raise NotFound("assessment")
+    return assessment
+
+
+def review_of_assessment(*, user: Any, assessment: Assessment) -> CommuneReview:
+    review = (
+        CommuneReview.objects.filter(
+            area_q(user, "commune__path"), round_id=assessment.round_id, commune_id=assessment.commune_id
+        )
+        .select_related("round", "round__province", "commune")
+        .first()
+    )
+    if review is None:
+        raise NotFound("commune review")
+    return review
+
+
+def movement_counts(*, user: Any, review: CommuneReview) -> list[tuple[str, str, int]]:
+    """(movement, label, households) after the recognition, in the order of the Movement choices."""
+    rows = dict(
+        Assessment.objects.filter(
+            area_q(user, "commune__path"), round_id=review.round_id, commune_id=review.commune_id
+        )
+        .exclude(movement="")
+        .values_list("movement")
+        .annotate(n=Count("pk"))
+    )
+    return [(m.value, str(m.label), rows[m.value]) for m in Movement if rows.get(m.value)]
+
+
+def household_candidates(*, user: Any, review: CommuneReview, q: str = "") -> QuerySet[Household]:
+    """Households of the review's commune that are not on its list yet (to add a requesting household)."""
+    on_list = Assessment.objects.filter(round_id=review.round_id, commune_id=review.commune_id).values(
+        "household_id"
+    )
+    return household_list(user=user, filters=HouseholdFilters(q=q, commune_id=review.commune_id)).exclude(
+        pk__in=on_list
+    )
+
+
+def household_of_commune(*, user: Any, review: CommuneReview, code: str) -> Household:
+    """A household of the review's commune by its code (for complaints)."""
+    household = (
+        household_list(user=user, filters=HouseholdFilters(commune_id=review.commune_id))
+        .filter(code=code.strip())
+        .first()
+    )
+    if household is None:
+        raise NotFound("household")
+    return household
+
+
+# Complaints -----------------------------------------------------------------------------------------------
+
+
+def complaint_list(*, user: Any, review: CommuneReview) -> QuerySet[Complaint]:
+    return (
+        Complaint.objects.filter(area_q(user, "commune_review__commune__path"), commune_review=review)
+        .select_related("household")
+        .order_by("status", "-received_on", "pk")
+    )
+
+
+def access_complaint_by_id(*, user: Any, complaint_id: int) -> Complaint:
+    complaint = (
+        Complaint.objects.filter(area_q(user, "commune_review__commune__path"), pk=complaint_id)
+        .select_related("commune_review", "commune_review__round", "commune_review__commune", "household")
+        .first()
+    )
+    if complaint is None:
+        raise NotFound("complaint")
+    return complaint
+
+
+def open_complaint_count(*, user: Any, review: CommuneReview) -> int:
+    return complaint_list(user=user, review=review).filter(status=ComplaintStatus.OPEN).count()
+
+
+# Regular (in-year) requests -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    state: str = ""  # "" | "pending" | "overdue" | "decided"
+    q: str = ""
+    commune_id: int | None = None
+    on: dt.date | None = None  # "today" for the overdue test
+
+
+def regular_request_list(*, user: Any, filters: RequestFilters | None = None) -> QuerySet[RegularRequest]:
+    f = filters or RequestFilters()
+    day = f.on or today()
+    qs = RegularRequest.objects.filter(area_q(user, "commune__path")).select_related(
+        "household", "household__village", "commune"
+    )
+    if f.state == "pending":
+        qs = qs.filter(status=RequestStatus.PENDING)
+    elif f.state == "overdue":
+        qs = qs.filter(status=RequestStatus.PENDING, due_on__lt=day)
+    elif f.state == "decided":
+        qs = qs.exclude(status=RequestStatus.PENDING)
+    if f.commune_id:
+        qs = qs.filter(commune_id=f.commune_id)
+    if f.q:
+        qs = qs.filter(Q(household__search_text__contains=fold(f.q)) | Q(household__code=f.q.strip()))
+    return qs.order_by("status", "due_on", "pk")
+
+
+def request_counts(*, user: Any, on: dt.date | None = None) -> dict[str, int]:
+    day = on or today()
+    return RegularRequest.objects.filter(area_q(user, "commune__path")).aggregate(
+        pending=Count("pk", filter=Q(status=RequestStatus.PENDING)),
+        overdue=Count("pk", filter=Q(status=RequestStatus.PENDING, due_on__lt=day)),
+        decided=Count("pk", filter=~Q(status=RequestStatus.PENDING)),
+    )
+
+
+def access_regular_request_by_id(*, user: Any, request_id: int) -> RegularRequest:
+    request = (
+        RegularRequest.objects.filter(area_q(user, "commune__path"), pk=request_id)
+        .select_related("household", "household__village", "commune")
+        .first()
+    )
+    if request is None:
+        raise NotFound("regular request")
+    return request
+
+
+def household_search(*, user: Any, q: str) -> QuerySet[Household]:
+    """Households in scope matching a search, to file a regular request (nothing without a search)."""
+    if not q.strip():
+        return Household.objects.none()
+    return household_list(user=user, filters=HouseholdFilters(q=q))
+
+
+# Certificates ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateMember:
+    full_name: str
+    ethnic_group: str
+    relationship: str
+    birth_year: int
+    sex: str  # "M" | "F"
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """Everything printed on one certificate (Giấy chứng nhận hộ nghèo / hộ cận nghèo)."""
+
+    number: int
+    assessment_id: int
+    category: str
+    household_code: str
+    head_name: str
+    head_ethnic_group: str
+    head_national_id: str
+    address: str
+    village: str
+    commune: str
+    commune_division_type: str
+    province: str
+    province_division_type: str
+    year: int
+    decision_number: str
+    decision_date: dt.date | None
+    members: list[CertificateMember] = field(default_factory=list)
+
+    @property
+    def valid_year(self) -> int:
+        return self.year + 1
+
+
+def certificate_assessments(*, user: Any, review: CommuneReview) -> QuerySet[Assessment]:
+    """Recognised poor and near-poor households of the review, in certificate-number order."""
+    return assessment_list(
+        user=user, review=review, filters=AssessmentFilters(status=AssessmentStatus.RECOGNISED)
+    ).filter(decided_category__in=CERTIFIED_CATEGORIES)
+
+
+def certificate_list(
+    *, user: Any, review: CommuneReview, assessment_id: int | None = None
+) -> list[CertificateData]:
+    """Certificates of the review (all, or the one of ``assessment_id``), numbered 1… in list order."""
+    ordered = list(certificate_assessments(user=user, review=review).values_list("pk", flat=True))
+    numbers = {pk: i for i, pk in enumerate(ordered, start=1)}
+    wanted = ordered if assessment_id is None else [pk for pk in ordered if pk == assessment_id]
+    if assessment_id is not None and not wanted:
+        raise NotFound("certificate")
+    assessments = {
+        a.pk: a
+        for a in Assessment.objects.filter(pk__in=wanted)
+        .select_related("household", "household__village", "commune", "commune__parent", "round")
+        .prefetch_related("household__members")
+    }
+    result = []
+    for pk in wanted:
+        assessment = assessments[pk]
+        household = assessment.household
+        members = sorted(
+            (m for m in household.members.all() if m.is_active),
+            key=lambda m: (m.relationship != "head", m.date_of_birth),
+        )
+        head = next((m for m in members if m.relationship == "head"), None)
+        commune = assessment.commune
+        result.append(
+            CertificateData(
+                number=numbers[pk],
+                assessment_id=pk,
+                category=assessment.decided_category,
+                household_code=household.code,
+                head_name=household.head_name,
+                head_ethnic_group=ethnic_group_name(household.ethnic_group),
+                head_national_id=shown_national_id(user=user, number=head.national_id if head else None),
+                address=household.address,
+                village=household.village.name,
+                commune=commune.name,
+                commune_division_type=commune.division_type,
+                province=commune.parent.name if commune.parent else "",
+                province_division_type=commune.parent.division_type if commune.parent else "",
+                year=assessment.round.year,
+                decision_number=review.decision_number,
+                decision_date=review.decision_date,
+                members=[
+                    CertificateMember(
+                        full_name=m.full_name,
+                        ethnic_group=ethnic_group_name(m.ethnic_group),
+                        relationship=m.relationship,
+                        birth_year=m.date_of_birth.year,
+                        sex=m.sex,
+                    )
+                    for m in members
+                ],
+            )
+        )
+    return result
