@@ -201,7 +201,7 @@ def test_officer_completes_every_step_through_the_pages(
         reverse("reviews:survey", args=[requested.pk]),
         {"income_per_capita": "1.000.000", "surveyed_on": "2026-10-01", "version": requested.version},
     )
-    assert early.status_code == 200 and "Record form A (screening) first." in str(
+    assert early.status_code == 200 and "phiếu A" in str(
         early.context["form"].errors
     )
     officer.post(reverse("reviews:screening", args=[requested.pk]), {"passed": "1"})
@@ -376,7 +376,7 @@ def test_stale_version_keeps_the_input_and_shows_the_message(review, commune_a, 
         url, {"income_per_capita": "1.234.000", "surveyed_on": "2026-10-02", "version": opened_at}
     )
     assert stale.status_code == 200
-    assert "Someone else saved this assessment" in str(stale.context["form"].non_field_errors())
+    assert "Người khác đã lưu" in str(stale.context["form"].non_field_errors())
     body = stale.content.decode()
     assert 'value="1.234.000"' in body  # nothing typed is lost
     assessment.refresh_from_db()
