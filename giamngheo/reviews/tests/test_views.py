@@ -247,7 +247,7 @@ def test_officer_completes_every_step_through_the_pages(
     assert 'data-testid="back-to-survey"' in low.content.decode()
     assert messages_of(low, constants.WARNING)
     blocked = _step(officer, review, "meeting_complete", meeting_date="2026-10-20", attendance="40")
-    assert "must be surveyed again first" in blocked.content.decode()
+    assert "cần khảo sát lại trước" in blocked.content.decode()
     review.refresh_from_db()
     assert review.step == Step.SURVEY
     officer.post(
