@@ -11,6 +11,7 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import area_q, can
 from giamngheo.core.errors import NotFound
 from giamngheo.core.text import fold
+from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.geo.selectors import current_year, especially_difficult_ids
 
 from .models import Household, Member
@@ -31,7 +32,10 @@ class HouseholdFilters:
 
 def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
     f = filters or HouseholdFilters()
-    qs = Household.objects.filter(area_q(user, "commune__path")).select_related("commune", "village")
+    # Scope as "commune in (visible communes)" rather than a join on the commune's path: the database
+    # then walks the (commune, code) index, which keeps a 1.2-million-household registry fast.
+    visible = Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE).values("id")
+    qs = Household.objects.filter(commune_id__in=visible).select_related("commune", "village")
     if not f.include_inactive:
         qs = qs.filter(is_active=True)
     if f.q:
@@ -51,7 +55,7 @@ def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> Que
         qs = qs.filter(deprived_keys__contains=f"|{f.deprived}|")
     if f.difficult_village:
         qs = qs.filter(village_id__in=especially_difficult_ids(year=current_year()))
-    return qs.order_by("commune__name", "village__code", "code")
+    return qs.order_by("commune_id", "code")
 
 
 def access_household_by_id(*, user: Any, household_id: int) -> Household:
