@@ -19,8 +19,10 @@ run: setup db demo
 	SECURE_COOKIES=false $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: set up and run the whole suite (SQLite by default; DATABASE_URL for PostgreSQL).
+# Browser tests run last, on their own: their live server flushes the database the others share.
 test: setup browser
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

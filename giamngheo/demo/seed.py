@@ -1,15 +1,21 @@
 """Demo data of a realistic province. Deterministic for a given seed, and safe to run again.
 
-Everything goes through the domain services (and so into the audit trail, as "system").
+Everything goes through the domain services (and so into the audit trail, as "system"), except what is
+written in bulk because demo data is not user input: the households and their members
+(``demo.households.save_households``: the same rows as the services, one audit record) and the history of
+the closed 2025 review (``_closed_round``). The open 2026 review goes through the review services.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Role
@@ -17,10 +23,44 @@ from giamngheo.accounts.services import user_create
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add, geo_load_province, village_create
+from giamngheo.households.engine import facts_snapshot, household_facts
+from giamngheo.households.models import Household, Member
+from giamngheo.households.reference import Category
 from giamngheo.org.models import OrgUnit, OrgUnitKind, StaffType
 from giamngheo.org.services import org_unit_create, staff_create
+from giamngheo.poverty.classify import classify
+from giamngheo.reviews.models import (
+    Assessment,
+    AssessmentStatus,
+    CommuneReview,
+    RegularRequest,
+    RequestKind,
+    RequestStatus,
+    ReviewRound,
+    RoundStatus,
+    Source,
+    Step,
+    StepEvent,
+)
+from giamngheo.reviews.services import (
+    certificates_complete,
+    listing_complete,
+    meeting_complete,
+    meeting_record,
+    movement_of,
+    posting_complete,
+    recognise,
+    round_close,
+    round_open,
+    submit,
+    summaries_rebuild,
+    survey_complete,
+    survey_record,
+)
+from giamngheo.standards.adapters import area_type, province_code, standards_in_force
 
 from . import names
+from .households import generate_households, review_calendar, save_households, village_slots
 
 DEMO_PASSWORD = "GiamNgheo@2026"
 SAMPLE = "Dữ liệu mẫu (demo) — cần thay bằng quyết định thật"
@@ -76,7 +116,22 @@ class SeedReport:
     org_units: int = 0
     staff_created: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
-    households_note: str = ""
+    households: int = 0  # created by this run
+    members: int = 0
+    poor: int = 0
+    near_poor: int = 0
+    ethnic_minority: int = 0
+    households_existing: int = 0  # the province already had households: none created
+    rounds: list[RoundReport] = field(default_factory=list)
+
+
+@dataclass
+class RoundReport:
+    year: int
+    status: str
+    communes: int
+    submitted: int
+    steps: dict[str, int]  # commune name -> step completed, for the communes that started
 
 
 def _village_names(rng: random.Random, commune: Area, former_bp: bool) -> list[tuple[str, str]]:
@@ -201,8 +256,24 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
 
     report.accounts = _seed_accounts(province=province, department=department, communes=communes)
     if households:
-        report.households_note = "households: the household registry is not built yet; none created."
+        _seed_households(province=province, count=households, seed=seed, report=report)
     return report
+
+
+def _seed_households(*, province: Area, count: int, seed: int, report: SeedReport) -> None:
+    """``count`` generated households, then the review rounds of 2025 (closed) and 2026 (open).
+    Skipped when the province already has households (running the command again changes nothing)."""
+    existing = Household.objects.filter(commune__parent=province).count()
+    if existing:
+        report.households_existing = existing
+        return
+    generated = generate_households(
+        village_slots(province), count=count, seed=seed, province_code=int(province.code)
+    )
+    saved = save_households(generated)
+    report.households, report.members = saved.households, saved.members
+    report.poor, report.near_poor, report.ethnic_minority = saved.poor, saved.near_poor, saved.ethnic_minority
+    report.rounds = seed_review_rounds(province=province, seed=seed)
 
 
 def _seed_accounts(*, province: Area, department: OrgUnit, communes: list[Area]) -> list[DemoAccount]:
@@ -255,3 +326,286 @@ def _seed_accounts(*, province: Area, department: OrgUnit, communes: list[Area])
         )
         accounts.append(DemoAccount(username=username, role=str(Role(role).label), scope=scope))
     return accounts
+
+
+# Review rounds -------------------------------------------------------------------------------------------
+
+CLOSED_YEAR, OPEN_YEAR = 2025, 2026
+# 2026 round: how far some communes have got (the others have not started). By name in Đồng Nai; in
+# another province, the first communes by code.
+OPEN_ROUND_STEPS = [
+    ("Xã Bù Gia Mập", Step.LISTING),
+    ("Xã Bom Bo", Step.SURVEY),
+    ("Xã Đak Nhau", Step.POSTING),
+    ("Xã Xuân Lộc", Step.MEETING),
+    ("Xã Long Thành", Step.SUBMITTED),
+]
+NOT_STARTED = "Phường Trấn Biên"
+
+
+def seed_review_rounds(*, province: Area, seed: int) -> list[RoundReport]:
+    """A closed round for 2025 (every commune submitted, movements recorded) and an open one for 2026
+    (a few communes at various steps), each only if the province does not have it yet."""
+    reports = []
+    if not ReviewRound.objects.filter(province=province, year=CLOSED_YEAR).exists():
+        reports.append(_round_report(_closed_round(province=province, seed=seed)))
+    if not ReviewRound.objects.filter(province=province, year=OPEN_YEAR).exists():
+        reports.append(_round_report(_open_round(province=province, seed=seed)))
+    return reports
+
+
+def _round_report(review_round: ReviewRound) -> RoundReport:
+    reviews = list(review_round.commune_reviews.select_related("commune").order_by("commune__code"))
+    return RoundReport(
+        year=review_round.year,
+        status=str(RoundStatus(review_round.status).label),
+        communes=len(reviews),
+        submitted=sum(1 for r in reviews if r.step == Step.SUBMITTED),
+        steps={r.commune.name: r.step for r in reviews if r.step} if review_round.status == "open" else {},
+    )
+
+
+def _closed_round(*, province: Area, seed: int) -> ReviewRound:
+    """The 2025 review, as the history of the registry: the households poor or near-poor at the end of the
+    year (the registry's categories) plus some that escaped, each with a start-of-year category and the
+    movement that follows (escaped, newly poor, fallen back into poverty, …).
+
+    Demo data is not user input: the assessments are written in bulk, with the engine's results on the
+    households' facts on the commune's survey date (exactly what ``survey_record`` stores), instead of
+    walking every commune through the review's steps one household at a time.
+    """
+    rng = random.Random(f"round:{seed}:{CLOSED_YEAR}")  # noqa: S311 - demo data
+    review_round = round_open(province=province, year=CLOSED_YEAR, acting_user=None)
+    reviews = {r.commune_id: r for r in review_round.commune_reviews.select_related("commune")}
+    standards = standards_in_force(year=CLOSED_YEAR, province=province_code(province))
+    national = next(s for s in standards.values() if s.is_national)
+    local = next((s for s in standards.values() if not s.is_national), None)
+
+    current = list(
+        Household.objects.filter(
+            commune_id__in=list(reviews), is_active=True, category__in=[Category.POOR, Category.NEAR_POOR]
+        ).order_by("pk")
+    )
+    poor_count = sum(1 for h in current if h.category == Category.POOR)
+    escaped_pool = list(
+        Household.objects.filter(commune_id__in=list(reviews), is_active=True, category=Category.MIDDLE)
+        .order_by("income_per_capita", "pk")
+        .values_list("pk", flat=True)[: max(poor_count, 1) * 3]
+    )
+    escaped_ids = set(rng.sample(escaped_pool, k=min(len(escaped_pool), poor_count * 2 // 3)))
+    listed = current + list(Household.objects.filter(pk__in=escaped_ids).order_by("pk"))
+    members: dict[int, list[Member]] = {h.pk: [] for h in listed}
+    ids = sorted(members)
+    for start in range(0, len(ids), 5000):  # a few thousand parameters per query
+        for member in Member.objects.filter(
+            household_id__in=ids[start : start + 5000], is_active=True
+        ).order_by("household_id", "date_of_birth"):
+            members[member.household_id].append(member)
+
+    assessments: list[Assessment] = []
+    fell_back: list[Household] = []
+    for household in listed:
+        end = household.category if household.pk not in escaped_ids else Category.MIDDLE
+        draw = rng.random()
+        if household.pk in escaped_ids:
+            before = Category.POOR if draw < 0.4 else Category.NEAR_POOR
+        elif end == Category.POOR:
+            before = (
+                Category.POOR if draw < 0.70 else Category.NEAR_POOR if draw < 0.80 else Category.NOT_POOR
+            )
+        else:
+            before = (
+                Category.NEAR_POOR if draw < 0.65 else Category.POOR if draw < 0.85 else Category.NOT_POOR
+            )
+        escaped_earlier = end == Category.POOR and before == Category.NOT_POOR and draw >= 0.92
+        if escaped_earlier:
+            fell_back.append(household)
+        calendar = review_calendar(seed=seed, commune_code=reviews[household.commune_id].commune.code)
+        commune = reviews[household.commune_id].commune
+        facts = household_facts(
+            household,
+            members[household.pk],
+            on=calendar.survey,
+            area=area_type(commune),
+            income_per_capita=household.income_per_capita or 0,
+        )
+        result = classify(facts, national)
+        local_result = classify(facts, local) if local is not None else None
+        attendance = rng.randint(25, 80)
+        listed_before = before in (Category.POOR, Category.NEAR_POOR)
+        assessments.append(
+            Assessment(
+                round=review_round,
+                household=household,
+                commune=commune,
+                source=Source.CURRENT_LIST if listed_before else Source.REQUEST,
+                status=AssessmentStatus.RECOGNISED,
+                category_before=before,
+                screening_passed=None if listed_before else True,
+                surveyed_on=calendar.survey,
+                facts=facts_snapshot(facts),
+                income_per_capita=household.income_per_capita,
+                standard=result.standard_code,
+                proposed_category=str(result.category),
+                deprivation_count=result.deprivation_count,
+                deprived=list(result.deprived),
+                reasons=result.reasons_vi,
+                reasons_en=result.reasons_en,
+                provincial_standard=local_result.standard_code if local_result else "",
+                provincial_category=str(local_result.category) if local_result else "",
+                meeting_votes_for=attendance - rng.randint(0, attendance // 3),
+                meeting_attendance=attendance,
+                decided_category=str(result.category),
+                movement=movement_of(before, str(result.category), escaped_earlier),
+            )
+        )
+    Assessment.objects.bulk_create(assessments, batch_size=1000)
+    # Fallen back into poverty: they had escaped in the regular review of 2024.
+    requests = []
+    for household in fell_back:
+        filed = dt.date(2024, rng.randint(2, 10), rng.randint(1, 28))
+        requests.append(
+            RegularRequest(
+                household=household,
+                commune_id=household.commune_id,
+                kind=RequestKind.ESCAPE,
+                filed_on=filed,
+                due_on=filed + dt.timedelta(days=RegularRequest.DAYS_TO_DECIDE),
+                status=RequestStatus.APPROVED,
+                decided_on=filed + dt.timedelta(days=rng.randint(3, 14)),
+                decision_number=f"{rng.randint(10, 99)}/QĐ-UBND",
+                note=SAMPLE,
+            )
+        )
+    RegularRequest.objects.bulk_create(requests)
+
+    # Every commune went through the steps and submitted.
+    counts = Counter((a.commune_id, a.movement) for a in assessments)
+    listed_per_commune = Counter(a.commune_id for a in assessments)
+    events: list[StepEvent] = []
+    for review in reviews.values():
+        calendar = review_calendar(seed=seed, commune_code=review.commune.code)
+        review.step, review.locked, review.version = Step.SUBMITTED, True, Step.SUBMITTED + 1
+        review.meeting_date, review.meeting_attendance = calendar.meeting, rng.randint(40, 150)
+        review.posting_from, review.posting_to = calendar.posting_from, calendar.posting_to
+        review.decision_number, review.decision_date = calendar.decision_number, calendar.decision
+        review.submitted_at = timezone.make_aware(
+            dt.datetime.combine(calendar.decision + dt.timedelta(days=2), dt.time(9, 30))
+        )
+        movements = {m: n for (commune_id, m), n in counts.items() if commune_id == review.commune_id}
+        data: dict[int, dict[str, Any]] = {
+            Step.LISTING: {"households": listed_per_commune[review.commune_id]},
+            Step.MEETING: {
+                "meeting_date": calendar.meeting.isoformat(),
+                "attendance": review.meeting_attendance,
+            },
+            Step.POSTING: {
+                "posting_from": calendar.posting_from.isoformat(),
+                "posting_to": calendar.posting_to.isoformat(),
+            },
+            Step.RECOGNITION: {
+                "decision_number": calendar.decision_number,
+                "decision_date": calendar.decision.isoformat(),
+                "movements": movements,
+            },
+        }
+        events.extend(
+            StepEvent(commune_review=review, step=step, action="complete", data=data.get(step, {}))
+            for step in range(Step.LISTING, Step.SUBMITTED + 1)
+        )
+    CommuneReview.objects.bulk_update(
+        list(reviews.values()),
+        [
+            "step",
+            "locked",
+            "version",
+            "meeting_date",
+            "meeting_attendance",
+            "posting_from",
+            "posting_to",
+            "decision_number",
+            "decision_date",
+            "submitted_at",
+        ],
+    )
+    StepEvent.objects.bulk_create(events, batch_size=1000)
+    round_close(review_round=review_round, acting_user=None)
+    summaries_rebuild(review_round=review_round)
+    return review_round
+
+
+def _open_round(*, province: Area, seed: int) -> ReviewRound:
+    """The 2026 review under way, through the services: a few communes at various steps."""
+    rng = random.Random(f"round:{seed}:{OPEN_YEAR}")  # noqa: S311 - demo data
+    review_round = round_open(province=province, year=OPEN_YEAR, acting_user=None)
+    reviews = list(review_round.commune_reviews.select_related("commune").order_by("commune__code"))
+    by_name = {r.commune.name: r for r in reviews}
+    plan = [(by_name[name], step) for name, step in OPEN_ROUND_STEPS if name in by_name]
+    if not plan:  # another province: the first communes by code (the last one stays not started)
+        plan = [(r, step) for r, (_name, step) in zip(reviews[:-1], OPEN_ROUND_STEPS, strict=False)]
+    officers = {
+        area.pk: user
+        for user in User.objects.filter(role=Role.COMMUNE_OFFICER).prefetch_related("scope_areas")
+        for area in user.scope_areas.all()
+    }
+    for review, step in plan:
+        if review.commune.name == NOT_STARTED:
+            continue
+        _walk(review, step, officers.get(review.commune_id), rng)
+    summaries_rebuild(review_round=review_round)
+    return review_round
+
+
+def _walk(review: CommuneReview, target: int, officer: User | None, rng: random.Random) -> None:
+    """Take a commune's 2026 review through the services up to step ``target``."""
+    year = review.round.year
+    listing_complete(review=review, acting_user=officer)
+    if target < Step.SURVEY:
+        return
+    surveyed_on = dt.date(year, 10, rng.randint(1, 25))
+    for assessment in review.round.assessments.filter(commune=review.commune).select_related("household"):
+        survey_record(
+            assessment=assessment,
+            income_per_capita=assessment.household.income_per_capita or 0,
+            version=None,
+            acting_user=officer,
+            surveyed_on=surveyed_on,
+        )
+    survey_complete(review=review, acting_user=officer)
+    if target < Step.MEETING:
+        return
+    meeting = dt.date(year, 11, rng.randint(2, 8))
+    for assessment in review.round.assessments.filter(commune=review.commune):
+        attendance = rng.randint(25, 80)
+        meeting_record(
+            assessment=assessment,
+            votes_for=attendance - rng.randint(0, attendance // 3),
+            attendance=attendance,
+            decided_category=assessment.proposed_category,
+            acting_user=officer,
+        )
+    meeting_complete(
+        review=review, meeting_date=meeting, attendance=rng.randint(40, 150), acting_user=officer
+    )
+    if target < Step.POSTING:
+        return
+    posting_complete(
+        review=review,
+        posting_from=meeting + dt.timedelta(days=1),
+        posting_to=meeting + dt.timedelta(days=8),
+        acting_user=officer,
+    )
+    if target < Step.RECOGNITION:
+        return
+    recognise(
+        review=review,
+        decision_number=f"{rng.randint(100, 999)}/QĐ-UBND",
+        decision_date=meeting + dt.timedelta(days=12),
+        acting_user=officer,
+    )
+    if target < Step.CERTIFICATES:
+        return
+    certificates_complete(review=review, acting_user=officer)
+    if target < Step.SUBMITTED:
+        return
+    submit(review=review, acting_user=officer)

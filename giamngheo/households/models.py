@@ -95,6 +95,10 @@ class Household(BaseModel):
         indexes = [
             models.Index(fields=["commune", "category"]),
             models.Index(fields=["village", "category"]),
+            # Scoped counts of the registry ("active households of these communes") read only this index.
+            models.Index(
+                fields=["commune"], condition=models.Q(is_active=True), name="households_active_commune"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -55,8 +55,9 @@ def test_officer_reviews_the_ward_and_the_province_sees_it(page, ward_review) ->
     step(page, "listing_complete")
     assert household.code in page.content()
 
-    # Dates go through the phone's date picker (ISO values). Survey (form B): the income rose to 1,200,000 đ and the household lacks no indicator: near-poor.
-    page.locator(f"a[href$='/survey/']").first.click()
+    # Dates go through the phone's date picker (ISO values).
+    # Survey (form B): the income rose to 1,200,000 đ and the household lacks no indicator: near-poor.
+    page.locator("a[href$='/survey/']").first.click()
     page.fill("#id_income_per_capita", "1.200.000")
     page.fill("#id_surveyed_on", "2026-10-01")
     page.get_by_role("button", name="Lưu và phân loại").click()
@@ -92,7 +93,8 @@ def test_officer_reviews_the_ward_and_the_province_sees_it(page, ward_review) ->
     page.goto("/tables/summary/?year=2026")
     row = page.locator("tr", has_text="Phường Trấn Biên").first
     cells = row.locator("td").all_inner_texts()
-    # STT, name, households, start poor, start near-poor, escaped poverty, …, end poor (n, rate), near-poor (n, rate)
+    # STT, name, households, start poor, start near-poor, escaped poverty, …,
+    # end poor (n, rate), near-poor (n, rate)
     assert cells[1] == "Phường Trấn Biên"
     assert (cells[3], cells[5]) == ("1", "1"), cells
     assert "0,00 %" in cells and "100,00 %" in cells, cells

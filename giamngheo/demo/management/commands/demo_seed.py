@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from giamngheo.core.errors import ApplicationError
 from giamngheo.demo.seed import DEMO_PASSWORD, seed_demo
+from giamngheo.reviews.models import Step
 
 
 class Command(BaseCommand):
-    help = "Create demo data (villages, org units, staff, accounts for every role). Deterministic per seed."
+    help = (
+        "Create demo data (villages, org units, staff, accounts for every role; with --households, "
+        "households and the review rounds of 2025 and 2026). Deterministic per seed."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--province", type=int, default=settings.DEFAULT_PROVINCE_CODE)
@@ -42,8 +48,39 @@ class Command(BaseCommand):
                 "staff": report.staff_created,
             }
         )
-        if report.households_note:
-            self.stdout.write(report.households_note)
+        if report.households_existing:
+            self.stdout.write(
+                _("%(province)s already has %(n)s households: no household created.")
+                % {"province": report.province, "n": report.households_existing}
+            )
+        elif report.households:
+            self.stdout.write(
+                _(
+                    "%(households)s households, %(members)s members: %(poor)s poor, %(near_poor)s near-poor, "
+                    "%(em)s %% ethnic-minority households."
+                )
+                % {
+                    "households": report.households,
+                    "members": report.members,
+                    "poor": report.poor,
+                    "near_poor": report.near_poor,
+                    "em": number_format(
+                        Decimal(report.ethnic_minority * 100) / report.households, decimal_pos=1
+                    ),
+                }
+            )
+        for review_round in report.rounds:
+            self.stdout.write(
+                _("Review %(year)s (%(status)s): %(submitted)s of %(communes)s communes submitted.")
+                % {
+                    "year": review_round.year,
+                    "status": review_round.status,
+                    "submitted": review_round.submitted,
+                    "communes": review_round.communes,
+                }
+            )
+            for name, step in review_round.steps.items():
+                self.stdout.write(f"  {name}: {Step(step).label}")
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": DEMO_PASSWORD})
         width = max(len(a.username) for a in report.accounts)

@@ -1,0 +1,249 @@
+"""The household registry at the scale of a province: 1.2 million households (Đồng Nai) with their members.
+
+Seeds a database of its own (SQLite in var/, or PostgreSQL with BENCH_DATABASE_URL, e.g.
+postgres://postgres@127.0.0.1:5432/giamngheo_bench, created if missing), then prints:
+
+- the seeding time (the demo generator; raw inserts, COPY on PostgreSQL);
+- server time through django.test.Client, p50/p95 over BENCH_REQUESTS requests, as a commune officer and
+  as the provincial specialist: the household list, the list searched without diacritics, the summary
+  tables (URLs that do not resolve yet are skipped with a note);
+- full province reclassifications: 2026 (first run: every row is written), 2026 again (nothing changes),
+  2027 (another standard).
+
+Goals: pages ≤ 300 ms p95, reclassification ≤ 60 s. For a slow page, the slowest query and its plan.
+The script runs itself in a process of its own: bench/run.py runs every script in one process, and Django
+is set up only once per process (scope.py needs its own database).
+
+Environment: BENCH_HOUSEHOLDS (1200000), BENCH_REQUESTS (50), BENCH_RESEED=1 (PostgreSQL: empty an already
+seeded bench database and seed it again; by default it is reused), BENCH_WORKERS (processes generating
+households, default 1: on the 2-vCPU machine of the measurements two busy processes share about one core,
+so more only adds the cost of moving the rows between processes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "1200000"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
+RESEED = os.environ.get("BENCH_RESEED") == "1"
+SEED = 1
+GOAL_PAGE_MS = 300
+GOAL_RECLASSIFY_S = 60
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the bench database if it does not exist (never drop anything)."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"   created PostgreSQL database {name}")
+
+
+CHILD = "GIAMNGHEO_BENCH_REGISTRY_PROCESS"
+# Set before the worker processes fork: each generates whole communes (its own random stream).
+GENERATOR: Any = None
+VILLAGES: dict[str, list[tuple[Any, int]]] = {}
+
+
+def commune_rows(code: str) -> Any:
+    from giamngheo.demo.households import rows_of
+
+    assert GENERATOR is not None
+    return rows_of(GENERATOR.commune_households(code, VILLAGES[code]))
+
+
+def seed(province: Any) -> None:
+    from django.db import connection
+
+    from giamngheo.demo.households import FastWriter, HouseholdGenerator, village_slots
+    from giamngheo.demo.seed import seed_demo, seed_review_rounds
+
+    global GENERATOR
+    started = time.perf_counter()
+    seed_demo(province_code=int(province.code), seed=SEED)
+    slots = village_slots(province)
+    GENERATOR = HouseholdGenerator(slots, count=HOUSEHOLDS, seed=SEED, province_code=int(province.code))
+    for slot, n in zip(GENERATOR.slots, GENERATOR.counts, strict=True):
+        VILLAGES.setdefault(slot.commune_code, []).append((slot, n))
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # a larger page cache for the index inserts of the bulk load
+            cursor.execute("PRAGMA cache_size = -262144")
+    writer = FastWriter()
+    # Largest communes first, so that no worker is left with a big one at the end; written in that order.
+    communes = sorted(VILLAGES, key=lambda c: -sum(n for _, n in VILLAGES[c]))
+    if WORKERS > 1:
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            for batch in pool.imap(commune_rows, communes):
+                writer.write(batch)
+    else:
+        for code in communes:
+            writer.write(commune_rows(code))
+    counts = writer.finish()
+    seeded = time.perf_counter() - started
+    print(
+        f"   seeded {counts.households:,} households, {counts.members:,} members "
+        f"({counts.poor:,} poor, {counts.near_poor:,} near-poor, {counts.ethnic_minority:,} EM) "
+        f"in {seeded:.1f} s ({counts.households / seeded:,.0f} households/s; "
+        f"{WORKERS} generating process(es))",
+        flush=True,
+    )
+    started = time.perf_counter()
+    rounds = seed_review_rounds(province=province, seed=SEED)
+    print(f"   review rounds {[r.year for r in rounds]} in {time.perf_counter() - started:.1f} s", flush=True)
+    with connection.cursor() as cursor:  # statistics for the planner, as a maintained database has
+        cursor.execute("ANALYZE")
+
+
+def percentile(samples: list[float], q: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1] if len(samples) > 1 else samples[0]
+
+
+def measure(client: Any, url: str) -> tuple[int, float, float]:
+    response = client.get(url)  # warm-up (and the status)
+    samples = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+    return response.status_code, percentile(samples, 50), percentile(samples, 95)
+
+
+def slowest_queries(client: Any, url: str) -> None:
+    from django.conf import settings
+    from django.db import connection, reset_queries
+
+    settings.DEBUG = True
+    reset_queries()
+    try:
+        client.get(url)
+        queries = sorted(connection.queries, key=lambda q: -float(q["time"]))
+    finally:
+        settings.DEBUG = False
+    print(f"      {len(connection.queries)} queries; slowest:")
+    for query in queries[:2]:
+        print(f"      {float(query['time']) * 1000:8.1f} ms  {query['sql'][:300]}")
+    if queries:
+        slowest = queries[0]["sql"]
+        explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(explain + slowest)
+                for row in cursor.fetchall():
+                    print(f"         plan: {' '.join(str(v) for v in row)}")
+        except Exception as exc:  # noqa: BLE001 - the SQL as logged may not be re-runnable verbatim
+            print(f"         (no plan: {exc})")
+
+
+def resolve(name: str) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        print(f"   note: URL {name!r} does not resolve yet: skipped")
+        return None
+
+
+def main() -> None:
+    if "BENCH_DATABASE_URL" in os.environ:
+        ensure_postgres_database(os.environ["BENCH_DATABASE_URL"])
+    from _django import setup
+
+    setup("registry")
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from giamngheo.accounts.models import User
+    from giamngheo.core.text import fold
+    from giamngheo.geo.models import Area
+    from giamngheo.geo.services import geo_load_province
+    from giamngheo.households.models import Household, Member
+    from giamngheo.households.reclassify import province_reclassify
+
+    province = Area.objects.filter(code="75").first()
+    existing = Household.objects.count() if province is not None else 0
+    if existing and RESEED:
+        call_command("flush", interactive=False, verbosity=0)
+        existing = 0
+    if existing:
+        print(f"   reusing {existing:,} households already in the bench database (BENCH_RESEED=1 to reseed)")
+    else:
+        province = geo_load_province(province_code=75).province
+        seed(province)
+    assert province is not None
+    print(
+        f"   database {connection.vendor}: {Household.objects.count():,} households, "
+        f"{Member.objects.count():,} members",
+        flush=True,
+    )
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False
+    officer = User.objects.get(username="canbo.tranbien")
+    specialist = User.objects.get(username="chuyenvien")
+    ward = officer.scope_areas.get()
+    sample = Household.objects.filter(commune=ward).order_by("pk")[100:101].get()
+    term = " ".join(fold(sample.head_name).split()[-2:])  # e.g. "thi lan": no diacritics
+    pages: list[tuple[str, str]] = []
+    base = resolve("households:household-list")
+    if base:
+        pages += [("household list", base), (f"search “{term}”", f"{base}?q={term.replace(' ', '+')}")]
+    tables = resolve("tables:summary")
+    if tables:
+        pages.append(("summary tables", tables))
+
+    results: list[tuple[str, str, int, float, float]] = []
+    if pages:
+        print(f"   {'page':<28} {'user':<16} {'status':>6} {'p50 ms':>8} {'p95 ms':>8}", flush=True)
+    for user in (officer, specialist):
+        client = Client()
+        client.force_login(user)
+        for label, url in pages:
+            status, p50, p95 = measure(client, url)
+            results.append((label, user.username, status, p50, p95))
+            flag = "" if p95 <= GOAL_PAGE_MS else f"  > {GOAL_PAGE_MS} ms"
+            print(f"   {label:<28} {user.username:<16} {status:>6} {p50:>8.1f} {p95:>8.1f}{flag}", flush=True)
+            if p95 > GOAL_PAGE_MS:
+                slowest_queries(client, url)
+
+    print(f"   {'reclassification':<44} {'households':>11} {'changed':>10} {'seconds':>8}", flush=True)
+    for label, year in (
+        ("2026, first run", 2026),
+        ("2026, again (no change)", 2026),
+        ("2027 (ND351-2025)", 2027),
+    ):
+        result = province_reclassify(province=province, year=year, acting_user=None, on=dt.date(year, 10, 1))
+        flag = "" if result.seconds <= GOAL_RECLASSIFY_S else f"  > {GOAL_RECLASSIFY_S} s"
+        print(
+            f"   {label:<44} {result.households:>11,} {result.changed:>10,} {result.seconds:>8.1f}{flag}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    if os.environ.get(CHILD) == "1":
+        main()
+    else:  # a process of its own: bench/run.py runs every script in one process, Django sets up once
+        command = [sys.executable, str(Path(__file__).resolve())]
+        subprocess.run(command, env={**os.environ, CHILD: "1"}, check=True)  # noqa: S603 - this very script

@@ -1,0 +1,707 @@
+"""Province-wide reclassification: the engine's result on every household's current facts.
+
+``province_reclassify`` refreshes the engine's fields of the registry (``engine_standard``,
+``engine_category``, ``engine_provincial_category``, ``deprived_keys``) for all active households of a
+province, under the national standard in force in a year and the province's own standard if it has one.
+The recognised ``category`` is never touched: it only changes by a decision of the commune chairperson.
+
+Built for a whole province (1.2 million households) in well under a minute:
+
+- households are read commune by commune, in chunks by primary key, with only the columns the engine
+  needs, and their active members with one query per chunk. The queries are built with the ORM
+  (``values_list`` over portable SQL expressions that encode every member fact as an integer: CASE,
+  COALESCE, CAST) and run on the cursor, without Django's per-value converters (dates, booleans,
+  ``Decimal``, JSON would cost more than the classification itself): a chunk of members arrives as
+  integer rows and becomes one numpy matrix with no Python loop over its values;
+- the indicator flags are computed column by column with numpy for the whole chunk, an exact equivalent
+  of ``giamngheo.poverty.indicators`` (tests compare it with ``classify`` household by household); a rule
+  without a vectorised twin here falls back to the engine's own rule, household by household;
+- ``giamngheo.poverty.bulk.classify_bulk`` classifies the chunk;
+- only rows whose engine fields change are written (one keyed UPDATE run for every changed row; a single
+  ``UPDATE … FROM unnest(…)`` per chunk on PostgreSQL), each chunk in its own transaction so that officers
+  can keep saving while a run is going (a run is idempotent: an interrupted one is completed by running
+  it again).
+
+No history row is written per household, and neither ``version`` nor ``updated_at`` changes: the engine's
+fields are derived data, reproducible from the facts (whose changes have their history) and the standard
+(versioned files). A history row per household would add a million rows to the history at every run, and
+a new ``version`` would turn every edit form open at that moment into a "stale version" error. The run
+itself is recorded once in the audit trail, with its counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db import connection, transaction
+from django.db.models import Case, CharField, F, IntegerField, Model, QuerySet, Value, When
+from django.db.models import Field as DjangoField
+from django.db.models.functions import Cast, Coalesce, Replace, Round
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giamngheo.core.audit import audit_record
+from giamngheo.core.errors import ValidationFailed
+from giamngheo.geo.models import Area, AreaLevel
+from giamngheo.poverty.bulk import CATEGORIES, URBAN, classify_bulk
+from giamngheo.poverty.facts import EDUCATION_RANK, Education, Employment, HouseholdFacts, MemberFacts
+from giamngheo.poverty.indicators import RULES
+from giamngheo.poverty.standard import Standard
+from giamngheo.standards.adapters import area_type, province_code, standards_in_force
+
+from .models import Household, Member
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+TriArray = npt.NDArray[np.int8]  # 1 true, 0 false, -1 not recorded
+
+EDUCATIONS: tuple[Education, ...] = tuple(Education)
+EMPLOYMENTS: tuple[Employment, ...] = tuple(Employment)
+# Rank of each education code; index -1 (not recorded) gives -1.
+EDUCATION_RANKS = np.array([EDUCATION_RANK[e] for e in EDUCATIONS] + [-1], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class ReclassifyResult:
+    province: str
+    year: int
+    on: dt.date
+    standard: str
+    provincial_standard: str
+    households: int  # processed (active households of the province)
+    changed: int  # rows whose engine fields were written
+    unclassified: int  # no income recorded: no category
+    before: dict[str, int]  # engine category counts before the run ("" = none)
+    after: dict[str, int]
+    provincial_after: dict[str, int]
+    recognised: dict[str, int]  # the recognised categories (unchanged)
+    differs_from_recognised: int  # engine category differs from the recognised one
+    seconds: float
+
+
+@dataclass
+class Chunk:
+    """The facts of a chunk of households, column by column. Members are sorted by household."""
+
+    pk: IntArray
+    area: npt.NDArray[np.int8]  # 0 rural, 1 urban
+    income: IntArray  # -1: not recorded
+    walls: TriArray
+    columns: TriArray
+    roof: TriArray
+    floor_tenths: IntArray  # floor area in tenths of m² (-1: not recorded)
+    water: list[str | None]
+    latrine: list[str | None]
+    waste: list[str | None]
+    devices: list[frozenset[str] | None]
+    size: IntArray  # active members
+    # One entry per active member:
+    owner: IntArray  # index of the member's household in the chunk
+    age: IntArray
+    female: BoolArray
+    insured: TriArray
+    studying: TriArray
+    appropriate: TriArray
+    education: npt.NDArray[np.int8]  # index into EDUCATIONS, -1: not recorded
+    employment: npt.NDArray[np.int8]  # index into EMPLOYMENTS, -1: not recorded
+    disabled: BoolArray
+    allowance: BoolArray
+    stunted: TriArray
+    underweight: TriArray
+    internet: TriArray
+
+    def __len__(self) -> int:
+        return len(self.pk)
+
+    def any_member(self, mask: BoolArray) -> BoolArray:
+        """Households with at least one member in ``mask``."""
+        return np.bincount(self.owner[mask], minlength=len(self)) > 0
+
+    def count_members(self, mask: BoolArray) -> IntArray:
+        return np.bincount(self.owner[mask], minlength=len(self))
+
+    def facts(self, index: int) -> HouseholdFacts:
+        """One household's facts as ``engine.household_facts`` gives them (for rules without a twin here)."""
+        start, stop = np.searchsorted(self.owner, [index, index + 1])
+
+        def tri(values: TriArray, i: int) -> bool | None:
+            return None if values[i] < 0 else bool(values[i])
+
+        members = tuple(
+            MemberFacts(
+                age=int(self.age[i]),
+                sex="F" if self.female[i] else "M",
+                has_health_insurance=tri(self.insured, i),
+                in_education=tri(self.studying, i),
+                attending_appropriate_level=tri(self.appropriate, i),
+                education=EDUCATIONS[self.education[i]] if self.education[i] >= 0 else None,
+                employment=EMPLOYMENTS[self.employment[i]] if self.employment[i] >= 0 else None,
+                disabled=bool(self.disabled[i]),
+                monthly_social_allowance=bool(self.allowance[i]),
+                stunted=tri(self.stunted, i),
+                underweight=tri(self.underweight, i),
+                uses_internet=tri(self.internet, i),
+            )
+            for i in range(int(start), int(stop))
+        )
+        floor = int(self.floor_tenths[index])
+        return HouseholdFacts(
+            area="urban" if self.area[index] == URBAN else "rural",
+            income_per_capita=max(int(self.income[index]), 0),
+            members=members,
+            walls_durable=tri(self.walls, index),
+            columns_durable=tri(self.columns, index),
+            roof_durable=tri(self.roof, index),
+            floor_area_m2=Decimal(floor).scaleb(-1) if floor >= 0 else None,
+            water_source=self.water[index],
+            latrine=self.latrine[index],
+            devices=self.devices[index],
+            waste_handling=self.waste[index],
+        )
+
+
+# Reading -------------------------------------------------------------------------------------------------
+#
+# The queries encode every member fact as an integer in SQL (portable expressions), so a chunk of members
+# arrives as plain integer rows and becomes one numpy matrix without a Python loop over values.
+
+
+def _tri(field: str) -> Case:
+    """1 true, 0 false, -1 not recorded."""
+    return Case(
+        When(**{field: True}, then=Value(1)),
+        When(**{field: False}, then=Value(0)),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
+def _code(field: str, choices: Sequence[str]) -> Case:
+    """The index of the value in ``choices``; -1 when empty (or not a valid choice)."""
+    return Case(
+        *[When(**{field: str(c)}, then=Value(i)) for i, c in enumerate(choices)],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
+# Household columns: integers first, then text.
+HOUSEHOLD_NUMBERS: dict[str, Any] = {
+    "x_income": Coalesce("income_per_capita", Value(-1), output_field=IntegerField()),
+    "x_walls": _tri("walls_durable"),
+    "x_columns": _tri("columns_durable"),
+    "x_roof": _tri("roof_durable"),
+    "x_floor": Coalesce(
+        Cast(Round(F("floor_area_m2") * 10), output_field=IntegerField()),
+        Value(-1),
+        output_field=IntegerField(),
+    ),
+}
+HOUSEHOLD_TEXT = (
+    "water_source",
+    "latrine",
+    "devices",
+    "waste_handling",
+    "category",
+    "engine_standard",
+    "engine_category",
+    "engine_provincial_category",
+    "deprived_keys",
+)
+H_PK, H_COMMUNE, H_INCOME, H_WALLS, H_COLUMNS, H_ROOF, H_FLOOR = range(7)
+H_WATER, H_LATRINE, H_DEVICES, H_WASTE, H_CATEGORY, H_STANDARD, H_ENGINE, H_PROVINCIAL, H_KEYS = range(7, 16)
+# Member columns: all integers; the date of birth as YYYYMMDD.
+MEMBER_NUMBERS: dict[str, Any] = {
+    "x_household": F("household_id"),
+    "x_born": Cast(
+        Replace(Cast("date_of_birth", output_field=CharField()), Value("-"), Value("")),
+        output_field=IntegerField(),
+    ),
+    "x_female": Case(When(sex="F", then=Value(1)), default=Value(0), output_field=IntegerField()),
+    "x_insured": _tri("has_health_insurance"),
+    "x_studying": _tri("in_education"),
+    "x_appropriate": _tri("attending_appropriate_level"),
+    "x_education": _code("education", EDUCATIONS),
+    "x_employment": _code("employment", EMPLOYMENTS),
+    "x_disabled": _tri("disabled"),
+    "x_allowance": _tri("monthly_social_allowance"),
+    "x_stunted": _tri("stunted"),
+    "x_underweight": _tri("underweight"),
+    "x_internet": _tri("uses_internet"),
+}
+(M_HOUSEHOLD, M_BORN, M_FEMALE, M_INSURED, M_STUDYING, M_APPROPRIATE, M_EDUCATION, M_EMPLOYMENT, M_DISABLED,
+ M_ALLOWANCE, M_STUNTED, M_UNDERWEIGHT, M_INTERNET) = range(13)  # fmt: skip
+
+
+_DEVICES_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _devices(value: Any) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # JSON text (SQLite, and PostgreSQL through Django's loader)
+        found = _DEVICES_CACHE.get(value)
+        if found is None:
+            parsed = json.loads(value)
+            found = frozenset(parsed) if parsed is not None else frozenset()
+            _DEVICES_CACHE[value] = found
+        return found
+    return frozenset(value)
+
+
+def ages_on(born: IntArray, on: dt.date) -> IntArray:
+    """Completed years on ``on`` (as ``engine.age_on``) for dates of birth given as YYYYMMDD integers."""
+    not_yet = (born % 10_000) > (on.month * 100 + on.day)
+    return (on.year - born // 10_000 - not_yet).astype(np.int64)
+
+
+def _raw(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """Run a ``values_list`` query on the cursor, without Django's per-value converters."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def household_rows(queryset: QuerySet[Household, Any]) -> list[tuple[Any, ...]]:
+    """Rows of ``queryset`` in the chunk's household layout (``H_*`` positions)."""
+    return _raw(
+        queryset.annotate(**HOUSEHOLD_NUMBERS).values_list(
+            "pk", "commune_id", *HOUSEHOLD_NUMBERS, *HOUSEHOLD_TEXT
+        )
+    )
+
+
+def member_rows(queryset: QuerySet[Member, Any]) -> list[tuple[Any, ...]]:
+    """Rows of ``queryset`` (active members, sorted by household) in the chunk's member layout."""
+    return _raw(
+        queryset.filter(is_active=True)
+        .order_by("household_id")
+        .annotate(**MEMBER_NUMBERS)
+        .values_list(*MEMBER_NUMBERS)
+    )
+
+
+def read_chunk(
+    households: Sequence[tuple[Any, ...]],
+    members: Sequence[tuple[Any, ...]],
+    *,
+    urban: Mapping[int, bool],
+    on: dt.date,
+) -> Chunk:
+    """Build a chunk from ``household_rows`` (sorted by primary key) and ``member_rows``. Members of
+    households not in ``households`` are left out."""
+    n = len(households)
+    table = np.array(households, dtype=object).reshape(n, len(HOUSEHOLD_NUMBERS) + 2 + len(HOUSEHOLD_TEXT))
+    numbers = table[:, : H_FLOOR + 1].astype(np.int64)
+    pk = numbers[:, H_PK]
+    matrix = np.array(members, dtype=np.int64).reshape(len(members), len(MEMBER_NUMBERS))
+    position = np.searchsorted(pk, matrix[:, M_HOUSEHOLD])
+    if n:
+        inside = (position < n) & (pk[np.minimum(position, n - 1)] == matrix[:, M_HOUSEHOLD])
+    else:
+        inside = np.zeros(len(matrix), dtype=np.bool_)
+    if not inside.all():
+        matrix, position = matrix[inside], position[inside]
+    owner = position.astype(np.int64)
+
+    def text(column: int) -> list[str | None]:
+        return [v or None for v in table[:, column].tolist()]
+
+    return Chunk(
+        pk=pk,
+        area=np.fromiter(
+            (URBAN if urban.get(c, False) else 0 for c in numbers[:, H_COMMUNE].tolist()),
+            dtype=np.int8,
+            count=n,
+        ),
+        income=numbers[:, H_INCOME],
+        walls=numbers[:, H_WALLS].astype(np.int8),
+        columns=numbers[:, H_COLUMNS].astype(np.int8),
+        roof=numbers[:, H_ROOF].astype(np.int8),
+        floor_tenths=numbers[:, H_FLOOR],
+        water=text(H_WATER),
+        latrine=text(H_LATRINE),
+        devices=[_devices(v) for v in table[:, H_DEVICES].tolist()],
+        waste=text(H_WASTE),
+        size=np.bincount(owner, minlength=n).astype(np.int64),
+        owner=owner,
+        age=ages_on(matrix[:, M_BORN], on),
+        female=matrix[:, M_FEMALE] == 1,
+        insured=matrix[:, M_INSURED].astype(np.int8),
+        studying=matrix[:, M_STUDYING].astype(np.int8),
+        appropriate=matrix[:, M_APPROPRIATE].astype(np.int8),
+        education=matrix[:, M_EDUCATION].astype(np.int8),
+        employment=matrix[:, M_EMPLOYMENT].astype(np.int8),
+        disabled=matrix[:, M_DISABLED] == 1,
+        allowance=matrix[:, M_ALLOWANCE] == 1,
+        stunted=matrix[:, M_STUNTED].astype(np.int8),
+        underweight=matrix[:, M_UNDERWEIGHT].astype(np.int8),
+        internet=matrix[:, M_INTERNET].astype(np.int8),
+    )
+
+
+# The indicator rules, vectorised (twins of giamngheo.poverty.indicators) ---------------------------------
+
+VectorRule = Callable[[Chunk, Mapping[str, Any]], BoolArray | None]
+
+
+def _not_in(values: Sequence[str | None], allowed: Sequence[str]) -> BoolArray:
+    accepted = set(allowed)
+    return np.fromiter(
+        (v is not None and v not in accepted for v in values), dtype=np.bool_, count=len(values)
+    )
+
+
+def _working_age_member_without_stable_job(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    upper = np.where(c.female, p["max_age_female"], p["max_age_male"])
+    working = (c.age >= p["min_age"]) & (c.age < upper)
+    unstable = np.isin(
+        c.employment,
+        [EMPLOYMENTS.index(Employment.UNEMPLOYED), EMPLOYMENTS.index(Employment.WAGE_WITHOUT_CONTRACT)],
+    )
+    return c.any_member(working & unstable)
+
+
+def _dependants_share_above(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    dependants = c.count_members((c.age < p["child_max_age"]) | c.allowance)
+    deprived: BoolArray = (c.size > 0) & (dependants > p["share"] * c.size)
+    return deprived
+
+
+def _child_malnourished(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    return c.any_member((c.age < p["child_max_age"]) & ((c.stunted == 1) | (c.underweight == 1)))
+
+
+def _member_without_health_insurance(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    return c.any_member((c.age >= p["min_age"]) & (c.insured == 0))
+
+
+def _young_adult_without_expected_education(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    rank = EDUCATION_RANKS[c.education]
+    needed = np.where(
+        c.age >= p["upper_secondary_from_age"],
+        EDUCATION_RANK[Education.UPPER_SECONDARY],
+        EDUCATION_RANK[Education.LOWER_SECONDARY],
+    )
+    in_range = (c.age >= p["min_age"]) & (c.age <= p["max_age"])
+    return c.any_member(in_range & (c.studying == 0) & (rank >= 0) & (rank < needed))
+
+
+def _child_not_at_appropriate_level(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    return c.any_member((c.age >= p["min_age"]) & (c.age < p["max_age"]) & (c.appropriate == 0))
+
+
+def _non_durable_house(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    non_durable = (c.walls == 0).astype(np.int64) + (c.columns == 0) + (c.roof == 0)
+    return np.asarray(non_durable >= p["min_non_durable_parts"], dtype=np.bool_)
+
+
+def _floor_area_per_person_below(c: Chunk, p: Mapping[str, Any]) -> BoolArray | None:
+    minimum = p["min_m2_per_person"]
+    if isinstance(minimum, bool) or not isinstance(minimum, int):
+        return None  # a fractional bound: the engine's own rule compares it exactly
+    return (c.floor_tenths >= 0) & (c.size > 0) & (c.floor_tenths < minimum * 10 * c.size)
+
+
+def _no_clean_water(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    return _not_in(c.water, p["clean_sources"])
+
+
+def _no_hygienic_latrine(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    return _not_in(c.latrine, p["hygienic_types"])
+
+
+def _no_member_uses_internet(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    users = c.count_members(c.internet == 1)
+    unknown = c.count_members(c.internet < 0)
+    deprived: BoolArray = (c.size > 0) & (users == 0) & (unknown == 0)
+    return deprived
+
+
+def _no_information_device(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    wanted = set(p["devices"])
+    return np.fromiter(
+        (d is not None and not (d & wanted) for d in c.devices), dtype=np.bool_, count=len(c.devices)
+    )
+
+
+def _waste_not_handled(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+    return _not_in(c.waste, p["handled"])
+
+
+VECTOR_RULES: dict[str, VectorRule] = {
+    "working_age_member_without_stable_job": _working_age_member_without_stable_job,
+    "dependants_share_above": _dependants_share_above,
+    "child_malnourished": _child_malnourished,
+    "member_without_health_insurance": _member_without_health_insurance,
+    "young_adult_without_expected_education": _young_adult_without_expected_education,
+    "child_not_at_appropriate_level": _child_not_at_appropriate_level,
+    "non_durable_house": _non_durable_house,
+    "floor_area_per_person_below": _floor_area_per_person_below,
+    "no_clean_water": _no_clean_water,
+    "no_hygienic_latrine": _no_hygienic_latrine,
+    "no_member_uses_internet": _no_member_uses_internet,
+    "no_information_device": _no_information_device,
+    "waste_not_handled": _waste_not_handled,
+}
+
+
+def deprivation_matrix(chunk: Chunk, standard: Standard) -> npt.NDArray[np.bool_]:
+    """n × d: household i is deprived in the standard's indicator j (unknown counts as not deprived)."""
+    matrix = np.zeros((len(chunk), len(standard.indicators)), dtype=np.bool_)
+    for j, indicator in enumerate(standard.indicators):
+        vector = VECTOR_RULES.get(indicator.rule)
+        column = vector(chunk, indicator.params) if vector is not None else None
+        if column is None:  # no twin here: the engine's rule, household by household
+            rule = RULES[indicator.rule]
+            column = np.fromiter(
+                (rule(chunk.facts(i), indicator.params) is True for i in range(len(chunk))),
+                dtype=np.bool_,
+                count=len(chunk),
+            )
+        matrix[:, j] = column
+    return matrix
+
+
+def deprived_keys(matrix: npt.NDArray[np.bool_], keys: Sequence[str]) -> list[str]:
+    """ "|key|key|" per row ("" when none), keys in the standard's order."""
+    if not len(keys):
+        return [""] * len(matrix)
+    weights = np.left_shift(np.int64(1), np.arange(len(keys), dtype=np.int64))
+    codes = (matrix.astype(np.int64) * weights).sum(axis=1)
+    text: dict[int, str] = {}
+    result = []
+    for code in codes.tolist():
+        found = text.get(code)
+        if found is None:
+            chosen = [k for j, k in enumerate(keys) if code >> j & 1]
+            found = "|" + "|".join(chosen) + "|" if chosen else ""
+            text[code] = found
+        result.append(found)
+    return result
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    standard: list[str]
+    category: list[str]
+    provincial_category: list[str]
+    deprived_keys: list[str]
+
+
+def classify_chunk(chunk: Chunk, national: Standard, local: Standard | None) -> ChunkResult:
+    """The engine's fields for every household of the chunk (empty category without an income)."""
+    n = len(chunk)
+    matrix = deprivation_matrix(chunk, national)
+    keys = deprived_keys(matrix, national.indicator_keys)
+    known = chunk.income >= 0
+    category = [""] * n
+    provincial = [""] * n
+    standard = [""] * n
+    rows = np.flatnonzero(known)
+    if rows.size:
+        result = classify_bulk(
+            area=chunk.area[rows],
+            income=chunk.income[rows],
+            deprivations=matrix[rows],
+            indicators=national.indicator_keys,
+            standard=national,
+        )
+        for i, code in zip(rows.tolist(), result.category.tolist(), strict=True):
+            category[i] = CATEGORIES[code].value
+            standard[i] = national.code
+        if local is not None:
+            local_matrix = (
+                matrix if local.indicators == national.indicators else deprivation_matrix(chunk, local)
+            )
+            local_result = classify_bulk(
+                area=chunk.area[rows],
+                income=chunk.income[rows],
+                deprivations=local_matrix[rows],
+                indicators=local.indicator_keys,
+                standard=local,
+            )
+            for i, code in zip(rows.tolist(), local_result.category.tolist(), strict=True):
+                provincial[i] = CATEGORIES[code].value
+    return ChunkResult(
+        standard=standard, category=category, provincial_category=provincial, deprived_keys=keys
+    )
+
+
+# The run -------------------------------------------------------------------------------------------------
+
+
+def _default_on(year: int) -> dt.date:
+    """Ages are counted on today's date, brought into ``year`` (1 January or 31 December)."""
+    today = timezone.localdate()
+    return min(max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31))
+
+
+def _chunks(
+    commune_ids: list[int], chunk_size: int
+) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+    """(household rows, member rows) commune by commune, at most ``chunk_size`` households at a time, in
+    primary-key ranges. The primary keys of a commune are read first (on the commune index), then each
+    range: a filter on the commune with ``ORDER BY id LIMIT n`` would let the planner walk the whole
+    primary key for every commune (PostgreSQL does), and a filter on all the province's communes at once
+    makes SQLite sort the rest of the table for every chunk."""
+    for commune_id in commune_ids:
+        households = Household.objects.filter(commune_id=commune_id, is_active=True)
+        pks = sorted(households.values_list("pk", flat=True))
+        for start in range(0, len(pks), chunk_size):
+            first, last = pks[start], pks[min(start + chunk_size, len(pks)) - 1]
+            rows = household_rows(households.filter(pk__gte=first, pk__lte=last).order_by("pk"))
+            members = member_rows(
+                Member.objects.filter(
+                    household__commune_id=commune_id, household_id__gte=first, household_id__lte=last
+                )
+            )
+            yield rows, members
+
+
+def column_of(model: type[Model], name: str) -> str:
+    """The database column of a concrete field."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, DjangoField) or not field.column:
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return str(field.column)
+
+
+STAGING = "giamngheo_reclassify_rows"  # temporary table of the PostgreSQL path
+
+
+def _write(changes: list[tuple[int, str, str, str, str]]) -> None:
+    """Store (pk, standard, category, provincial category, deprived keys) rows: on PostgreSQL, COPY into a
+    temporary table then one UPDATE … FROM it; elsewhere, one prepared UPDATE run for every row. Runs
+    inside the chunk's transaction."""
+    if not changes:
+        return
+    table = connection.ops.quote_name(Household._meta.db_table)
+    fields = ("engine_standard", "engine_category", "engine_provincial_category", "deprived_keys")
+    columns = [connection.ops.quote_name(column_of(Household, f)) for f in fields]
+    pk = connection.ops.quote_name(column_of(Household, "id"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} "
+                "(id bigint, c0 text, c1 text, c2 text, c3 text) ON COMMIT DELETE ROWS"
+            )
+            with cursor.cursor.copy(f"COPY {STAGING} (id, c0, c1, c2, c3) FROM STDIN") as copy:
+                for row in changes:
+                    copy.write_row(row)
+            assignments = ", ".join(f"{c} = v.c{i}" for i, c in enumerate(columns))
+            cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {STAGING} AS v WHERE t.{pk} = v.id")  # noqa: S608
+        else:
+            assignments = ", ".join(f"{c} = %s" for c in columns)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                [(*row[1:], row[0]) for row in changes],
+            )
+
+
+def province_reclassify(
+    *,
+    province: Area,
+    year: int,
+    acting_user: Any,
+    chunk_size: int = 20_000,
+    on: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReclassifyResult:
+    """Classify every active household of ``province`` under the standards in force in ``year`` and store the
+    engine's fields. ``on``: the date ages are counted on (default: today, brought into ``year``).
+    ``progress(done, total)`` is called after each chunk."""
+    started = time.perf_counter()
+    if province.level != AreaLevel.PROVINCE:
+        raise ValueError(f"{province} is not a province")
+    standards = standards_in_force(year=year, province=province_code(province))
+    national = next((s for s in standards.values() if s.is_national), None)
+    local = next((s for s in standards.values() if not s.is_national), None)
+    if national is None:
+        raise ValidationFailed(
+            _("No poverty standard governs %(year)s.") % {"year": year}, extra={"field": "year"}
+        )
+    on = on or _default_on(year)
+    communes = list(Area.objects.filter(parent=province, level=AreaLevel.COMMUNE))
+    urban = {c.pk: area_type(c) == "urban" for c in communes}
+    total = Household.objects.filter(commune_id__in=list(urban), is_active=True).count()
+
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    provincial_after: Counter[str] = Counter()
+    recognised: Counter[str] = Counter()
+    done = changed = unclassified = differs = 0
+    for rows, members in _chunks(sorted(urban), chunk_size):
+        chunk = read_chunk(rows, members, urban=urban, on=on)
+        result = classify_chunk(chunk, national, local)
+        new = list(
+            zip(
+                result.standard,
+                result.category,
+                result.provincial_category,
+                result.deprived_keys,
+                strict=True,
+            )
+        )
+        old = [(r[H_STANDARD], r[H_ENGINE], r[H_PROVINCIAL], r[H_KEYS]) for r in rows]
+        current = [r[H_CATEGORY] for r in rows]
+        before.update(o[1] for o in old)
+        after.update(result.category)
+        provincial_after.update(result.provincial_category)
+        recognised.update(current)
+        unclassified += result.category.count("")
+        differs += sum(1 for c, r in zip(result.category, current, strict=True) if c != r)
+        changes = [(r[H_PK], *n) for r, n, o in zip(rows, new, old, strict=True) if n != o]
+        with transaction.atomic():
+            _write(changes)
+        changed += len(changes)
+        done += len(rows)
+        if progress is not None:
+            progress(done, total)
+
+    outcome = ReclassifyResult(
+        province=province.name,
+        year=year,
+        on=on,
+        standard=national.code,
+        provincial_standard=local.code if local else "",
+        households=done,
+        changed=changed,
+        unclassified=unclassified,
+        before=dict(before),
+        after=dict(after),
+        provincial_after=dict(provincial_after),
+        recognised=dict(recognised),
+        differs_from_recognised=differs,
+        seconds=time.perf_counter() - started,
+    )
+    audit_record(
+        actor=acting_user,
+        action="households.reclassify",
+        target=province,
+        after={
+            "year": year,
+            "on": on,
+            "standard": outcome.standard,
+            "provincial_standard": outcome.provincial_standard,
+            "households": outcome.households,
+            "changed": outcome.changed,
+            "unclassified": outcome.unclassified,
+            "before": outcome.before,
+            "after": outcome.after,
+            "provincial_after": outcome.provincial_after,
+            "differs_from_recognised": outcome.differs_from_recognised,
+        },
+        note=f"{outcome.seconds:.1f} s",
+    )
+    return outcome
