@@ -596,6 +596,9 @@ def _write(changes: list[tuple[int, str, str, str, str]]) -> None:
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} "
                 "(id bigint, c0 text, c1 text, c2 text, c3 text) ON COMMIT DELETE ROWS"
             )
+            # Empty it explicitly too: inside an outer transaction (a test, or a caller's atomic block)
+            # nothing commits between chunks, and stale rows would join the next UPDATE.
+            cursor.execute(f"TRUNCATE {STAGING}")
             with cursor.cursor.copy(f"COPY {STAGING} (id, c0, c1, c2, c3) FROM STDIN") as copy:
                 for row in changes:
                     copy.write_row(row)
