@@ -646,6 +646,14 @@ def regular_request_decide(
         household.category_since = decided_on
         household.version += 1
         household.save()
+        open_round = (
+            ReviewRound.objects.filter(province_id=household.commune.parent_id, status=RoundStatus.OPEN)
+            .order_by("-year")
+            .first()
+        )
+        if open_round is not None:
+            round_id, commune_id = open_round.pk, household.commune_id
+            transaction.on_commit(lambda: summary_refresh(round_id=round_id, commune_id=commune_id))
     audit_record(
         actor=acting_user,
         action="reviews.request.decide",

@@ -208,3 +208,24 @@ def test_regular_request_deadline_and_decision(commune_a, users) -> None:
     )
     household.refresh_from_db()
     assert household.category == "near_poor"
+
+
+def test_an_in_year_decision_refreshes_the_open_round_summary(
+    review, commune_a, users, django_capture_on_commit_callbacks
+) -> None:
+    household = make_household(commune_a)
+    request = services.regular_request_file(
+        household=household,
+        kind="become_poor",
+        filed_on=dt.date(2026, 4, 1),
+        acting_user=users["canbo.bugiamap"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.regular_request_decide(
+            request=request,
+            approved=True,
+            decided_on=dt.date(2026, 4, 10),
+            decision_number="7/QĐ-UBND",
+            acting_user=users["canbo.bugiamap"],
+        )
+    assert AreaSummary.objects.get(round=review.round, area=commune_a).end_poor == 1
