@@ -13,11 +13,11 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from giamngheo.accounts.scoping import area_ancestor_q, area_q
 from giamngheo.core.errors import NotFound
 from giamngheo.core.text import fold
+from giamngheo.geo.selectors import today as today  # re-exported for the views
 from giamngheo.households.models import Household
 from giamngheo.households.reference import Category, ethnic_group_name
 from giamngheo.households.selectors import HouseholdFilters, household_list, shown_national_id
@@ -39,10 +39,6 @@ from .models import (
 SURVEYED_STATUSES = (AssessmentStatus.SURVEYED, AssessmentStatus.AGREED, AssessmentStatus.RECOGNISED)
 AGREED_STATUSES = (AssessmentStatus.AGREED, AssessmentStatus.RECOGNISED)
 CERTIFIED_CATEGORIES = (Category.POOR, Category.NEAR_POOR)
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 # Rounds ---------------------------------------------------------------------------------------------------
