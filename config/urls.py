@@ -11,6 +11,9 @@ urlpatterns = [
     path("households/", include("giamngheo.households.urls")),
     path("reviews/", include("giamngheo.reviews.urls")),
     path("tables/", include("giamngheo.reviews.table_urls")),
+    path("jobs/", include("giamngheo.jobs.urls")),
+    path("data/", include("giamngheo.dataio.urls")),
+    path("data/export/", include("giamngheo.dataio.export_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]

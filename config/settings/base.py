@@ -49,12 +49,18 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "giamngheo.core",
     "giamngheo.geo",
     "giamngheo.org",
     "giamngheo.standards",
     "giamngheo.households",
     "giamngheo.reviews",
+    "giamngheo.jobs",
+    "giamngheo.dataio",
     "giamngheo.accounts",
     "giamngheo.web",
     "giamngheo.demo",
@@ -191,15 +197,36 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 
+REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "giamngheo")
 CACHES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "giamngheo"}
 }
-if os.environ.get("REDIS_URL"):
+if REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
-        "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "giamngheo"),
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": REDIS_KEY_PREFIX,
     }
+
+# Background jobs (django-tasks; docs/decisions/0007). Without REDIS_URL, jobs wait in the database and a
+# `python manage.py db_worker --queue-name <JOBS_QUEUE>` process runs them (`make run` starts one). With
+# REDIS_URL, they go to Redis (RQ) and any number of `python manage.py rqworker --job-class
+# django_tasks_rq.Job <JOBS_QUEUE>` processes, on any machine that reaches Redis and the database, run
+# them. TASKS_BACKEND=immediate runs them inside the request (tests, tiny installations).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "redis" if REDIS_URL else "database")
+JOBS_QUEUE = os.environ.get("JOBS_QUEUE", REDIS_KEY_PREFIX)
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": [JOBS_QUEUE]}}
+RQ_QUEUES = {JOBS_QUEUE: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 6 * 3600}}
+# Largest file an import accepts (bytes).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The province this installation serves (used by geo_load and demo_seed defaults).
 DEFAULT_PROVINCE_CODE = int(os.environ.get("DEFAULT_PROVINCE_CODE", "75"))

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("TASKS_BACKEND", "immediate")  # jobs run inside the request; tests of the queues switch
 
 from .base import *  # noqa: F403
 from .base import DATABASES

@@ -1,0 +1,385 @@
+"""The columns an import understands: our template's headers, the other names communes use for them, how
+each cell is read, and the allowed values (Vietnamese labels; codes of the registry).
+
+Pure Python: the parsers turn a cell (``str``, ``int``, ``float``, ``bool``, ``date``, ``datetime`` or
+empty) into the registry's value or a Vietnamese message that says what is wrong and what is expected.
+The template, the XLSForm and the column mapping are all generated from ``FIELDS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any, Literal
+
+from giamngheo.core.text import fold
+from giamngheo.households.exports import DEVICE_VI, LATRINE_VI, WASTE_VI, WATER_VI
+from giamngheo.households.reference import (
+    Category,
+    Education,
+    Employment,
+    Relationship,
+    Sex,
+    ethnic_groups,
+)
+
+Level = Literal["location", "household", "member", "both"]
+Kind = Literal["text", "int", "money", "decimal", "date", "bool", "choice", "multi", "national_id", "phone"]
+
+SEX_VI = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ"}
+RELATIONSHIP_VI = {
+    Relationship.HEAD: "Chủ hộ",
+    Relationship.SPOUSE: "Vợ/chồng",
+    Relationship.CHILD: "Con",
+    Relationship.PARENT: "Bố/mẹ",
+    Relationship.GRANDCHILD: "Cháu",
+    Relationship.SIBLING: "Anh/chị/em",
+    Relationship.OTHER: "Khác",
+}
+EDUCATION_VI = {
+    Education.NONE: "Chưa đi học",
+    Education.PRIMARY: "Tiểu học",
+    Education.LOWER_SECONDARY: "Trung học cơ sở",
+    Education.UPPER_SECONDARY: "Trung học phổ thông",
+    Education.VOCATIONAL: "Sơ cấp, trung cấp, cao đẳng",
+    Education.HIGHER: "Đại học trở lên",
+}
+EMPLOYMENT_VI = {
+    Employment.WAGE_WITH_CONTRACT: "Làm công có hợp đồng lao động",
+    Employment.WAGE_WITHOUT_CONTRACT: "Làm công không có hợp đồng lao động",
+    Employment.SELF_EMPLOYED: "Tự làm, sản xuất của gia đình",
+    Employment.UNEMPLOYED: "Thất nghiệp, đang tìm việc",
+    Employment.NOT_IN_LABOUR_FORCE: "Không làm việc (đi học, nghỉ hưu, không có khả năng)",
+}
+CATEGORY_IMPORT_VI = {
+    Category.POOR: "Hộ nghèo",
+    Category.NEAR_POOR: "Hộ cận nghèo",
+    Category.MIDDLE: "Hộ có mức sống trung bình",
+    Category.NOT_POOR: "Hộ không nghèo",
+}
+# Other ways people write the same values (folded text -> code).
+EXTRA_CHOICES: dict[str, dict[str, str]] = {
+    "sex": {"nam": "M", "nu": "F", "m": "M", "f": "F", "male": "M", "female": "F"},
+    "relationship": {
+        "chu ho": "head", "vo": "spouse", "chong": "spouse", "vo chong": "spouse", "con": "child",
+        "con de": "child", "con nuoi": "child", "con dau": "other", "con re": "other", "bo": "parent",
+        "me": "parent", "cha": "parent", "cha me": "parent", "bo me": "parent", "chau": "grandchild",
+        "anh": "sibling", "chi": "sibling", "em": "sibling", "anh chi em": "sibling",
+    },
+    "category": {
+        "ngheo": "poor", "hn": "poor", "ho ngheo": "poor", "can ngheo": "near_poor", "hcn": "near_poor",
+        "ho can ngheo": "near_poor", "muc song trung binh": "middle", "trung binh": "middle",
+        "mstb": "middle", "khong ngheo": "not_poor", "thoat ngheo": "not_poor",
+    },
+}
+YES = frozenset({"co", "x", "1", "yes", "true", "dung", "c", "v", "có"})
+NO = frozenset({"khong", "0", "no", "false", "sai", "k", "ko"})
+THOUSANDS = re.compile(r"^-?\d{1,3}([.,\s]\d{3})+$")
+DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+PHONE = re.compile(r"^\+?[\d .\-()]{8,20}$")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read: the message says why, in Vietnamese."""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse_text(value: Any, f: Field) -> str:
+    text = _text(value)
+    if len(text) > f.max_length:
+        raise CellError(f"dài {len(text)} ký tự, tối đa {f.max_length} ký tự")
+    return text
+
+
+def parse_int(value: Any, f: Field) -> int:
+    if isinstance(value, bool):
+        raise CellError(f"'{value}' không phải là số")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(f"'{_text(value)}' không phải là số nguyên")
+        number = int(value)
+    else:
+        text = _text(value).replace("đ", "").replace("VNĐ", "").replace("VND", "").strip()
+        if THOUSANDS.match(text):
+            text = re.sub(r"[.,\s]", "", text)
+        try:
+            number = int(text)
+        except ValueError:
+            raise CellError(f"'{_text(value)}' không phải là số nguyên (ví dụ: 1.500.000)") from None
+    if number < f.minimum:
+        raise CellError(f"'{_text(value)}' nhỏ hơn {f.minimum}")
+    if f.maximum is not None and number > f.maximum:
+        raise CellError(f"'{_text(value)}' lớn hơn {f.maximum:,}".replace(",", "."))
+    return number
+
+
+def parse_decimal(value: Any, f: Field) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError(f"'{value}' không phải là số")
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    else:
+        text = _text(value).replace("m²", "").replace("m2", "").strip()
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")  # 35,5 (Vietnamese decimal comma)
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(f"'{_text(value)}' không phải là số (ví dụ: 35,5)") from None
+    if not number.is_finite() or number < 0 or number >= 100_000:
+        raise CellError(f"'{_text(value)}' phải từ 0 đến 99.999")
+    return number.quantize(Decimal("0.1"))
+
+
+def parse_date(value: Any, f: Field) -> dt.date:
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if not 1 <= value < 2_958_466 or not float(value).is_integer():  # Excel serial numbers
+            raise CellError(f"'{_text(value)}' không phải ngày hợp lệ")
+        day = EXCEL_EPOCH + dt.timedelta(days=int(value))
+    else:
+        text = _text(value)
+        match = DATE_TEXT.match(text)
+        iso = ISO_DATE.match(text)
+        try:
+            if match:
+                day = dt.date(int(match[3]), int(match[2]), int(match[1]))
+            elif iso:
+                day = dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+            elif text.isdigit() and 20_000 <= int(text) < 80_000:
+                day = EXCEL_EPOCH + dt.timedelta(days=int(text))
+            else:
+                raise ValueError
+        except ValueError:
+            raise CellError(f"'{text}' không phải ngày hợp lệ (ngày/tháng/năm, ví dụ 25/11/1980)") from None
+    if day.year < 1900 or day > dt.date.today() + dt.timedelta(days=1):  # noqa: DTZ011
+        raise CellError(f"'{day:%d/%m/%Y}' nằm ngoài khoảng cho phép (từ năm 1900 đến hôm nay)")
+    return day
+
+
+def parse_bool(value: Any, f: Field) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = fold(_text(value))
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise CellError(f"'{_text(value)}' không hợp lệ: ghi Có hoặc Không")
+
+
+def parse_choice(value: Any, f: Field) -> str:
+    text = fold(_text(value))
+    code = f.lookup().get(text)
+    if code is None:
+        shown = ", ".join(label for _code, label in f.choices[:12])
+        more = "…" if len(f.choices) > 12 else ""
+        raise CellError(f"'{_text(value)}' không có trong danh sách ({shown}{more})")
+    return code
+
+
+def parse_multi(value: Any, f: Field) -> list[str]:
+    parts = [p for p in re.split(r"[,;\n/]+| và ", _text(value)) if p.strip()]
+    codes = {parse_choice(p, f) for p in parts}
+    return [code for code, _label in f.choices if code in codes]
+
+
+def parse_national_id(value: Any, f: Field) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = f"{value:012d}" if 0 <= value < 10**12 else str(value)  # Excel drops the leading zero
+    else:
+        text = re.sub(r"[\s.\-']", "", _text(value))
+    if not re.fullmatch(r"\d{12}", text):
+        raise CellError(f"'{_text(value)}' không phải số CCCD (12 chữ số)")
+    return text
+
+
+def parse_phone(value: Any, f: Field) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = "0" + str(int(value)) if float(value).is_integer() else _text(value)
+    else:
+        text = _text(value)
+    if not PHONE.match(text):
+        raise CellError(f"'{text}' không phải số điện thoại")
+    return text[:20]
+
+
+PARSERS: dict[str, Callable[[Any, Field], Any]] = {
+    "text": parse_text,
+    "int": parse_int,
+    "money": parse_int,
+    "decimal": parse_decimal,
+    "date": parse_date,
+    "bool": parse_bool,
+    "choice": parse_choice,
+    "multi": parse_multi,
+    "national_id": parse_national_id,
+    "phone": parse_phone,
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    header: str
+    level: Level
+    kind: Kind = "text"
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+    max_length: int = 255
+    minimum: int = 0
+    maximum: int | None = None
+    extra_choices: tuple[tuple[str, str], ...] = field(default=())
+
+    def parse(self, value: Any) -> Any:
+        return PARSERS[self.kind](value, self)
+
+    @cache  # noqa: B019 - fields are module constants
+    def lookup(self) -> dict[str, str]:
+        table = {fold(label): code for code, label in self.choices}
+        table.update({fold(code): code for code, _label in self.choices})
+        table.update(dict(self.extra_choices))
+        return table
+
+    def label_of(self, code: str) -> str:
+        return dict(self.choices).get(code, code)
+
+
+def _choices(mapping: dict[Any, str]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(code), label) for code, label in mapping.items())
+
+
+def _ethnic_choices() -> tuple[tuple[str, str], ...]:
+    return tuple(ethnic_groups())
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("commune", "Xã/phường/đặc khu", "location", aliases=("Xã", "Phường", "Mã xã", "Tên xã", "Xã/phường"),
+          help="Tên hoặc mã của xã, phường, đặc khu. Chỉ cần khi nhập cho cả tỉnh."),
+    Field("code", "Mã hộ", "household", required=True, max_length=32,
+          aliases=("Mã hộ gia đình", "Mã HGĐ", "Mã số hộ", "Số hộ", "Ma ho", "household_code"),
+          help="Mã hộ trong xã (không trùng trong một xã). Mọi dòng của một hộ ghi cùng mã hộ, liền nhau."),
+    Field("village", "Thôn/ấp/khu phố", "household", required=True, max_length=150,
+          aliases=("Thôn", "Ấp", "Thôn/ấp", "Khu phố", "Thôn, ấp", "Thôn/tổ dân phố", "Tổ dân phố", "Thôn/bản",
+                   "Bản", "village"),
+          help="Tên thôn, ấp, khu phố đã có trong xã. Tên chưa có sẽ được đề xuất tạo mới để bạn duyệt."),
+    Field("address", "Địa chỉ", "household", aliases=("Địa chỉ hộ", "Nơi ở")),
+    Field("head_name", "Họ và tên chủ hộ", "household", max_length=150,
+          aliases=("Chủ hộ", "Tên chủ hộ", "Họ tên chủ hộ", "Họ và tên chủ hộ gia đình"),
+          help="Dùng khi tệp ghi mỗi hộ một dòng. Khi có danh sách thành viên, chủ hộ là người có quan hệ "
+          "'Chủ hộ'."),
+    Field("phone", "Điện thoại", "household", "phone", aliases=("Số điện thoại", "SĐT", "ĐT")),
+    Field("income_per_capita", "Thu nhập bình quân người/tháng (đồng)", "household", "money",
+          maximum=1_000_000_000,
+          aliases=("Thu nhập bình quân", "Thu nhập bình quân đầu người", "Thu nhập BQ/người/tháng", "Thu nhập"),
+          help="Số nguyên, đồng/người/tháng; được viết 1500000 hoặc 1.500.000."),
+    Field("walls_durable", "Tường bền chắc", "household", "bool", aliases=("Tường nhà bền chắc",)),
+    Field("columns_durable", "Cột bền chắc", "household", "bool", aliases=("Cột nhà bền chắc", "Khung cột bền chắc")),
+    Field("roof_durable", "Mái bền chắc", "household", "bool", aliases=("Mái nhà bền chắc",)),
+    Field("floor_area_m2", "Diện tích nhà ở (m²)", "household", "decimal",
+          aliases=("Diện tích nhà ở", "Diện tích nhà", "Diện tích ở (m2)", "Diện tích nhà ở (m2)")),
+    Field("water_source", "Nguồn nước sinh hoạt", "household", "choice", choices=_choices(WATER_VI),
+          aliases=("Nguồn nước",)),
+    Field("latrine", "Loại nhà tiêu", "household", "choice", choices=_choices(LATRINE_VI),
+          aliases=("Nhà tiêu", "Nhà vệ sinh")),
+    Field("devices", "Phương tiện tiếp cận thông tin", "household", "multi", choices=_choices(DEVICE_VI),
+          aliases=("Phương tiện thông tin", "Thiết bị thông tin"),
+          help="Một hoặc nhiều giá trị, cách nhau bằng dấu phẩy (ví dụ: Ti vi, Điện thoại thông minh)."),
+    Field("waste_handling", "Xử lý rác thải", "household", "choice", choices=_choices(WASTE_VI),
+          aliases=("Xử lý rác",)),
+    Field("no_working_capacity", "Hộ không có khả năng lao động", "household", "bool",
+          aliases=("Không có khả năng lao động", "Không có lao động")),
+    Field("category", "Phân loại hộ", "household", "choice", choices=_choices(CATEGORY_IMPORT_VI),
+          aliases=("Loại hộ", "Phân loại", "Hộ nghèo/cận nghèo", "Diện hộ"),
+          extra_choices=tuple(EXTRA_CHOICES["category"].items()),
+          help="Chỉ ghi cho hộ mới. Phân loại của hộ đã có chỉ thay đổi qua rà soát."),
+    Field("category_since", "Ngày công nhận", "household", "date", aliases=("Ngày quyết định công nhận",)),
+    Field("full_name", "Họ và tên", "member", max_length=150,
+          aliases=("Họ tên", "Họ và tên thành viên", "Tên thành viên", "Họ tên thành viên", "Thành viên"),
+          help="Mỗi thành viên một dòng (kể cả chủ hộ)."),
+    Field("sex", "Giới tính", "member", "choice", choices=_choices(SEX_VI),
+          extra_choices=tuple(EXTRA_CHOICES["sex"].items())),
+    Field("date_of_birth", "Ngày sinh", "member", "date", aliases=("Ngày, tháng, năm sinh", "Ngày tháng năm sinh"),
+          help="Ngày/tháng/năm (25/11/1980) hoặc ô kiểu ngày của Excel."),
+    Field("relationship", "Quan hệ với chủ hộ", "member", "choice", choices=_choices(RELATIONSHIP_VI),
+          aliases=("Quan hệ", "Quan hệ với chủ hộ gia đình", "QH với chủ hộ"),
+          extra_choices=tuple(EXTRA_CHOICES["relationship"].items())),
+    Field("national_id", "Số CCCD", "member", "national_id",
+          aliases=("CCCD", "Số căn cước", "Số định danh cá nhân", "CMND/CCCD", "Số CMND/CCCD", "Căn cước công dân",
+                   "Số CCCD/định danh"),
+          help="12 chữ số. Dùng để nhận ra thành viên đã có; không trùng với người khác."),
+    Field("ethnic_group", "Dân tộc", "both", "choice", choices=_ethnic_choices(), aliases=("Dân tộc (tên)",),
+          help="Tên dân tộc (Kinh, Tày, Khmer, S'tiêng…). Dân tộc của hộ là dân tộc của chủ hộ."),
+    Field("has_health_insurance", "Có thẻ BHYT", "member", "bool", aliases=("BHYT", "Thẻ BHYT", "Có BHYT")),
+    Field("in_education", "Đang đi học", "member", "bool", aliases=("Đi học",)),
+    Field("attending_appropriate_level", "Học đúng cấp theo tuổi", "member", "bool",
+          aliases=("Học đúng độ tuổi", "Đúng độ tuổi")),
+    Field("education", "Trình độ giáo dục", "member", "choice", choices=_choices(EDUCATION_VI),
+          aliases=("Trình độ học vấn", "Học vấn", "Trình độ")),
+    Field("employment", "Việc làm", "member", "choice", choices=_choices(EMPLOYMENT_VI),
+          aliases=("Tình trạng việc làm",)),
+    Field("disabled", "Khuyết tật", "member", "bool", aliases=("Người khuyết tật",)),
+    Field("monthly_social_allowance", "Hưởng trợ cấp xã hội hằng tháng", "member", "bool",
+          aliases=("Trợ cấp xã hội hằng tháng", "Hưởng trợ cấp xã hội")),
+    Field("stunted", "Trẻ thấp còi", "member", "bool", aliases=("Thấp còi",)),
+    Field("underweight", "Trẻ nhẹ cân", "member", "bool", aliases=("Nhẹ cân", "Suy dinh dưỡng")),
+    Field("uses_internet", "Sử dụng Internet", "member", "bool", aliases=("Dùng Internet", "Internet")),
+)
+BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+# Columns communes keep that have no place in the registry: recognised, proposed as "not imported".
+IGNORED_HEADERS = ("STT", "TT", "Số thứ tự", "Ghi chú", "Số nhân khẩu", "Số khẩu", "Năm sinh", "Ký tên")
+TEMPLATE_FIELDS = tuple(f for f in FIELDS if f.key != "head_name")
+HOUSEHOLD_KEYS = tuple(f.key for f in FIELDS if f.level == "household")
+MEMBER_KEYS = tuple(f.key for f in FIELDS if f.level in ("member", "both"))
+
+
+@cache
+def header_index() -> dict[str, str]:
+    """Folded header or alias -> field key ("" for the columns we recognise and do not import)."""
+    index: dict[str, str] = {fold(h): "" for h in IGNORED_HEADERS}
+    for f in FIELDS:
+        for name in (f.key, f.header, *f.aliases):
+            index.setdefault(fold(name), f.key)
+        index[fold(f.header)] = f.key
+    return index
+
+
+def propose_mapping(headers: list[str]) -> list[str]:
+    """For each header, the field it most likely is ("" when none); each field used at most once."""
+    index = header_index()
+    used: set[str] = set()
+    proposal: list[str] = []
+    for header in headers:
+        folded = fold(_text(header)).strip(" *:.") if header is not None else ""
+        folded = re.sub(r"\s*\(.*?\)\s*$", "", folded) if folded not in index else folded
+        key = index.get(folded, "")
+        if not key and folded:
+            # "Họ và tên chủ hộ (ghi rõ)" -> head_name: the longest known name the header starts with.
+            candidates = [(len(n), k) for n, k in index.items() if k and len(n) > 3 and folded.startswith(n)]
+            key = max(candidates)[1] if candidates else ""
+        if key in used:
+            key = ""
+        if key:
+            used.add(key)
+        proposal.append(key)
+    return proposal

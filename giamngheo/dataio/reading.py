@@ -1,0 +1,261 @@
+"""Reading spreadsheets people actually have: xlsx, xls, ods (python-calamine, a Rust reader) and csv in
+UTF-8, UTF-16 (Excel's "Unicode text") or Windows-1258, streamed row by row.
+
+Before a file reaches a parser it is checked: size, that it is a spreadsheet at all, and, for the zip-based
+formats, the uncompressed size and compression ratio of every member (a zip bomb is refused before it is
+inflated). Merged cells are filled with the value of their top-left cell (communes merge the village
+column over all its households). The header row is found, not assumed: the row among the first
+``HEADER_SCAN`` that names most of our columns, and a row of column numbers under it ("1 2 3 …",
+"(1) (2) …") is skipped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from giamngheo.core.text import fold
+
+from .fields import header_index
+
+HEADER_SCAN = 30
+MAX_UNCOMPRESSED = 2 * 1024**3  # bytes, all members of a zip-based file together
+MAX_RATIO = 200  # uncompressed / compressed, per member (real xlsx: 5–30)
+SNIFF = 64 * 1024
+
+
+class FileRejected(ValueError):
+    """The file cannot be read at all; the message says why, in Vietnamese."""
+
+
+@dataclass
+class Table:
+    """One sheet: its name, the header row (1-based row number and texts) and the data rows after it."""
+
+    sheet: str
+    header_row: int
+    headers: list[str]
+    rows: Iterator[tuple[int, list[Any]]]
+    sheets: list[str] = field(default_factory=list)
+
+
+def _detect(path: Path) -> str:
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    return "text"
+
+
+def check_zip(path: Path) -> None:
+    """Refuse zip bombs and zip files that are not spreadsheets, without inflating anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            total = 0
+            for member in members:
+                total += member.file_size
+                ratio = member.file_size / max(member.compress_size, 1)
+                if member.file_size > 1024 * 1024 and ratio > MAX_RATIO:
+                    raise FileRejected(
+                        "Tệp bị nén bất thường (tỉ lệ nén quá cao, có thể là 'bom nén'): không đọc tệp này."
+                    )
+            if total > MAX_UNCOMPRESSED:
+                raise FileRejected("Tệp quá lớn khi giải nén (trên 2 GB): hãy chia thành nhiều tệp nhỏ hơn.")
+    except zipfile.BadZipFile:
+        raise FileRejected("Tệp bị hỏng: không mở được như một tệp Excel (.xlsx).") from None
+    if "xl/workbook.xml" not in names and "content.xml" not in names:
+        raise FileRejected("Tệp nén này không phải bảng tính Excel (.xlsx) hay OpenDocument (.ods).")
+
+
+def decode_text(path: Path) -> tuple[str, str]:
+    """The encoding of a text file: BOMs first, then UTF-8 if it decodes, else Windows-1258."""
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", ""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", ""
+    if b"\x00" in head:
+        raise FileRejected("Tệp không phải bảng tính (xlsx, xls, ods) hay CSV: có dữ liệu nhị phân.")
+    try:
+        head.decode("utf-8")
+        return "utf-8", ""
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:  # a character cut by the sniff window
+            return "utf-8", ""
+    return "cp1258", ""
+
+
+def _nfc(value: Any) -> Any:
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+
+
+def _csv_rows(path: Path) -> Iterator[list[Any]]:
+    encoding, _unused = decode_text(path)
+    with path.open(encoding=encoding, errors="strict", newline="") as fh:
+        sample = fh.read(SNIFF)
+        fh.seek(0)
+        if encoding == "utf-16":  # seek(0) re-reads the BOM correctly; nothing to skip
+            pass
+        delimiter = max(",;\t", key=lambda d: sample.split("\n", 1)[0].count(d))
+        try:
+            for row in csv.reader(fh, delimiter=delimiter):
+                yield [_nfc(v) for v in row]
+        except UnicodeDecodeError:
+            raise FileRejected(
+                "Không đọc được chữ tiếng Việt trong tệp CSV: hãy lưu lại với mã UTF-8 (CSV UTF-8)."
+            ) from None
+        except csv.Error as exc:
+            raise FileRejected(f"Tệp CSV bị lỗi định dạng: {exc}.") from None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _score(row: list[Any]) -> int:
+    index = header_index()
+    score = 0
+    for value in row:
+        if not _blank(value) and not isinstance(value, str):
+            score -= 3  # numbers and dates are data, not headers
+        elif isinstance(value, str) and value.strip():
+            folded = fold(value).strip(" *:.")
+            folded_short = re.sub(r"\s*\(.*?\)\s*$", "", folded)
+            if index.get(folded) or index.get(folded_short):
+                score += 3
+            elif folded in index or folded_short in index:
+                score += 1
+    return score
+
+
+def _numbering_row(row: list[Any]) -> bool:
+    """A row of column numbers under the header: 1, 2, 3 … or (1), (2) … or A, B, C."""
+    values = [v for v in row if not _blank(v)]
+    if len(values) < 2:
+        return False
+    return all(
+        (isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() and 0 < v < 200)
+        or (isinstance(v, str) and re.fullmatch(r"\(?\s*(\d{1,3}|[A-Za-z])\s*\)?", v.strip()) is not None)
+        for v in values
+    )
+
+
+def _trim(row: list[Any]) -> list[Any]:
+    end = len(row)
+    while end and _blank(row[end - 1]):
+        end -= 1
+    return row[:end]
+
+
+def locate_header(rows: Iterator[tuple[int, list[Any]]], sheet: str, sheets: list[str]) -> Table:
+    """Read up to ``HEADER_SCAN`` rows, pick the header row, and return the table that follows it."""
+    buffered: list[tuple[int, list[Any]]] = []
+    for number, row in rows:
+        buffered.append((number, row))
+        if len(buffered) >= HEADER_SCAN:
+            break
+    if not buffered or all(all(_blank(v) for v in row) for _n, row in buffered):
+        raise FileRejected("Tệp trống: không có dòng dữ liệu nào.")
+    scored = [(_score(row), -i) for i, (_n, row) in enumerate(buffered)]
+    best, negative_index = max(scored)
+    if best < 3:
+        # None of our names: the first row with at least two texts is the header.
+        negative_index = -next(
+            (i for i, (_n, row) in enumerate(buffered) if sum(isinstance(v, str) and v.strip() != "" for v in row) >= 2),
+            0,
+        )
+    position = -negative_index
+    header_number, header = buffered[position]
+    headers = [str(v).strip() if not _blank(v) else "" for v in _trim(list(header))]
+    rest = buffered[position + 1 :]
+    if rest and _numbering_row(rest[0][1]):
+        rest = rest[1:]
+
+    def data() -> Iterator[tuple[int, list[Any]]]:
+        for number, row in (*rest, *rows):
+            if any(not _blank(v) for v in row):
+                yield number, row
+
+    return Table(sheet=sheet, header_row=header_number, headers=headers, rows=data(), sheets=sheets)
+
+
+def _calamine_rows(workbook: CalamineWorkbook, name: str) -> Iterator[tuple[int, list[Any]]]:
+    sheet = workbook.get_sheet_by_name(name)
+    first_row, first_col = sheet.start or (0, 0)
+    # row -> [(column, origin)] for every cell covered by a merge but its top-left one
+    covered: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    origins: dict[int, list[tuple[int, int]]] = {}
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        if (r1 - r0 + 1) * (c1 - c0 + 1) <= 100_000:
+            origins.setdefault(r0, []).append((r0, c0))
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        covered.setdefault(r, []).append((c, (r0, c0)))
+    top_left: dict[tuple[int, int], Any] = {}
+    for index, raw in enumerate(sheet.iter_rows()):
+        r = first_row + index
+        row = [None] * first_col + [None if v == "" else _nfc(v) for v in raw]
+        if origins:
+            for origin in origins.get(r, ()):
+                top_left[origin] = row[origin[1]] if origin[1] < len(row) else None
+            for c, origin in covered.get(r, ()):
+                if c < len(row) and _blank(row[c]):
+                    row[c] = top_left.get(origin)
+        yield r + 1, row
+
+
+def open_table(path: Path, *, sheet: str | None = None) -> Table:
+    """The table of a spreadsheet or csv file (the named sheet, or the first sheet that has data)."""
+    kind = _detect(path)
+    if path.stat().st_size == 0:
+        raise FileRejected("Tệp trống: không có dòng dữ liệu nào.")
+    if kind == "text":
+        rows = ((number, row) for number, row in enumerate(_csv_rows(path), start=1))
+        return locate_header(rows, "CSV", ["CSV"])
+    if kind == "zip":
+        check_zip(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = list(workbook.sheet_names)
+    except (CalamineError, ValueError, OSError) as exc:
+        raise FileRejected(f"Không đọc được tệp bảng tính ({exc.__class__.__name__}).") from None
+    if not names:
+        raise FileRejected("Tệp không có trang tính nào.")
+    if sheet is not None and sheet not in names:
+        raise FileRejected(f"Tệp không có trang tính '{sheet}' (có: {', '.join(names)}).")
+    candidates = [sheet] if sheet else names
+    for name in candidates:
+        try:
+            return locate_header(_calamine_rows(workbook, name), name, names)
+        except FileRejected:
+            if sheet or name == candidates[-1]:
+                raise
+        except (CalamineError, ValueError) as exc:
+            raise FileRejected(f"Không đọc được trang tính '{name}' ({exc.__class__.__name__}).") from None
+    raise FileRejected("Tệp trống: không có dòng dữ liệu nào.")
+
+
+def sheet_rows(path: Path, sheet: str) -> Iterator[tuple[int, list[Any]]]:
+    """Every row of a sheet (for multi-sheet exports such as KoboToolbox's)."""
+    workbook = CalamineWorkbook.from_path(str(path))
+    return _calamine_rows(workbook, sheet)
+
+
+def text_stream(data: bytes) -> io.StringIO:
+    return io.StringIO(data.decode("utf-8"))
