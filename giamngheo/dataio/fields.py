@@ -65,15 +65,38 @@ CATEGORY_IMPORT_VI = {
 EXTRA_CHOICES: dict[str, dict[str, str]] = {
     "sex": {"nam": "M", "nu": "F", "m": "M", "f": "F", "male": "M", "female": "F"},
     "relationship": {
-        "chu ho": "head", "vo": "spouse", "chong": "spouse", "vo chong": "spouse", "con": "child",
-        "con de": "child", "con nuoi": "child", "con dau": "other", "con re": "other", "bo": "parent",
-        "me": "parent", "cha": "parent", "cha me": "parent", "bo me": "parent", "chau": "grandchild",
-        "anh": "sibling", "chi": "sibling", "em": "sibling", "anh chi em": "sibling",
+        "chu ho": "head",
+        "vo": "spouse",
+        "chong": "spouse",
+        "vo chong": "spouse",
+        "con": "child",
+        "con de": "child",
+        "con nuoi": "child",
+        "con dau": "other",
+        "con re": "other",
+        "bo": "parent",
+        "me": "parent",
+        "cha": "parent",
+        "cha me": "parent",
+        "bo me": "parent",
+        "chau": "grandchild",
+        "anh": "sibling",
+        "chi": "sibling",
+        "em": "sibling",
+        "anh chi em": "sibling",
     },
     "category": {
-        "ngheo": "poor", "hn": "poor", "ho ngheo": "poor", "can ngheo": "near_poor", "hcn": "near_poor",
-        "ho can ngheo": "near_poor", "muc song trung binh": "middle", "trung binh": "middle",
-        "mstb": "middle", "khong ngheo": "not_poor", "thoat ngheo": "not_poor",
+        "ngheo": "poor",
+        "hn": "poor",
+        "ho ngheo": "poor",
+        "can ngheo": "near_poor",
+        "hcn": "near_poor",
+        "ho can ngheo": "near_poor",
+        "muc song trung binh": "middle",
+        "trung binh": "middle",
+        "mstb": "middle",
+        "khong ngheo": "not_poor",
+        "thoat ngheo": "not_poor",
     },
 }
 YES = frozenset({"co", "x", "1", "yes", "true", "dung", "c", "v", "có"})
@@ -184,8 +207,13 @@ def parse_bool(value: Any, f: Field) -> bool:
     raise CellError(f"'{_text(value)}' không hợp lệ: ghi Có hoặc Không")
 
 
+def compact(text: str) -> str:
+    """Folded, without spaces, apostrophes and hyphens: "X'tiêng", "Xtiêng", "x tieng" -> "xtieng"."""
+    return re.sub(r"[\s'’`\-]", "", fold(text))
+
+
 def parse_choice(value: Any, f: Field) -> str:
-    text = fold(_text(value))
+    text = compact(_text(value))
     code = f.lookup().get(text)
     if code is None:
         shown = ", ".join(label for _code, label in f.choices[:12])
@@ -256,9 +284,9 @@ class Field:
 
     @cache  # noqa: B019 - fields are module constants
     def lookup(self) -> dict[str, str]:
-        table = {fold(label): code for code, label in self.choices}
-        table.update({fold(code): code for code, _label in self.choices})
-        table.update(dict(self.extra_choices))
+        table = {compact(label): code for code, label in self.choices}
+        table.update({compact(code): code for code, _label in self.choices})
+        table.update({compact(k): v for k, v in self.extra_choices})
         return table
 
     def label_of(self, code: str) -> str:
@@ -273,74 +301,240 @@ def _ethnic_choices() -> tuple[tuple[str, str], ...]:
     return tuple(ethnic_groups())
 
 
+# Spellings of ethnic group names seen in commune lists -> the official name.
+ETHNIC_ALIASES = {
+    "S'tiêng": "Xtiêng",
+    "Stiêng": "Xtiêng",
+    "M'nông": "Mnông",
+    "Mơ Nông": "Mnông",
+    "Mông": "H'Mông",
+    "Hmông": "H'Mông",
+    "Khơ-me": "Khmer",
+    "Khơme": "Khmer",
+    "Việt": "Kinh",
+}
+
+
+def _ethnic_aliases() -> tuple[tuple[str, str], ...]:
+    codes = {name: code for code, name in ethnic_groups()}
+    return tuple((alias, codes[name]) for alias, name in ETHNIC_ALIASES.items() if name in codes)
+
+
 FIELDS: tuple[Field, ...] = (
-    Field("commune", "Xã/phường/đặc khu", "location", aliases=("Xã", "Phường", "Mã xã", "Tên xã", "Xã/phường"),
-          help="Tên hoặc mã của xã, phường, đặc khu. Chỉ cần khi nhập cho cả tỉnh."),
-    Field("code", "Mã hộ", "household", required=True, max_length=32,
-          aliases=("Mã hộ gia đình", "Mã HGĐ", "Mã số hộ", "Số hộ", "Ma ho", "household_code"),
-          help="Mã hộ trong xã (không trùng trong một xã). Mọi dòng của một hộ ghi cùng mã hộ, liền nhau."),
-    Field("village", "Thôn/ấp/khu phố", "household", required=True, max_length=150,
-          aliases=("Thôn", "Ấp", "Thôn/ấp", "Khu phố", "Thôn, ấp", "Thôn/tổ dân phố", "Tổ dân phố", "Thôn/bản",
-                   "Bản", "village"),
-          help="Tên thôn, ấp, khu phố đã có trong xã. Tên chưa có sẽ được đề xuất tạo mới để bạn duyệt."),
+    Field(
+        "commune",
+        "Xã/phường/đặc khu",
+        "location",
+        aliases=("Xã", "Phường", "Mã xã", "Tên xã", "Xã/phường"),
+        help="Tên hoặc mã của xã, phường, đặc khu. Chỉ cần khi nhập cho cả tỉnh.",
+    ),
+    Field(
+        "code",
+        "Mã hộ",
+        "household",
+        required=True,
+        max_length=32,
+        aliases=("Mã hộ gia đình", "Mã HGĐ", "Mã số hộ", "Số hộ", "Ma ho", "household_code"),
+        help="Mã hộ trong xã (không trùng trong một xã). Mọi dòng của một hộ ghi cùng mã hộ, liền nhau.",
+    ),
+    Field(
+        "village",
+        "Thôn/ấp/khu phố",
+        "household",
+        required=True,
+        max_length=150,
+        aliases=(
+            "Thôn",
+            "Ấp",
+            "Thôn/ấp",
+            "Khu phố",
+            "Thôn, ấp",
+            "Thôn/tổ dân phố",
+            "Tổ dân phố",
+            "Thôn/bản",
+            "Bản",
+            "village",
+        ),
+        help="Tên thôn, ấp, khu phố đã có trong xã. Tên chưa có sẽ được đề xuất tạo mới để bạn duyệt.",
+    ),
     Field("address", "Địa chỉ", "household", aliases=("Địa chỉ hộ", "Nơi ở")),
-    Field("head_name", "Họ và tên chủ hộ", "household", max_length=150,
-          aliases=("Chủ hộ", "Tên chủ hộ", "Họ tên chủ hộ", "Họ và tên chủ hộ gia đình"),
-          help="Dùng khi tệp ghi mỗi hộ một dòng. Khi có danh sách thành viên, chủ hộ là người có quan hệ "
-          "'Chủ hộ'."),
+    Field(
+        "head_name",
+        "Họ và tên chủ hộ",
+        "household",
+        max_length=150,
+        aliases=("Chủ hộ", "Tên chủ hộ", "Họ tên chủ hộ", "Họ và tên chủ hộ gia đình"),
+        help="Dùng khi tệp ghi mỗi hộ một dòng. Khi có danh sách thành viên, chủ hộ là người có quan hệ "
+        "'Chủ hộ'.",
+    ),
     Field("phone", "Điện thoại", "household", "phone", aliases=("Số điện thoại", "SĐT", "ĐT")),
-    Field("income_per_capita", "Thu nhập bình quân người/tháng (đồng)", "household", "money",
-          maximum=1_000_000_000,
-          aliases=("Thu nhập bình quân", "Thu nhập bình quân đầu người", "Thu nhập BQ/người/tháng", "Thu nhập"),
-          help="Số nguyên, đồng/người/tháng; được viết 1500000 hoặc 1.500.000."),
+    Field(
+        "income_per_capita",
+        "Thu nhập bình quân người/tháng (đồng)",
+        "household",
+        "money",
+        maximum=1_000_000_000,
+        aliases=("Thu nhập bình quân", "Thu nhập bình quân đầu người", "Thu nhập BQ/người/tháng", "Thu nhập"),
+        help="Số nguyên, đồng/người/tháng; được viết 1500000 hoặc 1.500.000.",
+    ),
     Field("walls_durable", "Tường bền chắc", "household", "bool", aliases=("Tường nhà bền chắc",)),
-    Field("columns_durable", "Cột bền chắc", "household", "bool", aliases=("Cột nhà bền chắc", "Khung cột bền chắc")),
+    Field(
+        "columns_durable",
+        "Cột bền chắc",
+        "household",
+        "bool",
+        aliases=("Cột nhà bền chắc", "Khung cột bền chắc"),
+    ),
     Field("roof_durable", "Mái bền chắc", "household", "bool", aliases=("Mái nhà bền chắc",)),
-    Field("floor_area_m2", "Diện tích nhà ở (m²)", "household", "decimal",
-          aliases=("Diện tích nhà ở", "Diện tích nhà", "Diện tích ở (m2)", "Diện tích nhà ở (m2)")),
-    Field("water_source", "Nguồn nước sinh hoạt", "household", "choice", choices=_choices(WATER_VI),
-          aliases=("Nguồn nước",)),
-    Field("latrine", "Loại nhà tiêu", "household", "choice", choices=_choices(LATRINE_VI),
-          aliases=("Nhà tiêu", "Nhà vệ sinh")),
-    Field("devices", "Phương tiện tiếp cận thông tin", "household", "multi", choices=_choices(DEVICE_VI),
-          aliases=("Phương tiện thông tin", "Thiết bị thông tin"),
-          help="Một hoặc nhiều giá trị, cách nhau bằng dấu phẩy (ví dụ: Ti vi, Điện thoại thông minh)."),
-    Field("waste_handling", "Xử lý rác thải", "household", "choice", choices=_choices(WASTE_VI),
-          aliases=("Xử lý rác",)),
-    Field("no_working_capacity", "Hộ không có khả năng lao động", "household", "bool",
-          aliases=("Không có khả năng lao động", "Không có lao động")),
-    Field("category", "Phân loại hộ", "household", "choice", choices=_choices(CATEGORY_IMPORT_VI),
-          aliases=("Loại hộ", "Phân loại", "Hộ nghèo/cận nghèo", "Diện hộ"),
-          extra_choices=tuple(EXTRA_CHOICES["category"].items()),
-          help="Chỉ ghi cho hộ mới. Phân loại của hộ đã có chỉ thay đổi qua rà soát."),
+    Field(
+        "floor_area_m2",
+        "Diện tích nhà ở (m²)",
+        "household",
+        "decimal",
+        aliases=("Diện tích nhà ở", "Diện tích nhà", "Diện tích ở (m2)", "Diện tích nhà ở (m2)"),
+    ),
+    Field(
+        "water_source",
+        "Nguồn nước sinh hoạt",
+        "household",
+        "choice",
+        choices=_choices(WATER_VI),
+        aliases=("Nguồn nước",),
+    ),
+    Field(
+        "latrine",
+        "Loại nhà tiêu",
+        "household",
+        "choice",
+        choices=_choices(LATRINE_VI),
+        aliases=("Nhà tiêu", "Nhà vệ sinh"),
+    ),
+    Field(
+        "devices",
+        "Phương tiện tiếp cận thông tin",
+        "household",
+        "multi",
+        choices=_choices(DEVICE_VI),
+        aliases=("Phương tiện thông tin", "Thiết bị thông tin"),
+        help="Một hoặc nhiều giá trị, cách nhau bằng dấu phẩy (ví dụ: Ti vi, Điện thoại thông minh).",
+    ),
+    Field(
+        "waste_handling",
+        "Xử lý rác thải",
+        "household",
+        "choice",
+        choices=_choices(WASTE_VI),
+        aliases=("Xử lý rác",),
+    ),
+    Field(
+        "no_working_capacity",
+        "Hộ không có khả năng lao động",
+        "household",
+        "bool",
+        aliases=("Không có khả năng lao động", "Không có lao động"),
+    ),
+    Field(
+        "category",
+        "Phân loại hộ",
+        "household",
+        "choice",
+        choices=_choices(CATEGORY_IMPORT_VI),
+        aliases=("Loại hộ", "Phân loại", "Hộ nghèo/cận nghèo", "Diện hộ"),
+        extra_choices=tuple(EXTRA_CHOICES["category"].items()),
+        help="Chỉ ghi cho hộ mới. Phân loại của hộ đã có chỉ thay đổi qua rà soát.",
+    ),
     Field("category_since", "Ngày công nhận", "household", "date", aliases=("Ngày quyết định công nhận",)),
-    Field("full_name", "Họ và tên", "member", max_length=150,
-          aliases=("Họ tên", "Họ và tên thành viên", "Tên thành viên", "Họ tên thành viên", "Thành viên"),
-          help="Mỗi thành viên một dòng (kể cả chủ hộ)."),
-    Field("sex", "Giới tính", "member", "choice", choices=_choices(SEX_VI),
-          extra_choices=tuple(EXTRA_CHOICES["sex"].items())),
-    Field("date_of_birth", "Ngày sinh", "member", "date", aliases=("Ngày, tháng, năm sinh", "Ngày tháng năm sinh"),
-          help="Ngày/tháng/năm (25/11/1980) hoặc ô kiểu ngày của Excel."),
-    Field("relationship", "Quan hệ với chủ hộ", "member", "choice", choices=_choices(RELATIONSHIP_VI),
-          aliases=("Quan hệ", "Quan hệ với chủ hộ gia đình", "QH với chủ hộ"),
-          extra_choices=tuple(EXTRA_CHOICES["relationship"].items())),
-    Field("national_id", "Số CCCD", "member", "national_id",
-          aliases=("CCCD", "Số căn cước", "Số định danh cá nhân", "CMND/CCCD", "Số CMND/CCCD", "Căn cước công dân",
-                   "Số CCCD/định danh"),
-          help="12 chữ số. Dùng để nhận ra thành viên đã có; không trùng với người khác."),
-    Field("ethnic_group", "Dân tộc", "both", "choice", choices=_ethnic_choices(), aliases=("Dân tộc (tên)",),
-          help="Tên dân tộc (Kinh, Tày, Khmer, S'tiêng…). Dân tộc của hộ là dân tộc của chủ hộ."),
+    Field(
+        "full_name",
+        "Họ và tên",
+        "member",
+        max_length=150,
+        aliases=("Họ tên", "Họ và tên thành viên", "Tên thành viên", "Họ tên thành viên", "Thành viên"),
+        help="Mỗi thành viên một dòng (kể cả chủ hộ).",
+    ),
+    Field(
+        "sex",
+        "Giới tính",
+        "member",
+        "choice",
+        choices=_choices(SEX_VI),
+        extra_choices=tuple(EXTRA_CHOICES["sex"].items()),
+    ),
+    Field(
+        "date_of_birth",
+        "Ngày sinh",
+        "member",
+        "date",
+        aliases=("Ngày, tháng, năm sinh", "Ngày tháng năm sinh"),
+        help="Ngày/tháng/năm (25/11/1980) hoặc ô kiểu ngày của Excel.",
+    ),
+    Field(
+        "relationship",
+        "Quan hệ với chủ hộ",
+        "member",
+        "choice",
+        choices=_choices(RELATIONSHIP_VI),
+        aliases=("Quan hệ", "Quan hệ với chủ hộ gia đình", "QH với chủ hộ"),
+        extra_choices=tuple(EXTRA_CHOICES["relationship"].items()),
+    ),
+    Field(
+        "national_id",
+        "Số CCCD",
+        "member",
+        "national_id",
+        aliases=(
+            "CCCD",
+            "Số căn cước",
+            "Số định danh cá nhân",
+            "CMND/CCCD",
+            "Số CMND/CCCD",
+            "Căn cước công dân",
+            "Số CCCD/định danh",
+        ),
+        help="12 chữ số. Dùng để nhận ra thành viên đã có; không trùng với người khác.",
+    ),
+    Field(
+        "ethnic_group",
+        "Dân tộc",
+        "both",
+        "choice",
+        choices=_ethnic_choices(),
+        aliases=("Dân tộc (tên)",),
+        help="Tên dân tộc (Kinh, Tày, Khmer, S'tiêng…). Dân tộc của hộ là dân tộc của chủ hộ.",
+    ),
     Field("has_health_insurance", "Có thẻ BHYT", "member", "bool", aliases=("BHYT", "Thẻ BHYT", "Có BHYT")),
     Field("in_education", "Đang đi học", "member", "bool", aliases=("Đi học",)),
-    Field("attending_appropriate_level", "Học đúng cấp theo tuổi", "member", "bool",
-          aliases=("Học đúng độ tuổi", "Đúng độ tuổi")),
-    Field("education", "Trình độ giáo dục", "member", "choice", choices=_choices(EDUCATION_VI),
-          aliases=("Trình độ học vấn", "Học vấn", "Trình độ")),
-    Field("employment", "Việc làm", "member", "choice", choices=_choices(EMPLOYMENT_VI),
-          aliases=("Tình trạng việc làm",)),
+    Field(
+        "attending_appropriate_level",
+        "Học đúng cấp theo tuổi",
+        "member",
+        "bool",
+        aliases=("Học đúng độ tuổi", "Đúng độ tuổi"),
+    ),
+    Field(
+        "education",
+        "Trình độ giáo dục",
+        "member",
+        "choice",
+        choices=_choices(EDUCATION_VI),
+        aliases=("Trình độ học vấn", "Học vấn", "Trình độ"),
+    ),
+    Field(
+        "employment",
+        "Việc làm",
+        "member",
+        "choice",
+        choices=_choices(EMPLOYMENT_VI),
+        aliases=("Tình trạng việc làm",),
+    ),
     Field("disabled", "Khuyết tật", "member", "bool", aliases=("Người khuyết tật",)),
-    Field("monthly_social_allowance", "Hưởng trợ cấp xã hội hằng tháng", "member", "bool",
-          aliases=("Trợ cấp xã hội hằng tháng", "Hưởng trợ cấp xã hội")),
+    Field(
+        "monthly_social_allowance",
+        "Hưởng trợ cấp xã hội hằng tháng",
+        "member",
+        "bool",
+        aliases=("Trợ cấp xã hội hằng tháng", "Hưởng trợ cấp xã hội"),
+    ),
     Field("stunted", "Trẻ thấp còi", "member", "bool", aliases=("Thấp còi",)),
     Field("underweight", "Trẻ nhẹ cân", "member", "bool", aliases=("Nhẹ cân", "Suy dinh dưỡng")),
     Field("uses_internet", "Sử dụng Internet", "member", "bool", aliases=("Dùng Internet", "Internet")),

@@ -176,7 +176,11 @@ def locate_header(rows: Iterator[tuple[int, list[Any]]], sheet: str, sheets: lis
     if best < 3:
         # None of our names: the first row with at least two texts is the header.
         negative_index = -next(
-            (i for i, (_n, row) in enumerate(buffered) if sum(isinstance(v, str) and v.strip() != "" for v in row) >= 2),
+            (
+                i
+                for i, (_n, row) in enumerate(buffered)
+                if sum(isinstance(v, str) and v.strip() != "" for v in row) >= 2
+            ),
             0,
         )
     position = -negative_index

@@ -708,3 +708,47 @@ def province_reclassify(
         note=f"{outcome.seconds:.1f} s",
     )
     return outcome
+
+
+def households_reclassify(
+    *, household_ids: Sequence[int], year: int | None = None, chunk_size: int = 5_000
+) -> dict[str, int]:
+    """Refresh the engine's fields of the given households (after an import): the same computation as
+    ``province_reclassify``, restricted to these households; no audit record of its own (the caller's
+    write is audited). Returns the engine's category counts of these households."""
+    ids = sorted(set(household_ids))
+    counts: Counter[str] = Counter()
+    if not ids:
+        return {}
+    year = year or timezone.localdate().year
+    on = _default_on(year)
+    first = Household.objects.select_related("commune__parent").get(pk=ids[0])
+    province = first.commune.parent
+    if province is None:
+        return {}
+    standards = standards_in_force(year=year, province=province_code(province))
+    national = next((s for s in standards.values() if s.is_national), None)
+    local = next((s for s in standards.values() if not s.is_national), None)
+    if national is None:
+        return {}
+    communes = Area.objects.filter(parent=province, level=AreaLevel.COMMUNE)
+    urban = {c.pk: area_type(c) == "urban" for c in communes}
+    for start in range(0, len(ids), chunk_size):
+        part = ids[start : start + chunk_size]
+        rows = household_rows(Household.objects.filter(pk__in=part, is_active=True).order_by("pk"))
+        if not rows:
+            continue
+        members = member_rows(Member.objects.filter(household_id__in=part))
+        chunk = read_chunk(rows, members, urban=urban, on=on)
+        result = classify_chunk(chunk, national, local)
+        new = zip(
+            result.standard, result.category, result.provincial_category, result.deprived_keys, strict=True
+        )
+        changes = []
+        for r, n in zip(rows, new, strict=True):
+            counts[n[1]] += 1
+            if n != (r[H_STANDARD], r[H_ENGINE], r[H_PROVINCIAL], r[H_KEYS]):
+                changes.append((r[H_PK], *n))
+        with transaction.atomic():
+            _write(changes)
+    return dict(counts)

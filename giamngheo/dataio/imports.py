@@ -1,0 +1,1042 @@
+"""Importing households and members from a spreadsheet: validate everything, then write whole households.
+
+How a file goes in (``household_import``):
+
+1. **Read and parse** (``parse_rows``): each row of the table, through the column mapping, becomes the
+   registry's values or a message per cell ("Dòng 17, cột Ngày sinh: '31/02/1980' không phải ngày hợp
+   lệ"). Rows of one household (same commune and ``Mã hộ``) are adjacent and form a group.
+2. **Plan** (``Planner.plan``), a chunk of households at a time, against the registry: match households by
+   code within their commune and members by national ID (else by name and date of birth), check
+   duplicates inside the file and against the registry, villages, heads of household, and work out what
+   would be created, updated or left unchanged. A household with any rejected row is rejected whole.
+3. The first pass plans the whole file without writing (that *is* the dry run) and keeps the parsed
+   households in a temporary file. If rows were rejected and the user did not choose "import the valid
+   rows", nothing is written. Otherwise a second pass plans each chunk again against the registry as it
+   is now (someone may have saved meanwhile) and writes it in one transaction: bulk inserts and updates,
+   history rows, search text. Interrupted, a run leaves only whole households, and running the same file
+   again completes it: importing a file twice changes nothing the second time.
+4. The engine classifies every household written, and the open review round's summaries are refreshed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from giamngheo.accounts.scoping import area_q
+from giamngheo.core.audit import audit_record
+from giamngheo.core.errors import ValidationFailed
+from giamngheo.core.text import fold
+from giamngheo.geo.models import Area, AreaLevel, DivisionType
+from giamngheo.households.models import Household, Member
+from giamngheo.households.reclassify import households_reclassify
+from giamngheo.households.reference import Relationship, is_ethnic_minority, national_id_problem
+from giamngheo.reviews.models import ReviewRound, RoundStatus
+from giamngheo.reviews.services import summary_refresh
+
+from .fields import BY_KEY, CellError, Field
+from .reading import Table
+
+CHUNK = 2_000  # households planned and written together
+ERRORS_KEPT = 20_000  # messages kept for the screen; the error report has every rejected row
+HOUSEHOLD_VALUE_KEYS = (
+    "address",
+    "head_name",
+    "phone",
+    "income_per_capita",
+    "walls_durable",
+    "columns_durable",
+    "roof_durable",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "devices",
+    "waste_handling",
+    "no_working_capacity",
+    "category",
+    "category_since",
+)
+MEMBER_VALUE_KEYS = (
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "relationship",
+    "national_id",
+    "ethnic_group",
+    "has_health_insurance",
+    "in_education",
+    "attending_appropriate_level",
+    "education",
+    "employment",
+    "disabled",
+    "monthly_social_allowance",
+    "stunted",
+    "underweight",
+    "uses_internet",
+)
+MEMBER_REQUIRED = ("sex", "date_of_birth", "relationship")
+NOT_NULL_BOOLS = ("disabled", "monthly_social_allowance", "no_working_capacity")
+VILLAGE_WORDS = ("to dan pho", "khu pho", "thon", "ap", "ban", "soc", "khu", "to", "xom", "buon", "phum")
+DIVISION_BY_WORD = {
+    "ap": DivisionType.HAMLET,
+    "thon": DivisionType.VILLAGE,
+    "ban": DivisionType.BAN,
+    "soc": DivisionType.SOC,
+    "khu pho": DivisionType.QUARTER,
+    "khu": DivisionType.QUARTER,
+    "to dan pho": DivisionType.RESIDENTIAL_GROUP,
+    "to": DivisionType.RESIDENTIAL_GROUP,
+}
+
+
+def village_key(name: str) -> str:
+    """'Ấp 3' -> '3', 'Thôn Bù Tam' -> 'bu tam': village names compared without their division word."""
+    folded = fold(name)
+    for word in VILLAGE_WORDS:
+        if folded.startswith(word + " ") and len(folded) > len(word) + 1:
+            return folded[len(word) + 1 :].lstrip("0") or "0"
+    return folded.lstrip("0") if folded.isdigit() else folded
+
+
+# --- Parsed rows ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: int
+    commune: str
+    code: str
+    household: dict[str, Any]
+    member: dict[str, Any] | None
+    ethnic_group: str | None
+    errors: list[tuple[str, str]]  # (column, message)
+
+
+@dataclass
+class Group:
+    """The rows of one household in the file."""
+
+    commune: str
+    code: str
+    rows: list[Row]
+
+    @property
+    def first_row(self) -> int:
+        return self.rows[0].number
+
+
+@dataclass
+class Issue:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return f"Dòng {self.row}, cột {self.column}: {self.message}"
+        return f"Dòng {self.row}: {self.message}"
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    households: int = 0
+    households_created: int = 0
+    households_updated: int = 0
+    households_unchanged: int = 0
+    households_rejected: int = 0
+    members_created: int = 0
+    members_updated: int = 0
+    members_unchanged: int = 0
+    rows_rejected: int = 0
+    villages_created: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    error_count: int = 0
+    error_rows: dict[int, list[str]] = field(default_factory=dict)
+    new_villages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    written_ids: list[int] = field(default_factory=list)
+    classified: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    written: bool = False
+
+    def add_error(self, issue: Issue) -> None:
+        self.error_count += 1
+        if len(self.errors) < ERRORS_KEPT:
+            self.errors.append(issue)
+        text = f"{issue.column}: {issue.message}" if issue.column else issue.message
+        self.error_rows.setdefault(issue.row, []).append(text)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "households": self.households,
+            "households_created": self.households_created,
+            "households_updated": self.households_updated,
+            "households_unchanged": self.households_unchanged,
+            "households_rejected": self.households_rejected,
+            "members_created": self.members_created,
+            "members_updated": self.members_updated,
+            "members_unchanged": self.members_unchanged,
+            "rows_rejected": self.rows_rejected,
+            "villages_created": self.villages_created,
+            "errors": self.error_count,
+            "written": self.written,
+            "new_villages": list(self.new_villages.values()),
+            "classified": self.classified,
+            "seconds": round(self.seconds, 1),
+        }
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    header: str
+    field: Field
+
+
+def mapped_columns(headers: list[str], mapping: list[str]) -> list[Column]:
+    columns = []
+    for index, key in enumerate(mapping):
+        if key and key in BY_KEY:
+            header = headers[index] if index < len(headers) and headers[index] else BY_KEY[key].header
+            columns.append(Column(index, header, BY_KEY[key]))
+    return columns
+
+
+def check_mapping(mapping: list[str], *, fixed_commune: bool) -> list[str]:
+    """What is missing from a mapping for an import to make sense (Vietnamese messages)."""
+    keys = [k for k in mapping if k]
+    problems = []
+    duplicated = sorted({BY_KEY[k].header for k in keys if keys.count(k) > 1 and k in BY_KEY})
+    if duplicated:
+        problems.append(
+            "Mỗi trường chỉ gán cho một cột; đang gán nhiều cột cho: " + ", ".join(duplicated) + "."
+        )
+    if "code" not in keys:
+        problems.append("Chưa chọn cột 'Mã hộ'.")
+    if "village" not in keys:
+        problems.append("Chưa chọn cột 'Thôn/ấp/khu phố'.")
+    if not fixed_commune and "commune" not in keys:
+        problems.append("Nhập cho cả tỉnh cần cột 'Xã/phường/đặc khu'.")
+    if "full_name" not in keys and "head_name" not in keys:
+        problems.append("Chưa chọn cột 'Họ và tên' (thành viên) hay 'Họ và tên chủ hộ'.")
+    return problems
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
+    columns = mapped_columns(table.headers, mapping)
+    member_columns = [c for c in columns if c.field.level == "member"]
+    household_columns = [c for c in columns if c.field.level == "household"]
+    ethnic = next((c for c in columns if c.field.key == "ethnic_group"), None)
+    commune = next((c for c in columns if c.field.key == "commune"), None)
+    for number, raw in table.rows:
+        width = len(raw)
+        errors: list[tuple[str, str]] = []
+        household: dict[str, Any] = {}
+        member: dict[str, Any] = {}
+        for column in household_columns:
+            value = raw[column.index] if column.index < width else None
+            if _blank(value):
+                continue
+            try:
+                household[column.field.key] = column.field.parse(value)
+            except CellError as exc:
+                errors.append((column.header, str(exc)))
+        for column in member_columns:
+            value = raw[column.index] if column.index < width else None
+            if _blank(value):
+                continue
+            try:
+                member[column.field.key] = column.field.parse(value)
+            except CellError as exc:
+                errors.append((column.header, str(exc)))
+                member.setdefault("_invalid", True)
+        ethnic_value = None
+        if ethnic is not None and ethnic.index < width and not _blank(raw[ethnic.index]):
+            try:
+                ethnic_value = ethnic.field.parse(raw[ethnic.index])
+            except CellError as exc:
+                errors.append((ethnic.header, str(exc)))
+        commune_text = ""
+        if commune is not None and commune.index < width and not _blank(raw[commune.index]):
+            commune_text = " ".join(str(raw[commune.index]).split())
+            if isinstance(raw[commune.index], float) and raw[commune.index].is_integer():
+                commune_text = str(int(raw[commune.index]))
+        code = household.pop("code", "")
+        code = str(code).strip() if code is not None else ""
+        if not code:
+            errors.append((_header(columns, "code"), "bắt buộc: ghi mã hộ trên mọi dòng của hộ"))
+        if member:
+            if "full_name" not in member:
+                errors.append((_header(columns, "full_name"), "bắt buộc khi dòng có thông tin thành viên"))
+            else:
+                for key in MEMBER_REQUIRED:
+                    if key not in member and not any(h == _header(columns, key) for h, _m in errors):
+                        errors.append((_header(columns, key), "bắt buộc cho mỗi thành viên"))
+        member.pop("_invalid", None)
+        yield Row(
+            number=number,
+            commune=commune_text,
+            code=code,
+            household=household,
+            member=member or None,
+            ethnic_group=ethnic_value,
+            errors=errors,
+        )
+
+
+def _header(columns: list[Column], key: str) -> str:
+    return next((c.header for c in columns if c.field.key == key), BY_KEY[key].header)
+
+
+def group_rows(rows: Iterable[Row]) -> Iterator[Group]:
+    current: Group | None = None
+    for row in rows:
+        key = (row.commune, row.code)
+        if current is not None and (current.commune, current.code) == key and row.code:
+            current.rows.append(row)
+            continue
+        if current is not None:
+            yield current
+        current = Group(commune=row.commune, code=row.code, rows=[row])
+    if current is not None:
+        yield current
+
+
+# --- Planning against the registry --------------------------------------------------------------------
+
+
+@dataclass
+class MemberPlan:
+    row: int
+    values: dict[str, Any]
+    existing_id: int | None
+    changes: dict[str, Any]
+
+
+@dataclass
+class HouseholdPlan:
+    group: Group
+    commune_id: int
+    village_id: int | None
+    village_name: str
+    existing: dict[str, Any] | None
+    values: dict[str, Any]  # the household's values after the import
+    changes: dict[str, Any]  # for an existing household: what changes
+    members: list[MemberPlan]
+    others: list[dict[str, Any]]  # registry members not in the file (kept)
+    rejected: bool = False
+
+    @property
+    def is_new(self) -> bool:
+        return self.existing is None
+
+
+class Planner:
+    """Decides what each household of the file becomes, chunk by chunk; remembers what it has seen so
+    that duplicates across the whole file are found."""
+
+    def __init__(
+        self,
+        *,
+        user: Any,
+        sheet: str,
+        commune: Area | None,
+        create_villages: Iterable[str] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.user = user
+        self.sheet = sheet
+        self.commune = commune
+        self.headers = headers or {}
+        self.approved = set(create_villages)  # "commune_id|village key"
+        visible = Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
+        if commune is not None:
+            visible = visible.filter(pk=commune.pk)
+        self.communes: dict[str, Area] = {}
+        for area in visible:
+            self.communes[area.code] = area
+            self.communes[area.code.lstrip("0")] = area
+            self.communes[fold(area.name)] = area
+            self.communes[village_key(area.name)] = area
+        self.villages: dict[int, dict[str, Area]] = {}
+        self.seen_codes: dict[tuple[int, str], int] = {}
+        self.seen_ids: dict[str, int] = {}
+
+    def reset(self) -> None:
+        self.seen_codes.clear()
+        self.seen_ids.clear()
+        self.villages.clear()
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key) or BY_KEY[key].header
+
+    def _villages(self, commune_id: int) -> dict[str, Area]:
+        if commune_id not in self.villages:
+            table: dict[str, Area] = {}
+            for village in Area.objects.filter(parent_id=commune_id, level=AreaLevel.VILLAGE, is_active=True):
+                table[fold(village.name)] = village
+                table.setdefault(village_key(village.name), village)
+                table.setdefault(fold(village.code), village)
+            self.villages[commune_id] = table
+        return self.villages[commune_id]
+
+    def _resolve_commune(self, group: Group) -> tuple[Area | None, str]:
+        if self.commune is not None:
+            if group.commune:
+                found = self.communes.get(group.commune) or self.communes.get(fold(group.commune))
+                if found is None and village_key(group.commune) != village_key(self.commune.name):
+                    return (
+                        None,
+                        f"'{group.commune}' không phải {self.commune.name} (tệp đang nhập cho xã này)",
+                    )
+            return self.commune, ""
+        if not group.commune:
+            return None, "bắt buộc khi nhập cho cả tỉnh"
+        found = (
+            self.communes.get(group.commune)
+            or self.communes.get(fold(group.commune))
+            or self.communes.get(village_key(group.commune))
+        )
+        if found is None:
+            return None, f"không tìm thấy '{group.commune}' trong các xã, phường bạn được quản lý"
+        return found, ""
+
+    def plan(self, groups: list[Group], outcome: Outcome) -> list[HouseholdPlan]:
+        """Plans for the valid households of ``groups``; errors go to ``outcome``."""
+        resolved: list[tuple[Group, Area]] = []
+        for group in groups:
+            commune, problem = self._resolve_commune(group)
+            if commune is None:
+                self._reject(group, outcome, [(group.first_row, self.header("commune"), problem)])
+                continue
+            resolved.append((group, commune))
+        existing: dict[tuple[int, str], dict[str, Any]] = {}
+        by_commune: dict[int, list[str]] = {}
+        for group, commune in resolved:
+            if group.code:
+                by_commune.setdefault(commune.pk, []).append(group.code)
+        for commune_id, codes in by_commune.items():
+            for values in Household.objects.filter(commune_id=commune_id, code__in=codes).values(
+                "id", "code", "village_id", "ethnic_group", "version", "is_active", *HOUSEHOLD_VALUE_KEYS
+            ):
+                existing[(commune_id, values["code"])] = values
+        household_ids = [v["id"] for v in existing.values()]
+        registry_members: dict[int, list[dict[str, Any]]] = {}
+        for values in Member.objects.filter(household_id__in=household_ids, is_active=True).values(
+            "id", "household_id", "version", *MEMBER_VALUE_KEYS
+        ):
+            registry_members.setdefault(values["household_id"], []).append(values)
+        ids_in_chunk = [
+            r.member["national_id"]
+            for g, _c in resolved
+            for r in g.rows
+            if r.member and r.member.get("national_id")
+        ]
+        registry_ids: dict[str, int] = dict(
+            Member.objects.filter(national_id__in=ids_in_chunk).values_list("national_id", "household_id")
+        )
+        plans = []
+        for group, commune in resolved:
+            plan = self._plan_household(
+                group,
+                commune,
+                existing.get((commune.pk, group.code)),
+                registry_members,
+                registry_ids,
+                outcome,
+            )
+            if plan is not None:
+                plans.append(plan)
+        return plans
+
+    def _reject(self, group: Group, outcome: Outcome, problems: list[tuple[int, str, str]]) -> None:
+        outcome.households_rejected += 1
+        flagged = set()
+        for row, column, message in problems:
+            outcome.add_error(Issue(self.sheet, row, column, message))
+            flagged.add(row)
+        for row in group.rows:
+            if row.number not in flagged:
+                outcome.error_rows.setdefault(row.number, []).append(
+                    f"Cả hộ {group.code or ''} không được nhập vì có lỗi ở dòng "
+                    + ", ".join(str(n) for n in sorted(flagged))
+                )
+        outcome.rows_rejected += len(group.rows)
+
+    def _plan_household(
+        self,
+        group: Group,
+        commune: Area,
+        existing: dict[str, Any] | None,
+        registry_members: dict[int, list[dict[str, Any]]],
+        registry_ids: dict[str, int],
+        outcome: Outcome,
+    ) -> HouseholdPlan | None:
+        problems: list[tuple[int, str, str]] = [
+            (row.number, column, message) for row in group.rows for column, message in row.errors
+        ]
+        key = (commune.pk, group.code)
+        if group.code and key in self.seen_codes:
+            problems.append(
+                (
+                    group.first_row,
+                    self.header("code"),
+                    f"mã hộ {group.code} đã có ở dòng {self.seen_codes[key]}: "
+                    "các dòng của một hộ phải liền nhau",
+                )
+            )
+        elif group.code:
+            self.seen_codes[key] = group.first_row
+        # Household values: the first non-empty value of each column; a different one later is an error.
+        values: dict[str, Any] = {}
+        where: dict[str, int] = {}
+        for row in group.rows:
+            for name, value in row.household.items():
+                if name not in values:
+                    values[name], where[name] = value, row.number
+                elif values[name] != value:
+                    problems.append(
+                        (
+                            row.number,
+                            self.header(name),
+                            f"khác với dòng {where[name]} của cùng hộ {group.code}",
+                        )
+                    )
+        # Village
+        village_id: int | None = existing["village_id"] if existing else None
+        village_name = ""
+        if "village" in values:
+            village_name = str(values.pop("village"))
+            found = self._villages(commune.pk).get(fold(village_name)) or self._villages(commune.pk).get(
+                village_key(village_name)
+            )
+            if found is not None:
+                village_id = found.pk
+            elif f"{commune.pk}|{village_key(village_name)}" in self.approved:
+                village_id = None  # created before the households are written
+            else:
+                proposal = outcome.new_villages.setdefault(
+                    f"{commune.pk}|{village_key(village_name)}",
+                    {
+                        "key": f"{commune.pk}|{village_key(village_name)}",
+                        "commune": commune.name,
+                        "village": village_name,
+                        "rows": 0,
+                    },
+                )
+                proposal["rows"] += len(group.rows)
+                problems.append(
+                    (
+                        where.get("village", group.first_row),
+                        self.header("village"),
+                        f"thôn/ấp '{village_name}' chưa có trong {commune.name}: "
+                        "duyệt đề xuất tạo thôn mới rồi nhập lại",
+                    )
+                )
+        elif existing is None:
+            problems.append((group.first_row, self.header("village"), "bắt buộc cho hộ mới"))
+        # Members
+        registry = registry_members.get(existing["id"], []) if existing else []
+        by_id = {m["national_id"]: m for m in registry if m["national_id"]}
+        by_person: dict[tuple[str, dt.date], list[dict[str, Any]]] = {}
+        for m in registry:
+            by_person.setdefault((fold(m["full_name"]), m["date_of_birth"]), []).append(m)
+        member_plans: list[MemberPlan] = []
+        matched: set[int] = set()
+        people: dict[tuple[str, Any], int] = {}
+        heads: list[int] = []
+        for row in group.rows:
+            member = row.member
+            if not member or "full_name" not in member:
+                continue
+            person = (fold(member["full_name"]), member.get("date_of_birth"))
+            if person in people:
+                problems.append(
+                    (row.number, self.header("full_name"), f"người này đã ghi ở dòng {people[person]} của hộ")
+                )
+                continue
+            people[person] = row.number
+            national_id = member.get("national_id")
+            if national_id:
+                problem = national_id_problem(
+                    national_id, date_of_birth=member.get("date_of_birth"), sex=member.get("sex", "")
+                )
+                if problem:
+                    problems.append((row.number, self.header("national_id"), problem))
+                if national_id in self.seen_ids:
+                    problems.append(
+                        (
+                            row.number,
+                            self.header("national_id"),
+                            f"số CCCD {national_id} trùng với dòng {self.seen_ids[national_id]}",
+                        )
+                    )
+                else:
+                    self.seen_ids[national_id] = row.number
+                owner = registry_ids.get(national_id)
+                if owner is not None and (existing is None or owner != existing["id"]):
+                    problems.append(
+                        (
+                            row.number,
+                            self.header("national_id"),
+                            f"số CCCD {national_id} đã có trong sổ cho một người ở hộ khác",
+                        )
+                    )
+            match = by_id.get(national_id) if national_id else None
+            if match is None:
+                candidates = [m for m in by_person.get(person, []) if m["id"] not in matched]
+                if len(candidates) == 1 and not (
+                    national_id
+                    and candidates[0]["national_id"]
+                    and candidates[0]["national_id"] != national_id
+                ):
+                    match = candidates[0]
+            if match is not None and match["id"] in matched:
+                match = None
+            if member.get("relationship") == Relationship.HEAD:
+                heads.append(row.number)
+            ethnic = row.ethnic_group
+            full = {**member}
+            if ethnic is not None:
+                full["ethnic_group"] = ethnic
+            if match is not None:
+                matched.add(match["id"])
+                changes = {k: v for k, v in full.items() if match.get(k) != v}
+                member_plans.append(MemberPlan(row.number, {**match, **full}, match["id"], changes))
+            else:
+                member_plans.append(MemberPlan(row.number, full, None, {}))
+        if len(heads) > 1:
+            problems.append(
+                (
+                    heads[1],
+                    self.header("relationship"),
+                    f"hộ có hai chủ hộ (dòng {heads[0]} và {heads[1]})",
+                )
+            )
+        others = [m for m in registry if m["id"] not in matched]
+        head_plan = next((m for m in member_plans if m.values.get("relationship") == Relationship.HEAD), None)
+        if head_plan is not None and any(m["relationship"] == Relationship.HEAD for m in others):
+            problems.append(
+                (
+                    head_plan.row,
+                    self.header("relationship"),
+                    "hộ đã có chủ hộ khác trong sổ: sửa quan hệ của chủ hộ cũ trên phiếu hộ trước",
+                )
+            )
+        # Head name and ethnic group of the household
+        if head_plan is not None:
+            values["head_name"] = head_plan.values["full_name"]
+        if not values.get("head_name") and not (existing and existing["head_name"]):
+            problems.append(
+                (
+                    group.first_row,
+                    self.header("full_name"),
+                    "hộ chưa có chủ hộ: ghi một thành viên có quan hệ 'Chủ hộ' hoặc cột 'Họ và tên chủ hộ'",
+                )
+            )
+        household_ethnic = None
+        if head_plan is not None and head_plan.values.get("ethnic_group"):
+            household_ethnic = head_plan.values["ethnic_group"]
+        else:
+            household_ethnic = next(
+                (r.ethnic_group for r in group.rows if r.ethnic_group and not r.member), None
+            )
+        if household_ethnic:
+            values["ethnic_group"] = household_ethnic
+        if existing is not None and "category" in values and values["category"] != existing["category"]:
+            problems.append(
+                (
+                    where["category"],
+                    self.header("category"),
+                    "phân loại của hộ đã có chỉ thay đổi qua rà soát; "
+                    "để trống hoặc ghi đúng phân loại hiện tại",
+                )
+            )
+        if existing is not None and not existing["is_active"]:
+            problems.append(
+                (group.first_row, self.header("code"), f"hộ {group.code} đã ngừng theo dõi trong sổ")
+            )
+        if problems:
+            self._reject(group, outcome, problems)
+            return None
+        for plan in member_plans:
+            if plan.existing_id is None:
+                plan.values.setdefault(
+                    "ethnic_group", household_ethnic or (existing or {}).get("ethnic_group") or "01"
+                )
+        changes: dict[str, Any] = {}
+        if existing is not None:
+            for name, value in values.items():
+                old = existing.get(name)
+                if name == "devices":
+                    if sorted(old or []) != sorted(value):
+                        changes[name] = value
+                elif old != value:
+                    changes[name] = value
+            if village_id != existing["village_id"] or (village_id is None and village_name):
+                changes["village_id"] = village_id
+        return HouseholdPlan(
+            group=group,
+            commune_id=commune.pk,
+            village_id=village_id,
+            village_name=village_name,
+            existing=existing,
+            values=values,
+            changes=changes,
+            members=member_plans,
+            others=others,
+        )
+
+
+# --- Writing ---------------------------------------------------------------------------------------------
+
+
+def _search_text(
+    code: str, head_name: str, phone: str, address: str, members: Iterable[dict[str, Any]]
+) -> str:
+    parts = [code, head_name, phone, address]
+    for m in members:
+        parts.extend([m.get("full_name") or "", m.get("national_id") or ""])
+    return fold(" ".join(p for p in parts if p))
+
+
+def _member_model(values: dict[str, Any], household_id: int) -> Member:
+    data = {k: values[k] for k in MEMBER_VALUE_KEYS if k in values}
+    for name in NOT_NULL_BOOLS:
+        if name in data and data[name] is None:
+            data[name] = False
+    return Member(household_id=household_id, **data)
+
+
+def count_plans(plans: list[HouseholdPlan], outcome: Outcome) -> None:
+    for plan in plans:
+        member_changes = any(m.existing_id is None or m.changes for m in plan.members)
+        if plan.is_new:
+            outcome.households_created += 1
+        elif plan.changes or member_changes:
+            outcome.households_updated += 1
+        else:
+            outcome.households_unchanged += 1
+        for m in plan.members:
+            if m.existing_id is None:
+                outcome.members_created += 1
+            elif m.changes:
+                outcome.members_updated += 1
+            else:
+                outcome.members_unchanged += 1
+
+
+def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, int]) -> list[int]:
+    """Write the planned households of a chunk (inside the caller's transaction); return their ids."""
+    now = timezone.now()
+    history_user = user if getattr(user, "pk", None) else None
+    new: list[tuple[HouseholdPlan, Household]] = []
+    updated: list[Household] = []
+    update_fields: set[str] = set()
+    touched: list[int] = []
+    to_update: list[HouseholdPlan] = []
+    for plan in plans:
+        if plan.village_id is None and plan.village_name:
+            plan.village_id = villages[f"{plan.commune_id}|{village_key(plan.village_name)}"]
+            if plan.existing is not None:
+                plan.changes["village_id"] = plan.village_id
+        if plan.is_new:
+            v = plan.values
+            household = Household(
+                code=plan.group.code,
+                commune_id=plan.commune_id,
+                village_id=plan.village_id,
+                **{k: v[k] for k in HOUSEHOLD_VALUE_KEYS if k in v and k != "head_name"},
+                head_name=v.get("head_name", ""),
+                ethnic_group=v.get("ethnic_group", "01"),
+                is_ethnic_minority=is_ethnic_minority(v.get("ethnic_group", "01")),
+                search_text=_search_text(
+                    plan.group.code,
+                    v.get("head_name", ""),
+                    v.get("phone", ""),
+                    v.get("address", ""),
+                    (m.values for m in plan.members),
+                ),
+            )
+            household.created_at = household.updated_at = now
+            new.append((plan, household))
+            continue
+        member_changes = any(m.existing_id is None or m.changes for m in plan.members)
+        if not plan.changes and not member_changes:
+            continue
+        to_update.append(plan)
+    instances = Household.objects.in_bulk([(p.existing or {})["id"] for p in to_update])
+    for plan in to_update:
+        old = plan.existing or {}
+        household = instances[old["id"]]
+        for name, value in plan.changes.items():
+            setattr(household, name, value)
+        if "ethnic_group" in plan.changes:
+            household.is_ethnic_minority = is_ethnic_minority(household.ethnic_group)
+            update_fields.add("is_ethnic_minority")
+        household.version += 1
+        household.updated_at = now
+        household.search_text = _search_text(
+            plan.group.code,
+            household.head_name,
+            household.phone,
+            household.address,
+            [*(m.values for m in plan.members), *plan.others],
+        )
+        update_fields.update(k if k != "village_id" else "village" for k in plan.changes)
+        updated.append(household)
+        touched.append(household.pk)
+    if new:
+        created = Household.objects.bulk_create([h for _p, h in new], batch_size=500)
+        Household.history.bulk_history_create(created, batch_size=500, default_user=history_user)
+        touched.extend(h.pk for h in created)
+    if updated:
+        fields = sorted(update_fields | {"version", "updated_at", "search_text", "head_name"})
+        Household.objects.bulk_update(updated, fields, batch_size=500)
+        Household.history.bulk_history_create(updated, batch_size=500, default_user=history_user, update=True)
+    new_members: list[Member] = []
+    changed: list[MemberPlan] = []
+    household_of = {id(p): h.pk for p, h in new}
+    for plan in plans:
+        household_id = household_of.get(id(plan)) or (plan.existing or {}).get("id")
+        if household_id is None:
+            continue
+        for m in plan.members:
+            if m.existing_id is None:
+                member = _member_model(m.values, household_id)
+                member.created_at = member.updated_at = now
+                new_members.append(member)
+            elif m.changes:
+                changed.append(m)
+    member_fields: set[str] = set()
+    changed_members = []
+    current = Member.objects.in_bulk([m.existing_id for m in changed])
+    for m in changed:
+        member = current[m.existing_id]
+        for name, value in m.changes.items():
+            setattr(member, name, False if value is None and name in NOT_NULL_BOOLS else value)
+        member.version += 1
+        member.updated_at = now
+        member_fields.update(m.changes)
+        changed_members.append(member)
+    if new_members:
+        created_members = Member.objects.bulk_create(new_members, batch_size=500)
+        Member.history.bulk_history_create(created_members, batch_size=500, default_user=history_user)
+    if changed_members:
+        Member.objects.bulk_update(
+            changed_members, sorted(member_fields | {"updated_at", "version"}), batch_size=500
+        )
+        Member.history.bulk_history_create(
+            changed_members, batch_size=500, default_user=history_user, update=True
+        )
+    return touched
+
+
+# --- The run -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOptions:
+    mapping: list[str]
+    commune_id: int | None = None
+    valid_rows_only: bool = False
+    create_villages: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def _create_villages(keys: Iterable[str], proposals: dict[str, dict[str, Any]], user: Any) -> dict[str, int]:
+    from giamngheo.geo.services import village_create
+
+    created: dict[str, int] = {}
+    for key in keys:
+        proposal = proposals.get(key)
+        if proposal is None:
+            continue
+        commune = Area.objects.get(pk=int(key.split("|", 1)[0]))
+        folded = fold(proposal["village"])
+        word = next((w for w in VILLAGE_WORDS if folded.startswith(w + " ")), "")
+        division = DIVISION_BY_WORD.get(
+            word, DivisionType.QUARTER if commune.division_type == DivisionType.WARD else DivisionType.HAMLET
+        )
+        village = village_create(
+            commune=commune, name=proposal["village"], division_type=division, acting_user=user
+        )
+        created[key] = village.pk
+    return created
+
+
+def household_import(
+    *,
+    table: Table,
+    options: ImportOptions,
+    acting_user: Any,
+    progress: Callable[[str, int, int], None] | None = None,
+    total_rows: int = 0,
+) -> Outcome:
+    """Validate the whole table, then (unless a dry run, or rows were rejected and the user did not choose
+    to import the valid rows) write it. ``progress(stage, done, total)`` reports rows read and households
+    written."""
+    started = time.perf_counter()
+    commune = None
+    if options.commune_id is not None:
+        commune = Area.objects.filter(
+            area_q(acting_user), pk=options.commune_id, level=AreaLevel.COMMUNE
+        ).first()
+        if commune is None:
+            raise ValidationFailed("Bạn không được nhập dữ liệu cho xã này.")
+    columns = mapped_columns(table.headers, options.mapping)
+    headers = {c.field.key: c.header for c in columns}
+    planner = Planner(
+        user=acting_user,
+        sheet=table.sheet,
+        commune=commune,
+        create_villages=options.create_villages,
+        headers=headers,
+    )
+    outcome = Outcome()
+    stage_read = "Đọc và kiểm tra tệp"
+
+    def counted(rows: Iterator[Row]) -> Iterator[Row]:
+        for row in rows:
+            outcome.rows += 1
+            if progress is not None and outcome.rows % 5_000 == 0:
+                progress(stage_read, outcome.rows, total_rows)
+            yield row
+
+    with tempfile.TemporaryFile() as staged:
+        chunk: list[Group] = []
+        proposals: dict[str, dict[str, Any]] = {}
+
+        def plan_chunk(groups: list[Group]) -> None:
+            plans = planner.plan(groups, outcome)
+            outcome.households += len(groups)
+            count_plans(plans, outcome)
+            pickle.dump([p.group for p in plans], staged, protocol=pickle.HIGHEST_PROTOCOL)
+
+        for group in group_rows(counted(parse_rows(table, options.mapping))):
+            chunk.append(group)
+            if len(chunk) >= CHUNK:
+                plan_chunk(chunk)
+                chunk = []
+        if chunk:
+            plan_chunk(chunk)
+        if progress is not None:
+            progress(stage_read, outcome.rows, outcome.rows)
+        proposals = dict(outcome.new_villages)
+        for key in options.create_villages:
+            proposals.setdefault(key, {"key": key, "village": "", "commune": "", "rows": 0})
+        if options.dry_run or (outcome.error_count and not options.valid_rows_only):
+            outcome.seconds = time.perf_counter() - started
+            return outcome
+        writable = outcome.households_created + outcome.households_updated
+        if not writable and not options.create_villages:
+            outcome.seconds = time.perf_counter() - started
+            return outcome
+        # Second pass: plan each chunk again against the registry as it is now, and write it.
+        staged.seek(0)
+        planner.reset()
+        check = Outcome()
+        villages = _create_villages_from_staged(staged, options.create_villages, planner, acting_user)
+        outcome.villages_created = len(villages)
+        planner.villages.clear()
+        planner.approved = set()
+        staged.seek(0)
+        written = 0
+        stage_write = "Ghi vào sổ hộ"
+        if progress is not None:
+            progress(stage_write, 0, writable)
+        for groups in _load(staged):
+            plans = planner.plan(groups, check)
+            with transaction.atomic():
+                ids = write_plans(plans, user=acting_user, villages=villages)
+            outcome.written_ids.extend(ids)
+            written += len(ids)
+            if progress is not None:
+                progress(stage_write, written, writable)
+        for issue in check.errors:  # conflicts with changes saved between the two passes
+            outcome.add_error(issue)
+        if check.households_rejected:
+            outcome.households_rejected += check.households_rejected
+            outcome.rows_rejected += check.rows_rejected
+    outcome.written = True
+    if outcome.written_ids:
+        if progress is not None:
+            progress("Phân loại theo chuẩn nghèo", 0, len(outcome.written_ids))
+        outcome.classified = households_reclassify(household_ids=outcome.written_ids)
+        _refresh_summaries(outcome.written_ids)
+    outcome.seconds = time.perf_counter() - started
+    audit_record(
+        actor=acting_user,
+        action="dataio.household_import",
+        target=commune,
+        after={k: v for k, v in outcome.summary().items() if k not in ("new_villages",)},
+        note=f"{table.sheet}: {outcome.seconds:.1f} s",
+    )
+    return outcome
+
+
+def _create_villages_from_staged(
+    staged: IO[bytes], keys: list[str], planner: Planner, user: Any
+) -> dict[str, int]:
+    """Create the approved villages that the staged households use (names as written in the file)."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    proposals: dict[str, dict[str, Any]] = {}
+    for groups in _load(staged):
+        for group in groups:
+            for row in group.rows:
+                name = row.household.get("village")
+                if not name:
+                    continue
+                commune, _problem = planner._resolve_commune(group)
+                if commune is None:
+                    continue
+                key = f"{commune.pk}|{village_key(str(name))}"
+                if key in wanted and key not in proposals:
+                    proposals[key] = {"village": str(name)}
+    with transaction.atomic():
+        return _create_villages(proposals.keys(), proposals, user)
+
+
+def _load(staged: IO[bytes]) -> Iterator[list[Group]]:
+    while True:
+        try:
+            yield pickle.load(staged)  # noqa: S301 - our own temporary file, written above
+        except EOFError:
+            return
+
+
+def _refresh_summaries(household_ids: list[int]) -> None:
+    communes = set(
+        Household.objects.filter(pk__in=household_ids[:50_000])
+        .values_list("commune_id", flat=True)
+        .distinct()
+    )
+    if len(household_ids) > 50_000:
+        communes |= set(
+            Household.objects.filter(pk__in=household_ids[50_000:])
+            .values_list("commune_id", flat=True)
+            .distinct()
+        )
+    provinces = set(Area.objects.filter(pk__in=communes).values_list("parent_id", flat=True))
+    rounds = ReviewRound.objects.filter(province_id__in=provinces, status=RoundStatus.OPEN)
+    for review_round in rounds:
+        for commune_id in Area.objects.filter(
+            pk__in=communes, parent_id=review_round.province_id
+        ).values_list("pk", flat=True):
+            summary_refresh(round_id=review_round.pk, commune_id=commune_id)

@@ -1,0 +1,194 @@
+"""The import engine against the real database: dry run, all-or-nothing, valid rows only, idempotence,
+duplicates, villages, scope."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from giamngheo.core.errors import ValidationFailed
+from giamngheo.dataio.fields import propose_mapping
+from giamngheo.dataio.imports import ImportOptions, household_import
+from giamngheo.dataio.reading import open_table
+from giamngheo.households.models import Household, Member
+
+HEADERS = [
+    "Mã hộ", "Thôn/ấp/khu phố", "Địa chỉ", "Thu nhập bình quân người/tháng (đồng)", "Nguồn nước sinh hoạt",
+    "Họ và tên", "Giới tính", "Ngày sinh", "Quan hệ với chủ hộ", "Số CCCD", "Dân tộc", "Có thẻ BHYT",
+]
+
+
+def rows_a() -> list[list[str]]:
+    return [
+        ["IMP001", "Thôn 1", "Tổ 3", "1.200.000", "Nước máy", "Điểu Văn Lâm", "Nam", "12/03/1978", "Chủ hộ",
+         "070078001234", "X'tiêng", "Có"],
+        ["IMP001", "", "", "", "", "Thị Hoa", "Nữ", "01/07/1982", "Vợ/chồng", "", "X'tiêng", "Có"],
+        ["IMP001", "", "", "", "", "Điểu Văn Tí", "Nam", "05/09/2012", "Con", "", "X'tiêng", "Không"],
+        ["IMP002", "Ấp 2", "", "3500000", "Giếng khoan", "Trần Văn Bình", "Nam", "1965-02-10", "Chủ hộ",
+         "", "Kinh", "Có"],
+        ["IMP002", "", "", "", "", "Lê Thị Cúc", "Nữ", "20/10/1968", "Vợ", "", "Kinh", "Có"],
+    ]
+
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 as Excel writes it: vowels with their quality marks precomposed, tones combining."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            ch.encode("cp1258")
+            out.append(ch)
+        except UnicodeEncodeError:
+            base, *marks = unicodedata.normalize("NFD", ch)
+            quality = "".join(m for m in marks if m not in TONES)
+            out.append(unicodedata.normalize("NFC", base + quality) + "".join(m for m in marks if m in TONES))
+    return "".join(out).encode("cp1258")
+
+
+def write_csv(path: Path, headers: list[str], rows: list[list[Any]], encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    path.write_bytes(to_cp1258(text) if encoding == "cp1258" else text.encode(encoding))
+    return path
+
+
+def run(path: Path, user: Any, commune: Any, **options: Any):  # type: ignore[no-untyped-def]
+    table = open_table(path)
+    mapping = propose_mapping(table.headers)
+    return household_import(
+        table=table,
+        options=ImportOptions(mapping=mapping, commune_id=commune.pk if commune else None, **options),
+        acting_user=user,
+    )
+
+
+@pytest.mark.django_db
+def test_dry_run_then_import_then_again_changes_nothing(tmp_path, users, commune_a):
+    officer = users["canbo.bugiamap"]
+    path = write_csv(tmp_path / "ho.csv", HEADERS, rows_a())
+    dry = run(path, officer, commune_a, dry_run=True)
+    assert (dry.households_created, dry.members_created, dry.error_count) == (2, 5, 0), [str(e) for e in dry.errors]
+    assert not Household.objects.filter(code__startswith="IMP").exists()
+
+    done = run(path, officer, commune_a)
+    assert done.written and (done.households_created, done.members_created) == (2, 5)
+    h1 = Household.objects.get(commune=commune_a, code="IMP001")
+    assert h1.head_name == "Điểu Văn Lâm" and h1.income_per_capita == 1_200_000
+    assert h1.is_ethnic_minority and h1.village.name == "Thôn 1"
+    assert h1.members.count() == 3 and h1.engine_standard  # classified by the engine
+    assert "dieu van lam" in h1.search_text and "070078001234" in h1.search_text
+    assert h1.history.count() == 1
+    version = h1.version
+
+    again = run(path, officer, commune_a)
+    assert (again.households_created, again.households_updated, again.households_unchanged) == (0, 0, 2)
+    assert (again.members_created, again.members_updated, again.members_unchanged) == (0, 0, 5)
+    h1.refresh_from_db()
+    assert h1.version == version and h1.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_bad_cell_rejects_the_file_or_only_its_household(tmp_path, users, commune_a):
+    officer = users["canbo.bugiamap"]
+    rows = rows_a()
+    rows[4][7] = "31/02/1968"  # IMP002's second member
+    path = write_csv(tmp_path / "ho.csv", HEADERS, rows)
+    outcome = run(path, officer, commune_a)
+    assert not outcome.written and outcome.error_count == 1
+    assert str(outcome.errors[0]) == "Dòng 6, cột Ngày sinh: '31/02/1968' không phải ngày hợp lệ (ngày/tháng/năm, ví dụ 25/11/1980)"
+    assert not Household.objects.filter(code__startswith="IMP").exists()
+
+    outcome = run(path, officer, commune_a, valid_rows_only=True)
+    assert outcome.written and outcome.households_created == 1 and outcome.households_rejected == 1
+    assert outcome.rows_rejected == 2
+    assert set(Household.objects.filter(code__startswith="IMP").values_list("code", flat=True)) == {"IMP001"}
+    assert 5 in outcome.error_rows and 6 in outcome.error_rows  # the whole household is in the report
+
+
+@pytest.mark.django_db
+def test_duplicates_in_the_file_and_against_the_registry(tmp_path, users, commune_a):
+    officer = users["canbo.bugiamap"]
+    rows = rows_a()
+    rows[3][9] = "070078001234"  # IMP002's head has IMP001's head's ID number
+    rows.append(["IMP002", "", "", "", "", "Lê Thị Cúc", "Nữ", "20/10/1968", "Con", "", "Kinh", "Có"])
+    path = write_csv(tmp_path / "ho.csv", HEADERS, rows)
+    outcome = run(path, officer, commune_a, dry_run=True)
+    messages = [str(e) for e in outcome.errors]
+    assert any("trùng với dòng 2" in m for m in messages)
+    assert any("đã ghi ở dòng 6" in m for m in messages)
+
+    run(write_csv(tmp_path / "one.csv", HEADERS, rows_a()[:3]), officer, commune_a)
+    other = [["IMP009", "Thôn 1", "", "", "", "Người Khác", "Nam", "12/03/1978", "Chủ hộ", "070078001234", "Kinh", ""]]
+    outcome = run(write_csv(tmp_path / "b.csv", HEADERS, other), officer, commune_a)
+    assert "đã có trong sổ cho một người ở hộ khác" in str(outcome.errors[0])
+    assert Member.objects.filter(national_id="070078001234").count() == 1
+
+
+@pytest.mark.django_db
+def test_unknown_villages_are_proposed_then_created_when_approved(tmp_path, users, commune_a):
+    officer = users["canbo.bugiamap"]
+    rows = rows_a()
+    rows[0][1] = "Ấp Suối Mới"
+    path = write_csv(tmp_path / "ho.csv", HEADERS, rows)
+    outcome = run(path, officer, commune_a)
+    assert not outcome.written
+    [proposal] = outcome.new_villages.values()
+    assert proposal["village"] == "Ấp Suối Mới" and proposal["rows"] == 3
+    assert not commune_a.children.filter(name="Ấp Suối Mới").exists()
+
+    outcome = run(path, officer, commune_a, create_villages=[proposal["key"]])
+    assert outcome.written and outcome.villages_created == 1
+    village = commune_a.children.get(name="Ấp Suối Mới")
+    assert Household.objects.get(commune=commune_a, code="IMP001").village == village
+
+
+@pytest.mark.django_db
+def test_updates_match_members_by_id_and_by_name_and_birth_date(tmp_path, users, commune_a):
+    officer = users["canbo.bugiamap"]
+    run(write_csv(tmp_path / "a.csv", HEADERS, rows_a()), officer, commune_a)
+    rows = rows_a()
+    rows[0][3] = "2.000.000"
+    rows[2][11] = "Có"  # the child now has health insurance
+    outcome = run(write_csv(tmp_path / "b.csv", HEADERS, rows), officer, commune_a)
+    assert (outcome.households_updated, outcome.households_unchanged) == (1, 1)
+    assert (outcome.members_updated, outcome.members_created, outcome.members_unchanged) == (1, 0, 4)
+    household = Household.objects.get(commune=commune_a, code="IMP001")
+    assert household.income_per_capita == 2_000_000 and household.version == 2
+    assert household.members.get(full_name="Điểu Văn Tí").has_health_insurance is True
+    assert household.history.count() == 2
+
+
+@pytest.mark.django_db
+def test_scope(tmp_path, users, commune_a, commune_b):
+    officer = users["canbo.bugiamap"]
+    path = write_csv(tmp_path / "ho.csv", HEADERS, rows_a())
+    with pytest.raises(ValidationFailed):
+        run(path, officer, commune_b)
+    headers = ["Xã/phường/đặc khu", *HEADERS]
+    rows = [[commune_b.name, *r] for r in rows_a()]
+    outcome = run(write_csv(tmp_path / "p.csv", headers, rows), officer, None)
+    assert not outcome.written and outcome.households_rejected == 2
+    assert "không tìm thấy" in str(outcome.errors[0])
+    specialist = users["chuyenvien"]
+    outcome = run(write_csv(tmp_path / "p.csv", headers, rows), specialist, None)
+    assert outcome.written and Household.objects.filter(commune=commune_b, code="IMP001").exists()
+
+
+@pytest.mark.django_db
+def test_windows_1258_and_utf16_csv(tmp_path, users, commune_a):
+    officer = users["canbo.bugiamap"]
+    for encoding in ("cp1258", "utf-16"):
+        path = write_csv(tmp_path / f"{encoding}.csv", HEADERS, rows_a(), encoding=encoding)
+        outcome = run(path, officer, commune_a, dry_run=True)
+        assert outcome.error_count == 0, [str(e) for e in outcome.errors]
+        assert outcome.households_created == 2
