@@ -29,7 +29,7 @@ from .models import Job, JobKind, JobStatus
 logger = logging.getLogger(__name__)
 
 HANDLERS: dict[str, str] = {
-    JobKind.HOUSEHOLD_IMPORT: "giamngheo.dataio.imports.run_import_job",
+    JobKind.HOUSEHOLD_IMPORT: "giamngheo.dataio.import_jobs.run_import_job",
     JobKind.HOUSEHOLD_EXPORT: "giamngheo.dataio.jobs.household_export",
     JobKind.MEMBER_EXPORT: "giamngheo.dataio.jobs.member_export",
     JobKind.RECLASSIFY: "giamngheo.dataio.jobs.reclassify",
@@ -129,8 +129,10 @@ def job_run(*, job_id: int) -> Job | None:
     except Exception:  # a failed job must say so on its page whatever went wrong
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         status, summary = JobStatus.FAILED, {}
-        error = _("The job stopped because of an unexpected error. Nothing more was written; the details "
-                  "are in the server log.")
+        error = _(
+            "The job stopped because of an unexpected error. Nothing more was written; the details "
+            "are in the server log."
+        )
         progress.log(error)
         progress.log(traceback.format_exc(limit=3).strip().splitlines()[-1])
     progress._flush(force=True)

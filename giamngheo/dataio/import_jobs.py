@@ -1,0 +1,71 @@
+"""The background job of an import (dry run or import): open the stored file, run the engine, keep the
+summary, the first errors and the error report on the job."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+
+from giamngheo.jobs.models import Job
+from giamngheo.jobs.services import Progress
+
+from .imports import ImportOptions, household_import
+from .reading import Table, open_table
+from .report import write_error_report
+
+ERRORS_SHOWN = 500
+
+
+def load_table(path: Path, *, source: str = "table", sheet: str | None = None) -> Table:
+    if source == "kobo":
+        from .kobo import submissions_table
+
+        return submissions_table(path)
+    return open_table(path, sheet=sheet or None)
+
+
+def run_import_job(job: Job, progress: Progress) -> dict[str, Any]:
+    params = job.params
+    path = Path(job.input_file.path)
+    source, sheet = params.get("source", "table"), params.get("sheet")
+    options = ImportOptions(
+        mapping=list(params["mapping"]),
+        commune_id=params.get("commune_id"),
+        valid_rows_only=bool(params.get("valid_rows_only")),
+        create_villages=list(params.get("create_villages", [])),
+        dry_run=bool(params.get("dry_run")),
+    )
+    progress.start("Đọc và kiểm tra tệp" if options.dry_run else "Kiểm tra rồi nhập tệp", 0)
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage != progress.job.stage:
+            progress.job.stage = stage
+            progress.log(stage)
+        progress.advance(done, total)
+
+    outcome = household_import(
+        table=load_table(path, source=source, sheet=sheet),
+        options=options,
+        acting_user=job.created_by,
+        progress=report,
+    )
+    if outcome.error_rows:
+        progress.log(f"{outcome.error_count} lỗi: đang ghi báo cáo lỗi")
+        with tempfile.TemporaryFile(suffix=".xlsx") as out:
+            write_error_report(
+                out, table=load_table(path, source=source, sheet=sheet), errors=outcome.error_rows
+            )
+            out.seek(0)
+            job.report_file.save(f"bao-cao-loi-{job.pk}.xlsx", File(out), save=False)
+    summary = outcome.summary()
+    summary["error_messages"] = [str(e) for e in outcome.errors[:ERRORS_SHOWN]]
+    summary["dry_run"] = options.dry_run
+    progress.log(
+        ("Kiểm tra xong" if options.dry_run else "Nhập xong" if outcome.written else "Không nhập")
+        + f": {outcome.households} hộ, {outcome.rows} dòng, {outcome.error_count} lỗi, "
+        f"{outcome.seconds:.1f} giây"
+    )
+    return summary

@@ -1,0 +1,54 @@
+"""The error report of an import: the original rows that were not imported, with a column saying why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from .reading import Table
+
+ERROR_HEADER = "Lỗi (vì sao dòng không được nhập)"
+ROW_HEADER = "Dòng trong tệp gốc"
+
+
+def write_error_report(out: IO[bytes], *, table: Table, errors: Mapping[int, list[str]]) -> int:
+    """Rows of ``table`` whose number is in ``errors``, as in the file, plus the row number and the
+    messages. Written in write-only mode (streamed). Returns the number of rows written."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Dòng lỗi")
+    sheet.freeze_panes = "C2"
+    bold = Font(bold=True)
+    header = []
+    for name in (ROW_HEADER, ERROR_HEADER, *table.headers):
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    sheet.column_dimensions["B"].width = 60
+    red = PatternFill("solid", fgColor="FDE2E1")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    written = 0
+    for number, row in table.rows:
+        messages = errors.get(number)
+        if not messages:
+            continue
+        message = WriteOnlyCell(sheet, value="\n".join(messages))
+        message.fill = red
+        message.alignment = wrap
+        values: list[Any] = [number, message]
+        for value in row:
+            if isinstance(value, dt.date | dt.datetime):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "DD/MM/YYYY"
+                values.append(cell)
+            else:
+                values.append(value)
+        sheet.append(values)
+        written += 1
+    workbook.save(out)
+    return written

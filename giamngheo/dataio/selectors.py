@@ -1,0 +1,38 @@
+"""Reads of the import app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from giamngheo.accounts.scoping import area_q
+from giamngheo.geo.models import Area, AreaLevel
+
+from .fields import propose_mapping
+from .models import ImportMapping, header_signature
+
+
+def saved_mapping(*, user: Any, headers: list[str]) -> list[str] | None:
+    """The mapping this user (else anyone: a mapping holds no personal data) last used for this layout."""
+    signature = header_signature(headers)
+    mappings = ImportMapping.objects.filter(signature=signature).order_by("-updated_at")
+    found = mappings.filter(created_by=user).values_list("mapping", flat=True).first()
+    if found is None:
+        found = mappings.values_list("mapping", flat=True).first()
+    if found is None:
+        return None
+    return (list(found) + [""] * len(headers))[: len(headers)]
+
+
+def mapping_for(*, user: Any, headers: list[str]) -> tuple[list[str], bool]:
+    """(mapping, saved?): the saved mapping of this layout, or the one proposed from the header names."""
+    saved = saved_mapping(user=user, headers=headers)
+    if saved is not None:
+        return saved, True
+    return propose_mapping(headers), False
+
+
+def import_communes(*, user: Any) -> QuerySet[Area]:
+    """Communes the user may import into."""
+    return Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE, is_active=True).order_by("name")
