@@ -500,6 +500,7 @@ FIELDS: tuple[Field, ...] = (
         "choice",
         choices=_ethnic_choices(),
         aliases=("Dân tộc (tên)",),
+        extra_choices=_ethnic_aliases(),
         help="Tên dân tộc (Kinh, Tày, Khmer, S'tiêng…). Dân tộc của hộ là dân tộc của chủ hộ.",
     ),
     Field("has_health_insurance", "Có thẻ BHYT", "member", "bool", aliases=("BHYT", "Thẻ BHYT", "Có BHYT")),

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dataio"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("import/", views.import_start, name="import-start"),
+    path("import/<int:pk>/mapping/", views.import_mapping, name="import-mapping"),
+    path("import/<int:pk>/", views.import_detail, name="import-detail"),
+    path("import/<int:pk>/run/", views.import_run, name="import-run"),
+    path("template.xlsx", views.template_download, name="template"),
+    path("xlsform.xlsx", views.xlsform_download, name="xlsform"),
+]

@@ -20,5 +20,5 @@ def job_list(*, user: Any) -> QuerySet[Job]:
 def access_job_by_id(*, user: Any, job_id: int) -> Job:
     job = Job.objects.filter(pk=job_id, created_by=user).first() if user.is_authenticated else None
     if job is None:
-        raise NotFound()
+        raise NotFound("job")
     return job

@@ -84,6 +84,7 @@ def job_create(
     acting_user: Any,
     params: dict[str, Any] | None = None,
     upload: UploadedFile | File[Any] | None = None,
+    source_file: Job | None = None,
     enqueue: bool = True,
 ) -> Job:
     """Store a job (and its input file) and put it on the queue."""
@@ -95,6 +96,9 @@ def job_create(
         name = upload.name or "file"
         job.input_name = name.rsplit("/", 1)[-1][:255]
         job.input_file.save(job.input_name, upload, save=False)
+    elif source_file is not None and source_file.input_file:
+        # The same stored file as an earlier job of the user (the check, then the import): no copy.
+        job.input_name, job.input_file.name = source_file.input_name, source_file.input_file.name
     job.save()
     audit_record(actor=acting_user, action=f"jobs.{kind}.create", target=job, after={"params": job.params})
     if enqueue:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django_tasks import task
 
 from . import services
 
 
-@task()
+@task(queue_name=settings.JOBS_QUEUE)
 def run_job(job_id: int) -> None:
     services.job_run(job_id=job_id)

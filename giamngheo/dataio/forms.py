@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from .fields import FIELDS
+
+SOURCES = [
+    ("table", _("Our template or the commune's own spreadsheet (xlsx, xls, ods, csv)")),
+    ("kobo", _("Survey results exported from KoboToolbox or ODK Central (xlsx, csv, zip)")),
+]
+
+
+class ImportStartForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    commune = forms.ModelChoiceField(
+        label=_("Commune"),
+        queryset=None,
+        required=False,
+        empty_label=_("The whole province (the file has a commune column)"),
+    )
+    source = forms.ChoiceField(label=_("Kind of file"), choices=SOURCES, initial="table", widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, communes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes  # type: ignore[attr-defined]
+        for name in ("file", "commune"):
+            self.fields[name].widget.attrs["class"] = "form-control" if name == "file" else "form-select"
+        if communes.count() == 1:
+            self.fields["commune"].required = True
+            self.fields["commune"].empty_label = None  # type: ignore[attr-defined]
+            self.fields["commune"].initial = communes.first()
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the largest accepted is %(max)s. Split it into several files.")
+                % {"size": filesizeformat(upload.size), "max": filesizeformat(settings.IMPORT_MAX_BYTES)}
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload
+
+
+def field_choices() -> list[tuple[str, str]]:
+    choices = [("", str(_("— not imported —")))]
+    for f in FIELDS:
+        level = {"location": _("commune"), "household": _("household"), "member": _("member"), "both": _("member")}[
+            f.level
+        ]
+        choices.append((f.key, f"{f.header} ({level})"))
+    return choices
+
+
+class MappingForm(forms.Form):
+    valid_rows_only = forms.BooleanField(
+        label=_("Import the valid households even if some rows are rejected"), required=False
+    )
+
+    def __init__(self, *args: Any, headers: list[str], mapping: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        choices = field_choices()
+        for index, header in enumerate(headers):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header or _("(column without a header)"),
+                choices=choices,
+                required=False,
+                initial=mapping[index] if index < len(mapping) else "",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data.get(f"col_{i}", "") or "" for i in range(len(self.headers))]
+
+    def columns(self) -> list[tuple[str, forms.BoundField]]:
+        return [(header, self[f"col_{i}"]) for i, header in enumerate(self.headers)]
+
+
+class ImportRunForm(forms.Form):
+    valid_rows_only = forms.BooleanField(
+        label=_("Import the valid households even if some rows are rejected"), required=False
+    )
+    create_villages = forms.MultipleChoiceField(
+        label=_("Create these villages"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, proposals: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["create_villages"].choices = [  # type: ignore[attr-defined]
+            (p["key"], f"{p['village']} — {p['commune']} ({p['rows']})") for p in proposals
+        ]

@@ -1,0 +1,103 @@
+"""The import pages, end to end through the test client (jobs run inside the request in tests)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from giamngheo.dataio.models import ImportMapping
+from giamngheo.households.models import Household
+from giamngheo.jobs.models import Job, JobStatus
+
+OWN_LAYOUT = (
+    "DANH SÁCH HỘ NGHÈO NĂM 2026\n"
+    "Xã Bù Gia Mập\n"
+    "\n"
+    "STT,Mã số hộ,Họ và tên chủ hộ,Năm sinh,Dân tộc,Thôn/ấp,Số nhân khẩu,Phân loại hộ,Ghi chú\n"
+    "1,OWN01,Điểu Thị Mai,1975,S'tiêng,Thôn 1,4,Hộ nghèo,\n"
+    "2,OWN02,Trần Văn Hùng,1980,Kinh,Ấp Mới Lập,3,cận nghèo,chuyển đến\n"
+)
+
+
+def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_own_layout_upload_map_check_create_village_import(users, commune_a):
+    officer = users["canbo.bugiamap"]
+    client = client_for(officer)
+    assert client.get(reverse("dataio:import-start")).status_code == 200
+    upload = SimpleUploadedFile("ds-ho-ngheo.csv", OWN_LAYOUT.encode("utf-8-sig"), content_type="text/csv")
+    response = client.post(reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"})
+    assert response.status_code == 302
+    job = Job.objects.get(created_by=officer)
+    assert job.params["header_row"] == 4 and job.params["headers"][1] == "Mã số hộ"
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    form = page.context["form"]
+    proposed = [form.fields[f"col_{i}"].initial for i in range(len(job.params["headers"]))]
+    assert proposed == ["", "code", "head_name", "", "ethnic_group", "village", "", "category", ""]
+    data = {f"col_{i}": key for i, key in enumerate(proposed)}
+    response = client.post(response["Location"], data)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.summary["dry_run"] is True
+    assert job.summary["households_created"] == 1 and job.summary["households_rejected"] == 1, job.summary["error_messages"]
+    assert ImportMapping.objects.filter(created_by=officer).count() == 1
+
+    detail = client.get(reverse("dataio:import-detail", args=[job.pk]))
+    body = detail.content.decode()
+    assert "Ấp Mới Lập" in body and "Dòng 6" in body
+    assert not Household.objects.filter(code__startswith="OWN").exists()
+
+    [proposal] = job.summary["new_villages"]
+    response = client.post(reverse("dataio:import-run", args=[job.pk]), {"create_villages": [proposal["key"]]})
+    assert response.status_code == 302
+    imported = Job.objects.exclude(pk=job.pk).get(created_by=officer)
+    assert imported.status == JobStatus.SUCCEEDED, imported.error
+    assert imported.summary["households_created"] == 2 and imported.summary["villages_created"] == 1
+    h = Household.objects.get(commune=commune_a, code="OWN01")
+    assert h.head_name == "Điểu Thị Mai" and h.category == "poor" and h.is_ethnic_minority
+    assert Household.objects.get(commune=commune_a, code="OWN02").village.name == "Ấp Mới Lập"
+
+    # The next file of the same layout gets the saved mapping.
+    upload = SimpleUploadedFile("lan-2.csv", OWN_LAYOUT.encode("utf-8"), content_type="text/csv")
+    response = client.post(reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"})
+    page = client.get(response["Location"])
+    assert page.context["saved"] is True
+
+
+@pytest.mark.django_db
+def test_rejected_files_and_foreign_jobs(users, commune_a):
+    officer = users["canbo.bugiamap"]
+    client = client_for(officer)
+    upload = SimpleUploadedFile("anh.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, content_type="image/png")
+    response = client.post(reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"})
+    assert response.status_code == 200
+    assert "không phải bảng tính" in response.content.decode()
+    assert not Job.objects.filter(created_by=officer).exists()
+
+    upload = SimpleUploadedFile("a.csv", OWN_LAYOUT.encode(), content_type="text/csv")
+    response = client.post(reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"})
+    pk = int(re.search(r"/(\d+)/", response["Location"])[1])
+    other = client_for(users["canbo.tranbien"])
+    for name in ("dataio:import-mapping", "dataio:import-detail"):
+        assert other.get(reverse(name, args=[pk])).status_code == 404
+    assert other.post(reverse("dataio:import-run", args=[pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_template_and_xlsform_download(users):
+    client = client_for(users["canbo.bugiamap"])
+    for name in ("dataio:template", "dataio:xlsform"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content)[:2] == b"PK"

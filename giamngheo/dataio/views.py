@@ -1,0 +1,202 @@
+"""Import pages: upload, map the columns, check (dry run), import. Thin: each step calls one service or
+selector; the work runs as a background job (``import_jobs.run_import_job``)."""
+
+from __future__ import annotations
+
+import tempfile
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from giamngheo.accounts.permissions import capability_required
+from giamngheo.accounts.roles import Capability
+from giamngheo.core.views import get_or_404
+from giamngheo.jobs import selectors as job_selectors
+from giamngheo.jobs.models import Job, JobKind, JobStatus
+from giamngheo.jobs.services import job_create, job_enqueue
+
+from . import selectors, services
+from .fields import BY_KEY
+from .forms import ImportRunForm, ImportStartForm, MappingForm
+from .import_jobs import load_table
+from .imports import check_mapping
+from .reading import FileRejected
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_ROWS = 5
+
+
+def _import_job(request: HttpRequest, pk: int) -> Job:
+    job = get_or_404(job_selectors.access_job_by_id, user=request.user, job_id=pk)
+    if job.kind != JobKind.HOUSEHOLD_IMPORT:
+        raise Http404
+    return job
+
+
+@capability_required(Capability.EDIT_HOUSEHOLDS)
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    communes = selectors.import_communes(user=request.user)
+    form = ImportStartForm(request.POST or None, request.FILES or None, communes=communes)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        source = form.cleaned_data["source"]
+        suffix = Path(upload.name or "").suffix[:10]
+        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            try:
+                table = load_table(Path(tmp.name), source=source)
+                headers = table.headers
+            except FileRejected as exc:
+                form.add_error("file", str(exc))
+                table = None
+        if table is not None:
+            commune = form.cleaned_data["commune"]
+            upload.seek(0)
+            job = job_create(
+                kind=JobKind.HOUSEHOLD_IMPORT,
+                title=_("Import %(file)s") % {"file": upload.name},
+                acting_user=request.user,
+                params={
+                    "commune_id": commune.pk if commune else None,
+                    "commune_name": commune.name if commune else "",
+                    "source": source,
+                    "sheet": table.sheet,
+                    "header_row": table.header_row,
+                    "headers": headers,
+                },
+                upload=upload,
+                enqueue=False,
+            )
+            return redirect("dataio:import-mapping", pk=job.pk)
+    return render(request, "dataio/import_start.html", {"form": form})
+
+
+@capability_required(Capability.EDIT_HOUSEHOLDS)
+@require_http_methods(["GET", "POST"])
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import_job(request, pk)
+    if job.task_id:
+        return redirect("dataio:import-detail", pk=job.pk)
+    headers: list[str] = job.params.get("headers", [])
+    mapping, saved = selectors.mapping_for(user=request.user, headers=headers)
+    form = MappingForm(request.POST or None, headers=headers, mapping=mapping)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        chosen = form.mapping()
+        problems = check_mapping(chosen, fixed_commune=job.params.get("commune_id") is not None)
+        if not problems:
+            services.import_mapping_save(headers=headers, mapping=chosen, acting_user=request.user)
+            job.params = {
+                **job.params,
+                "mapping": chosen,
+                "dry_run": True,
+                "valid_rows_only": form.cleaned_data["valid_rows_only"],
+            }
+            job.title = _("Check %(file)s") % {"file": job.input_name}
+            job.save(update_fields=["params", "title", "updated_at"])
+            job_enqueue(job=job)
+            return redirect("dataio:import-detail", pk=job.pk)
+    try:
+        table = load_table(Path(job.input_file.path), source=job.params.get("source", "table"), sheet=job.params.get("sheet"))
+        preview = [row for _n, row in islice(table.rows, PREVIEW_ROWS)]
+    except (FileRejected, OSError):
+        preview = []
+    width = len(headers)
+    preview = [(list(row) + [None] * width)[:width] for row in preview]
+    columns = form.columns()
+    samples = [[row[i] for row in preview] for i in range(width)]
+    return render(
+        request,
+        "dataio/import_mapping.html",
+        {
+            "job": job,
+            "form": form,
+            "rows": list(zip(columns, samples, strict=True)),
+            "saved": saved,
+            "problems": problems,
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, job: Job) -> dict[str, Any]:
+    summary = job.summary or {}
+    proposals = summary.get("new_villages", []) if job.status == JobStatus.SUCCEEDED else []
+    run_form = ImportRunForm(
+        proposals=proposals,
+        initial={"valid_rows_only": job.params.get("valid_rows_only", False)},
+    )
+    return {
+        "job": job,
+        "summary": summary,
+        "dry_run": job.params.get("dry_run", False),
+        "run_form": run_form,
+        "proposals": proposals,
+        "mapped": [BY_KEY[k].header for k in job.params.get("mapping", []) if k in BY_KEY],
+    }
+
+
+@capability_required(Capability.EDIT_HOUSEHOLDS)
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import_job(request, pk)
+    template = "dataio/_import_status.html" if request.htmx else "dataio/import_detail.html"
+    return render(request, template, _detail_context(request, job))
+
+
+@capability_required(Capability.EDIT_HOUSEHOLDS)
+@require_POST
+def import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
+    checked = _import_job(request, pk)
+    if checked.status != JobStatus.SUCCEEDED or not checked.params.get("dry_run"):
+        messages.error(request, _("Check the file first; then import it."))
+        return redirect("dataio:import-detail", pk=checked.pk)
+    form = ImportRunForm(request.POST, proposals=checked.summary.get("new_villages", []))
+    if not form.is_valid():
+        return render(request, "dataio/import_detail.html", {**_detail_context(request, checked), "run_form": form})
+    job = job_create(
+        kind=JobKind.HOUSEHOLD_IMPORT,
+        title=_("Import %(file)s") % {"file": checked.input_name},
+        acting_user=request.user,
+        params={
+            **checked.params,
+            "dry_run": False,
+            "valid_rows_only": form.cleaned_data["valid_rows_only"],
+            "create_villages": form.cleaned_data["create_villages"],
+            "checked_job": checked.pk,
+        },
+        source_file=checked,
+    )
+    return redirect("dataio:import-detail", pk=job.pk)
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def template_download(request: HttpRequest) -> FileResponse:
+    from .template import write_template
+
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
+    write_template(out, include_commune=selectors.import_communes(user=request.user).count() > 1)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename="mau-nhap-ho-gia-dinh.xlsx", content_type=XLSX)
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def xlsform_download(request: HttpRequest) -> FileResponse:
+    from django.utils import timezone
+
+    from .xlsform import write_xlsform
+
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
+    write_xlsform(out, version=timezone.localtime().strftime("%Y%m%d%H"))
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename="phieu-b-xlsform.xlsx", content_type=XLSX)
