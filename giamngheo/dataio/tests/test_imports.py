@@ -18,19 +18,53 @@ from giamngheo.dataio.reading import open_table
 from giamngheo.households.models import Household, Member
 
 HEADERS = [
-    "Mã hộ", "Thôn/ấp/khu phố", "Địa chỉ", "Thu nhập bình quân người/tháng (đồng)", "Nguồn nước sinh hoạt",
-    "Họ và tên", "Giới tính", "Ngày sinh", "Quan hệ với chủ hộ", "Số CCCD", "Dân tộc", "Có thẻ BHYT",
+    "Mã hộ",
+    "Thôn/ấp/khu phố",
+    "Địa chỉ",
+    "Thu nhập bình quân người/tháng (đồng)",
+    "Nguồn nước sinh hoạt",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Quan hệ với chủ hộ",
+    "Số CCCD",
+    "Dân tộc",
+    "Có thẻ BHYT",
 ]
 
 
 def rows_a() -> list[list[str]]:
     return [
-        ["IMP001", "Thôn 1", "Tổ 3", "1.200.000", "Nước máy", "Điểu Văn Lâm", "Nam", "12/03/1978", "Chủ hộ",
-         "070078001234", "X'tiêng", "Có"],
+        [
+            "IMP001",
+            "Thôn 1",
+            "Tổ 3",
+            "1.200.000",
+            "Nước máy",
+            "Điểu Văn Lâm",
+            "Nam",
+            "12/03/1978",
+            "Chủ hộ",
+            "070078001234",
+            "X'tiêng",
+            "Có",
+        ],
         ["IMP001", "", "", "", "", "Thị Hoa", "Nữ", "01/07/1982", "Vợ/chồng", "", "X'tiêng", "Có"],
         ["IMP001", "", "", "", "", "Điểu Văn Tí", "Nam", "05/09/2012", "Con", "", "X'tiêng", "Không"],
-        ["IMP002", "Ấp 2", "", "3500000", "Giếng khoan", "Trần Văn Bình", "Nam", "1965-02-10", "Chủ hộ",
-         "", "Kinh", "Có"],
+        [
+            "IMP002",
+            "Ấp 2",
+            "",
+            "3500000",
+            "Giếng khoan",
+            "Trần Văn Bình",
+            "Nam",
+            "1965-02-10",
+            "Chủ hộ",
+            "",
+            "Kinh",
+            "Có",
+        ],
         ["IMP002", "", "", "", "", "Lê Thị Cúc", "Nữ", "20/10/1968", "Vợ", "", "Kinh", "Có"],
     ]
 
@@ -77,7 +111,9 @@ def test_dry_run_then_import_then_again_changes_nothing(tmp_path, users, commune
     officer = users["canbo.bugiamap"]
     path = write_csv(tmp_path / "ho.csv", HEADERS, rows_a())
     dry = run(path, officer, commune_a, dry_run=True)
-    assert (dry.households_created, dry.members_created, dry.error_count) == (2, 5, 0), [str(e) for e in dry.errors]
+    assert (dry.households_created, dry.members_created, dry.error_count) == (2, 5, 0), [
+        str(e) for e in dry.errors
+    ]
     assert not Household.objects.filter(code__startswith="IMP").exists()
 
     done = run(path, officer, commune_a)
@@ -105,7 +141,10 @@ def test_a_bad_cell_rejects_the_file_or_only_its_household(tmp_path, users, comm
     path = write_csv(tmp_path / "ho.csv", HEADERS, rows)
     outcome = run(path, officer, commune_a)
     assert not outcome.written and outcome.error_count == 1
-    assert str(outcome.errors[0]) == "Dòng 6, cột Ngày sinh: '31/02/1968' không phải ngày hợp lệ (ngày/tháng/năm, ví dụ 25/11/1980)"
+    assert (
+        str(outcome.errors[0])
+        == "Dòng 6, cột Ngày sinh: '31/02/1968' không phải ngày hợp lệ (ngày/tháng/năm, ví dụ 25/11/1980)"
+    )
     assert not Household.objects.filter(code__startswith="IMP").exists()
 
     outcome = run(path, officer, commune_a, valid_rows_only=True)
@@ -128,7 +167,22 @@ def test_duplicates_in_the_file_and_against_the_registry(tmp_path, users, commun
     assert any("đã ghi ở dòng 6" in m for m in messages)
 
     run(write_csv(tmp_path / "one.csv", HEADERS, rows_a()[:3]), officer, commune_a)
-    other = [["IMP009", "Thôn 1", "", "", "", "Người Khác", "Nam", "12/03/1978", "Chủ hộ", "070078001234", "Kinh", ""]]
+    other = [
+        [
+            "IMP009",
+            "Thôn 1",
+            "",
+            "",
+            "",
+            "Người Khác",
+            "Nam",
+            "12/03/1978",
+            "Chủ hộ",
+            "070078001234",
+            "Kinh",
+            "",
+        ]
+    ]
     outcome = run(write_csv(tmp_path / "b.csv", HEADERS, other), officer, commune_a)
     assert "đã có trong sổ cho một người ở hộ khác" in str(outcome.errors[0])
     assert Member.objects.filter(national_id="070078001234").count() == 1
