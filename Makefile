@@ -10,17 +10,18 @@ HOUSEHOLDS ?= 2000
 export SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint bench setup deps assets messages db demo browser clean format lock messages-check
+.PHONY: run test lint bench setup deps assets messages db demo browser office clean format lock messages-check
 
 ## make run: set everything up (venv, pinned deps, assets, database, geography, demo data) and serve.
 run: setup db demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	SECURE_COOKIES=false $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop), with one worker for background jobs"
+	$(BIN)/python manage.py jobs_worker & trap 'kill %1 2>/dev/null' EXIT INT TERM; \
+	    SECURE_COOKIES=false $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: set up and run the whole suite (SQLite by default; DATABASE_URL for PostgreSQL).
 # Browser tests run last, on their own: their live server flushes the database the others share.
-test: setup browser
+test: setup browser office
 	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
@@ -82,6 +83,14 @@ browser:
 	    echo "Installing Debian's chromium for browser tests…"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+## LibreOffice for the tests that open our generated files with it (Debian's package).
+office:
+	@if ! command -v soffice >/dev/null && ! command -v libreoffice >/dev/null; then \
+	    echo "Installing Debian's LibreOffice Calc for document tests…"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
 	fi
 
 format: deps
