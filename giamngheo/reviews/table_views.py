@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from giamngheo.accounts.scoping import can
 from giamngheo.core.views import get_or_404, paginate
 from giamngheo.geo.models import Area
 
-from . import table_selectors, tables, xlsx
+from . import csv_format, table_selectors, tables, xlsx
 from .models import ReviewRound
 
 
@@ -61,6 +61,13 @@ def _commune(request: HttpRequest, review_round: ReviewRound) -> Area | None:
     return get_or_404(
         table_selectors.access_commune, user=request.user, review_round=review_round, commune_id=commune_id
     )
+
+
+def _csv(table: tables.Table) -> HttpResponse:
+    """The table as CSV, streamed row by row (no cap)."""
+    response = StreamingHttpResponse(csv_format.csv_stream(table), content_type=csv_format.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{table.filename.rsplit(".", 1)[0]}.csv"'
+    return cast(HttpResponse, response)
 
 
 def _xlsx(table: tables.Table) -> HttpResponse:
@@ -117,7 +124,8 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
     if review_round is None:
         raise Http404
     sort = tables.SORT_RATE if request.GET.get("sort") == tables.SORT_RATE else ""
-    return _xlsx(tables.summary_table(user=request.user, review_round=review_round, sort=sort, official=True))
+    table = tables.summary_table(user=request.user, review_round=review_round, sort=sort, official=True)
+    return _csv(table) if request.GET.get("format") == "csv" else _xlsx(table)
 
 
 @require_safe
@@ -167,8 +175,7 @@ def household_list_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
     if review_round is None:
         raise Http404
     commune = _commune(request, review_round)
-    return _xlsx(
-        tables.household_list_table(
-            user=request.user, review_round=review_round, kind=list_kind, commune=commune
-        )
+    table = tables.household_list_table(
+        user=request.user, review_round=review_round, kind=list_kind, commune=commune
     )
+    return _csv(table) if request.GET.get("format") == "csv" else _xlsx(table)
