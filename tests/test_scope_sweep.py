@@ -46,6 +46,7 @@ class ForeignWorld:
     complaint: Any = None
     request: Any = None
     other_round: Any = None
+    job: Any = None
 
 
 # How to point each parametrised URL at the foreign commune's data. Values: world -> list of kwargs.
@@ -82,6 +83,12 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "reviews:certificate": lambda w: [{"pk": w.assessment.pk}],
     "reviews:complaint-resolve": lambda w: [{"pk": w.complaint.pk}],
     "reviews:request-decide": lambda w: [{"pk": w.request.pk}],
+    "jobs:job-detail": lambda w: [{"pk": w.job.pk}],
+    "jobs:job-status": lambda w: [{"pk": w.job.pk}],
+    "jobs:job-download": lambda w: [{"pk": w.job.pk, "which": k} for k in ("input", "result", "report")],
+    "dataio:import-mapping": lambda w: [{"pk": w.job.pk}],
+    "dataio:import-detail": lambda w: [{"pk": w.job.pk}],
+    "dataio:import-run": lambda w: [{"pk": w.job.pk}],
 }
 # URLs that are not pages of the app (they render nothing from the database).
 SKIP = {"javascript-catalog"}
@@ -132,7 +139,34 @@ def world(users, commune_a, commune_b) -> ForeignWorld:  # type: ignore[no-untyp
         other_officer=other_officer,
     )
     _households_and_reviews(world)
+    world.job = _foreign_job(world)
     return world
+
+
+def _foreign_job(w: ForeignWorld) -> Any:
+    """The other officer's import, checked: its file, summary and error report name commune A's people."""
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from giamngheo.jobs.models import JobKind, JobStatus
+    from giamngheo.jobs.services import job_create
+
+    content = f"Mã hộ,Thôn/ấp/khu phố,Họ và tên\nX1,{MARKERS[0]},{MARKERS[3]}\n".encode()
+    job = job_create(
+        kind=JobKind.HOUSEHOLD_IMPORT,
+        title=f"Nhập {MARKERS[3]}",
+        acting_user=w.other_officer,
+        params={"commune_id": w.commune.pk, "commune_name": w.commune.name, "headers": ["Mã hộ", MARKERS[0]]},
+        upload=SimpleUploadedFile("ho.csv", content),
+        enqueue=False,
+    )
+    job.status = JobStatus.SUCCEEDED
+    job.summary = {"error_messages": [f"Dòng 2: {MARKERS[3]}"], "households_created": 1, "dry_run": True}
+    job.log = MARKERS[3]
+    job.result_file.save("ket-qua.csv", ContentFile(content), save=False)
+    job.report_file.save("loi.csv", ContentFile(content), save=False)
+    job.save()
+    return job
 
 
 def _households_and_reviews(w: ForeignWorld) -> None:

@@ -20,3 +20,9 @@ CSRF_COOKIE_SECURE = False
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"]["NAME"] = os.environ.get("TEST_DATABASE_NAME", "test_giamngheo")
+
+# Uploaded files and job results of the tests go to a temporary folder of their own.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="giamngheo-test-media-"))

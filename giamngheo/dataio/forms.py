@@ -17,13 +17,15 @@ SOURCES = [
 
 class ImportStartForm(forms.Form):
     file = forms.FileField(label=_("File"))
-    commune = forms.ModelChoiceField(
+    commune: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Commune"),
         queryset=None,
         required=False,
         empty_label=_("The whole province (the file has a commune column)"),
     )
-    source = forms.ChoiceField(label=_("Kind of file"), choices=SOURCES, initial="table", widget=forms.RadioSelect)
+    source = forms.ChoiceField(
+        label=_("Kind of file"), choices=SOURCES, initial="table", widget=forms.RadioSelect
+    )
 
     def __init__(self, *args: Any, communes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,9 +52,12 @@ class ImportStartForm(forms.Form):
 def field_choices() -> list[tuple[str, str]]:
     choices = [("", str(_("— not imported —")))]
     for f in FIELDS:
-        level = {"location": _("commune"), "household": _("household"), "member": _("member"), "both": _("member")}[
-            f.level
-        ]
+        level = {
+            "location": _("commune"),
+            "household": _("household"),
+            "member": _("member"),
+            "both": _("member"),
+        }[f.level]
         choices.append((f.key, f"{f.header} ({level})"))
     return choices
 

@@ -277,7 +277,7 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
                 commune_text = str(int(raw[commune.index]))
         code = household.pop("code", "")
         code = str(code).strip() if code is not None else ""
-        if not code:
+        if not code and not any(h == _header(columns, "code") for h, _m in errors):
             errors.append((_header(columns, "code"), "bắt buộc: ghi mã hộ trên mọi dòng của hộ"))
         if member:
             if "full_name" not in member:
@@ -446,9 +446,13 @@ class Planner:
             for r in g.rows
             if r.member and r.member.get("national_id")
         ]
-        registry_ids: dict[str, int] = dict(
-            Member.objects.filter(national_id__in=ids_in_chunk).values_list("national_id", "household_id")
-        )
+        registry_ids: dict[str, int] = {
+            national_id: household_id
+            for national_id, household_id in Member.objects.filter(national_id__in=ids_in_chunk).values_list(
+                "national_id", "household_id"
+            )
+            if national_id
+        }
         plans = []
         for group, commune in resolved:
             plan = self._plan_household(
@@ -466,9 +470,9 @@ class Planner:
     def _reject(self, group: Group, outcome: Outcome, problems: list[tuple[int, str, str]]) -> None:
         outcome.households_rejected += 1
         flagged = set()
-        for row, column, message in problems:
-            outcome.add_error(Issue(self.sheet, row, column, message))
-            flagged.add(row)
+        for number, column, message in problems:
+            outcome.add_error(Issue(self.sheet, number, column, message))
+            flagged.add(number)
         for row in group.rows:
             if row.number not in flagged:
                 outcome.error_rows.setdefault(row.number, []).append(
@@ -552,7 +556,7 @@ class Planner:
         # Members
         registry = registry_members.get(existing["id"], []) if existing else []
         by_id = {m["national_id"]: m for m in registry if m["national_id"]}
-        by_person: dict[tuple[str, dt.date], list[dict[str, Any]]] = {}
+        by_person: dict[tuple[str, Any], list[dict[str, Any]]] = {}
         for m in registry:
             by_person.setdefault((fold(m["full_name"]), m["date_of_birth"]), []).append(m)
         member_plans: list[MemberPlan] = []
@@ -615,8 +619,8 @@ class Planner:
                 full["ethnic_group"] = ethnic
             if match is not None:
                 matched.add(match["id"])
-                changes = {k: v for k, v in full.items() if match.get(k) != v}
-                member_plans.append(MemberPlan(row.number, {**match, **full}, match["id"], changes))
+                differs = {k: v for k, v in full.items() if match.get(k) != v}
+                member_plans.append(MemberPlan(row.number, {**match, **full}, match["id"], differs))
             else:
                 member_plans.append(MemberPlan(row.number, full, None, {}))
         if len(heads) > 1:
@@ -759,7 +763,7 @@ def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, in
             household = Household(
                 code=plan.group.code,
                 commune_id=plan.commune_id,
-                village_id=plan.village_id,
+                village_id=int(plan.village_id or 0),
                 **{k: v[k] for k in HOUSEHOLD_VALUE_KEYS if k in v and k != "head_name"},
                 head_name=v.get("head_name", ""),
                 ethnic_group=v.get("ethnic_group", "01"),

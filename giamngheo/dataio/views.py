@@ -106,7 +106,9 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             job_enqueue(job=job)
             return redirect("dataio:import-detail", pk=job.pk)
     try:
-        table = load_table(Path(job.input_file.path), source=job.params.get("source", "table"), sheet=job.params.get("sheet"))
+        table = load_table(
+            Path(job.input_file.path), source=job.params.get("source", "table"), sheet=job.params.get("sheet")
+        )
         preview = [row for _n, row in islice(table.rows, PREVIEW_ROWS)]
     except (FileRejected, OSError):
         preview = []
@@ -148,11 +150,11 @@ def _detail_context(request: HttpRequest, job: Job) -> dict[str, Any]:
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _import_job(request, pk)
-    template = "dataio/_import_status.html" if request.htmx else "dataio/import_detail.html"
+    template = "dataio/_import_status.html" if request.htmx else "dataio/import_detail.html"  # type: ignore[attr-defined]
     return render(request, template, _detail_context(request, job))
 
 
-@capability_required(Capability.EDIT_HOUSEHOLDS)
+@capability_required(Capability.EDIT_HOUSEHOLDS)  # type: ignore[arg-type]
 @require_POST
 def import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
     checked = _import_job(request, pk)
@@ -161,7 +163,9 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
         return redirect("dataio:import-detail", pk=checked.pk)
     form = ImportRunForm(request.POST, proposals=checked.summary.get("new_villages", []))
     if not form.is_valid():
-        return render(request, "dataio/import_detail.html", {**_detail_context(request, checked), "run_form": form})
+        return render(
+            request, "dataio/import_detail.html", {**_detail_context(request, checked), "run_form": form}
+        )
     job = job_create(
         kind=JobKind.HOUSEHOLD_IMPORT,
         title=_("Import %(file)s") % {"file": checked.input_name},
@@ -178,7 +182,7 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
     return redirect("dataio:import-detail", pk=job.pk)
 
 
-@capability_required(Capability.VIEW_HOUSEHOLDS)
+@capability_required(Capability.VIEW_HOUSEHOLDS)  # type: ignore[arg-type]
 @require_GET
 def template_download(request: HttpRequest) -> FileResponse:
     from .template import write_template
@@ -189,7 +193,7 @@ def template_download(request: HttpRequest) -> FileResponse:
     return FileResponse(out, as_attachment=True, filename="mau-nhap-ho-gia-dinh.xlsx", content_type=XLSX)
 
 
-@capability_required(Capability.VIEW_HOUSEHOLDS)
+@capability_required(Capability.VIEW_HOUSEHOLDS)  # type: ignore[arg-type]
 @require_GET
 def xlsform_download(request: HttpRequest) -> FileResponse:
     from django.utils import timezone

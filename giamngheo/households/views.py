@@ -74,6 +74,8 @@ def _filter_form(request: HttpRequest) -> HouseholdFilterForm:
 
 # --- List, search, export ---------------------------------------------------------------------------
 
+DIRECT_EXPORT_ROWS = 5_000
+
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
@@ -89,7 +91,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "filtered": filters != selectors.HouseholdFilters(),
         "commune_id": filters.commune_id,
         "export_query": query.urlencode(),
+        # Up to this many rows a file is made in the request; above, a background job makes it.
+        "export_direct": page.paginator.count <= DIRECT_EXPORT_ROWS,
         "can_edit": can(request.user, Capability.EDIT_HOUSEHOLDS),
+        "can_reclassify": can(request.user, Capability.MANAGE_REVIEW_ROUNDS),
         "breadcrumbs": [(_("Households"), None)],
     }
     template = "households/_household_table.html" if request.htmx else "households/household_list.html"  # type: ignore[attr-defined]

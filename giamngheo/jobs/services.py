@@ -83,7 +83,7 @@ def job_create(
     title: str,
     acting_user: Any,
     params: dict[str, Any] | None = None,
-    upload: UploadedFile | File[Any] | None = None,
+    upload: UploadedFile[Any] | File[Any] | None = None,
     source_file: Job | None = None,
     enqueue: bool = True,
 ) -> Job:

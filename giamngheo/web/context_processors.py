@@ -33,6 +33,7 @@ MODULES = [
     Module(_("Organisation"), "org:unit-list", "diagram-3", "/org/", Capability.VIEW_ORG),
     Module(_("Users"), "web:user-list", "person-gear", "/users/", Capability.MANAGE_USERS),
     Module(_("Audit trail"), "web:audit-list", "journal-text", "/audit/", Capability.VIEW_AUDIT),
+    Module(_("Background jobs"), "jobs:job-list", "hourglass-split", "/jobs/"),
 ]
 
 

@@ -1,0 +1,148 @@
+"""Export of the members of a list of households: one row per active member, in Vietnamese.
+
+Like the household export (``households.exports``), headers and values are Vietnamese whatever the interface
+language, and national ID numbers go through ``households.selectors.shown_national_id``: masked in the file
+exactly as on screen. The headers are those of the import template (``fields``), so a column means the same
+thing in both directions.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from giamngheo.households.exports import BOM, CATEGORY_NAMES, CHUNK, NO, NOT_CLASSIFIED, YES
+from giamngheo.households.models import Household, Member
+from giamngheo.households.reference import Relationship, ethnic_groups
+from giamngheo.households.selectors import shown_national_id
+
+from .fields import EDUCATION_VI, EMPLOYMENT_VI, RELATIONSHIP_VI, SEX_VI
+
+# (header, width in characters)
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("STT", 7),
+    ("Mã hộ", 12),
+    ("Xã/phường/đặc khu", 24),
+    ("Thôn/ấp/khu phố", 18),
+    ("Họ và tên", 26),
+    ("Giới tính", 8),
+    ("Ngày sinh", 12),
+    ("Quan hệ với chủ hộ", 14),
+    ("Số CCCD", 16),
+    ("Dân tộc", 12),
+    ("Có thẻ BHYT", 10),
+    ("Đang đi học", 10),
+    ("Trình độ giáo dục", 22),
+    ("Việc làm", 30),
+    ("Khuyết tật", 10),
+    ("Phân loại hộ", 22),
+)
+HEADERS = tuple(name for name, _width in COLUMNS)
+DATE_COLUMN = HEADERS.index("Ngày sinh")
+SHEET_TITLE = "Thành viên"
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else (YES if value else NO)
+
+
+def _label(labels: Mapping[Any, str], code: str) -> str:
+    return labels.get(code, code) if code else ""
+
+
+def member_queryset(households: QuerySet[Household]) -> QuerySet[Member]:
+    """The active members of ``households`` (already scoped and filtered by the selector): household by
+    household in the list's order, the head first."""
+    return (
+        Member.objects.filter(household__in=households.values("pk"), is_active=True)
+        .select_related("household", "household__commune", "household__village")
+        .order_by(
+            "household__commune_id",
+            "household__code",
+            "household_id",
+            Case(
+                When(relationship=Relationship.HEAD, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "date_of_birth",
+            "pk",
+        )
+    )
+
+
+def member_rows(members: QuerySet[Member], *, user: Any) -> Iterator[list[Any]]:
+    """One row per member of ``members`` (see ``member_queryset``), in order, under ``HEADERS``."""
+    ethnic = dict(ethnic_groups())
+    for number, m in enumerate(members.iterator(chunk_size=CHUNK), start=1):
+        h = m.household
+        yield [
+            number,
+            h.code,
+            h.commune.name,
+            h.village.name,
+            m.full_name,
+            _label(SEX_VI, m.sex),
+            m.date_of_birth,
+            _label(RELATIONSHIP_VI, m.relationship),
+            shown_national_id(user=user, number=m.national_id),
+            ethnic.get(m.ethnic_group, m.ethnic_group),
+            _yes_no(m.has_health_insurance),
+            _yes_no(m.in_education),
+            _label(EDUCATION_VI, m.education),
+            _label(EMPLOYMENT_VI, m.employment),
+            YES if m.disabled else NO,
+            CATEGORY_NAMES.get(h.category, h.category) if h.category else NOT_CLASSIFIED,
+        ]
+
+
+def write_member_xlsx(rows: Iterable[list[Any]]) -> IO[bytes]:
+    """An .xlsx file of ``rows`` under ``HEADERS`` (openpyxl write-only mode: rows go to disk as they
+    come) in a temporary file, rewound."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=SHEET_TITLE)
+    for index, (_name, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C2"
+    bold = Font(bold=True)
+    header = []
+    for name in HEADERS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        values: list[Any] = list(row)
+        if isinstance(values[DATE_COLUMN], dt.date):
+            cell = WriteOnlyCell(sheet, value=values[DATE_COLUMN])
+            cell.number_format = "DD/MM/YYYY"
+            values[DATE_COLUMN] = cell
+        sheet.append(values)
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the caller stores and closes it
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+class _Line:
+    def write(self, value: str) -> str:
+        return value
+
+
+def member_csv_stream(rows: Iterable[list[Any]]) -> Iterator[str]:
+    """CSV text, UTF-8 with a byte-order mark so that Excel reads the Vietnamese correctly."""
+    writer = csv.writer(_Line())
+    yield BOM + writer.writerow(HEADERS)
+    for row in rows:
+        yield writer.writerow(
+            [v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else ("" if v is None else v) for v in row]
+        )

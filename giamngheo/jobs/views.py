@@ -1,0 +1,108 @@
+"""Pages of background jobs: the user's list, a job's page (whose status part polls itself while the job
+runs), and the downloads of its files. Every read goes through ``selectors``: a user sees only the jobs they
+started, and any other job is the same 404 as a missing one."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from giamngheo.core.views import get_or_404, paginate
+
+from . import selectors
+from .models import Job
+
+# Keys of ``Job.summary`` (English snake_case, written by the handlers) -> their label on the page.
+# A key not listed here is shown as it is.
+SUMMARY_LABELS: dict[str, Any] = {
+    "rows": gettext_lazy("Rows"),
+    "households": gettext_lazy("Households"),
+    "members": gettext_lazy("Members"),
+    "households_created": gettext_lazy("Households created"),
+    "households_updated": gettext_lazy("Households updated"),
+    "households_unchanged": gettext_lazy("Households unchanged"),
+    "members_created": gettext_lazy("Members created"),
+    "members_updated": gettext_lazy("Members updated"),
+    "members_unchanged": gettext_lazy("Members unchanged"),
+    "rows_rejected": gettext_lazy("Rows rejected"),
+    "households_rejected": gettext_lazy("Households rejected"),
+    "changed": gettext_lazy("Households whose result changed"),
+    "unclassified": gettext_lazy("Households without a result (no income recorded)"),
+    "seconds": gettext_lazy("Duration (seconds)"),
+}
+
+# ``which`` of the download URL -> (file field, field holding the name to give the download).
+DOWNLOADS: dict[str, tuple[str, str]] = {
+    "result": ("result_file", "result_name"),
+    "report": ("report_file", ""),
+    "input": ("input_file", "input_name"),
+}
+
+
+def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [(_("Background jobs"), reverse("jobs:job-list")), *tail]
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return str(number_format(value, decimal_pos=None if isinstance(value, int) else 1, force_grouping=True))
+
+
+def _status_context(job: Job) -> dict[str, Any]:
+    summary = job.summary if isinstance(job.summary, dict) else {}
+    return {
+        "job": job,
+        "summary": [(SUMMARY_LABELS.get(key, key), _value(value)) for key, value in summary.items()],
+        "downloads": {which: bool(getattr(job, field)) for which, (field, _name) in DOWNLOADS.items()},
+    }
+
+
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.job_list(user=request.user))
+    return render(
+        request,
+        "jobs/job_list.html",
+        {"page_obj": page, "breadcrumbs": [(_("Background jobs"), None)]},
+    )
+
+
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_or_404(selectors.access_job_by_id, user=request.user, job_id=pk)
+    context = _status_context(job)
+    context["breadcrumbs"] = _crumbs((job.title, None))
+    return render(request, "jobs/job_detail.html", context)
+
+
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status part of a job's page (htmx polls it every second until the job has finished)."""
+    job = get_or_404(selectors.access_job_by_id, user=request.user, job_id=pk)
+    return render(request, "jobs/_job_status.html", _status_context(job))
+
+
+@require_GET
+def job_download(request: HttpRequest, pk: int, which: str) -> FileResponse:
+    if which not in DOWNLOADS:
+        raise Http404
+    job = get_or_404(selectors.access_job_by_id, user=request.user, job_id=pk)
+    field, name_field = DOWNLOADS[which]
+    stored = getattr(job, field)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    filename = (getattr(job, name_field) if name_field else "") or PurePosixPath(stored.name).name
+    return FileResponse(handle, as_attachment=True, filename=filename)
