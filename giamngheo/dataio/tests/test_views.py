@@ -35,7 +35,9 @@ def test_own_layout_upload_map_check_create_village_import(users, commune_a):
     client = client_for(officer)
     assert client.get(reverse("dataio:import-start")).status_code == 200
     upload = SimpleUploadedFile("ds-ho-ngheo.csv", OWN_LAYOUT.encode("utf-8-sig"), content_type="text/csv")
-    response = client.post(reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"})
+    response = client.post(
+        reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"}
+    )
     assert response.status_code == 302
     job = Job.objects.get(created_by=officer)
     assert job.params["header_row"] == 4 and job.params["headers"][1] == "Mã số hộ"
@@ -50,7 +52,9 @@ def test_own_layout_upload_map_check_create_village_import(users, commune_a):
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.summary["dry_run"] is True
-    assert job.summary["households_created"] == 1 and job.summary["households_rejected"] == 1, job.summary["error_messages"]
+    assert job.summary["households_created"] == 1 and job.summary["households_rejected"] == 1, job.summary[
+        "error_messages"
+    ]
     assert ImportMapping.objects.filter(created_by=officer).count() == 1
 
     detail = client.get(reverse("dataio:import-detail", args=[job.pk]))
@@ -59,7 +63,9 @@ def test_own_layout_upload_map_check_create_village_import(users, commune_a):
     assert not Household.objects.filter(code__startswith="OWN").exists()
 
     [proposal] = job.summary["new_villages"]
-    response = client.post(reverse("dataio:import-run", args=[job.pk]), {"create_villages": [proposal["key"]]})
+    response = client.post(
+        reverse("dataio:import-run", args=[job.pk]), {"create_villages": [proposal["key"]]}
+    )
     assert response.status_code == 302
     imported = Job.objects.exclude(pk=job.pk).get(created_by=officer)
     assert imported.status == JobStatus.SUCCEEDED, imported.error
@@ -70,7 +76,9 @@ def test_own_layout_upload_map_check_create_village_import(users, commune_a):
 
     # The next file of the same layout gets the saved mapping.
     upload = SimpleUploadedFile("lan-2.csv", OWN_LAYOUT.encode("utf-8"), content_type="text/csv")
-    response = client.post(reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"})
+    response = client.post(
+        reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"}
+    )
     page = client.get(response["Location"])
     assert page.context["saved"] is True
 
@@ -80,13 +88,17 @@ def test_rejected_files_and_foreign_jobs(users, commune_a):
     officer = users["canbo.bugiamap"]
     client = client_for(officer)
     upload = SimpleUploadedFile("anh.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, content_type="image/png")
-    response = client.post(reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"})
+    response = client.post(
+        reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"}
+    )
     assert response.status_code == 200
     assert "không phải bảng tính" in response.content.decode()
     assert not Job.objects.filter(created_by=officer).exists()
 
     upload = SimpleUploadedFile("a.csv", OWN_LAYOUT.encode(), content_type="text/csv")
-    response = client.post(reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"})
+    response = client.post(
+        reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"}
+    )
     pk = int(re.search(r"/(\d+)/", response["Location"])[1])
     other = client_for(users["canbo.tranbien"])
     for name in ("dataio:import-mapping", "dataio:import-detail"):
