@@ -960,6 +960,7 @@ def household_import(
         planner.approved = set()
         staged.seek(0)
         written = 0
+        communes: set[int] = set()
         stage_write = "Ghi vào sổ hộ"
         if progress is not None:
             progress(stage_write, 0, writable)
@@ -968,6 +969,7 @@ def household_import(
             with transaction.atomic():
                 ids = write_plans(plans, user=acting_user, villages=villages)
             outcome.written_ids.extend(ids)
+            communes.update(p.commune_id for p in plans if p.is_new or p.changes or p.members)
             written += len(ids)
             if progress is not None:
                 progress(stage_write, written, writable)
@@ -981,7 +983,7 @@ def household_import(
         if progress is not None:
             progress("Phân loại theo chuẩn nghèo", 0, len(outcome.written_ids))
         outcome.classified = households_reclassify(household_ids=outcome.written_ids)
-        _refresh_summaries(outcome.written_ids)
+        _refresh_summaries(communes)
     outcome.seconds = time.perf_counter() - started
     audit_record(
         actor=acting_user,
@@ -1025,22 +1027,10 @@ def _load(staged: IO[bytes]) -> Iterator[list[Group]]:
             return
 
 
-def _refresh_summaries(household_ids: list[int]) -> None:
-    communes = set(
-        Household.objects.filter(pk__in=household_ids[:50_000])
-        .values_list("commune_id", flat=True)
-        .distinct()
-    )
-    if len(household_ids) > 50_000:
-        communes |= set(
-            Household.objects.filter(pk__in=household_ids[50_000:])
-            .values_list("commune_id", flat=True)
-            .distinct()
-        )
-    provinces = set(Area.objects.filter(pk__in=communes).values_list("parent_id", flat=True))
-    rounds = ReviewRound.objects.filter(province_id__in=provinces, status=RoundStatus.OPEN)
-    for review_round in rounds:
-        for commune_id in Area.objects.filter(
-            pk__in=communes, parent_id=review_round.province_id
-        ).values_list("pk", flat=True):
+def _refresh_summaries(commune_ids: set[int]) -> None:
+    """Recount the open review round's summaries of the communes written to."""
+    communes = Area.objects.filter(pk__in=commune_ids)
+    provinces = set(communes.values_list("parent_id", flat=True))
+    for review_round in ReviewRound.objects.filter(province_id__in=provinces, status=RoundStatus.OPEN):
+        for commune_id in communes.filter(parent_id=review_round.province_id).values_list("pk", flat=True):
             summary_refresh(round_id=review_round.pk, commune_id=commune_id)
