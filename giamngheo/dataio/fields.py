@@ -105,11 +105,23 @@ THOUSANDS = re.compile(r"^-?\d{1,3}([.,\s]\d{3})+$")
 DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-PHONE = re.compile(r"^\+?[\d .\-()]{8,20}$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+PHONE = re.compile(r"^\+?[0-9 .\-()]{8,20}$")
 
 
 class CellError(ValueError):
     """A cell that cannot be read: the message says why, in Vietnamese."""
+
+
+class FormulaWithoutValue:
+    """A cell holding a formula whose result was never computed (files written by programs rather than by
+    a spreadsheet application): its value is unknown, so the import says so instead of reading it as empty."""
+
+    def __init__(self, reference: str) -> None:
+        self.reference = reference
+
+    def __str__(self) -> str:
+        return f"(công thức ở ô {self.reference} chưa được tính)"
 
 
 def _text(value: Any) -> str:
@@ -164,7 +176,10 @@ def parse_decimal(value: Any, f: Field) -> Decimal:
             raise CellError(f"'{_text(value)}' không phải là số (ví dụ: 35,5)") from None
     if not number.is_finite() or number < 0 or number >= 100_000:
         raise CellError(f"'{_text(value)}' phải từ 0 đến 99.999")
-    return number.quantize(Decimal("0.1"))
+    number = number.quantize(Decimal("0.1"))
+    if number >= 100_000:
+        raise CellError(f"'{_text(value)}' phải từ 0 đến 99.999")
+    return number
 
 
 def parse_date(value: Any, f: Field) -> dt.date:
@@ -235,7 +250,7 @@ def parse_national_id(value: Any, f: Field) -> str:
         text = f"{value:012d}" if 0 <= value < 10**12 else str(value)  # Excel drops the leading zero
     else:
         text = re.sub(r"[\s.\-']", "", _text(value))
-    if not re.fullmatch(r"\d{12}", text):
+    if not re.fullmatch(r"[0-9]{12}", text):
         raise CellError(f"'{_text(value)}' không phải số CCCD (12 chữ số)")
     return text
 
@@ -245,9 +260,10 @@ def parse_phone(value: Any, f: Field) -> str:
         text = "0" + str(int(value)) if float(value).is_integer() else _text(value)
     else:
         text = _text(value)
-    if not PHONE.match(text):
-        raise CellError(f"'{text}' không phải số điện thoại")
-    return text[:20]
+    digits = sum(ch in "0123456789" for ch in text)
+    if not PHONE.match(text) or not 8 <= digits <= 15:
+        raise CellError(f"'{text}' không phải số điện thoại (8 đến 15 chữ số)")
+    return text
 
 
 PARSERS: dict[str, Callable[[Any, Field], Any]] = {
@@ -280,6 +296,15 @@ class Field:
     extra_choices: tuple[tuple[str, str], ...] = field(default=())
 
     def parse(self, value: Any) -> Any:
+        if isinstance(value, FormulaWithoutValue):
+            raise CellError(
+                f"ô {value.reference} có công thức chưa được tính giá trị: "
+                "mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nhập lại"
+            )
+        if isinstance(value, str) and not value.isprintable() and (bad := CONTROL.search(value)):
+            raise CellError(
+                f"có ký tự điều khiển không hợp lệ (mã {ord(bad.group()):#04x}): xóa ký tự này rồi nhập lại"
+            )
         return PARSERS[self.kind](value, self)
 
     @cache  # noqa: B019 - fields are module constants

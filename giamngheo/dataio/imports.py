@@ -20,7 +20,6 @@ How a file goes in (``household_import``):
 
 from __future__ import annotations
 
-import datetime as dt
 import pickle
 import tempfile
 import time

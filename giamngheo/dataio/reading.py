@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import re
 import unicodedata
@@ -26,12 +27,14 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from giamngheo.core.text import fold
 
-from .fields import header_index
+from .fields import FormulaWithoutValue, header_index
 
 HEADER_SCAN = 30
 MAX_UNCOMPRESSED = 2 * 1024**3  # bytes, all members of a zip-based file together
 MAX_RATIO = 200  # uncompressed / compressed, per member (real xlsx: 5–30)
 SNIFF = 64 * 1024
+# Starts of files that are text but not a table: PDF, RTF, HTML/XML (an "XML Spreadsheet 2003" too).
+NOT_TABLES = (b"%PDF", b"{\\rtf", b"<")
 
 
 class FileRejected(ValueError):
@@ -56,6 +59,8 @@ def _detect(path: Path) -> str:
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
+    if head.lstrip().startswith(NOT_TABLES):
+        return "other"
     return "text"
 
 
@@ -101,7 +106,10 @@ def decode_text(path: Path) -> tuple[str, str]:
 
 
 def _nfc(value: Any) -> Any:
-    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+    """Text cells in NFC, trimmed. (Control characters are kept: the parsers report them.)"""
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFC", value).strip()
 
 
 def _csv_rows(path: Path) -> Iterator[list[Any]]:
@@ -198,8 +206,68 @@ def locate_header(rows: Iterator[tuple[int, list[Any]]], sheet: str, sheets: lis
     return Table(sheet=sheet, header_row=header_number, headers=headers, rows=data(), sheets=sheets)
 
 
-def _calamine_rows(workbook: CalamineWorkbook, name: str) -> Iterator[tuple[int, list[Any]]]:
+FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+RELATION = re.compile(
+    rb'<Relationship\b[^>]*?(?:Target="([^"]*)"[^>]*?Id="([^"]*)"|Id="([^"]*)"[^>]*?Target="([^"]*)")'
+)
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ch - 64
+    return index - 1
+
+
+def formulas_without_values(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """(row, column) -> reference of the formula cells of an xlsx sheet that have no computed value, read
+    from the sheet's XML as a stream (one pass, no tree)."""
+    found: dict[tuple[int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                return found
+            ids = {
+                html.unescape(m[1].decode("utf-8")): m[2].decode()
+                for m in SHEET_ENTRY.finditer(archive.read("xl/workbook.xml"))
+            }
+            targets = {}
+            for m in RELATION.finditer(archive.read("xl/_rels/workbook.xml.rels")):
+                target, rid = (m[1], m[2]) if m[1] is not None else (m[4], m[3])
+                targets[rid.decode()] = target.decode().lstrip("/")
+            target = targets.get(ids.get(sheet, ""), "")
+            member = target if target.startswith("xl/") else f"xl/{target}"
+            if member not in names:
+                return found
+            with archive.open(member) as fh:
+                carry = b""
+                while chunk := fh.read(4 * 1024 * 1024):
+                    data = carry + chunk
+                    cut = data.rfind(b"<c ")
+                    cut = cut if cut > 0 else len(data)
+                    if b"<f" in data:
+                        for m in FORMULA_CELL.finditer(data, 0, cut):
+                            found[(int(m[2]) - 1, _column_index(m[1]))] = (m[1] + m[2]).decode()
+                    carry = data[cut:]
+                if b"<f" in carry:
+                    for m in FORMULA_CELL.finditer(carry):
+                        found[(int(m[2]) - 1, _column_index(m[1]))] = (m[1] + m[2]).decode()
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return found
+    return found
+
+
+def _calamine_rows(
+    workbook: CalamineWorkbook, name: str, path: Path | None = None
+) -> Iterator[tuple[int, list[Any]]]:
     sheet = workbook.get_sheet_by_name(name)
+    uncomputed: dict[int, list[tuple[int, str]]] = {}
+    for (fr, fc), reference in (formulas_without_values(path, name) if path is not None else {}).items():
+        uncomputed.setdefault(fr, []).append((fc, reference))
     first_row, first_col = sheet.start or (0, 0)
     # row -> [(column, origin)] for every cell covered by a merge but its top-left one
     covered: dict[int, list[tuple[int, tuple[int, int]]]] = {}
@@ -215,6 +283,11 @@ def _calamine_rows(workbook: CalamineWorkbook, name: str) -> Iterator[tuple[int,
     for index, raw in enumerate(sheet.iter_rows()):
         r = first_row + index
         row = [None] * first_col + [None if v == "" else _nfc(v) for v in raw]
+        if uncomputed:
+            for fc, reference in uncomputed.get(r, ()):
+                if _blank(row[fc] if fc < len(row) else None):
+                    row.extend([None] * (fc + 1 - len(row)))
+                    row[fc] = FormulaWithoutValue(reference)
         if origins:
             for origin in origins.get(r, ()):
                 top_left[origin] = row[origin[1]] if origin[1] < len(row) else None
@@ -229,6 +302,10 @@ def open_table(path: Path, *, sheet: str | None = None) -> Table:
     kind = _detect(path)
     if path.stat().st_size == 0:
         raise FileRejected("Tệp trống: không có dòng dữ liệu nào.")
+    if kind == "other":
+        raise FileRejected(
+            "Tệp không phải bảng tính (xlsx, xls, ods) hay CSV. Hãy mở tệp bằng Excel và lưu dưới dạng .xlsx."
+        )
     if kind == "text":
         rows = ((number, row) for number, row in enumerate(_csv_rows(path), start=1))
         return locate_header(rows, "CSV", ["CSV"])
@@ -246,7 +323,7 @@ def open_table(path: Path, *, sheet: str | None = None) -> Table:
     candidates = [sheet] if sheet else names
     for name in candidates:
         try:
-            return locate_header(_calamine_rows(workbook, name), name, names)
+            return locate_header(_calamine_rows(workbook, name, path), name, names)
         except FileRejected:
             if sheet or name == candidates[-1]:
                 raise
@@ -258,7 +335,7 @@ def open_table(path: Path, *, sheet: str | None = None) -> Table:
 def sheet_rows(path: Path, sheet: str) -> Iterator[tuple[int, list[Any]]]:
     """Every row of a sheet (for multi-sheet exports such as KoboToolbox's)."""
     workbook = CalamineWorkbook.from_path(str(path))
-    return _calamine_rows(workbook, sheet)
+    return _calamine_rows(workbook, sheet, path)
 
 
 def text_stream(data: bytes) -> io.StringIO:

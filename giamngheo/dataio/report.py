@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from .fields import CONTROL, FormulaWithoutValue
 from .reading import Table
 
 ERROR_HEADER = "Lỗi (vì sao dòng không được nhập)"
@@ -42,10 +43,14 @@ def write_error_report(out: IO[bytes], *, table: Table, errors: Mapping[int, lis
         message.alignment = wrap
         values: list[Any] = [number, message]
         for value in row:
-            if isinstance(value, dt.date | dt.datetime):
+            if isinstance(value, FormulaWithoutValue):
+                values.append(str(value))
+            elif isinstance(value, dt.date | dt.datetime):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "DD/MM/YYYY"
                 values.append(cell)
+            elif isinstance(value, str) and not value.isprintable():
+                values.append(CONTROL.sub("\ufffd", value))  # openpyxl refuses control characters
             else:
                 values.append(value)
         sheet.append(values)

@@ -109,7 +109,7 @@ class WasteHandling(models.TextChoices):
 
 # National ID (căn cước, 12 digits; Decree 137/2015/ND-CP Art. 7): 3 digits place of birth registration
 # (province code 001–096), 1 digit sex and century, 2 digits year of birth, 6 random digits.
-CCCD = re.compile(r"^\d{12}$")
+CCCD = re.compile(r"^[0-9]{12}$")
 CENTURY_DIGITS = {1900: ("0", "1"), 2000: ("2", "3"), 2100: ("4", "5"), 2200: ("6", "7"), 2300: ("8", "9")}
 
 
