@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import Any, Literal
 
 from giamngheo.core.text import fold
@@ -214,7 +214,7 @@ def parse_date(value: Any, f: Field) -> dt.date:
 def parse_bool(value: Any, f: Field) -> bool:
     if isinstance(value, bool):
         return value
-    text = fold(_text(value))
+    text = compact(value if isinstance(value, str) else _text(value))
     if text in YES:
         return True
     if text in NO:
@@ -222,13 +222,14 @@ def parse_bool(value: Any, f: Field) -> bool:
     raise CellError(f"'{_text(value)}' không hợp lệ: ghi Có hoặc Không")
 
 
+@lru_cache(maxsize=65_536)  # a choice column holds a handful of distinct values
 def compact(text: str) -> str:
     """Folded, without spaces, apostrophes and hyphens: "X'tiêng", "Xtiêng", "x tieng" -> "xtieng"."""
     return re.sub(r"[\s'’`\-]", "", fold(text))
 
 
 def parse_choice(value: Any, f: Field) -> str:
-    text = compact(_text(value))
+    text = compact(value if isinstance(value, str) else _text(value))
     code = f.lookup().get(text)
     if code is None:
         shown = ", ".join(label for _code, label in f.choices[:12])
@@ -307,8 +308,11 @@ class Field:
             )
         return PARSERS[self.kind](value, self)
 
-    @cache  # noqa: B019 - fields are module constants
     def lookup(self) -> dict[str, str]:
+        return self._lookup
+
+    @cached_property
+    def _lookup(self) -> dict[str, str]:
         table = {compact(label): code for code, label in self.choices}
         table.update({compact(code): code for code, _label in self.choices})
         table.update({compact(k): v for k, v in self.extra_choices})

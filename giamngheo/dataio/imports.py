@@ -41,6 +41,7 @@ from giamngheo.households.reference import Relationship, is_ethnic_minority, nat
 from giamngheo.reviews.models import ReviewRound, RoundStatus
 from giamngheo.reviews.services import summary_refresh
 
+from .bulk import allocate_ids, insert_rows
 from .fields import BY_KEY, CellError, Field
 from .reading import Table
 
@@ -372,6 +373,7 @@ class Planner:
             self.communes[fold(area.name)] = area
             self.communes[village_key(area.name)] = area
         self.villages: dict[int, dict[str, Area]] = {}
+        self.village_names: dict[tuple[int, str], Area | None] = {}
         self.seen_codes: dict[tuple[int, str], int] = {}
         self.seen_ids: dict[str, int] = {}
 
@@ -379,6 +381,7 @@ class Planner:
         self.seen_codes.clear()
         self.seen_ids.clear()
         self.villages.clear()
+        self.village_names.clear()
 
     def header(self, key: str) -> str:
         return self.headers.get(key) or BY_KEY[key].header
@@ -393,6 +396,13 @@ class Planner:
             self.villages[commune_id] = table
         return self.villages[commune_id]
 
+    def _find_village(self, commune_id: int, name: str) -> Area | None:
+        key = (commune_id, name)
+        if key not in self.village_names:
+            table = self._villages(commune_id)
+            self.village_names[key] = table.get(fold(name)) or table.get(village_key(name))
+        return self.village_names[key]
+
     def _resolve_commune(self, group: Group) -> tuple[Area | None, str]:
         if self.commune is not None:
             if group.commune:
@@ -405,11 +415,11 @@ class Planner:
             return self.commune, ""
         if not group.commune:
             return None, "bắt buộc khi nhập cho cả tỉnh"
-        found = (
-            self.communes.get(group.commune)
-            or self.communes.get(fold(group.commune))
-            or self.communes.get(village_key(group.commune))
-        )
+        found = self.communes.get(group.commune)
+        if found is None:
+            found = self.communes.get(fold(group.commune)) or self.communes.get(village_key(group.commune))
+            if found is not None:
+                self.communes[group.commune] = found  # the file repeats the name on every row
         if found is None:
             return None, f"không tìm thấy '{group.commune}' trong các xã, phường bạn được quản lý"
         return found, ""
@@ -524,9 +534,7 @@ class Planner:
         village_name = ""
         if "village" in values:
             village_name = str(values.pop("village"))
-            found = self._villages(commune.pk).get(fold(village_name)) or self._villages(commune.pk).get(
-                village_key(village_name)
-            )
+            found = self._find_village(commune.pk, village_name)
             if found is not None:
                 village_id = found.pk
             elif f"{commune.pk}|{village_key(village_name)}" in self.approved:
@@ -557,7 +565,7 @@ class Planner:
         by_id = {m["national_id"]: m for m in registry if m["national_id"]}
         by_person: dict[tuple[str, Any], list[dict[str, Any]]] = {}
         for m in registry:
-            by_person.setdefault((fold(m["full_name"]), m["date_of_birth"]), []).append(m)
+            by_person.setdefault((m["full_name"].lower(), m["date_of_birth"]), []).append(m)
         member_plans: list[MemberPlan] = []
         matched: set[int] = set()
         people: dict[tuple[str, Any], int] = {}
@@ -566,7 +574,7 @@ class Planner:
             member = row.member
             if not member or "full_name" not in member:
                 continue
-            person = (fold(member["full_name"]), member.get("date_of_birth"))
+            person = (member["full_name"].lower(), member.get("date_of_birth"))
             if person in people:
                 problems.append(
                     (row.number, self.header("full_name"), f"người này đã ghi ở dòng {people[person]} của hộ")
@@ -743,14 +751,31 @@ def count_plans(plans: list[HouseholdPlan], outcome: Outcome) -> None:
                 outcome.members_unchanged += 1
 
 
+def _history_rows(
+    rows: list[dict[str, Any]], *, now: Any, user_id: int | None, kind: str
+) -> list[dict[str, Any]]:
+    return [
+        {
+            **row,
+            "history_date": now,
+            "history_type": kind,
+            "history_user_id": user_id,
+            "history_change_reason": None,
+        }
+        for row in rows
+    ]
+
+
 def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, int]) -> list[int]:
-    """Write the planned households of a chunk (inside the caller's transaction); return their ids."""
+    """Write the planned households of a chunk (inside the caller's transaction); return their ids.
+
+    New households and members go in with ``bulk.insert_rows`` (ids allocated first, one prepared INSERT
+    per table, a history row each); changed ones through the ORM's ``bulk_update`` (rare, and their history
+    rows need the full current row)."""
     now = timezone.now()
     history_user = user if getattr(user, "pk", None) else None
-    new: list[tuple[HouseholdPlan, Household]] = []
-    updated: list[Household] = []
-    update_fields: set[str] = set()
-    touched: list[int] = []
+    user_id = history_user.pk if history_user is not None else None
+    new_plans: list[HouseholdPlan] = []
     to_update: list[HouseholdPlan] = []
     for plan in plans:
         if plan.village_id is None and plan.village_name:
@@ -758,34 +783,47 @@ def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, in
             if plan.existing is not None:
                 plan.changes["village_id"] = plan.village_id
         if plan.is_new:
-            v = plan.values
-            household = Household(
-                code=plan.group.code,
-                commune_id=plan.commune_id,
-                village_id=int(plan.village_id or 0),
-                **{k: v[k] for k in HOUSEHOLD_VALUE_KEYS if k in v and k != "head_name"},
-                head_name=v.get("head_name", ""),
-                ethnic_group=v.get("ethnic_group", "01"),
-                is_ethnic_minority=is_ethnic_minority(v.get("ethnic_group", "01")),
-                search_text=_search_text(
-                    plan.group.code,
-                    v.get("head_name", ""),
-                    v.get("phone", ""),
-                    v.get("address", ""),
-                    (m.values for m in plan.members),
-                ),
-            )
-            household.created_at = household.updated_at = now
-            new.append((plan, household))
-            continue
-        member_changes = any(m.existing_id is None or m.changes for m in plan.members)
-        if not plan.changes and not member_changes:
-            continue
-        to_update.append(plan)
+            new_plans.append(plan)
+        elif plan.changes or any(m.existing_id is None or m.changes for m in plan.members):
+            to_update.append(plan)
+    touched: list[int] = []
+    household_of: dict[int, int] = {}
+    # New households
+    household_rows = []
+    for plan, pk in zip(new_plans, allocate_ids(Household, len(new_plans)), strict=True):
+        v = plan.values
+        ethnic = v.get("ethnic_group") or "01"
+        row = {k: v[k] for k in HOUSEHOLD_VALUE_KEYS if k in v}
+        row.update(
+            id=pk,
+            created_at=now,
+            updated_at=now,
+            code=plan.group.code,
+            commune_id=plan.commune_id,
+            village_id=plan.village_id,
+            head_name=v.get("head_name", ""),
+            ethnic_group=ethnic,
+            is_ethnic_minority=is_ethnic_minority(ethnic),
+            no_working_capacity=bool(v.get("no_working_capacity")),
+            search_text=_search_text(
+                plan.group.code,
+                v.get("head_name", ""),
+                v.get("phone", ""),
+                v.get("address", ""),
+                (m.values for m in plan.members),
+            ),
+        )
+        household_rows.append(row)
+        household_of[id(plan)] = pk
+        touched.append(pk)
+    insert_rows(Household, household_rows)
+    insert_rows(Household.history.model, _history_rows(household_rows, now=now, user_id=user_id, kind="+"))
+    # Changed households
+    updated: list[Household] = []
+    update_fields: set[str] = set()
     instances = Household.objects.in_bulk([(p.existing or {})["id"] for p in to_update])
     for plan in to_update:
-        old = plan.existing or {}
-        household = instances[old["id"]]
+        household = instances[(plan.existing or {})["id"]]
         for name, value in plan.changes.items():
             setattr(household, name, value)
         if "ethnic_group" in plan.changes:
@@ -802,31 +840,33 @@ def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, in
         )
         update_fields.update(k if k != "village_id" else "village" for k in plan.changes)
         updated.append(household)
+        household_of[id(plan)] = household.pk
         touched.append(household.pk)
-    if new:
-        created = Household.objects.bulk_create([h for _p, h in new], batch_size=500)
-        Household.history.bulk_history_create(created, batch_size=500, default_user=history_user)
-        touched.extend(h.pk for h in created)
     if updated:
         fields = sorted(update_fields | {"version", "updated_at", "search_text", "head_name"})
         Household.objects.bulk_update(updated, fields, batch_size=500)
         Household.history.bulk_history_create(updated, batch_size=500, default_user=history_user, update=True)
-    new_members: list[Member] = []
+    # Members
+    new_members: list[tuple[int, MemberPlan]] = []
     changed: list[MemberPlan] = []
-    household_of = {id(p): h.pk for p, h in new}
-    for plan in plans:
-        household_id = household_of.get(id(plan)) or (plan.existing or {}).get("id")
-        if household_id is None:
-            continue
+    for plan in (*new_plans, *to_update):
         for m in plan.members:
             if m.existing_id is None:
-                member = _member_model(m.values, household_id)
-                member.created_at = member.updated_at = now
-                new_members.append(member)
+                new_members.append((household_of[id(plan)], m))
             elif m.changes:
                 changed.append(m)
-    member_fields: set[str] = set()
+    member_rows = []
+    for (household_id, m), pk in zip(new_members, allocate_ids(Member, len(new_members)), strict=True):
+        row = {k: m.values[k] for k in MEMBER_VALUE_KEYS if k in m.values}
+        for name in NOT_NULL_BOOLS:
+            if name in row and row[name] is None:
+                row[name] = False
+        row.update(id=pk, household_id=household_id, created_at=now, updated_at=now)
+        member_rows.append(row)
+    insert_rows(Member, member_rows)
+    insert_rows(Member.history.model, _history_rows(member_rows, now=now, user_id=user_id, kind="+"))
     changed_members = []
+    member_fields: set[str] = set()
     current = Member.objects.in_bulk([m.existing_id for m in changed])
     for m in changed:
         member = current[m.existing_id]
@@ -836,9 +876,6 @@ def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, in
         member.updated_at = now
         member_fields.update(m.changes)
         changed_members.append(member)
-    if new_members:
-        created_members = Member.objects.bulk_create(new_members, batch_size=500)
-        Member.history.bulk_history_create(created_members, batch_size=500, default_user=history_user)
     if changed_members:
         Member.objects.bulk_update(
             changed_members, sorted(member_fields | {"updated_at", "version"}), batch_size=500
@@ -956,6 +993,7 @@ def household_import(
         villages = _create_villages_from_staged(staged, options.create_villages, planner, acting_user)
         outcome.villages_created = len(villages)
         planner.villages.clear()
+        planner.village_names.clear()
         planner.approved = set()
         staged.seek(0)
         written = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import html
+import itertools
 import io
 import re
 import unicodedata
@@ -199,7 +200,7 @@ def locate_header(rows: Iterator[tuple[int, list[Any]]], sheet: str, sheets: lis
         rest = rest[1:]
 
     def data() -> Iterator[tuple[int, list[Any]]]:
-        for number, row in (*rest, *rows):
+        for number, row in itertools.chain(rest, rows):
             if any(not _blank(v) for v in row):
                 yield number, row
 

@@ -24,7 +24,15 @@ from giamngheo.geo.selectors import current_year, especially_difficult_ids
 from giamngheo.poverty.classify import CATEGORY_VI
 
 from .models import Household, Member
-from .reference import Device, Latrine, Relationship, WasteHandling, WaterSource, ethnic_groups
+from .reference import (
+    Device,
+    Latrine,
+    Relationship,
+    WasteHandling,
+    WaterSource,
+    ethnic_groups,
+    mask_national_id,
+)
 from .selectors import shown_national_id
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,32 +138,81 @@ def household_rows(
             0,
         ),
     )
-    for number, h in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
-        deprived = [k for k in h.deprived_keys.strip("|").split("|") if k]
+    # Plain tuples (no model instances): this generator feeds exports of a whole province.
+    values = rows.values_list(
+        "code",
+        "commune__name",
+        "village__name",
+        "village_id",
+        "address",
+        "head_name",
+        "head_national_id",
+        "phone",
+        "ethnic_group",
+        "is_ethnic_minority",
+        "member_count",
+        "category",
+        "category_since",
+        "engine_category",
+        "deprived_keys",
+        "income_per_capita",
+        "no_working_capacity",
+        "water_source",
+        "latrine",
+        "devices",
+        "waste_handling",
+        "is_active",
+    )
+    full_ids = shown_national_id(user=user, number="0" * 12) == "0" * 12
+    for number, (
+        code,
+        commune,
+        village,
+        village_id,
+        address,
+        head_name,
+        head_id,
+        phone,
+        ethnic_group,
+        minority,
+        members,
+        category,
+        since,
+        engine,
+        keys,
+        income,
+        no_capacity,
+        water,
+        latrine,
+        devices,
+        waste,
+        active,
+    ) in enumerate(values.iterator(chunk_size=CHUNK), start=1):
+        deprived = [k for k in keys.strip("|").split("|") if k]
         yield [
             number,
-            h.code,
-            h.commune.name,
-            h.village.name,
-            YES if h.village_id in difficult else "",
-            h.address,
-            h.head_name,
-            shown_national_id(user=user, number=h.head_national_id),
-            h.phone,
-            ethnic.get(h.ethnic_group, h.ethnic_group),
-            YES if h.is_ethnic_minority else NO,
-            h.member_count,
-            _category(h.category),
-            h.category_since,
-            _category(h.engine_category) if h.engine_category else "",
+            code,
+            commune,
+            village,
+            YES if village_id in difficult else "",
+            address,
+            head_name,
+            (head_id if full_ids else mask_national_id(head_id)) if head_id else "",
+            phone,
+            ethnic.get(ethnic_group, ethnic_group),
+            YES if minority else NO,
+            members,
+            _category(category),
+            since,
+            _category(engine) if engine else "",
             "; ".join(indicator_names.get(k, k) for k in deprived),
-            h.income_per_capita,
-            YES if h.no_working_capacity else NO,
-            WATER_VI.get(h.water_source, h.water_source),
-            LATRINE_VI.get(h.latrine, h.latrine),
-            ", ".join(DEVICE_VI.get(d, d) for d in h.devices or []),
-            WASTE_VI.get(h.waste_handling, h.waste_handling),
-            YES if h.is_active else NO,
+            income,
+            YES if no_capacity else NO,
+            WATER_VI.get(water, water),
+            LATRINE_VI.get(latrine, latrine),
+            ", ".join(DEVICE_VI.get(d, d) for d in devices or []),
+            WASTE_VI.get(waste, waste),
+            YES if active else NO,
         ]
 
 

@@ -1,0 +1,86 @@
+"""Inserting many rows fast: one prepared INSERT run over all rows (``executemany``), primary keys
+allocated beforehand so that members and history rows can refer to new households without a round trip.
+
+Django's ``bulk_create`` prepares every value of every row through the field API and, on SQLite, splits
+the rows into statements of 999 parameters (about 40 rows of a household): measured at 70 % of an
+import's time. Here each column gets at most one adapter, chosen once (dates, datetimes, decimals, JSON),
+and plain values (text, integers, booleans, None) go to the driver as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+SKIPPED = ("history_id",)  # filled by the database
+
+
+def _adapter(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+    ops = connection.ops
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return ops.adapt_datetimefield_value
+    if kind == "DateField":
+        return ops.adapt_datefield_value
+    if kind == "DecimalField":
+        digits, places = field.max_digits, field.decimal_places  # type: ignore[attr-defined]
+        return lambda value: ops.adapt_decimalfield_value(value, digits, places)
+    if kind == "JSONField":
+        return lambda value: field.get_db_prep_value(value, connection)
+    return None
+
+
+def allocate_ids(model: type[Model], count: int) -> list[int]:
+    """``count`` new primary keys of ``model``'s table. Call inside the transaction that inserts them (on
+    SQLite the write lock, taken when the transaction begins, keeps them ours)."""
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        top = cursor.fetchone()[0]
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            top = max(top, row[0] if row else 0)
+    return list(range(top + 1, top + 1 + count))
+
+
+def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT ``rows`` (field attnames -> Python values; missing fields get their default) into ``model``'s
+    table in one ``executemany``. Rows of a model with an auto primary key must carry their ``id``."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if f.attname not in SKIPPED]
+    defaults = [f.get_default() for f in fields]
+    adapters = [(i, adapt) for i, f in enumerate(fields) if (adapt := _adapter(f)) is not None]
+    names = [f.attname for f in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    data = []
+    last: dict[int, tuple[Any, Any]] = {}  # column -> (last value, adapted): timestamps repeat row after row
+    for row in rows:
+        values = [row.get(name, default) for name, default in zip(names, defaults, strict=True)]
+        for index, adapt in adapters:
+            value = values[index]
+            if value is not None:
+                seen = last.get(index)
+                if seen is not None and seen[0] is value:
+                    values[index] = seen[1]
+                else:
+                    values[index] = adapt(value)
+                    last[index] = (value, values[index])
+        data.append(values)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, data)
