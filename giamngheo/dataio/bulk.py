@@ -1,4 +1,5 @@
-"""Inserting many rows fast: one prepared INSERT run over all rows (``executemany``), primary keys
+"""Inserting many rows fast: COPY on PostgreSQL, one prepared INSERT run over all rows (``executemany``)
+elsewhere; primary keys
 allocated beforehand so that members and history rows can refer to new households without a round trip.
 
 Django's ``bulk_create`` prepares every value of every row through the field API and, on SQLite, splits
@@ -83,4 +84,11 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> None:
                     last[index] = (value, values[index])
         data.append(values)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, data)
+        if connection.vendor == "postgresql":
+            # COPY: several times faster than a pipelined executemany for wide rows.
+            columns = ", ".join(quote(str(f.column)) for f in fields)
+            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for values in data:
+                    copy.write_row(values)
+        else:
+            cursor.executemany(sql, data)

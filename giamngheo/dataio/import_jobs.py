@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 
 from giamngheo.jobs.models import Job
@@ -19,6 +20,11 @@ from .report import write_error_report
 ERRORS_SHOWN = 500
 
 
+def plans_path(job_id: int) -> Path:
+    """Where a check (dry run) keeps its plans for the import that follows it (private: not served)."""
+    return Path(settings.MEDIA_ROOT) / "jobs" / "plans" / f"{int(job_id)}.pickle"
+
+
 def load_table(path: Path, *, source: str = "table", sheet: str | None = None) -> Table:
     if source == "kobo":
         from .kobo import submissions_table
@@ -29,7 +35,6 @@ def load_table(path: Path, *, source: str = "table", sheet: str | None = None) -
 
 def run_import_job(job: Job, progress: Progress) -> dict[str, Any]:
     params = job.params
-    path = Path(job.input_file.path)
     source, sheet = params.get("source", "table"), params.get("sheet")
     options = ImportOptions(
         mapping=list(params["mapping"]),
@@ -46,17 +51,35 @@ def run_import_job(job: Job, progress: Progress) -> dict[str, Any]:
             progress.log(stage)
         progress.advance(done, total)
 
+    checked = plans_path(params["checked_job"]) if params.get("checked_job") else None
+    if checked is not None and checked.is_file() and not options.create_villages:
+        # The check already read the file: its plans are written (verified against the registry first).
+        table = Table(
+            sheet=sheet or "",
+            header_row=params.get("header_row", 1),
+            headers=params["headers"],
+            rows=iter(()),
+        )
+    else:
+        checked = None
+        table = load_table(Path(job.input_file.path), source=source, sheet=sheet)
     outcome = household_import(
-        table=load_table(path, source=source, sheet=sheet),
+        table=table,
         options=options,
         acting_user=job.created_by,
         progress=report,
+        keep_plans=plans_path(job.pk) if options.dry_run else None,
+        checked_plans=checked,
     )
+    if checked is not None:
+        checked.unlink(missing_ok=True)
     if outcome.error_rows:
         progress.log(f"{outcome.error_count} lỗi: đang ghi báo cáo lỗi")
         with tempfile.TemporaryFile(suffix=".xlsx") as out:
             write_error_report(
-                out, table=load_table(path, source=source, sheet=sheet), errors=outcome.error_rows
+                out,
+                table=load_table(Path(job.input_file.path), source=source, sheet=sheet),
+                errors=outcome.error_rows,
             )
             out.seek(0)
             job.report_file.save(f"bao-cao-loi-{job.pk}.xlsx", File(out), save=False)

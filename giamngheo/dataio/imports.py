@@ -21,10 +21,13 @@ How a file goes in (``household_import``):
 from __future__ import annotations
 
 import pickle
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
@@ -344,6 +347,60 @@ class HouseholdPlan:
     def is_new(self) -> bool:
         return self.existing is None
 
+    @property
+    def row_numbers(self) -> list[int]:
+        return [row.number for row in self.group.rows]
+
+    def freeze(self) -> tuple[Any, ...]:
+        """What the second pass needs, as plain tuples (pickled between the passes: dataclasses and the
+        parsed rows would cost more to pickle than to plan again)."""
+        existing = (
+            None
+            if self.existing is None
+            else {k: self.existing[k] for k in ("id", "version", "village_id", "head_name")}
+        )
+        return (
+            self.group.commune,
+            self.group.code,
+            self.row_numbers,
+            self.commune_id,
+            self.village_id,
+            self.village_name,
+            existing,
+            self.values,
+            self.changes,
+            [(m.row, m.values, m.existing_id, m.changes) for m in self.members],
+            [{"full_name": o["full_name"], "national_id": o["national_id"]} for o in self.others],
+        )
+
+    @classmethod
+    def thaw(cls, frozen: tuple[Any, ...]) -> HouseholdPlan:
+        (
+            commune,
+            code,
+            numbers,
+            commune_id,
+            village_id,
+            village_name,
+            existing,
+            values,
+            changes,
+            members,
+            others,
+        ) = frozen
+        rows = [Row(n, commune, code, {}, None, None, []) for n in numbers]
+        return cls(
+            group=Group(commune=commune, code=code, rows=rows),
+            commune_id=commune_id,
+            village_id=village_id,
+            village_name=village_name,
+            existing=existing,
+            values=values,
+            changes=changes,
+            members=[MemberPlan(row, v, existing_id, ch) for row, v, existing_id, ch in members],
+            others=others,
+        )
+
 
 class Planner:
     """Decides what each household of the file becomes, chunk by chunk; remembers what it has seen so
@@ -475,6 +532,68 @@ class Planner:
             if plan is not None:
                 plans.append(plan)
         return plans
+
+    def verify(self, plans: list[HouseholdPlan], outcome: Outcome) -> list[HouseholdPlan]:
+        """The plans still valid against the registry as it is now (inside the writing transaction): new
+        households whose code is still free, existing households and members not saved since they were
+        read, ID numbers still not someone else's. Others are rejected: importing the file again takes
+        them with the registry's current values."""
+        new_codes: dict[int, list[str]] = {}
+        for p in plans:
+            if p.is_new:
+                new_codes.setdefault(p.commune_id, []).append(p.group.code)
+        taken: set[tuple[int, str]] = set()
+        for commune_id, codes in new_codes.items():
+            taken.update(
+                (commune_id, c)
+                for c in Household.objects.filter(commune_id=commune_id, code__in=codes).values_list(
+                    "code", flat=True
+                )
+            )
+        versions = dict(
+            Household.objects.filter(pk__in=[p.existing["id"] for p in plans if p.existing]).values_list(
+                "pk", "version"
+            )
+        )
+        member_versions = dict(
+            Member.objects.filter(
+                pk__in=[m.existing_id for p in plans for m in p.members if m.existing_id and m.changes]
+            ).values_list("pk", "version")
+        )
+        wanted_ids = [
+            m.values["national_id"]
+            for p in plans
+            for m in p.members
+            if m.values.get("national_id") and (m.existing_id is None or "national_id" in m.changes)
+        ]
+        owners = dict(
+            Member.objects.filter(national_id__in=wanted_ids).values_list("national_id", "household_id")
+        )
+        valid = []
+        for p in plans:
+            problem = ""
+            if p.is_new and (p.commune_id, p.group.code) in taken:
+                problem = f"hộ {p.group.code} vừa được người khác thêm vào sổ trong lúc nhập"
+            elif p.existing and versions.get(p.existing["id"]) != p.existing["version"]:
+                problem = f"hộ {p.group.code} vừa được người khác sửa trong lúc nhập"
+            else:
+                for m in p.members:
+                    if (
+                        m.existing_id
+                        and m.changes
+                        and member_versions.get(m.existing_id) != m.values.get("version")
+                    ):
+                        name = m.values.get("full_name", "")
+                        problem = f"thành viên {name} vừa được người khác sửa trong lúc nhập"
+                    national_id = m.values.get("national_id")
+                    owner = owners.get(national_id) if national_id else None
+                    if owner is not None and (p.existing is None or owner != p.existing["id"]):
+                        problem = f"số CCCD {national_id} vừa được ghi cho người khác trong lúc nhập"
+            if problem:
+                self._reject(p.group, outcome, [(p.group.first_row, "", problem + ": nhập lại tệp")])
+            else:
+                valid.append(p)
+        return valid
 
     def _reject(self, group: Group, outcome: Outcome, problems: list[tuple[int, str, str]]) -> None:
         outcome.households_rejected += 1
@@ -926,10 +1045,16 @@ def household_import(
     acting_user: Any,
     progress: Callable[[str, int, int], None] | None = None,
     total_rows: int = 0,
+    keep_plans: Path | None = None,
+    checked_plans: Path | None = None,
 ) -> Outcome:
     """Validate the whole table, then (unless a dry run, or rows were rejected and the user did not choose
     to import the valid rows) write it. ``progress(stage, done, total)`` reports rows read and households
-    written."""
+    written.
+
+    ``keep_plans``: a dry run stores its plans (and its outcome) there. ``checked_plans``: an import given
+    the plans of its dry run does not read the file again (unless villages are to be created, which changes
+    the plans): it only writes, each chunk verified against the registry as it is then."""
     started = time.perf_counter()
     commune = None
     if options.commune_id is not None:
@@ -957,28 +1082,39 @@ def household_import(
                 progress(stage_read, outcome.rows, total_rows)
             yield row
 
-    with tempfile.TemporaryFile() as staged:
-        chunk: list[Group] = []
-        proposals: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryFile() as scratch, ExitStack() as stack:
+        staged: IO[bytes] = scratch
+        plans_at = 0
+        if checked_plans is not None and checked_plans.is_file() and not options.create_villages:
+            # The plans of this file's check (its dry run): only the second pass is left to do.
+            staged = stack.enter_context(checked_plans.open("rb"))
+            checked: Outcome = pickle.load(staged)  # noqa: S301 - written by our own dry run
+            plans_at = staged.tell()
+            outcome = replace(checked, written_ids=[], written=False)
+        else:
+            chunk: list[Group] = []
 
-        def plan_chunk(groups: list[Group]) -> None:
-            plans = planner.plan(groups, outcome)
-            outcome.households += len(groups)
-            count_plans(plans, outcome)
-            pickle.dump([p.group for p in plans], staged, protocol=pickle.HIGHEST_PROTOCOL)
+            def plan_chunk(groups: list[Group]) -> None:
+                plans = planner.plan(groups, outcome)
+                outcome.households += len(groups)
+                count_plans(plans, outcome)
+                pickle.dump([p.freeze() for p in plans], scratch, protocol=pickle.HIGHEST_PROTOCOL)
 
-        for group in group_rows(counted(parse_rows(table, options.mapping))):
-            chunk.append(group)
-            if len(chunk) >= CHUNK:
+            for group in group_rows(counted(parse_rows(table, options.mapping))):
+                chunk.append(group)
+                if len(chunk) >= CHUNK:
+                    plan_chunk(chunk)
+                    chunk = []
+            if chunk:
                 plan_chunk(chunk)
-                chunk = []
-        if chunk:
-            plan_chunk(chunk)
-        if progress is not None:
-            progress(stage_read, outcome.rows, outcome.rows)
-        proposals = dict(outcome.new_villages)
-        for key in options.create_villages:
-            proposals.setdefault(key, {"key": key, "village": "", "commune": "", "rows": 0})
+            if progress is not None:
+                progress(stage_read, outcome.rows, outcome.rows)
+            if options.dry_run and keep_plans is not None:
+                keep_plans.parent.mkdir(parents=True, exist_ok=True)
+                with keep_plans.open("wb") as kept:
+                    pickle.dump(outcome, kept, protocol=pickle.HIGHEST_PROTOCOL)
+                    scratch.seek(0)
+                    shutil.copyfileobj(scratch, kept)
         if options.dry_run or (outcome.error_count and not options.valid_rows_only):
             outcome.seconds = time.perf_counter() - started
             return outcome
@@ -986,27 +1122,24 @@ def household_import(
         if not writable and not options.create_villages:
             outcome.seconds = time.perf_counter() - started
             return outcome
-        # Second pass: plan each chunk again against the registry as it is now, and write it.
-        staged.seek(0)
-        planner.reset()
+        # Second pass: write the staged plans, chunk by chunk, each checked first against the registry as
+        # it is now (someone may have saved a household or a member since the first pass read it).
+        staged.seek(plans_at)
         check = Outcome()
         villages = _create_villages_from_staged(staged, options.create_villages, planner, acting_user)
         outcome.villages_created = len(villages)
-        planner.villages.clear()
-        planner.village_names.clear()
-        planner.approved = set()
-        staged.seek(0)
+        staged.seek(plans_at)
         written = 0
         communes: set[int] = set()
         stage_write = "Ghi vào sổ hộ"
         if progress is not None:
             progress(stage_write, 0, writable)
-        for groups in _load(staged):
-            plans = planner.plan(groups, check)
+        for plans in _load(staged):
             with transaction.atomic():
+                plans = planner.verify(plans, check)
                 ids = write_plans(plans, user=acting_user, villages=villages)
             outcome.written_ids.extend(ids)
-            communes.update(p.commune_id for p in plans if p.is_new or p.changes or p.members)
+            communes.update(p.commune_id for p in plans)
             written += len(ids)
             if progress is not None:
                 progress(stage_write, written, writable)
@@ -1040,26 +1173,21 @@ def _create_villages_from_staged(
         return {}
     wanted = set(keys)
     proposals: dict[str, dict[str, Any]] = {}
-    for groups in _load(staged):
-        for group in groups:
-            for row in group.rows:
-                name = row.household.get("village")
-                if not name:
-                    continue
-                commune, _problem = planner._resolve_commune(group)
-                if commune is None:
-                    continue
-                key = f"{commune.pk}|{village_key(str(name))}"
+    for plans in _load(staged):
+        for plan in plans:
+            if plan.village_id is None and plan.village_name:
+                key = f"{plan.commune_id}|{village_key(plan.village_name)}"
                 if key in wanted and key not in proposals:
-                    proposals[key] = {"village": str(name)}
+                    proposals[key] = {"village": plan.village_name}
     with transaction.atomic():
         return _create_villages(proposals.keys(), proposals, user)
 
 
-def _load(staged: IO[bytes]) -> Iterator[list[Group]]:
+def _load(staged: IO[bytes]) -> Iterator[list[HouseholdPlan]]:
     while True:
         try:
-            yield pickle.load(staged)  # noqa: S301 - our own temporary file, written above
+            frozen = pickle.load(staged)  # noqa: S301 - our own temporary file, written above
+            yield [HouseholdPlan.thaw(f) for f in frozen]
         except EOFError:
             return
 

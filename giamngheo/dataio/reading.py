@@ -14,8 +14,8 @@ from __future__ import annotations
 import codecs
 import csv
 import html
-import itertools
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unicodedata import normalize
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -283,7 +284,17 @@ def _calamine_rows(
     top_left: dict[tuple[int, int], Any] = {}
     for index, raw in enumerate(sheet.iter_rows()):
         r = first_row + index
-        row = [None] * first_col + [None if v == "" else _nfc(v) for v in raw]
+        # Inline for speed (every cell of the file passes here): ASCII text needs no normalisation.
+        row: list[Any] = [
+            None
+            if v == ""
+            else (v.strip() if v.isascii() else normalize("NFC", v).strip())
+            if v.__class__ is str
+            else v
+            for v in raw
+        ]
+        if first_col:
+            row = [None] * first_col + row
         if uncomputed:
             for fc, reference in uncomputed.get(r, ()):
                 if _blank(row[fc] if fc < len(row) else None):

@@ -735,10 +735,17 @@ def households_reclassify(
     urban = {c.pk: area_type(c) == "urban" for c in communes}
     for start in range(0, len(ids), chunk_size):
         part = ids[start : start + chunk_size]
-        rows = household_rows(Household.objects.filter(pk__in=part, is_active=True).order_by("pk"))
+        low, high = part[0], part[-1]
+        if high - low < 2 * len(part):  # dense (new households get consecutive ids): a range scan
+            wanted = set(part)
+            households = Household.objects.filter(pk__gte=low, pk__lte=high, is_active=True)
+            rows = [r for r in household_rows(households.order_by("pk")) if r[H_PK] in wanted]
+            members = member_rows(Member.objects.filter(household_id__gte=low, household_id__lte=high))
+        else:
+            rows = household_rows(Household.objects.filter(pk__in=part, is_active=True).order_by("pk"))
+            members = member_rows(Member.objects.filter(household_id__in=part))
         if not rows:
             continue
-        members = member_rows(Member.objects.filter(household_id__in=part))
         chunk = read_chunk(rows, members, urban=urban, on=on)
         result = classify_chunk(chunk, national, local)
         new = zip(

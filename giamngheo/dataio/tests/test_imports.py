@@ -246,3 +246,27 @@ def test_windows_1258_and_utf16_csv(tmp_path, users, commune_a):
         outcome = run(path, officer, commune_a, dry_run=True)
         assert outcome.error_count == 0, [str(e) for e in outcome.errors]
         assert outcome.households_created == 2
+
+
+@pytest.mark.django_db
+def test_a_household_saved_by_someone_else_between_the_passes_is_not_overwritten(
+    tmp_path, users, commune_a, monkeypatch
+):
+    """The second pass checks each plan against the registry as it is then (a concurrent save wins)."""
+    from giamngheo.dataio import imports
+    from giamngheo.households.tests.factories import make_household
+
+    officer = users["canbo.bugiamap"]
+    path = write_csv(tmp_path / "ho.csv", HEADERS, rows_a())
+    real = imports._create_villages_from_staged
+
+    def meanwhile(*args, **kwargs):  # runs between the two passes
+        make_household(commune_a, code="IMP002", head="Người Khác Lưu Trước")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "_create_villages_from_staged", meanwhile)
+    outcome = run(path, officer, commune_a)
+    assert outcome.written and len(outcome.written_ids) == 1
+    assert Household.objects.get(commune=commune_a, code="IMP002").head_name == "Người Khác Lưu Trước"
+    assert "vừa được người khác thêm vào sổ" in str(outcome.errors[-1])
+    assert outcome.households_rejected == 1

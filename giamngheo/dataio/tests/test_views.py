@@ -113,3 +113,32 @@ def test_template_and_xlsform_download(users):
         response = client.get(reverse(name))
         assert response.status_code == 200
         assert b"".join(response.streaming_content)[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_the_import_writes_the_plans_of_its_check(users, commune_a):
+    """After a clean check, the import does not read the file again: it writes the check's plans."""
+    from giamngheo.dataio.import_jobs import plans_path
+
+    officer = users["canbo.bugiamap"]
+    client = client_for(officer)
+    content = (
+        "Mã hộ,Thôn/ấp/khu phố,Họ và tên,Giới tính,Ngày sinh,Quan hệ với chủ hộ\n"
+        "PL01,Thôn 1,Lê Văn Kế,Nam,02/03/1970,Chủ hộ\n"
+    )
+    upload = SimpleUploadedFile("ho.csv", content.encode(), content_type="text/csv")
+    response = client.post(
+        reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"}
+    )
+    mapping = client.get(response["Location"]).context["form"]
+    data = {name: field.initial for name, field in mapping.fields.items() if name.startswith("col_")}
+    client.post(response["Location"], data)
+    check = Job.objects.get(created_by=officer)
+    assert check.summary["households_created"] == 1 and plans_path(check.pk).is_file()
+    check.input_file.delete(save=True)  # the import must not need the file any more
+    client.post(reverse("dataio:import-run", args=[check.pk]), {})
+    imported = Job.objects.exclude(pk=check.pk).get(created_by=officer)
+    assert imported.status == JobStatus.SUCCEEDED, imported.error
+    assert imported.summary["households_created"] == 1 and imported.summary["written"] is True
+    assert Household.objects.get(commune=commune_a, code="PL01").head_name == "Lê Văn Kế"
+    assert not plans_path(check.pk).exists()
