@@ -41,6 +41,7 @@ from giamngheo.geo.models import Area, AreaLevel, DivisionType
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reclassify import households_reclassify
 from giamngheo.households.reference import Relationship, is_ethnic_minority, national_id_problem
+from giamngheo.households.services import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from giamngheo.reviews.models import ReviewRound, RoundStatus
 from giamngheo.reviews.services import summary_refresh
 
@@ -50,41 +51,13 @@ from .reading import Table
 
 CHUNK = 2_000  # households planned and written together
 ERRORS_KEPT = 20_000  # messages kept for the screen; the error report has every rejected row
-HOUSEHOLD_VALUE_KEYS = (
-    "address",
-    "head_name",
-    "phone",
-    "income_per_capita",
-    "walls_durable",
-    "columns_durable",
-    "roof_durable",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "devices",
-    "waste_handling",
-    "no_working_capacity",
-    "category",
-    "category_since",
+# Values an import writes (the registry's own editable fields; code, village and ethnic group apart).
+HOUSEHOLD_VALUE_KEYS = tuple(
+    sorted(
+        (HOUSEHOLD_FIELDS - {"code", "village", "ethnic_group", "is_active"}) | {"category", "category_since"}
+    )
 )
-MEMBER_VALUE_KEYS = (
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "relationship",
-    "national_id",
-    "ethnic_group",
-    "has_health_insurance",
-    "in_education",
-    "attending_appropriate_level",
-    "education",
-    "employment",
-    "disabled",
-    "monthly_social_allowance",
-    "stunted",
-    "underweight",
-    "uses_internet",
-)
+MEMBER_VALUE_KEYS = tuple(sorted(MEMBER_FIELDS - {"is_active"}))
 MEMBER_REQUIRED = ("sex", "date_of_birth", "relationship")
 NOT_NULL_BOOLS = ("disabled", "monthly_social_allowance", "no_working_capacity")
 VILLAGE_WORDS = ("to dan pho", "khu pho", "thon", "ap", "ban", "soc", "khu", "to", "xom", "buon", "phum")

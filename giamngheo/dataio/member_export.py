@@ -8,7 +8,6 @@ thing in both directions.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -20,7 +19,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from giamngheo.households.exports import BOM, CATEGORY_NAMES, CHUNK, NO, NOT_CLASSIFIED, YES
+from giamngheo.households import exports
+from giamngheo.households.exports import CATEGORY_NAMES, CHUNK, NO, NOT_CLASSIFIED, YES
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import Relationship, ethnic_groups
 from giamngheo.households.selectors import shown_national_id
@@ -133,16 +133,6 @@ def write_member_xlsx(rows: Iterable[list[Any]]) -> IO[bytes]:
     return out
 
 
-class _Line:
-    def write(self, value: str) -> str:
-        return value
-
-
 def member_csv_stream(rows: Iterable[list[Any]]) -> Iterator[str]:
     """CSV text, UTF-8 with a byte-order mark so that Excel reads the Vietnamese correctly."""
-    writer = csv.writer(_Line())
-    yield BOM + writer.writerow(HEADERS)
-    for row in rows:
-        yield writer.writerow(
-            [v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else ("" if v is None else v) for v in row]
-        )
+    return exports.csv_stream(rows, headers=HEADERS)

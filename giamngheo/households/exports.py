@@ -253,17 +253,17 @@ def write_xlsx(rows: Iterable[list[Any]], *, title: str = "Hộ gia đình") -> 
     return out
 
 
-class _Line:
+class Echo:
     """A file-like object whose ``write`` returns what it was given (csv.writer -> one string)."""
 
     def write(self, value: str) -> str:
         return value
 
 
-def csv_stream(rows: Iterable[list[Any]]) -> Iterator[str]:
+def csv_stream(rows: Iterable[list[Any]], headers: Iterable[str] = HEADERS) -> Iterator[str]:
     """CSV text, UTF-8 with a byte-order mark so that Excel reads the Vietnamese correctly."""
-    writer = csv.writer(_Line())
-    yield BOM + writer.writerow(HEADERS)
+    writer = csv.writer(Echo())
+    yield BOM + writer.writerow(headers)
     for row in rows:
         yield writer.writerow(
             [v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else ("" if v is None else v) for v in row]

@@ -13,14 +13,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from giamngheo.households.exports import Echo
+
 from .tables import BOOL, Table
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
-
-
-class _Line:
-    def write(self, value: str) -> str:
-        return value
 
 
 def _value(kind: str, value: Any) -> Any:
@@ -36,7 +33,7 @@ def _value(kind: str, value: Any) -> Any:
 
 
 def csv_stream(table: Table) -> Iterator[str]:
-    writer = csv.writer(_Line())
+    writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow([c.label_vi for c in table.columns])
     for row in table.rows:
         yield writer.writerow([_value(cell.column.kind, cell.value) for cell in row.cells])
