@@ -24,6 +24,7 @@ import pickle
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -39,7 +40,7 @@ from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DivisionType
 from giamngheo.households.models import Household, Member
-from giamngheo.households.reclassify import households_reclassify
+from giamngheo.households.reclassify import Classifier, encode_household, encode_member, households_reclassify
 from giamngheo.households.reference import Relationship, is_ethnic_minority, national_id_problem
 from giamngheo.households.services import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from giamngheo.reviews.models import ReviewRound, RoundStatus
@@ -858,8 +859,18 @@ def _history_rows(
     ]
 
 
-def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, int]) -> list[int]:
-    """Write the planned households of a chunk (inside the caller's transaction); return their ids.
+def write_plans(
+    plans: list[HouseholdPlan],
+    *,
+    user: Any,
+    villages: dict[str, int],
+    classifier: Classifier | None = None,
+    classified: Counter[str] | None = None,
+) -> tuple[list[int], list[int]]:
+    """Write the planned households of a chunk (inside the caller's transaction); return the ids of the
+    households created and of those updated. With a ``classifier``, new households are classified before
+    they are inserted (their engine fields go in with them; ``classified`` counts the categories); the
+    caller reclassifies the updated ones.
 
     New households and members go in with ``bulk.insert_rows`` (ids allocated first, one prepared INSERT
     per table, a history row each); changed ones through the ORM's ``bulk_update`` (rare, and their history
@@ -878,7 +889,8 @@ def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, in
             new_plans.append(plan)
         elif plan.changes or any(m.existing_id is None or m.changes for m in plan.members):
             to_update.append(plan)
-    touched: list[int] = []
+    created: list[int] = []
+    updated_ids: list[int] = []
     household_of: dict[int, int] = {}
     # New households
     household_rows = []
@@ -907,7 +919,30 @@ def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, in
         )
         household_rows.append(row)
         household_of[id(plan)] = pk
-        touched.append(pk)
+        created.append(pk)
+    if classifier is not None and household_rows:
+        encoded_members = [
+            encode_member(household_of[id(plan)], m.values) for plan in new_plans for m in plan.members
+        ]
+        result = classifier.classify(
+            [encode_household(r["id"], r["commune_id"], r) for r in household_rows], encoded_members
+        )
+        for row, standard, category, provincial, keys in zip(
+            household_rows,
+            result.standard,
+            result.category,
+            result.provincial_category,
+            result.deprived_keys,
+            strict=True,
+        ):
+            row.update(
+                engine_standard=standard,
+                engine_category=category,
+                engine_provincial_category=provincial,
+                deprived_keys=keys,
+            )
+        if classified is not None:
+            classified.update(result.category)
     insert_rows(Household, household_rows)
     insert_rows(Household.history.model, _history_rows(household_rows, now=now, user_id=user_id, kind="+"))
     # Changed households
@@ -933,7 +968,7 @@ def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, in
         update_fields.update(k if k != "village_id" else "village" for k in plan.changes)
         updated.append(household)
         household_of[id(plan)] = household.pk
-        touched.append(household.pk)
+        updated_ids.append(household.pk)
     if updated:
         fields = sorted(update_fields | {"version", "updated_at", "search_text", "head_name"})
         Household.objects.bulk_update(updated, fields, batch_size=500)
@@ -975,7 +1010,7 @@ def write_plans(plans: list[HouseholdPlan], *, user: Any, villages: dict[str, in
         Member.history.bulk_history_create(
             changed_members, batch_size=500, default_user=history_user, update=True
         )
-    return touched
+    return created, updated_ids
 
 
 # --- The run -------------------------------------------------------------------------------------------
@@ -1107,13 +1142,22 @@ def household_import(
         stage_write = "Ghi vào sổ hộ"
         if progress is not None:
             progress(stage_write, 0, writable)
+        classifier: Classifier | None = None
+        classified: Counter[str] = Counter()
+        to_reclassify: list[int] = []
         for plans in _load(staged):
+            if classifier is None and plans:
+                province = Area.objects.get(pk=plans[0].commune_id).parent
+                classifier = Classifier(province=province) if province is not None else None
             with transaction.atomic():
                 plans = planner.verify(plans, check)
-                ids = write_plans(plans, user=acting_user, villages=villages)
-            outcome.written_ids.extend(ids)
+                created, changed = write_plans(
+                    plans, user=acting_user, villages=villages, classifier=classifier, classified=classified
+                )
+            outcome.written_ids.extend(created + changed)
+            to_reclassify.extend(changed)
             communes.update(p.commune_id for p in plans)
-            written += len(ids)
+            written += len(created) + len(changed)
             if progress is not None:
                 progress(stage_write, written, writable)
         for issue in check.errors:  # conflicts with changes saved between the two passes
@@ -1125,7 +1169,8 @@ def household_import(
     if outcome.written_ids:
         if progress is not None:
             progress("Phân loại theo chuẩn nghèo", 0, len(outcome.written_ids))
-        outcome.classified = households_reclassify(household_ids=outcome.written_ids)
+        classified.update(households_reclassify(household_ids=to_reclassify))
+        outcome.classified = dict(classified)
         _refresh_summaries(communes)
     outcome.seconds = time.perf_counter() - started
     audit_record(

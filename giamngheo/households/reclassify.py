@@ -759,3 +759,83 @@ def households_reclassify(
         with transaction.atomic():
             _write(changes)
     return dict(counts)
+
+
+# Classifying rows that are not in the database yet (an import classifies its new households before it
+# inserts them, so that no UPDATE follows) -----------------------------------------------------------------
+
+_EDUCATION_INDEX = {str(e): i for i, e in enumerate(EDUCATIONS)}
+_EMPLOYMENT_INDEX = {str(e): i for i, e in enumerate(EMPLOYMENTS)}
+
+
+def _tri_value(value: bool | None) -> int:
+    return -1 if value is None else int(bool(value))
+
+
+def encode_household(pk: int, commune_id: int, values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A household's values (field names -> Python values) in the layout of ``household_rows``."""
+    floor = values.get("floor_area_m2")
+    income = values.get("income_per_capita")
+    return (
+        pk,
+        commune_id,
+        -1 if income is None else int(income),
+        _tri_value(values.get("walls_durable")),
+        _tri_value(values.get("columns_durable")),
+        _tri_value(values.get("roof_durable")),
+        -1 if floor is None else round(Decimal(floor) * 10),
+        values.get("water_source") or None,
+        values.get("latrine") or None,
+        values.get("devices") if values.get("devices") is not None else [],
+        values.get("waste_handling") or None,
+        values.get("category") or "",
+        "",
+        "",
+        "",
+        "",
+    )
+
+
+def encode_member(household_pk: int, values: Mapping[str, Any]) -> tuple[int, ...]:
+    """An active member's values in the layout of ``member_rows``."""
+    born: dt.date = values["date_of_birth"]
+    return (
+        household_pk,
+        born.year * 10_000 + born.month * 100 + born.day,
+        int(values.get("sex") == "F"),
+        _tri_value(values.get("has_health_insurance")),
+        _tri_value(values.get("in_education")),
+        _tri_value(values.get("attending_appropriate_level")),
+        _EDUCATION_INDEX.get(values.get("education") or "", -1),
+        _EMPLOYMENT_INDEX.get(values.get("employment") or "", -1),
+        _tri_value(values.get("disabled") or False),
+        _tri_value(values.get("monthly_social_allowance") or False),
+        _tri_value(values.get("stunted")),
+        _tri_value(values.get("underweight")),
+        _tri_value(values.get("uses_internet")),
+    )
+
+
+class Classifier:
+    """The engine for the households of one province in one year, on encoded rows (sorted by primary
+    key; members sorted by household)."""
+
+    def __init__(self, *, province: Area, year: int | None = None) -> None:
+        self.year = year or timezone.localdate().year
+        self.on = _default_on(self.year)
+        standards = standards_in_force(year=self.year, province=province_code(province))
+        self.national = next((s for s in standards.values() if s.is_national), None)
+        self.local = next((s for s in standards.values() if not s.is_national), None)
+        communes = Area.objects.filter(parent=province, level=AreaLevel.COMMUNE)
+        self.urban = {c.pk: area_type(c) == "urban" for c in communes}
+
+    def classify(
+        self, households: Sequence[tuple[Any, ...]], members: Sequence[tuple[Any, ...]]
+    ) -> ChunkResult:
+        if self.national is None or not households:
+            n = len(households)
+            return ChunkResult(
+                standard=[""] * n, category=[""] * n, provincial_category=[""] * n, deprived_keys=[""] * n
+            )
+        chunk = read_chunk(households, members, urban=self.urban, on=self.on)
+        return classify_chunk(chunk, self.national, self.local)

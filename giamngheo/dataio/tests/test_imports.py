@@ -270,3 +270,22 @@ def test_a_household_saved_by_someone_else_between_the_passes_is_not_overwritten
     assert Household.objects.get(commune=commune_a, code="IMP002").head_name == "Người Khác Lưu Trước"
     assert "vừa được người khác thêm vào sổ" in str(outcome.errors[-1])
     assert outcome.households_rejected == 1
+
+
+@pytest.mark.django_db
+def test_new_households_are_classified_as_the_province_reclassification_would(tmp_path, users, commune_a):
+    """New households are classified before they are inserted; the engine on the stored rows agrees."""
+    from giamngheo.households.reclassify import households_reclassify
+
+    rows = rows_a()
+    rows[3][3] = "900.000"  # IMP002: a low income
+    run(write_csv(tmp_path / "ho.csv", HEADERS, rows), users["canbo.bugiamap"], commune_a)
+    fields = ("engine_standard", "engine_category", "engine_provincial_category", "deprived_keys")
+    households = Household.objects.filter(commune=commune_a, code__startswith="IMP").order_by("code")
+    before = list(households.values_list(*fields))
+    assert all(b[0] and b[1] for b in before)
+    Household.objects.filter(pk__in=households.values("pk")).update(
+        engine_standard="", engine_category="", engine_provincial_category="", deprived_keys=""
+    )
+    households_reclassify(household_ids=list(households.values_list("pk", flat=True)))
+    assert list(households.values_list(*fields)) == before
