@@ -170,7 +170,7 @@ def test_the_detail_page_shows_summary_log_and_downloads(users, handler) -> None
     owner = users["canbo.bugiamap"]
     job = run(owner, "handler_ok", handler)
     page = client_for(owner).get(reverse("jobs:job-detail", kwargs={"pk": job.pk})).content.decode()
-    assert "Households created" in page and "some_new_count" in page  # known keys labelled, others as is
+    assert "Hộ được thêm mới" in page and "some_new_count" in page  # known keys labelled, others as is
     assert "three rows seen" in page and 'data-testid="job-log"' in page
     assert reverse("jobs:job-download", kwargs={"pk": job.pk, "which": "result"}) in page
     assert reverse("jobs:job-download", kwargs={"pk": job.pk, "which": "report"}) in page
@@ -402,7 +402,7 @@ def test_reclassify_job_runs_for_the_province_and_reports_counts(users, commune_
     assert set(job.summary) == {"households", "changed", "unclassified", "seconds"}
     assert job.summary["households"] >= 1 and job.done == job.total == job.summary["households"]
     page = client.get(reverse("jobs:job-detail", kwargs={"pk": job.pk})).content.decode()
-    assert "Households whose result changed" in page
+    assert "Hộ có kết quả thay đổi" in page
 
 
 def test_reclassify_needs_the_capability(users) -> None:
