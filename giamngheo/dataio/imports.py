@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from giamngheo.accounts.scoping import area_q
@@ -1143,6 +1143,7 @@ def household_import(
         if progress is not None:
             progress(stage_write, 0, writable)
         classifier: Classifier | None = None
+        next_analyze = 4 * CHUNK
         classified: Counter[str] = Counter()
         to_reclassify: list[int] = []
         for plans in _load(staged):
@@ -1158,6 +1159,9 @@ def household_import(
             to_reclassify.extend(changed)
             communes.update(p.commune_id for p in plans)
             written += len(created) + len(changed)
+            if written >= next_analyze:
+                _analyze()
+                next_analyze *= 4
             if progress is not None:
                 progress(stage_write, written, writable)
         for issue in check.errors:  # conflicts with changes saved between the two passes
@@ -1169,6 +1173,7 @@ def household_import(
     if outcome.written_ids:
         if progress is not None:
             progress("Phân loại theo chuẩn nghèo", 0, len(outcome.written_ids))
+        _analyze()
         classified.update(households_reclassify(household_ids=to_reclassify))
         outcome.classified = dict(classified)
         _refresh_summaries(communes)
@@ -1208,6 +1213,17 @@ def _load(staged: IO[bytes]) -> Iterator[list[HouseholdPlan]]:
             yield [HouseholdPlan.thaw(f) for f in frozen]
         except EOFError:
             return
+
+
+def _analyze() -> None:
+    """Refresh PostgreSQL's statistics of the registry while an import grows it: a first import into an empty
+    registry would otherwise be planned as if the tables were still empty (sequential scans, time growing with
+    the square of the size) until autovacuum catches up."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Household, Member))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def _refresh_summaries(commune_ids: set[int]) -> None:
