@@ -8,17 +8,13 @@ thing in both directions.
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from giamngheo.core.xlsx import write_table
 from giamngheo.households import exports
 from giamngheo.households.exports import CATEGORY_NAMES, CHUNK, NO, NOT_CLASSIFIED, YES
 from giamngheo.households.models import Household, Member
@@ -47,7 +43,6 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("Phân loại hộ", 22),
 )
 HEADERS = tuple(name for name, _width in COLUMNS)
-DATE_COLUMN = HEADERS.index("Ngày sinh")
 SHEET_TITLE = "Thành viên"
 
 
@@ -106,29 +101,12 @@ def member_rows(members: QuerySet[Member], *, user: Any) -> Iterator[list[Any]]:
 
 
 def write_member_xlsx(rows: Iterable[list[Any]]) -> IO[bytes]:
-    """An .xlsx file of ``rows`` under ``HEADERS`` (openpyxl write-only mode: rows go to disk as they
-    come) in a temporary file, rewound."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=SHEET_TITLE)
-    for index, (_name, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    bold = Font(bold=True)
-    header = []
-    for name in HEADERS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        values: list[Any] = list(row)
-        if isinstance(values[DATE_COLUMN], dt.date):
-            cell = WriteOnlyCell(sheet, value=values[DATE_COLUMN])
-            cell.number_format = "DD/MM/YYYY"
-            values[DATE_COLUMN] = cell
-        sheet.append(values)
+    """An .xlsx file of ``rows`` under ``HEADERS`` (streamed: rows go to disk as they come) in a temporary
+    file, rewound."""
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the caller stores and closes it
-    workbook.save(out)
+    write_table(
+        out, sheet=SHEET_TITLE, headers=HEADERS, rows=rows, widths=[w for _n, w in COLUMNS], freeze="C2"
+    )
     out.seek(0)
     return out
 

@@ -15,11 +15,8 @@ from typing import IO, Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from giamngheo.core.xlsx import write_table
 from giamngheo.geo.selectors import current_year, especially_difficult_ids
 from giamngheo.poverty.classify import CATEGORY_VI
 
@@ -220,35 +217,18 @@ def household_rows(
 
 
 def write_xlsx(rows: Iterable[list[Any]], *, title: str = "Hộ gia đình") -> IO[bytes]:
-    """An .xlsx file of ``rows`` under ``HEADERS``, written in openpyxl's write-only mode (rows go to
-    disk as they come) into a temporary file, rewound, for the view to stream."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for index, (_name, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    bold = Font(bold=True)
-    header = []
-    for name in HEADERS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    date_col = HEADERS.index("Ngày công nhận")
-    money_col = HEADERS.index("Thu nhập bình quân người/tháng (đồng)")
-    for row in rows:
-        values: list[Any] = list(row)
-        if isinstance(values[date_col], dt.date):
-            cell = WriteOnlyCell(sheet, value=values[date_col])
-            cell.number_format = "DD/MM/YYYY"
-            values[date_col] = cell
-        if isinstance(values[money_col], int):
-            cell = WriteOnlyCell(sheet, value=values[money_col])
-            cell.number_format = "#,##0"
-            values[money_col] = cell
-        sheet.append(values)
+    """An .xlsx file of ``rows`` under ``HEADERS``, streamed into a temporary file (``core.xlsx``: rows go
+    to disk as they come), rewound, for the view to stream or the job to store."""
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response that streams it
-    workbook.save(out)
+    write_table(
+        out,
+        sheet=title,
+        headers=HEADERS,
+        rows=rows,
+        widths=[width for _name, width in COLUMNS],
+        money_columns=[HEADERS.index("Thu nhập bình quân người/tháng (đồng)")],
+        freeze="C2",
+    )
     out.seek(0)
     return out
 

@@ -1,0 +1,156 @@
+"""A streaming writer of flat .xlsx tables: one sheet, a bold header row, then rows of text, numbers,
+money and dates, written straight into the zip as they come (constant memory, no row cap).
+
+Why not openpyxl here: writing cells is 81 % of a registry export with openpyxl's write-only mode
+(17 s per 100,000 households of 23 columns; XlsxWriter measured 14 s), which puts the 1.2 million
+households of a province over three minutes. A flat table needs none of a workbook library's object
+model: this writer emits the sheet's XML directly (inline strings, a handful of fixed styles), about ten
+times faster. Workbooks with merged headers, signatures or several sheets keep using openpyxl
+(``reviews/xlsx.py``, the import template).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Style indexes of STYLES below.
+BOLD, DATE, MONEY = 1, 2, 3
+# Characters XML 1.0 does not allow (a spreadsheet cell must not break the file).
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
+</Types>"""
+ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
+</Relationships>"""
+WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>
+</workbook>"""
+WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+</Relationships>"""
+STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>
+<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
+<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="4">
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
+<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+</cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+</styleSheet>"""
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _text(value: str) -> str:
+    if ILLEGAL.search(value):
+        value = ILLEGAL.sub("", value)
+    return escape(value)
+
+
+def write_table(
+    out: IO[bytes],
+    *,
+    sheet: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[float] = (),
+    money_columns: Sequence[int] = (),
+    freeze: str = "",
+) -> int:
+    """Write the table into ``out`` (a binary file) and return the number of data rows. Values: ``str``,
+    ``int``, ``float``, ``Decimal``, ``date`` (a date cell, dd/mm/yyyy), ``None`` (empty); integers in
+    ``money_columns`` get the #,##0 format."""
+    letters = [column_letter(i) for i in range(len(headers))]
+    money = set(money_columns)
+    count = 0
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK.format(name=escape(sheet[:31], {'"': "&quot;"})))
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/styles.xml", STYLES)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw:
+            parts: list[str] = [
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            ]
+            if freeze:
+                column, row = re.fullmatch(r"([A-Z]+)(\d+)", freeze).groups()  # type: ignore[union-attr]
+                x_split = sum((ord(c) - 64) * 26**i for i, c in enumerate(reversed(column))) - 1
+                pane = f'<pane xSplit="{x_split}" ySplit="{int(row) - 1}" topLeftCell="{freeze}" state="frozen"/>'
+                parts.append(f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>')
+            if widths:
+                cols = "".join(
+                    f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1)
+                )
+                parts.append(f"<cols>{cols}</cols>")
+            parts.append("<sheetData>")
+            header = "".join(
+                f'<c r="{letters[i]}1" t="inlineStr" s="{BOLD}"><is><t>{_text(str(h))}</t></is></c>'
+                for i, h in enumerate(headers)
+            )
+            parts.append(f'<row r="1">{header}</row>')
+            raw.write("".join(parts).encode("utf-8"))
+            buffer: list[str] = []
+            for number, values in enumerate(rows, start=2):
+                cells = []
+                for i, value in enumerate(values):
+                    if value is None or value == "":
+                        continue
+                    ref = f"{letters[i]}{number}"
+                    if value.__class__ is str:
+                        cells.append(
+                            f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+                        )
+                    elif isinstance(value, bool):
+                        cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+                    elif isinstance(value, int):
+                        style = f' s="{MONEY}"' if i in money else ""
+                        cells.append(f'<c r="{ref}"{style}><v>{value}</v></c>')
+                    elif isinstance(value, dt.date):
+                        day = value.date() if isinstance(value, dt.datetime) else value
+                        cells.append(f'<c r="{ref}" s="{DATE}"><v>{(day - EXCEL_EPOCH).days}</v></c>')
+                    elif isinstance(value, float | Decimal):
+                        cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+                    else:
+                        cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{_text(str(value))}</t></is></c>')
+                buffer.append(f'<row r="{number}">{"".join(cells)}</row>')
+                count += 1
+                if len(buffer) >= 1000:
+                    raw.write("".join(buffer).encode("utf-8"))
+                    buffer.clear()
+            buffer.append("</sheetData></worksheet>")
+            raw.write("".join(buffer).encode("utf-8"))
+    return count
