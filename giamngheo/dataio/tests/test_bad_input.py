@@ -28,6 +28,7 @@ from giamngheo.dataio.fields import BY_KEY, EXCEL_EPOCH, propose_mapping
 from giamngheo.dataio.imports import ImportOptions, Outcome, check_mapping, household_import
 from giamngheo.dataio.reading import FileRejected, Table, open_table
 from giamngheo.dataio.template import TEMPLATE_SHEET, write_template
+from giamngheo.dataio.tests.helpers import to_cp1258
 from giamngheo.households.models import Household, Member
 
 pytestmark = pytest.mark.django_db
@@ -867,22 +868,6 @@ def test_a_zip_bomb_that_lies_about_its_size_is_refused(tmp_path, users, commune
 
 
 # --- Encodings ----------------------------------------------------------------------------------------------
-
-TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as Excel writes it: vowels with their quality marks precomposed, tones combining."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            ch.encode("cp1258")
-            out.append(ch)
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            quality = "".join(m for m in marks if m not in TONES)
-            out.append(unicodedata.normalize("NFC", base + quality) + "".join(m for m in marks if m in TONES))
-    return "".join(out).encode("cp1258")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from giamngheo.core.errors import ValidationFailed
 from giamngheo.dataio.fields import propose_mapping
 from giamngheo.dataio.imports import ImportOptions, household_import
 from giamngheo.dataio.reading import open_table
+from giamngheo.dataio.tests.helpers import to_cp1258
 from giamngheo.households.models import Household, Member
 
 HEADERS = [
@@ -67,23 +67,6 @@ def rows_a() -> list[list[str]]:
         ],
         ["IMP002", "", "", "", "", "Lê Thị Cúc", "Nữ", "20/10/1968", "Vợ", "", "Kinh", "Có"],
     ]
-
-
-TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as Excel writes it: vowels with their quality marks precomposed, tones combining."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            ch.encode("cp1258")
-            out.append(ch)
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            quality = "".join(m for m in marks if m not in TONES)
-            out.append(unicodedata.normalize("NFC", base + quality) + "".join(m for m in marks if m in TONES))
-    return "".join(out).encode("cp1258")
 
 
 def write_csv(path: Path, headers: list[str], rows: list[list[Any]], encoding: str = "utf-8") -> Path:
