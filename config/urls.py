@@ -11,6 +11,7 @@ urlpatterns = [
     path("households/", include("giamngheo.households.urls")),
     path("reviews/", include("giamngheo.reviews.urls")),
     path("tables/", include("giamngheo.reviews.table_urls")),
+    path("policies/", include("giamngheo.policies.urls")),
     path("jobs/", include("giamngheo.jobs.urls")),
     path("data/", include("giamngheo.dataio.urls")),
     path("data/export/", include("giamngheo.dataio.export_urls")),

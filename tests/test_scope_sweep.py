@@ -98,6 +98,7 @@ SKIP = {"javascript-catalog"}
 _KINDS = ["poor", "near-poor", "escaped", "escaped-near-poverty", "newly-poor", "re-poor", "no-such"]
 PUBLIC: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "standards:standard-detail": lambda w: [{"code": "ND07-2021"}, {"code": "NO-SUCH"}],
+    "policies:policy-detail": lambda w: [{"code": "H1"}, {"code": "NO-SUCH"}],
     "tables:household-list": lambda w: [{"kind": k} for k in _KINDS],
     "tables:household-list-xlsx": lambda w: [{"kind": k} for k in _KINDS],
 }

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "giamngheo.standards",
     "giamngheo.households",
     "giamngheo.reviews",
+    "giamngheo.policies",
     "giamngheo.jobs",
     "giamngheo.dataio",
     "giamngheo.accounts",

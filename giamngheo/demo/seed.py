@@ -28,6 +28,7 @@ from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import Category
 from giamngheo.org.models import OrgUnit, OrgUnitKind, StaffType
 from giamngheo.org.services import org_unit_create, staff_create
+from giamngheo.policies.services import catalogue_seed
 from giamngheo.poverty.classify import classify
 from giamngheo.reviews.models import (
     Assessment,
@@ -198,6 +199,8 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
                     acting_user=None,
                 )
     report.villages_total = Area.objects.filter(parent__parent=province, level=AreaLevel.VILLAGE).count()
+    # The sample policy catalogue (the province edits it).
+    catalogue_seed(acting_user=None)
     report.difficult_areas = DifficultyPeriod.objects.filter(area__path__startswith=province.path).count()
 
     # The department, its divisions and units, and their staff.

@@ -29,6 +29,7 @@ MODULES = [
     Module(_("Households"), "households:household-list", "house", "/households/", Capability.VIEW_HOUSEHOLDS),
     Module(_("Review"), "reviews:round-list", "clipboard-check", "/reviews/", Capability.VIEW_TABLES),
     Module(_("Official tables"), "tables:index", "table", "/tables/", Capability.VIEW_TABLES),
+    Module(_("Policies"), "policies:policy-list", "shield-check", "/policies/"),
     Module(_("Poverty standards"), "standards:standard-list", "rulers", "/standards/"),
     Module(_("Organisation"), "org:unit-list", "diagram-3", "/org/", Capability.VIEW_ORG),
     Module(_("Users"), "web:user-list", "person-gear", "/users/", Capability.MANAGE_USERS),

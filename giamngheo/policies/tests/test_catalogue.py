@@ -1,0 +1,45 @@
+"""The sample catalogue and its pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from giamngheo.policies.models import Policy, validate_rule
+from giamngheo.policies.services import catalogue_seed
+
+
+@pytest.mark.django_db
+def test_the_demo_seeds_a_sample_catalogue_once(users) -> None:
+    count = Policy.objects.count()
+    assert count >= 16 and Policy.objects.filter(is_sample=True).count() == count
+    Policy.objects.filter(code="C1").update(name="Tên do tỉnh sửa")
+    assert catalogue_seed(acting_user=None) == 0  # nothing added again, nothing overwritten
+    assert Policy.objects.get(code="C1").name == "Tên do tỉnh sửa"
+    assert {p.area for p in Policy.objects.all()} >= {"health", "education", "credit", "housing", "water"}
+    for policy in Policy.objects.all():
+        policy.eligibility  # every sample rule is valid  # noqa: B018
+
+
+@pytest.mark.parametrize("rule", [[], {"level": "family"}, {"level": "household", "age": [0, 5]}])
+def test_invalid_rules_are_refused(rule) -> None:
+    with pytest.raises(ValidationError):
+        validate_rule(rule)
+
+
+@pytest.mark.django_db
+def test_pages(users) -> None:
+    client = Client()
+    client.force_login(users["canbo.bugiamap"])
+    page = client.get(reverse("policies:policy-list"), {"area": "credit"})
+    body = page.content.decode()
+    assert page.status_code == 200 and "Cho vay hộ nghèo" in body and "Hỗ trợ tiền điện" not in body
+    assert (
+        "Cho vay hộ mới thoát nghèo"
+        in client.get(reverse("policies:policy-list"), {"q": "thoát"}).content.decode()
+    )
+    detail = client.get(reverse("policies:policy-detail", args=["C3"])).content.decode()
+    assert "QĐ 28/2015/QĐ-TTg" in detail and "months" in detail
+    assert client.get(reverse("policies:policy-detail", args=["NO-SUCH"])).status_code == 404
