@@ -83,6 +83,7 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "reviews:certificate": lambda w: [{"pk": w.assessment.pk}],
     "reviews:complaint-resolve": lambda w: [{"pk": w.complaint.pk}],
     "reviews:request-decide": lambda w: [{"pk": w.request.pk}],
+    "policies:household-policies": lambda w: [{"pk": w.household.pk}],
     "jobs:job-detail": lambda w: [{"pk": w.job.pk}],
     "jobs:job-status": lambda w: [{"pk": w.job.pk}],
     "jobs:job-download": lambda w: [{"pk": w.job.pk, "which": k} for k in ("input", "result", "report")],

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from giamngheo.accounts.permissions import capability_required
+from giamngheo.accounts.roles import Capability
+from giamngheo.core.errors import NotFound
 from giamngheo.core.views import get_or_404, paginate
+from giamngheo.geo.selectors import today
 
 from . import selectors
 from .models import PolicyArea
@@ -42,4 +46,17 @@ def policy_detail(request: HttpRequest, code: str) -> HttpResponse:
             "rule": policy.rule,
             "breadcrumbs": [(_("Policies"), reverse("policies:policy-list")), (policy.code, None)],
         },
+    )
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def household_policies(request: HttpRequest, pk: int) -> HttpResponse:
+    """The policies section of a household card (loaded into the card by htmx)."""
+    try:
+        household, verdicts = selectors.household_policies(user=request.user, household_id=pk, on=today())
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(
+        request, "policies/_household_policies.html", {"household": household, "verdicts": verdicts}
     )

@@ -43,3 +43,39 @@ def test_pages(users) -> None:
     detail = client.get(reverse("policies:policy-detail", args=["C3"])).content.decode()
     assert "QĐ 28/2015/QĐ-TTg" in detail and "months" in detail
     assert client.get(reverse("policies:policy-detail", args=["NO-SUCH"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_household_card_says_which_policies_apply_and_why(users, commune_a) -> None:
+    import datetime as dt
+
+    from giamngheo.households.tests.factories import make_household
+
+    household = make_household(
+        commune_a,
+        head="Điểu Văn Chính",
+        category="poor",
+        members=[
+            {
+                "full_name": "Điểu Thị Học",
+                "sex": "F",
+                "date_of_birth": dt.date(2014, 5, 1),
+                "relationship": "child",
+                "in_education": True,
+            },
+        ],
+    )
+    client = Client()
+    client.force_login(users["canbo.bugiamap"])
+    card = client.get(reverse("households:household-detail", args=[household.pk])).content.decode()
+    assert reverse("policies:household-policies", args=[household.pk]) in card
+    body = client.get(
+        reverse("policies:household-policies", args=[household.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'data-policy="C1" data-eligible="yes"' in body  # loans to poor households
+    assert 'data-policy="C2" data-eligible="no"' in body  # near-poor loans
+    assert 'data-policy="E4" data-eligible="yes"' in body and "Điểu Thị Học" in body  # study costs: the pupil
+    assert "là hộ nghèo" in body
+    other = Client()
+    other.force_login(users["canbo.tranbien"])
+    assert other.get(reverse("policies:household-policies", args=[household.pk])).status_code == 404
