@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from giamngheo.accounts.scoping import area_q
 from giamngheo.core.audit import audit_record
+from giamngheo.core.bulk import allocate_ids, insert_rows
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DivisionType
@@ -46,7 +47,6 @@ from giamngheo.households.services import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from giamngheo.reviews.models import ReviewRound, RoundStatus
 from giamngheo.reviews.services import summary_refresh
 
-from .bulk import allocate_ids, insert_rows
 from .fields import BY_KEY, CellError, Field
 from .reading import Table
 

@@ -39,10 +39,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from giamngheo.core.audit import audit_record
+from giamngheo.core.bulk import write_rows
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.households.models import Household, Member
-from giamngheo.households.reclassify import column_of
 from giamngheo.households.reference import is_ethnic_minority
 from giamngheo.poverty.classify import classify_flags, evaluate_indicators
 from giamngheo.poverty.facts import EDUCATION_RANK, Education, Employment, HouseholdFacts, MemberFacts
@@ -1160,21 +1160,6 @@ class FastWriter:
         self.category_at = position["category"]
         self.minority_at = position["is_ethnic_minority"]
 
-    def _insert(
-        self, model: type[Household] | type[Member], columns: list[str], rows: list[tuple[Any, ...]]
-    ) -> None:
-        qn = connection.ops.quote_name
-        table = qn(model._meta.db_table)
-        names = ", ".join(qn(column_of(model, c)) for c in columns)
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
-
     def write(self, batch: RowBatch) -> None:
         households: list[tuple[Any, ...]] = []
         members: list[tuple[Any, ...]] = []
@@ -1190,12 +1175,12 @@ class FastWriter:
             self.counts.near_poor += household[self.category_at] == "near_poor"
             self.counts.ethnic_minority += household[self.minority_at]
         with transaction.atomic():
-            self._insert(
+            write_rows(
                 Household,
                 ["id", "created_at", "updated_at", *HOUSEHOLD_ROW, "version", "is_active"],
                 households,
             )
-            self._insert(
+            write_rows(
                 Member,
                 ["id", "created_at", "updated_at", "household", *MEMBER_ROW, "is_active", "version"],
                 members,

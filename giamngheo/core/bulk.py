@@ -1,6 +1,6 @@
 """Inserting many rows fast: COPY on PostgreSQL, one prepared INSERT run over all rows (``executemany``)
-elsewhere; primary keys
-allocated beforehand so that members and history rows can refer to new households without a round trip.
+elsewhere (``write_rows``; the import and the demo's benchmark writer both use it); primary keys allocated
+beforehand so that members and history rows can refer to new households without a round trip.
 
 Django's ``bulk_create`` prepares every value of every row through the field API and, on SQLite, splits
 the rows into statements of 999 parameters (about 40 rows of a household): measured at 70 % of an
@@ -64,11 +64,6 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> None:
     defaults = [f.get_default() for f in fields]
     adapters = [(i, adapt) for i, f in enumerate(fields) if (adapt := _adapter(f)) is not None]
     names = [f.attname for f in fields]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
     data = []
     last: dict[int, tuple[Any, Any]] = {}  # column -> (last value, adapted): timestamps repeat row after row
     for row in rows:
@@ -83,12 +78,23 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> None:
                     values[index] = adapt(value)
                     last[index] = (value, values[index])
         data.append(values)
+    write_rows(model, names, data)
+
+
+def write_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Write ``rows`` (values already in the driver's terms, in the order of ``columns``: field names or
+    attnames) into ``model``'s table: COPY on PostgreSQL, one prepared INSERT run over all rows elsewhere."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(str(model._meta.get_field(c).column)) for c in columns)  # type: ignore[union-attr]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: several times faster than a pipelined executemany for wide rows.
-            columns = ", ".join(quote(str(f.column)) for f in fields)
-            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for values in data:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for values in rows:
                     copy.write_row(values)
         else:
-            cursor.executemany(sql, data)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
