@@ -48,7 +48,7 @@ from giamngheo.reviews.models import ReviewRound, RoundStatus
 from giamngheo.reviews.services import summary_refresh
 
 from .fields import BY_KEY, CellError, Field
-from .reading import Table
+from .reading import Table, blank
 
 CHUNK = 2_000  # households planned and written together
 ERRORS_KEPT = 20_000  # messages kept for the screen; the error report has every rejected row
@@ -209,10 +209,6 @@ def check_mapping(mapping: list[str], *, fixed_commune: bool) -> list[str]:
     return problems
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
     columns = mapped_columns(table.headers, mapping)
     member_columns = [c for c in columns if c.field.level == "member"]
@@ -226,7 +222,7 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
         member: dict[str, Any] = {}
         for column in household_columns:
             value = raw[column.index] if column.index < width else None
-            if _blank(value):
+            if blank(value):
                 continue
             try:
                 household[column.field.key] = column.field.parse(value)
@@ -234,7 +230,7 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
                 errors.append((column.header, str(exc)))
         for column in member_columns:
             value = raw[column.index] if column.index < width else None
-            if _blank(value):
+            if blank(value):
                 continue
             try:
                 member[column.field.key] = column.field.parse(value)
@@ -242,13 +238,13 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
                 errors.append((column.header, str(exc)))
                 member.setdefault("_invalid", True)
         ethnic_value = None
-        if ethnic is not None and ethnic.index < width and not _blank(raw[ethnic.index]):
+        if ethnic is not None and ethnic.index < width and not blank(raw[ethnic.index]):
             try:
                 ethnic_value = ethnic.field.parse(raw[ethnic.index])
             except CellError as exc:
                 errors.append((ethnic.header, str(exc)))
         commune_text = ""
-        if commune is not None and commune.index < width and not _blank(raw[commune.index]):
+        if commune is not None and commune.index < width and not blank(raw[commune.index]):
             commune_text = " ".join(str(raw[commune.index]).split())
             if isinstance(raw[commune.index], float) and raw[commune.index].is_integer():
                 commune_text = str(int(raw[commune.index]))

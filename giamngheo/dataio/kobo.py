@@ -30,7 +30,16 @@ from python_calamine import CalamineError, CalamineWorkbook
 from giamngheo.core.text import fold
 
 from .fields import BY_KEY, FIELDS, Field, header_index
-from .reading import MAX_RATIO, MAX_UNCOMPRESSED, FileRejected, Table, check_zip, decode_text, sheet_rows
+from .reading import (
+    MAX_RATIO,
+    MAX_UNCOMPRESSED,
+    FileRejected,
+    Table,
+    blank,
+    check_zip,
+    decode_text,
+    sheet_rows,
+)
 
 REPEAT = "members"
 MAX_MEMBER_SIZE = 1024**3  # bytes, one file of an ODK Central zip, uncompressed
@@ -77,14 +86,10 @@ def column_key(name: str) -> str:
     return ""
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _link(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "" if _blank(value) else str(value).strip()
+    return "" if blank(value) else str(value).strip()
 
 
 def _clean(value: Any, f: Field) -> Any:
@@ -117,8 +122,8 @@ def _header(rows: Iterator[Row], name: str) -> _Sheet:
             number, row = next(rows)
         except StopIteration:
             break
-        if any(not _blank(v) for v in row):
-            return _Sheet(name, number, ["" if _blank(v) else str(v).strip() for v in row])
+        if any(not blank(v) for v in row):
+            return _Sheet(name, number, ["" if blank(v) else str(v).strip() for v in row])
     raise FileRejected(f"'{name}' trống: không có dòng tiêu đề nào.")
 
 
@@ -151,7 +156,7 @@ class _Flattener:
                 continue
             self.ordinal = self.main_link is None  # KoboToolbox's _index is the submission's position
             for number, row in member_rows:
-                if any(not _blank(v) for v in row):
+                if any(not blank(v) for v in row):
                     self.by_parent.setdefault(_link(_value(row, member_column)), []).append((number, row))
             return
         raise FileRejected(
@@ -165,7 +170,7 @@ class _Flattener:
             value = None
             if member is not None and self.members is not None and key in self.members.keys:
                 value = _value(member, self.members.keys[key])
-            if _blank(value) and household is not None and key in self.main.keys:
+            if blank(value) and household is not None and key in self.main.keys:
                 value = _value(household, self.main.keys[key])
             values.append(_clean(value, BY_KEY[key]))
         return values
@@ -173,7 +178,7 @@ class _Flattener:
     def rows(self, main_rows: Iterator[Row]) -> Iterator[Row]:
         position = 0
         for number, household in main_rows:
-            if all(_blank(v) for v in household):
+            if all(blank(v) for v in household):
                 continue
             position += 1
             link = str(position) if self.ordinal else _link(_value(household, self.main_link))

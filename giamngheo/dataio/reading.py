@@ -133,7 +133,8 @@ def _csv_rows(path: Path) -> Iterator[list[Any]]:
             raise FileRejected(f"Tệp CSV bị lỗi định dạng: {exc}.") from None
 
 
-def _blank(value: Any) -> bool:
+def blank(value: Any) -> bool:
+    """An empty cell: nothing, or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -141,7 +142,7 @@ def _score(row: list[Any]) -> int:
     index = header_index()
     score = 0
     for value in row:
-        if not _blank(value) and not isinstance(value, str):
+        if not blank(value) and not isinstance(value, str):
             score -= 3  # numbers and dates are data, not headers
         elif isinstance(value, str) and value.strip():
             folded = fold(value).strip(" *:.")
@@ -155,7 +156,7 @@ def _score(row: list[Any]) -> int:
 
 def _numbering_row(row: list[Any]) -> bool:
     """A row of column numbers under the header: 1, 2, 3 … or (1), (2) … or A, B, C."""
-    values = [v for v in row if not _blank(v)]
+    values = [v for v in row if not blank(v)]
     if len(values) < 2:
         return False
     return all(
@@ -167,7 +168,7 @@ def _numbering_row(row: list[Any]) -> bool:
 
 def _trim(row: list[Any]) -> list[Any]:
     end = len(row)
-    while end and _blank(row[end - 1]):
+    while end and blank(row[end - 1]):
         end -= 1
     return row[:end]
 
@@ -179,7 +180,7 @@ def locate_header(rows: Iterator[tuple[int, list[Any]]], sheet: str, sheets: lis
         buffered.append((number, row))
         if len(buffered) >= HEADER_SCAN:
             break
-    if not buffered or all(all(_blank(v) for v in row) for _n, row in buffered):
+    if not buffered or all(all(blank(v) for v in row) for _n, row in buffered):
         raise FileRejected("Tệp trống: không có dòng dữ liệu nào.")
     scored = [(_score(row), -i) for i, (_n, row) in enumerate(buffered)]
     best, negative_index = max(scored)
@@ -195,14 +196,14 @@ def locate_header(rows: Iterator[tuple[int, list[Any]]], sheet: str, sheets: lis
         )
     position = -negative_index
     header_number, header = buffered[position]
-    headers = [str(v).strip() if not _blank(v) else "" for v in _trim(list(header))]
+    headers = [str(v).strip() if not blank(v) else "" for v in _trim(list(header))]
     rest = buffered[position + 1 :]
     if rest and _numbering_row(rest[0][1]):
         rest = rest[1:]
 
     def data() -> Iterator[tuple[int, list[Any]]]:
         for number, row in itertools.chain(rest, rows):
-            if any(not _blank(v) for v in row):
+            if any(not blank(v) for v in row):
                 yield number, row
 
     return Table(sheet=sheet, header_row=header_number, headers=headers, rows=data(), sheets=sheets)
@@ -297,14 +298,14 @@ def _calamine_rows(
             row = [None] * first_col + row
         if uncomputed:
             for fc, reference in uncomputed.get(r, ()):
-                if _blank(row[fc] if fc < len(row) else None):
+                if blank(row[fc] if fc < len(row) else None):
                     row.extend([None] * (fc + 1 - len(row)))
                     row[fc] = FormulaWithoutValue(reference)
         if origins:
             for origin in origins.get(r, ()):
                 top_left[origin] = row[origin[1]] if origin[1] < len(row) else None
             for c, origin in covered.get(r, ()):
-                if c < len(row) and _blank(row[c]):
+                if c < len(row) and blank(row[c]):
                     row[c] = top_left.get(origin)
         yield r + 1, row
 
