@@ -19,7 +19,7 @@ from giamngheo.households import exports
 from giamngheo.households.exports import CATEGORY_NAMES, CHUNK, NO, NOT_CLASSIFIED, YES
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import Relationship, ethnic_groups
-from giamngheo.households.selectors import shown_national_id
+from giamngheo.households.selectors import national_id_display
 
 from .fields import EDUCATION_VI, EMPLOYMENT_VI, RELATIONSHIP_VI, SEX_VI
 
@@ -78,6 +78,7 @@ def member_queryset(households: QuerySet[Household]) -> QuerySet[Member]:
 def member_rows(members: QuerySet[Member], *, user: Any) -> Iterator[list[Any]]:
     """One row per member of ``members`` (see ``member_queryset``), in order, under ``HEADERS``."""
     ethnic = dict(ethnic_groups())
+    shown_id = national_id_display(user=user)
     for number, m in enumerate(members.iterator(chunk_size=CHUNK), start=1):
         h = m.household
         yield [
@@ -89,7 +90,7 @@ def member_rows(members: QuerySet[Member], *, user: Any) -> Iterator[list[Any]]:
             _label(SEX_VI, m.sex),
             m.date_of_birth,
             _label(RELATIONSHIP_VI, m.relationship),
-            shown_national_id(user=user, number=m.national_id),
+            shown_id(m.national_id),
             ethnic.get(m.ethnic_group, m.ethnic_group),
             _yes_no(m.has_health_insurance),
             _yes_no(m.in_education),

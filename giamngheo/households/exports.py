@@ -28,9 +28,8 @@ from .reference import (
     WasteHandling,
     WaterSource,
     ethnic_groups,
-    mask_national_id,
 )
-from .selectors import shown_national_id
+from .selectors import national_id_display
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -160,7 +159,7 @@ def household_rows(
         "waste_handling",
         "is_active",
     )
-    full_ids = shown_national_id(user=user, number="0" * 12) == "0" * 12
+    shown_id = national_id_display(user=user)
     for number, (
         code,
         commune,
@@ -194,7 +193,7 @@ def household_rows(
             YES if village_id in difficult else "",
             address,
             head_name,
-            (head_id if full_ids else mask_national_id(head_id)) if head_id else "",
+            shown_id(head_id),
             phone,
             ethnic.get(ethnic_group, ethnic_group),
             YES if minority else NO,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,11 +95,22 @@ def access_member_by_id(*, user: Any, member_id: int) -> Member:
     return member
 
 
+def national_id_display(*, user: Any) -> Callable[[str | None], str]:
+    """How this user sees ID numbers (decided once, for lists and exports): in full for roles that need
+    them, masked for the others."""
+    full = can(user, Capability.VIEW_PERSONAL_IDS)
+
+    def show(number: str | None) -> str:
+        if not number:
+            return ""
+        return number if full else mask_national_id(number)
+
+    return show
+
+
 def shown_national_id(*, user: Any, number: str | None) -> str:
     """The ID in full for roles that need it, masked for the others."""
-    if not number:
-        return ""
-    return number if can(user, Capability.VIEW_PERSONAL_IDS) else mask_national_id(number)
+    return national_id_display(user=user)(number)
 
 
 def member_history(*, user: Any, member: Member) -> QuerySet[Any]:
