@@ -318,9 +318,6 @@ class Field:
         table.update({compact(k): v for k, v in self.extra_choices})
         return table
 
-    def label_of(self, code: str) -> str:
-        return dict(self.choices).get(code, code)
-
 
 def _choices(mapping: dict[Any, str]) -> tuple[tuple[str, str], ...]:
     return tuple((str(code), label) for code, label in mapping.items())

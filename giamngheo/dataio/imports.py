@@ -311,7 +311,6 @@ class HouseholdPlan:
     changes: dict[str, Any]  # for an existing household: what changes
     members: list[MemberPlan]
     others: list[dict[str, Any]]  # registry members not in the file (kept)
-    rejected: bool = False
 
     @property
     def is_new(self) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import csv
 import html
-import io
 import itertools
 import re
 import unicodedata
@@ -349,7 +348,3 @@ def sheet_rows(path: Path, sheet: str) -> Iterator[tuple[int, list[Any]]]:
     """Every row of a sheet (for multi-sheet exports such as KoboToolbox's)."""
     workbook = CalamineWorkbook.from_path(str(path))
     return _calamine_rows(workbook, sheet, path)
-
-
-def text_stream(data: bytes) -> io.StringIO:
-    return io.StringIO(data.decode("utf-8"))

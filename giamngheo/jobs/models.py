@@ -29,10 +29,6 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-def job_upload_to(instance: Job, filename: str) -> str:
-    return f"jobs/{instance.created_at:%Y/%m}/{filename}"
-
-
 class Job(BaseModel):
     kind = models.CharField(_("kind"), max_length=32, choices=JobKind.choices)
     status = models.CharField(
