@@ -9,13 +9,15 @@ How a file goes in (``household_import``):
    code within their commune and members by national ID (else by name and date of birth), check
    duplicates inside the file and against the registry, villages, heads of household, and work out what
    would be created, updated or left unchanged. A household with any rejected row is rejected whole.
-3. The first pass plans the whole file without writing (that *is* the dry run) and keeps the parsed
-   households in a temporary file. If rows were rejected and the user did not choose "import the valid
-   rows", nothing is written. Otherwise a second pass plans each chunk again against the registry as it
-   is now (someone may have saved meanwhile) and writes it in one transaction: bulk inserts and updates,
-   history rows, search text. Interrupted, a run leaves only whole households, and running the same file
-   again completes it: importing a file twice changes nothing the second time.
-4. The engine classifies every household written, and the open review round's summaries are refreshed.
+3. The first pass plans the whole file without writing (that *is* the dry run) and stages the plans
+   (``HouseholdPlan.freeze``) in a temporary file (a check keeps them for the import that follows it). If
+   rows were rejected and the user did not choose "import the valid rows", nothing is written. Otherwise a
+   second pass takes the plans chunk by chunk, verifies each against the registry as it is now
+   (``Planner.verify``: someone may have saved meanwhile) and writes it in one transaction: inserts with
+   allocated ids (``core.bulk``), updates, history rows, search text. Interrupted, a run leaves only whole
+   households, and running the same file again completes it: importing a file twice changes nothing.
+4. New households are classified by the engine before they are inserted, changed ones after; the open
+   review round's summaries are refreshed.
 """
 
 from __future__ import annotations
