@@ -33,6 +33,8 @@ class Capability(models.TextChoices):
     CONDUCT_REVIEW = "conduct_review", _("Carry out the review in a commune")
     MANAGE_REVIEW_ROUNDS = "manage_review_rounds", _("Open and close review rounds, reopen communes")
     VIEW_TABLES = "view_tables", _("See the official tables and summaries")
+    MANAGE_POLICIES = "manage_policies", _("Manage the policy catalogue")
+    RECORD_SUPPORT = "record_support", _("Record support delivered to households")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -47,6 +49,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EDIT_HOUSEHOLDS,
             Capability.MANAGE_REVIEW_ROUNDS,
             Capability.VIEW_TABLES,
+            Capability.MANAGE_POLICIES,
+            Capability.RECORD_SUPPORT,
         }
     ),
     Role.DEPARTMENT_OFFICE: frozenset({Capability.MANAGE_ORG, Capability.VIEW_ORG, Capability.VIEW_TABLES}),
@@ -59,6 +63,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.EDIT_HOUSEHOLDS,
             Capability.CONDUCT_REVIEW,
             Capability.VIEW_TABLES,
+            Capability.RECORD_SUPPORT,
         }
     ),
     Role.VIEWER: frozenset({Capability.VIEW_ORG, Capability.VIEW_TABLES}),

@@ -40,6 +40,7 @@ from giamngheo.accounts.scoping import area_q
 from giamngheo.core.audit import audit_record
 from giamngheo.core.bulk import allocate_ids, insert_rows
 from giamngheo.core.errors import ValidationFailed
+from giamngheo.core.signals import households_changed
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DivisionType
 from giamngheo.households.models import Household, Member
@@ -1174,6 +1175,7 @@ def household_import(
         classified.update(households_reclassify(household_ids=to_reclassify))
         outcome.classified = dict(classified)
         _refresh_summaries(communes)
+        households_changed.send(sender=Household, commune_ids=communes)
     outcome.seconds = time.perf_counter() - started
     audit_record(
         actor=acting_user,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import ApplicationError, ValidationFailed
+from giamngheo.core.signals import households_changed
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel
 
@@ -117,6 +118,7 @@ def household_create(*, commune: Area, data: Mapping[str, Any], acting_user: Any
     audit_record(
         actor=acting_user, action="households.household.create", target=household, after=snapshot(household)
     )
+    households_changed.send(sender=Household, household_ids=[household.pk])
     return household
 
 
@@ -152,6 +154,7 @@ def household_update(
         before=before,
         after=snapshot(locked),
     )
+    households_changed.send(sender=Household, household_ids=[locked.pk])
     return locked
 
 
@@ -197,6 +200,7 @@ def _after_member_change(household: Household, member: Member) -> None:
         Household.objects.filter(pk=household.pk).update(head_name=member.full_name)
         household.head_name = member.full_name
     refresh_search_text(household)
+    households_changed.send(sender=Household, household_ids=[household.pk])
 
 
 @transaction.atomic

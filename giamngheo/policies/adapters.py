@@ -1,44 +1,157 @@
-"""From the registry to the eligibility rules: a household as ``eligibility.Household`` on a date."""
+"""From the registry to the eligibility rules: households as ``eligibility.Household`` on a date.
+
+``households_facts`` loads many households in a fixed number of queries (the coverage refresh and bulk
+recording use it); ``eligibility_household`` is the single-household form the household card uses.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, Subquery
 
 from giamngheo.geo.selectors import especially_difficult_ids
 from giamngheo.households.engine import age_on
-from giamngheo.households.models import Household
-from giamngheo.households.reference import is_ethnic_minority
-from giamngheo.reviews.models import Assessment, Movement
+from giamngheo.households.models import Household, Member
+from giamngheo.households.reference import Category, is_ethnic_minority
+from giamngheo.reviews.models import (
+    Assessment,
+    CommuneReview,
+    Movement,
+    RegularRequest,
+    RequestKind,
+    RequestStatus,
+)
 
 from . import eligibility
 
 LEFT: dict[str, str] = {Movement.ESCAPED_POVERTY: "poor", Movement.ESCAPED_NEAR_POVERTY: "near_poor"}
+CHUNK = 900  # ids per IN (...) list
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    id: int
+    commune_id: int
+    village_id: int | None
+    member_ids: tuple[int, ...]  # in the order of ``facts.members``
+    facts: eligibility.Household
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def _left(ids: list[int]) -> dict[int, tuple[str, dt.date]]:
+    """The category each household last left and when: the review's movements (dated by the commune's
+    recognition decision of that round) and approved in-year escape requests (dated by their decision)."""
+    left: dict[int, tuple[str, dt.date, int]] = {}
+    for chunk in _chunks(ids):
+        for household_id, movement, year, since in (
+            Assessment.objects.filter(household_id__in=chunk, movement__in=list(LEFT))
+            .annotate(
+                decided=Subquery(
+                    CommuneReview.objects.filter(
+                        round_id=OuterRef("round_id"), commune_id=OuterRef("commune_id")
+                    ).values("decision_date")[:1]
+                )
+            )
+            .order_by("round__year")
+            .values_list("household_id", "movement", "round__year", "decided")
+        ):
+            stamp = since or dt.date(year, 12, 31)  # a round without its decision date: the year's end
+            left[household_id] = (LEFT[movement], stamp, stamp.toordinal())
+        for household_id, decided_on, category in (
+            RegularRequest.objects.filter(
+                household_id__in=chunk, kind=RequestKind.ESCAPE, status=RequestStatus.APPROVED
+            )
+            .exclude(decided_on=None)
+            .order_by("decided_on")
+            .values_list("household_id", "decided_on", "household__category")
+        ):
+            previous = left.get(household_id)
+            if decided_on is None:
+                continue
+            if previous is None or decided_on.toordinal() >= previous[2]:
+                gone = "poor" if category == Category.NEAR_POOR else "near_poor"
+                left[household_id] = (gone, decided_on, decided_on.toordinal())
+    return {k: (v[0], v[1]) for k, v in left.items()}
+
+
+def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, HouseholdFacts]:
+    """Eligibility facts of the active households among ``ids`` on ``on``."""
+    id_list = sorted(set(ids))
+    difficult = especially_difficult_ids(year=on.year)
+    rows: list[tuple[int, str, int, int | None]] = []
+    for chunk in _chunks(id_list):
+        rows.extend(
+            Household.objects.filter(pk__in=chunk, is_active=True).values_list(
+                "id", "category", "commune_id", "village_id"
+            )
+        )
+    members: dict[int, list[tuple[int, eligibility.Member]]] = {}
+    for chunk in _chunks([r[0] for r in rows]):
+        for pk, household_id, born, in_education, disabled, ethnic in (
+            Member.objects.filter(household_id__in=chunk, is_active=True)
+            .order_by("household_id", "date_of_birth", "pk")
+            .values_list("pk", "household_id", "date_of_birth", "in_education", "disabled", "ethnic_group")
+        ):
+            members.setdefault(household_id, []).append(
+                (
+                    pk,
+                    eligibility.Member(
+                        age=age_on(born, on),
+                        in_education=in_education,
+                        disabled=disabled,
+                        ethnic_minority=is_ethnic_minority(ethnic),
+                    ),
+                )
+            )
+    left = _left([r[0] for r in rows])
+    out = {}
+    for pk, category, commune_id, village_id in rows:
+        own = members.get(pk, [])
+        gone, gone_on = left.get(pk, ("", None))
+        out[pk] = HouseholdFacts(
+            id=pk,
+            commune_id=commune_id,
+            village_id=village_id,
+            member_ids=tuple(m[0] for m in own),
+            facts=eligibility.Household(
+                category=category,
+                members=tuple(m[1] for m in own),
+                left_category=gone,
+                left_on=gone_on,
+                difficult_commune=commune_id in difficult,
+                difficult_village=village_id in difficult,
+            ),
+        )
+    return out
+
+
+def candidate_q(categories: Collection[str], escaped: Collection[str]) -> Q:
+    """Households that may be entitled to a policy whose rules name ``categories`` (now) and ``escaped``
+    (left recently): a filter for ``Household`` that narrows a province to its few candidates."""
+    q = Q(category__in=list(categories))
+    if escaped:
+        q |= Q(
+            pk__in=Assessment.objects.filter(
+                movement__in=[m for m, c in LEFT.items() if c in escaped]
+            ).values("household_id")
+        )
+        q |= Q(
+            pk__in=RegularRequest.objects.filter(
+                kind=RequestKind.ESCAPE, status=RequestStatus.APPROVED
+            ).values("household_id")
+        )
+    return q
 
 
 def eligibility_household(household: Household, *, on: dt.date) -> eligibility.Household:
-    """The household's recognised category, the category it last left (by the review's movement, dated by
-    the decision that recognised its current category), its active members and its ĐBKK flags on ``on``."""
-    movement = (
-        Assessment.objects.filter(household=household, movement__in=list(LEFT))
-        .order_by("-round__year")
-        .values_list("movement", flat=True)
-        .first()
-    )
-    difficult = especially_difficult_ids(year=on.year)
-    members = tuple(
-        eligibility.Member(
-            age=age_on(m.date_of_birth, on),
-            in_education=m.in_education,
-            disabled=m.disabled,
-            ethnic_minority=is_ethnic_minority(m.ethnic_group),
-        )
-        for m in household.members.filter(is_active=True).order_by("date_of_birth", "pk")
-    )
-    return eligibility.Household(
-        category=household.category,
-        members=members,
-        left_category=LEFT.get(movement, "") if movement else "",
-        left_on=household.category_since if movement else None,
-        difficult_commune=household.commune_id in difficult,
-        difficult_village=household.village_id in difficult,
-    )
+    """One household's facts (the household card)."""
+    found = households_facts([household.pk], on=on).get(household.pk)
+    if found is None:  # an inactive household is entitled to nothing
+        return eligibility.Household(category="")
+    return found.facts

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PoliciesConfig(AppConfig):
     name = "giamngheo.policies"
     verbose_name = _("Policies and support")
+
+    def ready(self) -> None:
+        from giamngheo.core.signals import households_changed
+
+        from .services import on_households_changed
+
+        households_changed.connect(on_households_changed, dispatch_uid="policies.coverage")

@@ -4,6 +4,7 @@ province edits; the seeded entries are samples (``is_sample``) taken from shared
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -76,3 +77,117 @@ class Policy(BaseModel):
     @property
     def eligibility(self) -> Rule:
         return Rule.from_data(self.rule)
+
+
+class FundingSource(models.TextChoices):
+    CENTRAL = "central", _("Central budget")
+    LOCAL = "local", _("Local budget")
+    SOCIAL = "social", _("Social contributions")
+    CREDIT = "credit", _("Preferential credit")
+
+
+class SupportRecord(BaseModel):
+    """A policy delivered to a household (household-level policy) or one of its members (member-level)."""
+
+    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        "households.Member",
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    commune = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")  # scope, totals
+    date = models.DateField(_("date received"))
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"), default=0)
+    funding_source = models.CharField(_("funding source"), max_length=16, choices=FundingSource.choices)
+    project = models.CharField(_("programme project"), max_length=255, blank=True)
+    document = models.CharField(_("document or decision"), max_length=255, blank=True)
+    eligible = models.BooleanField(_("entitled when recorded"), default=True)
+    reason = models.TextField(_("reason (recipient not entitled)"), blank=True)
+    batch = models.CharField(max_length=32, blank=True, default="", db_index=True)  # one bulk recording
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("support record")
+        verbose_name_plural = _("support records")
+        indexes = [
+            models.Index(fields=["household", "policy", "date"]),
+            models.Index(fields=["commune", "date"]),
+            models.Index(fields=["date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="support_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.code} · {self.date:%d/%m/%Y}"
+
+
+class Entitlement(models.Model):
+    """One beneficiary of one policy in one year — eligible, covered, or both — kept up to date from the
+    registry and the support records (``services.entitlements_refresh``); the gap lists read it and the
+    coverage summaries are counted from it."""
+
+    year = models.PositiveSmallIntegerField()
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        "households.Member", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    commune = models.ForeignKey("geo.Area", on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(
+        "geo.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    eligible = models.BooleanField()
+    covered = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["year", "policy", "commune", "eligible", "covered"]),
+            models.Index(fields=["year", "household"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.policy_id} · {self.household_id}/{self.member_id or '-'}"
+
+
+class CoverageSummary(models.Model):
+    """Coverage of one policy in one village (or the households without a village) of a commune in one
+    year, counted from the entitlement table. Province and commune figures are sums of these rows."""
+
+    year = models.PositiveSmallIntegerField()
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey("geo.Area", on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey("geo.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    eligible_households = models.PositiveIntegerField(default=0)
+    covered_households = models.PositiveIntegerField(default=0)
+    eligible_units = models.PositiveIntegerField(default=0)
+    covered_units = models.PositiveIntegerField(default=0)
+    outside_units = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "commune"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "policy", "commune", "village"], name="coverage_summary_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.policy_id} · {self.commune_id}/{self.village_id or '-'}"

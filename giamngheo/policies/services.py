@@ -1,17 +1,41 @@
-"""Writes of the policy catalogue."""
+"""Writes of the policies app: the catalogue, support records, and the coverage tables kept from them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from giamngheo.core.audit import audit_record
+from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.scoping import can
+from giamngheo.core.audit import audit_record, snapshot
+from giamngheo.core.bulk import write_rows
+from giamngheo.core.errors import PermissionDenied, ValidationFailed
+from giamngheo.households.models import Household
+from giamngheo.households.selectors import HouseholdFilters, household_list
 
-from .models import Policy, validate_rule
+from . import coverage
+from .adapters import candidate_q, households_facts
+from .eligibility import evaluate
+from .models import (
+    CoverageSummary,
+    Entitlement,
+    FundingSource,
+    Policy,
+    PolicyLevel,
+    SupportRecord,
+    validate_rule,
+)
 
 SAMPLE_CATALOGUE = Path(__file__).parent / "data" / "sample_catalogue.json"
 
@@ -41,3 +65,388 @@ def catalogue_seed(*, acting_user: Any, path: Path = SAMPLE_CATALOGUE) -> int:
         )
         added += 1
     return added
+
+
+# --- Coverage: the entitlement table and its summaries -------------------------------------------------
+
+
+def _policies_in_force(year: int) -> list[Policy]:
+    return [
+        p for p in Policy.objects.filter(is_active=True) if coverage.in_force(p.valid_from, p.valid_to, year)
+    ]
+
+
+def _covered(
+    policies: list[Policy], household_ids: list[int], year: int
+) -> dict[int, set[tuple[int, int | None]]]:
+    """policy id -> {(household, member)} covered in ``year`` by support records."""
+    by_id = {p.pk: p for p in policies}
+    covered: dict[int, set[tuple[int, int | None]]] = {p.pk: set() for p in policies}
+    for chunk in _chunks(household_ids):
+        for policy_id, household_id, member_id, on in SupportRecord.objects.filter(
+            household_id__in=chunk,
+            policy_id__in=list(by_id),
+            cancelled_at=None,
+            date__lte=dt.date(year, 12, 31),
+        ).values_list("policy_id", "household_id", "member_id", "date"):
+            p = by_id[policy_id]
+            if coverage.covers(p.frequency, year, p.valid_from, p.valid_to, on):
+                covered[policy_id].add((household_id, member_id))
+    return covered
+
+
+def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _entitlement_rows(household_ids: list[int], year: int, policies: list[Policy]) -> list[tuple[Any, ...]]:
+    """Rows (year, policy, household, member, commune, village, eligible, covered) of the beneficiaries
+    among ``household_ids`` who are eligible for or covered by a policy in ``year``."""
+    today = timezone.localdate()
+    facts = households_facts(
+        household_ids, on=coverage.reference_date(year, today, dt.date(year, 1, 1), None)
+    )
+    covered = _covered(policies, list(facts), year)
+    rows: list[tuple[Any, ...]] = []
+    for policy in policies:
+        rule = policy.eligibility
+        on = coverage.reference_date(year, today, policy.valid_from, policy.valid_to)
+        got = covered[policy.pk]
+        for h in facts.values():
+            result = evaluate(rule, h.facts, on)
+            if rule.level == "household":
+                is_covered = (h.id, None) in got
+                if result.eligible or is_covered:
+                    rows.append(
+                        (year, policy.pk, h.id, None, h.commune_id, h.village_id, result.eligible, is_covered)
+                    )
+                continue
+            for member_id, (ok, _reasons) in zip(h.member_ids, result.members, strict=True):
+                is_covered = (h.id, member_id) in got
+                if ok or is_covered:
+                    rows.append(
+                        (year, policy.pk, h.id, member_id, h.commune_id, h.village_id, ok, is_covered)
+                    )
+    return rows
+
+
+ENTITLEMENT_COLUMNS = (
+    "year",
+    "policy_id",
+    "household_id",
+    "member_id",
+    "commune_id",
+    "village_id",
+    "eligible",
+    "covered",
+)
+
+
+def coverage_summarise(*, year: int, commune_ids: Collection[int]) -> None:
+    """Recount the coverage summaries of ``commune_ids`` for ``year`` from the entitlement table."""
+    ids = sorted(set(commune_ids))
+    for chunk in _chunks(ids):
+        CoverageSummary.objects.filter(year=year, commune_id__in=chunk).delete()
+        counts = (
+            Entitlement.objects.filter(year=year, commune_id__in=chunk)
+            .values("policy_id", "commune_id", "village_id")
+            .annotate(
+                eligible_households=Count("household_id", distinct=True, filter=Q(eligible=True)),
+                uncovered_households=Count(
+                    "household_id", distinct=True, filter=Q(eligible=True, covered=False)
+                ),
+                eligible_units=Count("pk", filter=Q(eligible=True)),
+                covered_units=Count("pk", filter=Q(eligible=True, covered=True)),
+                outside_units=Count("pk", filter=Q(eligible=False, covered=True)),
+            )
+            .order_by()
+        )
+        CoverageSummary.objects.bulk_create(
+            [
+                CoverageSummary(
+                    year=year,
+                    policy_id=c["policy_id"],
+                    commune_id=c["commune_id"],
+                    village_id=c["village_id"],
+                    eligible_households=c["eligible_households"],
+                    covered_households=c["eligible_households"] - c["uncovered_households"],
+                    eligible_units=c["eligible_units"],
+                    covered_units=c["covered_units"],
+                    outside_units=c["outside_units"],
+                )
+                for c in counts
+            ],
+            batch_size=500,
+        )
+
+
+@transaction.atomic
+def entitlements_refresh(*, household_ids: Collection[int], years: Collection[int] | None = None) -> None:
+    """Recompute the entitlements of some households (after a change to them or to their support) and the
+    summaries of their communes. The current year unless ``years`` says otherwise."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return
+    for year in sorted(set(years or [timezone.localdate().year])):
+        policies = _policies_in_force(year)
+        communes: set[int] = set()
+        for chunk in _chunks(ids):
+            communes.update(
+                Entitlement.objects.filter(year=year, household_id__in=chunk).values_list(
+                    "commune_id", flat=True
+                )
+            )
+            Entitlement.objects.filter(year=year, household_id__in=chunk).delete()
+        rows = _entitlement_rows(ids, year, policies)
+        write_rows(Entitlement, ENTITLEMENT_COLUMNS, rows)
+        communes.update(r[4] for r in rows)
+        coverage_summarise(year=year, commune_ids=communes)
+
+
+def _candidates(commune_id: int, year: int, policies: list[Policy]) -> list[int]:
+    """Households of a commune that may be eligible for one of ``policies`` or were supported in ``year``."""
+    categories: set[str] = set()
+    escaped: set[str] = set()
+    for p in policies:
+        categories.update(p.rule.get("categories", ()))
+        escaped.update((p.rule.get("newly_escaped") or {}).get("from", ()))
+    households = Household.objects.filter(commune_id=commune_id, is_active=True)
+    ids = set(households.filter(candidate_q(categories, escaped)).values_list("pk", flat=True))
+    ids.update(
+        SupportRecord.objects.filter(
+            commune_id=commune_id, cancelled_at=None, date__lte=dt.date(year, 12, 31)
+        ).values_list("household_id", flat=True)
+    )
+    return sorted(ids)
+
+
+def coverage_rebuild(*, year: int | None = None, commune_ids: Collection[int] | None = None) -> int:
+    """Rebuild the entitlement table and the summaries of a year (default: the current one) for some
+    communes (default: every commune with households), one transaction per commune. Returns the number of
+    entitlement rows written."""
+    year = year or timezone.localdate().year
+    policies = _policies_in_force(year)
+    if commune_ids is None:
+        commune_ids = Household.objects.order_by().values_list("commune_id", flat=True).distinct()
+    written = 0
+    for commune_id in sorted(set(commune_ids)):
+        with transaction.atomic():
+            Entitlement.objects.filter(year=year, commune_id=commune_id).delete()
+            rows = _entitlement_rows(_candidates(commune_id, year, policies), year, policies)
+            write_rows(Entitlement, ENTITLEMENT_COLUMNS, rows)
+            coverage_summarise(year=year, commune_ids=[commune_id])
+            written += len(rows)
+    return written
+
+
+def on_households_changed(
+    sender: Any, *, household_ids: Collection[int] = (), commune_ids: Collection[int] = (), **kwargs: Any
+) -> None:
+    """Receiver of ``core.signals.households_changed``: keep this year's coverage current."""
+    if household_ids:
+        entitlements_refresh(household_ids=household_ids)
+    if commune_ids:
+        coverage_rebuild(commune_ids=commune_ids)
+
+
+# --- Support records -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    household_id: int
+    member_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SupportData:
+    date: dt.date
+    funding_source: str
+    quantity: int = 1
+    amount: int = 0
+    project: str = ""
+    document: str = ""
+    reason: str = ""
+
+
+class SupportRejected(ValidationFailed):
+    """Bulk recording refused; ``errors`` lists (position in the list, message) — nothing was written."""
+
+    def __init__(self, message: Any, errors: list[tuple[int, str]]) -> None:
+        super().__init__(message, extra={"errors": errors})
+        self.errors = errors
+
+
+def _check_support_data(policy: Policy, data: SupportData) -> None:
+    if not policy.is_active:
+        raise ValidationFailed(_("This policy is no longer active."), extra={"field": "policy"})
+    if data.amount < 0:
+        raise ValidationFailed(_("The amount cannot be negative."), extra={"field": "amount"})
+    if data.quantity < 1:
+        raise ValidationFailed(_("The quantity must be at least 1."), extra={"field": "quantity"})
+    if data.funding_source not in FundingSource.values:
+        raise ValidationFailed(_("Choose a funding source."), extra={"field": "funding_source"})
+    if data.date > timezone.localdate():
+        raise ValidationFailed(_("The date cannot be in the future."), extra={"field": "date"})
+    if data.date < policy.valid_from or (policy.valid_to is not None and data.date > policy.valid_to):
+        end = formats.date_format(policy.valid_to, "SHORT_DATE_FORMAT") if policy.valid_to else "…"
+        raise ValidationFailed(
+            _("The date %(date)s is outside the policy's period (%(start)s – %(end)s).")
+            % {
+                "date": formats.date_format(data.date, "SHORT_DATE_FORMAT"),
+                "start": formats.date_format(policy.valid_from, "SHORT_DATE_FORMAT"),
+                "end": end,
+            },
+            extra={"field": "date"},
+        )
+
+
+@transaction.atomic
+def support_records_create(
+    *, policy: Policy, recipients: Sequence[Recipient], data: SupportData, acting_user: Any
+) -> list[SupportRecord]:
+    """Record that ``recipients`` received ``policy``: all of them or none. Each recipient must be in the
+    user's scope, be a household (household-level policy) or an active member of it (member-level), not be
+    recorded twice for the same date, and be entitled on that date — unless ``data.reason`` says why the
+    support went to someone not entitled (the record is then flagged)."""
+    if not can(acting_user, Capability.RECORD_SUPPORT):
+        raise PermissionDenied(_("You may not record support."))
+    if not recipients:
+        raise ValidationFailed(_("Choose at least one recipient."))
+    _check_support_data(policy, data)
+    member_level = policy.level == PolicyLevel.MEMBER
+    household_ids = sorted({r.household_id for r in recipients})
+    visible: set[int] = set()
+    for chunk in _chunks(household_ids):
+        visible.update(
+            household_list(user=acting_user, filters=HouseholdFilters())
+            .filter(pk__in=chunk)
+            .values_list("pk", flat=True)
+        )
+    facts = households_facts(visible, on=data.date)
+    rule = policy.eligibility
+    results = {pk: evaluate(rule, f.facts, data.date) for pk, f in facts.items()}
+    existing: set[tuple[int, int | None]] = set()
+    for chunk in _chunks(household_ids):
+        existing.update(
+            SupportRecord.objects.filter(
+                policy=policy, household_id__in=chunk, date=data.date, cancelled_at=None
+            ).values_list("household_id", "member_id")
+        )
+    errors: list[tuple[int, str]] = []
+    seen: set[tuple[int, int | None]] = set()
+    records: list[SupportRecord] = []
+    reason = data.reason.strip()
+    for position, r in enumerate(recipients):
+        key = (r.household_id, r.member_id)
+        h = facts.get(r.household_id)
+        if r.household_id not in visible or h is None:
+            errors.append(
+                (position, _("The household does not exist, is no longer active or is outside your area."))
+            )
+            continue
+        if member_level and r.member_id is None:
+            errors.append((position, _("This policy is given to members: choose the member.")))
+            continue
+        if not member_level and r.member_id is not None:
+            errors.append((position, _("This policy is given to the household, not to a member.")))
+            continue
+        if member_level and r.member_id not in h.member_ids:
+            errors.append((position, _("The member does not live in this household.")))
+            continue
+        if key in seen:
+            errors.append((position, _("Listed twice.")))
+            continue
+        seen.add(key)
+        if key in existing:
+            errors.append((position, _("Already recorded for this date.")))
+            continue
+        result = results[r.household_id]
+        if member_level:
+            index = h.member_ids.index(r.member_id)
+            entitled, verdicts = result.members[index]
+            verdicts = result.reasons + verdicts
+        else:
+            entitled, verdicts = result.eligible, result.reasons
+        if not entitled and not reason:
+            why = "; ".join(v.vi for v in verdicts if not v.ok)
+            errors.append(
+                (position, _("Not entitled (%(why)s): state the reason to record it anyway.") % {"why": why})
+            )
+            continue
+        records.append(
+            SupportRecord(
+                policy=policy,
+                household_id=r.household_id,
+                member_id=r.member_id,
+                commune_id=h.commune_id,
+                date=data.date,
+                quantity=data.quantity,
+                amount=data.amount,
+                funding_source=data.funding_source,
+                project=(data.project or policy.project).strip(),
+                document=data.document.strip(),
+                eligible=entitled,
+                reason="" if entitled else reason,
+                recorded_by=acting_user,
+            )
+        )
+    if errors:
+        raise SupportRejected(
+            ngettext(
+                "%(count)d recipient cannot be recorded; nothing was saved.",
+                "%(count)d recipients cannot be recorded; nothing was saved.",
+                len(errors),
+            )
+            % {"count": len(errors)},
+            errors,
+        )
+    batch = uuid.uuid4().hex if len(records) > 1 else ""
+    for record in records:
+        record.batch = batch
+    SupportRecord.objects.bulk_create(records, batch_size=500)
+    if len(records) == 1:
+        audit_record(
+            actor=acting_user, action="policies.support.create", target=records[0], after=snapshot(records[0])
+        )
+    else:
+        audit_record(
+            actor=acting_user,
+            action="policies.support.bulk_create",
+            target_type="policies.supportrecord",
+            target_id=batch,
+            target_repr=f"{policy.code} · {len(records)}",
+            after={
+                "policy": policy.code,
+                "count": len(records),
+                "date": data.date.isoformat(),
+                "amount_each": data.amount,
+                "not_entitled": sum(not r.eligible for r in records),
+            },
+        )
+    entitlements_refresh(household_ids={r.household_id for r in records}, years={data.date.year})
+    return records
+
+
+@transaction.atomic
+def support_record_cancel(*, record: SupportRecord, reason: str, acting_user: Any) -> SupportRecord:
+    """Cancel a record entered by mistake (kept, with the reason; no longer counted)."""
+    if not can(acting_user, Capability.RECORD_SUPPORT):
+        raise PermissionDenied(_("You may not record support."))
+    if record.cancelled_at is not None:
+        raise ValidationFailed(_("This record is already cancelled."))
+    if not reason.strip():
+        raise ValidationFailed(_("State why the record is cancelled."), extra={"field": "reason"})
+    before = snapshot(record)
+    record.cancelled_at = timezone.now()
+    record.cancel_reason = reason.strip()
+    record.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="policies.support.cancel",
+        target=record,
+        before=before,
+        after=snapshot(record),
+    )
+    entitlements_refresh(household_ids=[record.household_id], years={record.date.year})
+    return record

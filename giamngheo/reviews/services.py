@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import ValidationFailed
+from giamngheo.core.signals import households_changed
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.engine import facts_snapshot, household_facts
 from giamngheo.households.models import Household
@@ -526,6 +527,7 @@ def recognise(
     Household.objects.bulk_update(
         [a.household for a in assessments], ["category", "provincial_category", "category_since", "version"]
     )
+    households_changed.send(sender=Household, household_ids=[a.household_id for a in assessments])
     review.decision_number, review.decision_date = decision_number.strip(), decision_date
     counts = Counter(a.movement for a in assessments)
     return _advance(
@@ -646,6 +648,7 @@ def regular_request_decide(
         household.category_since = decided_on
         household.version += 1
         household.save()
+        households_changed.send(sender=Household, household_ids=[household.pk])
         open_round = (
             ReviewRound.objects.filter(province_id=household.commune.parent_id, status=RoundStatus.OPEN)
             .order_by("-year")
