@@ -1,4 +1,5 @@
-"""Reads of the policy catalogue (reference data: no personal or area data, visible to every user)."""
+"""Reads of the policies app. The catalogue is reference data (no personal or area data, visible to every
+user); coverage, gap lists, support records and spending are scoped to the user's area."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
+from giamngheo.accounts.scoping import area_q
 from giamngheo.core.errors import NotFound
+from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import access_household_by_id
 
+from . import coverage
 from .adapters import eligibility_household
 from .eligibility import Result, Verdict, evaluate
-from .models import Policy
+from .models import CoverageSummary, Entitlement, Policy, PolicyArea, SupportRecord
 
 
 def policy_list(
@@ -31,30 +35,70 @@ def policy_list(
 
 
 @dataclass(frozen=True)
+class MemberVerdict:
+    member_id: int
+    name: str
+    eligible: bool
+    reasons: tuple[Verdict, ...]
+    received_on: dt.date | None  # the latest support record covering this year
+
+
+@dataclass(frozen=True)
 class PolicyVerdict:
     policy: Policy
     result: Result
-    members: list[tuple[str, bool, tuple[Verdict, ...]]]  # member-level: (name, eligible, reasons)
+    members: list[MemberVerdict]  # member-level rules: every active member
+    received_on: dt.date | None  # household-level: the latest support record covering this year
+
+    @property
+    def received(self) -> bool:
+        """Household-level: the household got it; member-level: every entitled member got it."""
+        if self.policy.level == "member":
+            entitled = [m for m in self.members if m.eligible]
+            return bool(entitled) and all(m.received_on for m in entitled)
+        return self.received_on is not None
+
+    @property
+    def received_members(self) -> list[MemberVerdict]:
+        return [m for m in self.members if m.received_on]
 
 
 def household_policies(*, user: Any, household_id: int, on: dt.date) -> tuple[Household, list[PolicyVerdict]]:
-    """Every active policy in force on ``on`` and whether the household (or which of its members) is
-    entitled, with the reasons. Scoped through the registry's access check."""
+    """Every active policy in force on ``on``, whether the household (or which of its members) is entitled
+    and why, and whether it received it in the policy's window for this year. Scoped through the registry's
+    access check."""
     household = access_household_by_id(user=user, household_id=household_id)
     facts = eligibility_household(household, on=on)
-    names = list(
+    people = list(
         household.members.filter(is_active=True)
         .order_by("date_of_birth", "pk")
-        .values_list("full_name", flat=True)
+        .values_list("pk", "full_name")
     )
+    records: dict[tuple[int, int | None], list[dt.date]] = {}
+    for policy_id, member_id, date in SupportRecord.objects.filter(
+        household=household, cancelled_at=None, date__lte=on
+    ).values_list("policy_id", "member_id", "date"):
+        records.setdefault((policy_id, member_id), []).append(date)
+
+    def received(policy: Policy, member_id: int | None) -> dt.date | None:
+        dates = [
+            d
+            for d in records.get((policy.pk, member_id), ())
+            if coverage.covers(policy.frequency, on.year, policy.valid_from, policy.valid_to, d)
+        ]
+        return max(dates) if dates else None
+
     verdicts = []
     in_force = Policy.objects.filter(is_active=True, valid_from__lte=on).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=on)
     )
     for policy in in_force:
         result = evaluate(policy.eligibility, facts, on)
-        members = [(name, ok, reasons) for name, (ok, reasons) in zip(names, result.members, strict=False)]
-        verdicts.append(PolicyVerdict(policy, result, members))
+        members = [
+            MemberVerdict(pk, name, ok, reasons, received(policy, pk))
+            for (pk, name), (ok, reasons) in zip(people, result.members, strict=False)
+        ]
+        verdicts.append(PolicyVerdict(policy, result, members, received(policy, None)))
     verdicts.sort(key=lambda v: (not v.result.eligible, v.policy.area, v.policy.code))
     return household, verdicts
 
@@ -64,3 +108,187 @@ def access_policy_by_code(*, user: Any, code: str) -> Policy:
     if policy is None:
         raise NotFound("policy")
     return policy
+
+
+# --- Coverage, gaps, spending --------------------------------------------------------------------------
+
+
+def visible_communes(*, user: Any) -> QuerySet[Area]:
+    return Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
+
+
+def policies_in_force(*, year: int) -> list[Policy]:
+    return [
+        p for p in Policy.objects.filter(is_active=True) if coverage.in_force(p.valid_from, p.valid_to, year)
+    ]
+
+
+SUMS = {
+    "eligible_households": Sum("eligible_households"),
+    "covered_households": Sum("covered_households"),
+    "eligible_units": Sum("eligible_units"),
+    "covered_units": Sum("covered_units"),
+    "outside_units": Sum("outside_units"),
+}
+
+
+def _tally(row: dict[str, Any]) -> coverage.Tally:
+    return coverage.Tally(*(int(row.get(k) or 0) for k in SUMS))
+
+
+def _summaries(*, user: Any, year: int, commune_id: int | None, village_id: int | None) -> QuerySet[Any]:
+    rows = CoverageSummary.objects.filter(year=year, commune_id__in=visible_communes(user=user).values("id"))
+    if commune_id:
+        rows = rows.filter(commune_id=commune_id)
+    if village_id:
+        rows = rows.filter(village_id=village_id)
+    return rows
+
+
+@dataclass(frozen=True)
+class PolicyCoverage:
+    policy: Policy
+    tally: coverage.Tally
+
+
+def coverage_by_policy(
+    *, user: Any, year: int, commune_id: int | None = None, village_id: int | None = None, area: str = ""
+) -> list[PolicyCoverage]:
+    """Per policy in force in ``year``: eligible households and beneficiaries, covered, the gap — over the
+    user's area, or one commune or village of it."""
+    sums = {
+        row["policy_id"]: _tally(row)
+        for row in _summaries(user=user, year=year, commune_id=commune_id, village_id=village_id)
+        .values("policy_id")
+        .annotate(**SUMS)
+        .order_by()
+    }
+    policies = [p for p in policies_in_force(year=year) if not area or p.area == area]
+    return [PolicyCoverage(p, sums.get(p.pk, coverage.Tally())) for p in policies]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    commune: Area
+    cells: dict[str, coverage.Tally]  # policy area -> tally
+    total: coverage.Tally
+
+
+def coverage_matrix(*, user: Any, year: int) -> tuple[list[str], list[MatrixRow]]:
+    """Communes × policy areas for ``year``, worst covered commune first (communes where nobody is eligible
+    last). Returns the areas that have a policy in force, and the rows."""
+    area_of = {p.pk: p.area for p in policies_in_force(year=year)}
+    areas = [a for a in PolicyArea.values if a in set(area_of.values())]
+    cells: dict[int, dict[str, coverage.Tally]] = {}
+    for row in (
+        _summaries(user=user, year=year, commune_id=None, village_id=None)
+        .values("commune_id", "policy_id")
+        .annotate(**SUMS)
+        .order_by()
+    ):
+        area = area_of.get(row["policy_id"])
+        if area is None:
+            continue
+        by_area = cells.setdefault(row["commune_id"], {})
+        by_area[area] = by_area.get(area, coverage.Tally()) + _tally(row)
+    rows = []
+    for commune in visible_communes(user=user).filter(pk__in=list(cells)).order_by("name"):
+        by_area = cells[commune.pk]
+        total = sum(by_area.values(), coverage.Tally())
+        rows.append(MatrixRow(commune, by_area, total))
+    rows.sort(
+        key=lambda r: (r.total.percent is None, r.total.percent or 0, -r.total.gap_units, r.commune.name)
+    )
+    return areas, rows
+
+
+def gap_list(
+    *, user: Any, policy: Policy, year: int, commune_id: int | None = None, village_id: int | None = None
+) -> QuerySet[Entitlement]:
+    """Beneficiaries entitled to ``policy`` in ``year`` and not covered, in the user's area."""
+    rows = Entitlement.objects.filter(
+        year=year,
+        policy=policy,
+        eligible=True,
+        covered=False,
+        commune_id__in=visible_communes(user=user).values("id"),
+    )
+    if commune_id:
+        rows = rows.filter(commune_id=commune_id)
+    if village_id:
+        rows = rows.filter(village_id=village_id)
+    return rows.select_related("household", "member", "commune", "village").order_by(
+        "commune__name", "village__name", "household__code", "member__date_of_birth", "member_id"
+    )
+
+
+@dataclass(frozen=True)
+class SupportFilters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    commune_id: int | None = None
+    policy_id: int | None = None
+    household_id: int | None = None
+    include_cancelled: bool = False
+
+
+def support_record_list(*, user: Any, filters: SupportFilters | None = None) -> QuerySet[SupportRecord]:
+    f = filters or SupportFilters()
+    rows = SupportRecord.objects.filter(commune_id__in=visible_communes(user=user).values("id"))
+    if not f.include_cancelled:
+        rows = rows.filter(cancelled_at=None)
+    if f.date_from:
+        rows = rows.filter(date__gte=f.date_from)
+    if f.date_to:
+        rows = rows.filter(date__lte=f.date_to)
+    if f.commune_id:
+        rows = rows.filter(commune_id=f.commune_id)
+    if f.policy_id:
+        rows = rows.filter(policy_id=f.policy_id)
+    if f.household_id:
+        rows = rows.filter(household_id=f.household_id)
+    return rows.select_related("policy", "household", "member", "commune", "recorded_by").order_by(
+        "-date", "-pk"
+    )
+
+
+def access_support_record(*, user: Any, record_id: int) -> SupportRecord:
+    record = (
+        support_record_list(user=user, filters=SupportFilters(include_cancelled=True))
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None:
+        raise NotFound("support record")
+    return record
+
+
+@dataclass(frozen=True)
+class Spending:
+    by_project: list[tuple[str, int, int]]  # (project, records, amount)
+    by_source: list[tuple[str, int, int]]  # (funding source, records, amount)
+    by_area: list[tuple[str, int, int]]  # (policy area, records, amount)
+    records: int
+    amount: int
+
+
+def spending_totals(*, user: Any, filters: SupportFilters) -> Spending:
+    """Money and records of support delivered in a period, per programme project, funding source and
+    policy area (cancelled records left out)."""
+    rows = support_record_list(user=user, filters=filters).order_by()
+
+    def group(field: str) -> list[tuple[str, int, int]]:
+        out = [
+            (r[field] or "", int(r["n"]), int(r["amount_sum"] or 0))
+            for r in rows.values(field).annotate(n=Count("pk"), amount_sum=Sum("amount")).order_by(field)
+        ]
+        return sorted(out, key=lambda t: (-t[2], -t[1], t[0]))
+
+    total = rows.aggregate(n=Count("pk"), amount_sum=Sum("amount"))
+    return Spending(
+        by_project=group("project"),
+        by_source=group("funding_source"),
+        by_area=group("policy__area"),
+        records=int(total["n"] or 0),
+        amount=int(total["amount_sum"] or 0),
+    )

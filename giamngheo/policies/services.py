@@ -25,8 +25,8 @@ from giamngheo.households.models import Household
 from giamngheo.households.selectors import HouseholdFilters, household_list
 
 from . import coverage
-from .adapters import candidate_q, households_facts
-from .eligibility import evaluate
+from .adapters import HouseholdFacts, candidate_q, households_facts
+from .eligibility import Rule, evaluate
 from .models import (
     CoverageSummary,
     Entitlement,
@@ -301,21 +301,37 @@ def _check_support_data(policy: Policy, data: SupportData) -> None:
         )
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class SupportItem:
+    policy: Policy
+    recipient: Recipient
+    data: SupportData
+
+
 def support_records_create(
     *, policy: Policy, recipients: Sequence[Recipient], data: SupportData, acting_user: Any
 ) -> list[SupportRecord]:
-    """Record that ``recipients`` received ``policy``: all of them or none. Each recipient must be in the
-    user's scope, be a household (household-level policy) or an active member of it (member-level), not be
-    recorded twice for the same date, and be entitled on that date — unless ``data.reason`` says why the
-    support went to someone not entitled (the record is then flagged)."""
-    if not can(acting_user, Capability.RECORD_SUPPORT):
-        raise PermissionDenied(_("You may not record support."))
+    """Record that ``recipients`` received ``policy`` on the same terms (bulk recording from a list)."""
     if not recipients:
         raise ValidationFailed(_("Choose at least one recipient."))
     _check_support_data(policy, data)
-    member_level = policy.level == PolicyLevel.MEMBER
-    household_ids = sorted({r.household_id for r in recipients})
+    return support_records_write(
+        items=[SupportItem(policy, r, data) for r in recipients], acting_user=acting_user
+    )
+
+
+@transaction.atomic
+def support_records_write(*, items: Sequence[SupportItem], acting_user: Any) -> list[SupportRecord]:
+    """Write support records: all of them or none (``SupportRejected`` lists every refused item by its
+    position). Each recipient must be in the user's scope, be a household (household-level policy) or an
+    active member of it (member-level), not be recorded twice for the same policy and date, and be entitled
+    on that date — unless the item's reason says why the support went to someone not entitled (the record
+    is then flagged)."""
+    if not can(acting_user, Capability.RECORD_SUPPORT):
+        raise PermissionDenied(_("You may not record support."))
+    if not items:
+        raise ValidationFailed(_("Choose at least one recipient."))
+    household_ids = sorted({i.recipient.household_id for i in items})
     visible: set[int] = set()
     for chunk in _chunks(household_ids):
         visible.update(
@@ -323,23 +339,31 @@ def support_records_create(
             .filter(pk__in=chunk)
             .values_list("pk", flat=True)
         )
-    facts = households_facts(visible, on=data.date)
-    rule = policy.eligibility
-    results = {pk: evaluate(rule, f.facts, data.date) for pk, f in facts.items()}
-    existing: set[tuple[int, int | None]] = set()
-    for chunk in _chunks(household_ids):
+    facts_on: dict[dt.date, dict[int, HouseholdFacts]] = {}
+    for on in sorted({i.data.date for i in items}):
+        wanted = {i.recipient.household_id for i in items if i.data.date == on} & visible
+        facts_on[on] = households_facts(wanted, on=on)
+    existing: set[tuple[int, int, int | None, dt.date]] = set()
+    for chunk in _chunks(sorted(visible)):
         existing.update(
-            SupportRecord.objects.filter(
-                policy=policy, household_id__in=chunk, date=data.date, cancelled_at=None
-            ).values_list("household_id", "member_id")
+            SupportRecord.objects.filter(household_id__in=chunk, cancelled_at=None).values_list(
+                "policy_id", "household_id", "member_id", "date"
+            )
         )
+    rules: dict[int, Rule] = {}
     errors: list[tuple[int, str]] = []
-    seen: set[tuple[int, int | None]] = set()
+    seen: set[tuple[int, int, int | None, dt.date]] = set()
     records: list[SupportRecord] = []
-    reason = data.reason.strip()
-    for position, r in enumerate(recipients):
-        key = (r.household_id, r.member_id)
-        h = facts.get(r.household_id)
+    for position, item in enumerate(items):
+        policy, r, data = item.policy, item.recipient, item.data
+        try:
+            _check_support_data(policy, data)
+        except ValidationFailed as exc:
+            errors.append((position, str(exc.message)))
+            continue
+        key = (policy.pk, r.household_id, r.member_id, data.date)
+        h = facts_on[data.date].get(r.household_id)
+        member_level = policy.level == PolicyLevel.MEMBER
         if r.household_id not in visible or h is None:
             errors.append(
                 (position, _("The household does not exist, is no longer active or is outside your area."))
@@ -361,13 +385,14 @@ def support_records_create(
         if key in existing:
             errors.append((position, _("Already recorded for this date.")))
             continue
-        result = results[r.household_id]
+        rule = rules.setdefault(policy.pk, policy.eligibility)
+        result = evaluate(rule, h.facts, data.date)
         if member_level:
-            index = h.member_ids.index(r.member_id)
-            entitled, verdicts = result.members[index]
+            entitled, verdicts = result.members[h.member_ids.index(r.member_id)]
             verdicts = result.reasons + verdicts
         else:
             entitled, verdicts = result.eligible, result.reasons
+        reason = data.reason.strip()
         if not entitled and not reason:
             why = "; ".join(v.vi for v in verdicts if not v.ok)
             errors.append(
@@ -394,8 +419,8 @@ def support_records_create(
     if errors:
         raise SupportRejected(
             ngettext(
-                "%(count)d recipient cannot be recorded; nothing was saved.",
-                "%(count)d recipients cannot be recorded; nothing was saved.",
+                "%(count)d record cannot be saved; nothing was saved.",
+                "%(count)d records cannot be saved; nothing was saved.",
                 len(errors),
             )
             % {"count": len(errors)},
@@ -415,16 +440,19 @@ def support_records_create(
             action="policies.support.bulk_create",
             target_type="policies.supportrecord",
             target_id=batch,
-            target_repr=f"{policy.code} · {len(records)}",
+            target_repr=f"{len(records)}",
             after={
-                "policy": policy.code,
                 "count": len(records),
-                "date": data.date.isoformat(),
-                "amount_each": data.amount,
+                "policies": sorted({r.policy.code for r in records}),
+                "amount": sum(r.amount for r in records),
                 "not_entitled": sum(not r.eligible for r in records),
             },
         )
-    entitlements_refresh(household_ids={r.household_id for r in records}, years={data.date.year})
+    by_year: dict[int, set[int]] = {}
+    for record in records:
+        by_year.setdefault(record.date.year, set()).add(record.household_id)
+    for year, ids in by_year.items():
+        entitlements_refresh(household_ids=ids, years={year})
     return records
 
 
