@@ -47,6 +47,7 @@ class ForeignWorld:
     request: Any = None
     other_round: Any = None
     job: Any = None
+    support: Any = None
 
 
 # How to point each parametrised URL at the foreign commune's data. Values: world -> list of kwargs.
@@ -84,12 +85,17 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "reviews:complaint-resolve": lambda w: [{"pk": w.complaint.pk}],
     "reviews:request-decide": lambda w: [{"pk": w.request.pk}],
     "policies:household-policies": lambda w: [{"pk": w.household.pk}],
+    "policies:support-create": lambda w: [{"pk": w.household.pk}],
+    "policies:support-detail": lambda w: [{"pk": w.support.pk}],
+    "policies:support-cancel": lambda w: [{"pk": w.support.pk}],
     "jobs:job-detail": lambda w: [{"pk": w.job.pk}],
     "jobs:job-status": lambda w: [{"pk": w.job.pk}],
     "jobs:job-download": lambda w: [{"pk": w.job.pk, "which": k} for k in ("input", "result", "report")],
     "dataio:import-mapping": lambda w: [{"pk": w.job.pk}],
     "dataio:import-detail": lambda w: [{"pk": w.job.pk}],
     "dataio:import-run": lambda w: [{"pk": w.job.pk}],
+    "dataio:support-import-detail": lambda w: [{"pk": w.job.pk}],
+    "dataio:support-import-run": lambda w: [{"pk": w.job.pk}],
 }
 # URLs that are not pages of the app (they render nothing from the database).
 SKIP = {"javascript-catalog"}
@@ -100,6 +106,9 @@ _KINDS = ["poor", "near-poor", "escaped", "escaped-near-poverty", "newly-poor", 
 PUBLIC: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "standards:standard-detail": lambda w: [{"code": "ND07-2021"}, {"code": "NO-SUCH"}],
     "policies:policy-detail": lambda w: [{"code": "H1"}, {"code": "NO-SUCH"}],
+    "policies:policy-edit": lambda w: [{"code": "H1"}],
+    "policies:gap-list": lambda w: [{"code": "H1"}, {"code": "C1"}, {"code": "NO-SUCH"}],
+    "policies:gap-record": lambda w: [{"code": "H1"}, {"code": "C1"}],
     "tables:household-list": lambda w: [{"kind": k} for k in _KINDS],
     "tables:household-list-xlsx": lambda w: [{"kind": k} for k in _KINDS],
 }
@@ -142,7 +151,28 @@ def world(users, commune_a, commune_b) -> ForeignWorld:  # type: ignore[no-untyp
     )
     _households_and_reviews(world)
     world.job = _foreign_job(world)
+    world.support = _foreign_support(world)
     return world
+
+
+def _foreign_support(w: ForeignWorld) -> Any:
+    """Commune A's household is poor: entitled to policies, one member's health card recorded, the head's
+    still missing (so the gap lists and coverage of commune A name its people)."""
+    import datetime as dt
+
+    from giamngheo.households.models import Household
+    from giamngheo.policies import services as policies
+    from giamngheo.policies.models import Policy
+
+    Household.objects.filter(pk=w.household.pk).update(category="poor")
+    policies.entitlements_refresh(household_ids=[w.household.pk])
+    records = policies.support_records_create(
+        policy=Policy.objects.get(code="H1"),
+        recipients=[policies.Recipient(w.household.pk, w.member.pk)],
+        data=policies.SupportData(date=dt.date(2026, 2, 1), funding_source="central", document=MARKERS[5]),
+        acting_user=w.other_officer,
+    )
+    return records[0]
 
 
 def _foreign_job(w: ForeignWorld) -> Any:

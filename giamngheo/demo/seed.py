@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from giamngheo.accounts.models import User
@@ -28,7 +29,17 @@ from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import Category
 from giamngheo.org.models import OrgUnit, OrgUnitKind, StaffType
 from giamngheo.org.services import org_unit_create, staff_create
-from giamngheo.policies.services import catalogue_seed
+from giamngheo.policies.coverage import percent
+from giamngheo.policies.models import CoverageSummary, Entitlement, FundingSource, SupportRecord
+from giamngheo.policies.services import (
+    Recipient,
+    SupportData,
+    SupportItem,
+    SupportRejected,
+    catalogue_seed,
+    coverage_rebuild,
+    support_records_write,
+)
 from giamngheo.poverty.classify import classify
 from giamngheo.reviews.models import (
     Assessment,
@@ -124,6 +135,8 @@ class SeedReport:
     ethnic_minority: int = 0
     households_existing: int = 0  # the province already had households: none created
     rounds: list[RoundReport] = field(default_factory=list)
+    support_records: int = 0
+    coverage_percent: Any = None  # all policies, the current year
 
 
 @dataclass
@@ -277,6 +290,72 @@ def _seed_households(*, province: Area, count: int, seed: int, report: SeedRepor
     report.households, report.members = saved.households, saved.members
     report.poor, report.near_poor, report.ethnic_minority = saved.poor, saved.near_poor, saved.ethnic_minority
     report.rounds = seed_review_rounds(province=province, seed=seed)
+    _seed_support(province=province, seed=seed, report=report)
+
+
+# Share of the entitled who received a policy of each area this year, and what one record gives:
+# (amount in đồng, funding source). Health-insurance cards and job advice carry no amount.
+SUPPORT_DEMO: dict[str, tuple[float, int, str]] = {
+    "health": (0.9, 0, FundingSource.CENTRAL),
+    "education": (0.75, 150_000, FundingSource.CENTRAL),
+    "housing": (0.15, 40_000_000, FundingSource.CENTRAL),
+    "credit": (0.35, 50_000_000, FundingSource.CREDIT),
+    "vocational": (0.2, 3_000_000, FundingSource.CENTRAL),
+    "jobs": (0.3, 0, FundingSource.LOCAL),
+    "labour_export": (0.05, 20_000_000, FundingSource.CREDIT),
+    "water": (0.25, 5_000_000, FundingSource.LOCAL),
+    "information": (0.4, 1_000_000, FundingSource.CENTRAL),
+    "production": (0.3, 10_000_000, FundingSource.CENTRAL),
+    "livelihood": (0.3, 8_000_000, FundingSource.SOCIAL),
+    "other": (0.8, 150_000, FundingSource.LOCAL),
+}
+
+
+def _seed_support(*, province: Area, seed: int, report: SeedReport) -> None:
+    """Support delivered this year to most of those entitled (the rest are the gaps the pages show),
+    recorded by the provincial specialist through the same service as the pages."""
+    rng = random.Random(seed + 7)  # noqa: S311 - demo data
+    today = timezone.localdate()
+    coverage_rebuild(year=today.year)
+    specialist = User.objects.filter(role=Role.PROVINCIAL_SPECIALIST).order_by("pk").first()
+    if specialist is None or SupportRecord.objects.filter(commune__parent=province).exists():
+        return
+    items = []
+    entitled = (
+        Entitlement.objects.filter(year=today.year, eligible=True, commune__parent=province)
+        .select_related("policy")
+        .order_by("policy_id", "household_id", "member_id")
+    )
+    for e in entitled:
+        share, amount, source = SUPPORT_DEMO[e.policy.area]
+        if rng.random() >= share:
+            continue
+        start = max(dt.date(today.year, 1, 1), e.policy.valid_from)
+        on = start + dt.timedelta(days=rng.randint(0, max(0, (today - start).days)))
+        items.append(
+            SupportItem(
+                e.policy,
+                Recipient(e.household_id, e.member_id),
+                SupportData(
+                    date=on,
+                    funding_source=source,
+                    amount=amount,
+                    document=f"QĐ {rng.randint(10, 999)}/QĐ-UBND",
+                ),
+            )
+        )
+    if items:
+        try:
+            written = support_records_write(items=items, acting_user=specialist)
+        except SupportRejected as exc:  # entitled today, not yet on the drawn date (e.g. a birthday since)
+            refused = {position for position, _message in exc.errors}
+            items = [item for position, item in enumerate(items) if position not in refused]
+            written = support_records_write(items=items, acting_user=specialist)
+        report.support_records = len(written)
+    total = CoverageSummary.objects.filter(year=today.year, commune__parent=province).aggregate(
+        eligible=Sum("eligible_units"), covered=Sum("covered_units")
+    )
+    report.coverage_percent = percent(total["covered"] or 0, total["eligible"] or 0)
 
 
 def _seed_accounts(*, province: Area, department: OrgUnit, communes: list[Area]) -> list[DemoAccount]:

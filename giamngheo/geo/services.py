@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import NotFound, ValidationFailed
+from giamngheo.core.signals import households_changed
 from giamngheo.core.text import fold
 
 from . import sources
@@ -341,6 +342,7 @@ def difficulty_period_add(
         area=area, from_year=from_year, to_year=to_year, legal_source=legal_source, note=note
     )
     audit_record(actor=acting_user, action="geo.difficulty.add", target=area, after=snapshot(period))
+    _difficulty_changed(area)
     return period
 
 
@@ -350,3 +352,12 @@ def difficulty_period_delete(*, period: DifficultyPeriod, acting_user: Any) -> N
     area = period.area
     period.delete()
     audit_record(actor=acting_user, action="geo.difficulty.delete", target=area, before=before)
+    _difficulty_changed(area)
+
+
+def _difficulty_changed(area: Area) -> None:
+    """Entitlements that depend on especially difficult areas change with them (after the commit: the
+    commune's coverage is recounted by whoever listens)."""
+    commune_id = area.pk if area.level == AreaLevel.COMMUNE else area.parent_id
+    if commune_id is not None and area.level in (AreaLevel.COMMUNE, AreaLevel.VILLAGE):
+        transaction.on_commit(lambda: households_changed.send(sender=Area, commune_ids=[commune_id]))

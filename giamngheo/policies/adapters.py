@@ -93,10 +93,12 @@ def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, Househol
         )
     members: dict[int, list[tuple[int, eligibility.Member]]] = {}
     for chunk in _chunks([r[0] for r in rows]):
-        for pk, household_id, born, in_education, disabled, ethnic in (
+        for pk, household_id, born, in_education, disabled, ethnic, sex in (
             Member.objects.filter(household_id__in=chunk, is_active=True)
             .order_by("household_id", "date_of_birth", "pk")
-            .values_list("pk", "household_id", "date_of_birth", "in_education", "disabled", "ethnic_group")
+            .values_list(
+                "pk", "household_id", "date_of_birth", "in_education", "disabled", "ethnic_group", "sex"
+            )
         ):
             members.setdefault(household_id, []).append(
                 (
@@ -106,6 +108,7 @@ def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, Househol
                         in_education=in_education,
                         disabled=disabled,
                         ethnic_minority=is_ethnic_minority(ethnic),
+                        sex=sex,
                     ),
                 )
             )

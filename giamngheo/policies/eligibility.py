@@ -7,6 +7,8 @@ a household-level policy whether the household is entitled, for a member-level o
 
 Categories are the registry's codes: "poor", "near_poor", "middle", "not_poor". A household "newly escaped"
 a category when it left it (by a decision dated ``left_on``) within the rule's window of months.
+
+``describe`` (or ``Rule.lines``) says what a rule asks for, one line per condition, for people to read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from typing import Any, Literal, Protocol
 Level = Literal["household", "member"]
 CATEGORY_VI = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo", "middle": "hộ có mức sống trung bình"}
 CATEGORY_EN = {"poor": "poor", "near_poor": "near-poor", "middle": "middle-living"}
+# What a household escaped from ("mới thoát nghèo/cận nghèo").
+ESCAPED_VI = {"poor": "nghèo", "near_poor": "cận nghèo"}
+ESCAPED_EN = {"poor": "poverty", "near_poor": "near-poverty"}
+SEX_VI = {"F": "nữ", "M": "nam"}
+SEX_EN = {"F": "a woman", "M": "a man"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,7 @@ class Member:
     in_education: bool | None = None
     disabled: bool = False
     ethnic_minority: bool = False
+    sex: str = ""  # "M", "F" or "" when unknown
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,25 @@ class Verdict:
     en: str
 
 
+@dataclass(frozen=True)
+class Text:
+    """A line of a rule's description in Vietnamese and English."""
+
+    vi: str
+    en: str
+
+
+def _join(words: Sequence[str], conjunction: str) -> str:
+    """ "a", "a hoặc b", "a, b hoặc c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def months_between(start: dt.date, end: dt.date) -> int:
     """Whole months from ``start`` to ``end`` (0 within the first month)."""
     months = (end.year - start.year) * 12 + end.month - start.month
@@ -55,9 +82,13 @@ def months_between(start: dt.date, end: dt.date) -> int:
 class HouseholdCondition(Protocol):
     def check(self, household: Household, on: dt.date) -> Verdict: ...
 
+    def describe(self) -> tuple[Text, ...]: ...
+
 
 class MemberCondition(Protocol):
     def check(self, member: Member, on: dt.date) -> Verdict: ...
+
+    def describe(self) -> tuple[Text, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -95,6 +126,32 @@ class InCategory:
             f"not in the categories ({', '.join(sorted(self.categories))})",
         )
 
+    def describe(self) -> tuple[Text, ...]:
+        order = [*CATEGORY_VI, *sorted(self.categories - CATEGORY_VI.keys())]
+        now = [c for c in order if c in self.categories]
+        gone = [c for c in ESCAPED_VI if c in self.escaped] + sorted(self.escaped - ESCAPED_VI.keys())
+        lines: list[Text] = []
+        if now:
+            lines.append(
+                Text(
+                    _capitalise(_join([CATEGORY_VI.get(c, c) for c in now], "hoặc")),
+                    f"{_capitalise(_join([CATEGORY_EN.get(c, c) for c in now], 'or'))} households",
+                )
+            )
+        if gone and self.months > 0:
+            vi = f"mới thoát {'/'.join(ESCAPED_VI.get(c, c) for c in gone)} trong {self.months} tháng"
+            en = f"escaped from {'/'.join(ESCAPED_EN.get(c, c) for c in gone)} within {self.months} months"
+            lines.append(
+                Text(f"hoặc {vi}", f"or households that {en}")
+                if now
+                else Text(f"Hộ {vi}", f"Households that {en}")
+            )
+        if not lines:
+            lines.append(
+                Text("Chưa chọn diện hộ nào: không ai được hưởng", "No category chosen: nobody qualifies")
+            )
+        return tuple(lines)
+
 
 @dataclass(frozen=True)
 class InDifficultArea:
@@ -108,6 +165,9 @@ class InDifficultArea:
         return Verdict(
             False, "không ở xã/thôn đặc biệt khó khăn", "not in an especially difficult commune or village"
         )
+
+    def describe(self) -> tuple[Text, ...]:
+        return (Text("Ở xã/thôn đặc biệt khó khăn", "Living in an especially difficult commune or village"),)
 
 
 @dataclass(frozen=True)
@@ -128,6 +188,80 @@ class AgeBetween:
                 True, f"{member.age} tuổi (trong {bounds})", f"aged {member.age} (within {bounds})"
             )
         return Verdict(False, f"{member.age} tuổi (ngoài {bounds})", f"aged {member.age} (outside {bounds})")
+
+    def describe(self) -> tuple[Text, ...]:
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return (Text(f"Thành viên từ {low} đến {high} tuổi", f"Members aged {low} to {high}"),)
+        if low is not None:
+            return (Text(f"Thành viên từ {low} tuổi trở lên", f"Members aged {low} or over"),)
+        if high is not None:
+            return (Text(f"Thành viên đến {high} tuổi", f"Members aged up to {high}"),)
+        return ()
+
+
+@dataclass(frozen=True)
+class WorkingAge:
+    """The member is of working age: from ``minimum`` up to (not including) ``max_female`` for women and
+    ``max_male`` for men — 15 to under 55 and under 60 by default (TT 152/2016/TT-BTC)."""
+
+    minimum: int = 15
+    max_female: int = 55
+    max_male: int = 60
+
+    @classmethod
+    def from_data(cls, value: object) -> WorkingAge | None:
+        """``true`` (the defaults), ``false`` (no condition) or ``{"min": 15, "max_female": 55,
+        "max_male": 60}`` (any key may be left out)."""
+        if value is True:
+            return cls()
+        if value is False or value is None:
+            return None
+        if not isinstance(value, Mapping):
+            raise ValueError(f"working_age must be true, false or an object, not {value!r}")
+        unknown = set(value) - {"min", "max_female", "max_male"}
+        if unknown:
+            raise ValueError(f"working_age: unknown keys {sorted(unknown)}")
+        bounds = {"min": cls.minimum, "max_female": cls.max_female, "max_male": cls.max_male, **value}
+        for key, bound in bounds.items():
+            if isinstance(bound, bool) or not isinstance(bound, int) or bound < 0:
+                raise ValueError(f"working_age: {key} must be a whole number of years, not {bound!r}")
+        if not bounds["min"] < bounds["max_female"] or not bounds["min"] < bounds["max_male"]:
+            raise ValueError("working_age: the upper ages must be above the minimum")
+        return cls(bounds["min"], bounds["max_female"], bounds["max_male"])
+
+    def to_data(self) -> bool | dict[str, int]:
+        if self == WorkingAge():
+            return True
+        return {"min": self.minimum, "max_female": self.max_female, "max_male": self.max_male}
+
+    def _range(self, sex: str) -> str:
+        return f"{self.minimum}–{(self.max_female if sex == 'F' else self.max_male) - 1}"
+
+    def check(self, member: Member, on: dt.date) -> Verdict:
+        age = member.age
+        if age is None:
+            return Verdict(False, "chưa có tuổi", "age unknown")
+        if age < self.minimum or age >= max(self.max_female, self.max_male):
+            # Outside for women and men alike: the sex does not matter.
+            return Verdict(False, f"{age} tuổi, ngoài độ tuổi lao động", f"aged {age}, not of working age")
+        if member.sex not in SEX_VI:
+            return Verdict(False, "chưa rõ giới tính", "sex unknown")
+        sex = member.sex
+        high = self.max_female if sex == "F" else self.max_male
+        where_vi = f"độ tuổi lao động của {SEX_VI[sex]} ({self._range(sex)})"
+        where_en = f"working age for {SEX_EN[sex]} ({self._range(sex)})"
+        if age < high:
+            return Verdict(True, f"{age} tuổi, trong {where_vi}", f"aged {age}, of {where_en}")
+        return Verdict(False, f"{age} tuổi, ngoài {where_vi}", f"aged {age}, past {where_en}")
+
+    def describe(self) -> tuple[Text, ...]:
+        return (
+            Text(
+                f"Thành viên trong độ tuổi lao động (nữ {self._range('F')}, nam {self._range('M')} tuổi)",
+                f"Members of working age (women {self._range('F')}, men {self._range('M')})",
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -154,6 +288,21 @@ class Flag:
             )
         return Verdict(False, f"không phải {vi}" if self.wanted else vi, f"not {en}" if self.wanted else en)
 
+    DESCRIPTIONS = {
+        ("in_education", True): ("Thành viên đang đi học", "Members in education"),
+        ("in_education", False): ("Thành viên không đi học", "Members not in education"),
+        ("disabled", True): ("Thành viên là người khuyết tật", "Members with a disability"),
+        ("disabled", False): ("Thành viên không khuyết tật", "Members without a disability"),
+        ("ethnic_minority", True): ("Thành viên là người dân tộc thiểu số", "Members of an ethnic minority"),
+        ("ethnic_minority", False): (
+            "Thành viên không phải người dân tộc thiểu số",
+            "Members not of an ethnic minority",
+        ),
+    }
+
+    def describe(self) -> tuple[Text, ...]:
+        return (Text(*self.DESCRIPTIONS[(self.name, self.wanted)]),)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -165,7 +314,8 @@ class Rule:
     def from_data(cls, data: Mapping[str, Any]) -> Rule:
         """A rule from the catalogue's JSON, e.g. ``{"level": "member", "categories": ["poor"],
         "newly_escaped": {"from": ["poor"], "months": 36}, "age": [0, 5], "in_education": true,
-        "disabled": true, "ethnic_minority": true, "difficult_area": true}``."""
+        "working_age": true, "disabled": true, "ethnic_minority": true, "difficult_area": true}``;
+        ``"working_age"`` may also be ``{"min": 15, "max_female": 55, "max_male": 60}``."""
         level = data.get("level", "household")
         if level not in ("household", "member"):
             raise ValueError(f"level must be household or member, not {level!r}")
@@ -183,12 +333,26 @@ class Rule:
         if "age" in data:
             low, high = data["age"]
             member.append(AgeBetween(low, high))
+        working_age = WorkingAge.from_data(data.get("working_age"))
+        if working_age is not None:
+            member.append(working_age)
         for name in ("in_education", "disabled", "ethnic_minority"):
             if name in data:
                 member.append(Flag(name, bool(data[name])))
         if member and level == "household":
             raise ValueError("member conditions need a member-level rule")
         return cls(level=level, household=tuple(household), member=tuple(member))
+
+    @property
+    def lines(self) -> tuple[Text, ...]:
+        """What the rule asks for, one line per condition: the household's, then each member's."""
+        household = [line for c in self.household for line in c.describe()]
+        return (*household, *(line for c in self.member for line in c.describe()))
+
+    def describe(self, lang: str = "vi") -> list[str]:
+        """``lines`` in one language: "vi" or "en" (any "en-…" too); Vietnamese otherwise."""
+        english = lang.lower().startswith("en")
+        return [line.en if english else line.vi for line in self.lines]
 
 
 @dataclass(frozen=True)
@@ -200,6 +364,11 @@ class Result:
     @property
     def eligible_members(self) -> list[int]:
         return [i for i, (ok, _reasons) in enumerate(self.members) if ok]
+
+
+def describe(rule_data: Mapping[str, Any], lang: str = "vi") -> list[str]:
+    """The rule stored as ``rule_data`` in words, one line per condition (``Rule.describe``)."""
+    return Rule.from_data(rule_data).describe(lang)
 
 
 def evaluate(rule: Rule, household: Household, on: dt.date) -> Result:

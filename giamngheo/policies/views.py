@@ -1,19 +1,46 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import BadRequest
+from django.db.models import Max, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
-from giamngheo.core.errors import NotFound
-from giamngheo.core.views import get_or_404, paginate
+from giamngheo.accounts.scoping import can
+from giamngheo.core.errors import ApplicationError, NotFound
+from giamngheo.core.views import get_or_404, paginate, submit
+from giamngheo.core.xlsx import write_table
+from giamngheo.geo.models import Area
 from giamngheo.geo.selectors import today
+from giamngheo.households.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_stream
+from giamngheo.households.reference import Category
+from giamngheo.households.selectors import access_household_by_id, national_id_display
 
-from . import selectors
-from .models import PolicyArea
+from . import selectors, services
+from .coverage import BANDS, Tally, band
+from .models import CoverageSummary, FundingSource, Policy, PolicyArea, SupportRecord
+from .support_forms import (
+    BulkRecordForm,
+    CancelForm,
+    CoverageFilterForm,
+    SpendingFilterForm,
+    SupportRecordForm,
+)
+from .tasks import coverage_rebuild_task
 
 
 @require_GET
@@ -21,15 +48,17 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     area = request.GET.get("area", "")
     area = area if area in PolicyArea.values else ""
     q = request.GET.get("q", "").strip()[:100]
-    page = paginate(request, selectors.policy_list(user=request.user, area=area, q=q))
+    manager = can(request.user, Capability.MANAGE_POLICIES)
+    policies = selectors.policy_list(user=request.user, area=area, q=q, include_inactive=manager)
     return render(
         request,
         "policies/policy_list.html",
         {
-            "page_obj": page,
+            "page_obj": paginate(request, policies),
             "areas": PolicyArea.choices,
             "area": area,
             "q": q,
+            "can_manage_policies": manager,
             "breadcrumbs": [(_("Policies"), None)],
         },
     )
@@ -43,7 +72,8 @@ def policy_detail(request: HttpRequest, code: str) -> HttpResponse:
         "policies/policy_detail.html",
         {
             "policy": policy,
-            "rule": policy.rule,
+            "rule": json.dumps(policy.rule, ensure_ascii=False),
+            "can_manage_policies": can(request.user, Capability.MANAGE_POLICIES),
             "breadcrumbs": [(_("Policies"), reverse("policies:policy-list")), (policy.code, None)],
         },
     )
@@ -58,5 +88,445 @@ def household_policies(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     return render(
-        request, "policies/_household_policies.html", {"household": household, "verdicts": verdicts}
+        request,
+        "policies/_household_policies.html",
+        {
+            "household": household,
+            "verdicts": verdicts,
+            "can_record": can(request.user, Capability.RECORD_SUPPORT),
+        },
+    )
+
+
+# --- Coverage ----------------------------------------------------------------------------------------
+
+
+def _years() -> list[int]:
+    """The years that have coverage, the current one first."""
+    current = timezone.localdate().year
+    known = set(CoverageSummary.objects.order_by().values_list("year", flat=True).distinct())
+    return sorted(known | {current}, reverse=True)
+
+
+def _coverage_filters(request: HttpRequest) -> CoverageFilterForm:
+    return CoverageFilterForm(
+        request.GET or None,
+        years=_years(),
+        communes=selectors.visible_communes(user=request.user).order_by("name"),
+    )
+
+
+def _area_query(year: int, commune: Area | None, village: Area | None) -> str:
+    query = QueryDict(mutable=True)
+    query["year"] = str(year)
+    if commune is not None:
+        query["commune"] = str(commune.pk)
+    if village is not None:
+        query["village"] = str(village.pk)
+    return query.urlencode()
+
+
+@capability_required(Capability.VIEW_TABLES)
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Per policy: eligible, covered, coverage % and the gap, for the user's area or a commune/village."""
+    form = _coverage_filters(request)
+    year, commune, village = form.values()
+    area = request.GET.get("area", "")
+    area = area if area in PolicyArea.values else ""
+    rows = selectors.coverage_by_policy(
+        user=request.user,
+        year=year,
+        commune_id=commune.pk if commune else None,
+        village_id=village.pk if village else None,
+        area=area,
+    )
+    total = sum((r.tally for r in rows), Tally())
+    return render(
+        request,
+        "policies/coverage.html",
+        {
+            "form": form,
+            "rows": [(r, band(r.tally.percent)) for r in rows],
+            "total": total,
+            "year": year,
+            "commune": commune,
+            "village": village,
+            "area": area,
+            "areas": PolicyArea.choices,
+            "area_query": _area_query(year, commune, village),
+            "can_see_households": can(request.user, Capability.VIEW_HOUSEHOLDS),
+            "can_rebuild": can(request.user, Capability.MANAGE_POLICIES),
+            "refreshed_at": CoverageSummary.objects.filter(year=year).aggregate(at=Max("refreshed_at"))["at"],
+            "breadcrumbs": [(_("Policies"), reverse("policies:policy-list")), (_("Coverage"), None)],
+        },
+    )
+
+
+@capability_required(Capability.MANAGE_POLICIES)
+@require_POST
+def coverage_rebuild(request: HttpRequest) -> HttpResponse:
+    """Recount a year's coverage for the whole province in the background."""
+    raw = request.POST.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= timezone.localdate().year else None
+    if year is None:
+        raise BadRequest("year")
+    coverage_rebuild_task.enqueue(year)
+    messages.success(request, _("The coverage of %(year)s is being recounted.") % {"year": year})
+    return redirect(f"{reverse('policies:coverage')}?year={year}")
+
+
+@capability_required(Capability.VIEW_TABLES)
+@require_GET
+def coverage_matrix(request: HttpRequest) -> HttpResponse:
+    """Communes × policy areas, coloured by coverage, worst first."""
+    form = _coverage_filters(request)
+    year, _commune, _village = form.values()
+    areas, rows = selectors.coverage_matrix(user=request.user, year=year)
+    labels = dict(PolicyArea.choices)
+    table = [
+        (
+            row,
+            band(row.total.percent),
+            [(row.cells.get(a), band(row.cells[a].percent) if a in row.cells else "none") for a in areas],
+        )
+        for row in rows
+    ]
+    return render(
+        request,
+        "policies/coverage_matrix.html",
+        {
+            "form": form,
+            "year": year,
+            "areas": [(a, labels[a]) for a in areas],
+            "table": table,
+            "bands": BANDS,
+            "breadcrumbs": [
+                (_("Policies"), reverse("policies:policy-list")),
+                (_("Coverage"), f"{reverse('policies:coverage')}?year={year}"),
+                (_("Communes × policy areas"), None),
+            ],
+        },
+    )
+
+
+# --- Gap lists and bulk recording --------------------------------------------------------------------
+
+GAP_HEADERS = [
+    "Xã/phường",
+    "Thôn/ấp",
+    "Mã hộ",
+    "Chủ hộ",
+    "Phân loại hộ",
+    "Người được hưởng",
+    "Ngày sinh",
+    "Số CCCD",
+    "Chính sách",
+]
+
+
+def _gap_rows(entitlements: QuerySet[Any], policy: Policy, user: Any) -> Iterator[list[Any]]:
+    shown = national_id_display(user=user)
+    categories = dict(Category.choices)
+    for e in entitlements.iterator(chunk_size=2000):
+        h = e.household
+        m = e.member
+        yield [
+            e.commune.name,
+            e.village.name if e.village else "",
+            h.code,
+            h.head_name,
+            str(categories.get(h.category, h.category)),
+            m.full_name if m else h.head_name,
+            m.date_of_birth if m else None,
+            shown(m.national_id) if m else "",
+            policy.code,
+        ]
+
+
+def _gap_context(request: HttpRequest, policy: Policy, form: CoverageFilterForm) -> dict[str, Any]:
+    year, commune, village = form.values()
+    entitlements = selectors.gap_list(
+        user=request.user,
+        policy=policy,
+        year=year,
+        commune_id=commune.pk if commune else None,
+        village_id=village.pk if village else None,
+    )
+    page = paginate(request, entitlements, per_page=50)
+    today = timezone.localdate()
+    return {
+        "policy": policy,
+        "form": form,
+        "page_obj": page,
+        "year": year,
+        "commune": commune,
+        "village": village,
+        "area_query": _area_query(year, commune, village),
+        "today": today,
+        "can_record": can(request.user, Capability.RECORD_SUPPORT) and year == today.year,
+        "breadcrumbs": [
+            (_("Policies"), reverse("policies:policy-list")),
+            (_("Coverage"), f"{reverse('policies:coverage')}?{_area_query(year, commune, village)}"),
+            (policy.code, None),
+        ],
+    }
+
+
+# The guard is typed for HttpResponse; this view may stream a file.
+@capability_required(Capability.VIEW_HOUSEHOLDS)  # type: ignore[arg-type]
+@require_GET
+def gap_list(request: HttpRequest, code: str) -> HttpResponseBase:
+    """Who is entitled to a policy and has not received it (in a year, an area), with links to the
+    household cards; exportable; with bulk recording for the list."""
+    policy = get_or_404(selectors.access_policy_by_code, user=request.user, code=code)
+    form = _coverage_filters(request)
+    kind = request.GET.get("format", "")
+    if kind in ("xlsx", "csv"):
+        year, commune, village = form.values()
+        entitlements = selectors.gap_list(
+            user=request.user,
+            policy=policy,
+            year=year,
+            commune_id=commune.pk if commune else None,
+            village_id=village.pk if village else None,
+        )
+        rows = _gap_rows(entitlements, policy, request.user)
+        filename = f"chua-nhan-{policy.code}-{year}.{kind}"
+        if kind == "csv":
+            response = StreamingHttpResponse(csv_stream(rows, GAP_HEADERS), content_type=CSV_CONTENT_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
+        write_table(out, sheet=f"Chưa nhận {policy.code}", headers=GAP_HEADERS, rows=rows, freeze="A2")
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    context = _gap_context(request, policy, form)
+    context["record_form"] = BulkRecordForm(initial={"project": policy.project})
+    return render(request, "policies/gap_list.html", context)
+
+
+@capability_required(Capability.RECORD_SUPPORT)
+@require_POST
+def gap_record(request: HttpRequest, code: str) -> HttpResponse:
+    """Record the policy for the gap list's recipients (all of them or those ticked): all or nothing."""
+    policy = get_or_404(selectors.access_policy_by_code, user=request.user, code=code)
+    filters = CoverageFilterForm(
+        request.POST,
+        years=_years(),
+        communes=selectors.visible_communes(user=request.user).order_by("name"),
+    )
+    year, commune, village = filters.values()
+    record_form = BulkRecordForm(request.POST)
+    problems: list[str] = []
+    if record_form.is_valid():
+        gap = selectors.gap_list(
+            user=request.user,
+            policy=policy,
+            year=year,
+            commune_id=commune.pk if commune else None,
+            village_id=village.pk if village else None,
+        )
+        listed = [(e.household_id, e.member_id, e) for e in gap]
+        if record_form.cleaned_data["selection"] == BulkRecordForm.PICKED:
+            wanted = set(record_form.picked())
+            listed = [t for t in listed if (t[0], t[1]) in wanted]
+        recipients = [services.Recipient(h, m) for h, m, _e in listed]
+        try:
+            records = services.support_records_create(
+                policy=policy,
+                recipients=recipients,
+                data=services.SupportData(**record_form.support_values()),
+                acting_user=request.user,
+            )
+        except services.SupportRejected as exc:
+            for position, message in exc.errors[:50]:
+                e = listed[position][2]
+                who = e.member.full_name if e.member else e.household.head_name
+                problems.append(f"{e.household.code} · {who}: {message}")
+            record_form.add_error(None, str(exc.message))
+        except ApplicationError as exc:
+            field = exc.extra.get("field")
+            record_form.add_error(field if field in record_form.fields else None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Recorded %(count)d recipient of %(policy)s.",
+                    "Recorded %(count)d recipients of %(policy)s.",
+                    len(records),
+                )
+                % {"count": len(records), "policy": policy.code},
+            )
+            return redirect(
+                f"{reverse('policies:gap-list', args=[policy.code])}?{_area_query(year, commune, village)}"
+            )
+    context = _gap_context(request, policy, filters)
+    context["record_form"] = record_form
+    context["problems"] = problems
+    return render(request, "policies/gap_list.html", context, status=400)
+
+
+# --- Support records ----------------------------------------------------------------------------------
+
+
+@capability_required(Capability.RECORD_SUPPORT)
+@require_http_methods(["GET", "POST"])
+def support_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one policy received by a household or one of its members (from the household card)."""
+    household = get_or_404(access_household_by_id, user=request.user, household_id=pk)
+    today = timezone.localdate()
+    policies = selectors.policy_list(user=request.user).filter(valid_from__lte=today)
+    members = [
+        (m.pk, f"{m.full_name} ({m.date_of_birth:%d/%m/%Y})")
+        for m in household.members.filter(is_active=True).order_by("date_of_birth", "pk")
+    ]
+    initial = {"policy": request.GET.get("policy", ""), "member": request.GET.get("member", "")}
+    form = SupportRecordForm(request.POST or None, initial=initial, policies=policies, members=members)
+    if request.method == "POST" and form.is_valid():
+        policy = form.cleaned_data["policy"]
+        recipient = services.Recipient(household.pk, form.cleaned_data["member"])
+        try:
+            services.support_records_create(
+                policy=policy,
+                recipients=[recipient],
+                data=services.SupportData(**form.support_values()),
+                acting_user=request.user,
+            )
+        except services.SupportRejected as exc:
+            for _position, message in exc.errors:
+                form.add_error("member" if policy.level == "member" else None, message)
+        except ApplicationError as exc:
+            field = exc.extra.get("field")
+            form.add_error(field if field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Support recorded: %(policy)s.") % {"policy": policy})
+            return redirect("households:household-detail", pk=household.pk)
+    return render(
+        request,
+        "policies/support_form.html",
+        {
+            "form": form,
+            "household": household,
+            "breadcrumbs": [
+                (_("Households"), reverse("households:household-list")),
+                (household.code, reverse("households:household-detail", args=[household.pk])),
+                (_("Record support"), None),
+            ],
+        },
+    )
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def support_list(request: HttpRequest) -> HttpResponse:
+    communes = selectors.visible_communes(user=request.user).order_by("name")
+    form = SpendingFilterForm(request.GET or None, communes=communes)
+    period_start, period_end, commune = form.period()
+    start: dt.date | None = period_start
+    end: dt.date | None = period_end
+    household = request.GET.get("household", "")
+    if household.isdigit() and not request.GET.get("date_from") and not request.GET.get("date_to"):
+        start = end = None  # one household's support: every year
+    code = request.GET.get("policy", "")
+    policy = Policy.objects.filter(code=code).first() if code else None
+    filters = selectors.SupportFilters(
+        date_from=start,
+        date_to=end,
+        commune_id=commune.pk if commune else None,
+        policy_id=policy.pk if policy else None,
+        household_id=int(household) if household.isdigit() else None,
+        include_cancelled=request.GET.get("cancelled") == "1",
+    )
+    page = paginate(request, selectors.support_record_list(user=request.user, filters=filters))
+    return render(
+        request,
+        "policies/support_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "policies": selectors.policy_list(user=request.user, include_inactive=True),
+            "policy": policy,
+            "show_cancelled": filters.include_cancelled,
+            "breadcrumbs": [(_("Policies"), reverse("policies:policy-list")), (_("Support records"), None)],
+        },
+    )
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def support_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_or_404(selectors.access_support_record, user=request.user, record_id=pk)
+    return render(
+        request, "policies/support_detail.html", _support_detail_context(request, record, CancelForm())
+    )
+
+
+def _support_detail_context(request: HttpRequest, record: SupportRecord, form: CancelForm) -> dict[str, Any]:
+    return {
+        "record": record,
+        "cancel_form": form,
+        "can_cancel": can(request.user, Capability.RECORD_SUPPORT) and record.cancelled_at is None,
+        "national_id": national_id_display(user=request.user)(
+            record.member.national_id if record.member else ""
+        ),
+        "breadcrumbs": [
+            (_("Policies"), reverse("policies:policy-list")),
+            (_("Support records"), reverse("policies:support-list")),
+            (f"#{record.pk}", None),
+        ],
+    }
+
+
+@capability_required(Capability.RECORD_SUPPORT)
+@require_POST
+def support_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_or_404(selectors.access_support_record, user=request.user, record_id=pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        done = submit(
+            form,
+            lambda: services.support_record_cancel(
+                record=record, reason=form.cleaned_data["reason"], acting_user=request.user
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The record was cancelled."))
+            return redirect("policies:support-detail", pk=record.pk)
+    return render(
+        request, "policies/support_detail.html", _support_detail_context(request, record, form), status=400
+    )
+
+
+# --- Spending ------------------------------------------------------------------------------------------
+
+
+@capability_required(Capability.VIEW_TABLES)
+@require_GET
+def spending(request: HttpRequest) -> HttpResponse:
+    """Money and records of support delivered in a period, per project, funding source and policy area."""
+    communes = selectors.visible_communes(user=request.user).order_by("name")
+    form = SpendingFilterForm(request.GET or None, communes=communes)
+    start, end, commune = form.period()
+    totals = selectors.spending_totals(
+        user=request.user,
+        filters=selectors.SupportFilters(
+            date_from=start, date_to=end, commune_id=commune.pk if commune else None
+        ),
+    )
+    sources, areas = dict(FundingSource.choices), dict(PolicyArea.choices)
+    return render(
+        request,
+        "policies/spending.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "commune": commune,
+            "totals": totals,
+            "by_project": [(p or _("(no project)"), n, a) for p, n, a in totals.by_project],
+            "by_source": [(sources.get(s, s), n, a) for s, n, a in totals.by_source],
+            "by_area": [(areas.get(s, s), n, a) for s, n, a in totals.by_area],
+            "breadcrumbs": [(_("Policies"), reverse("policies:policy-list")), (_("Spending"), None)],
+        },
     )

@@ -81,6 +81,14 @@ class Command(BaseCommand):
             )
             for name, step in review_round.steps.items():
                 self.stdout.write(f"  {name}: {Step(step).label}")
+        if report.support_records:
+            self.stdout.write(
+                _("%(records)s support records this year; policy coverage %(percent)s %%.")
+                % {
+                    "records": report.support_records,
+                    "percent": number_format(report.coverage_percent or 0, decimal_pos=1),
+                }
+            )
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": DEMO_PASSWORD})
         width = max(len(a.username) for a in report.accounts)
