@@ -432,7 +432,7 @@ class Planner:
             self.village_names[key] = table.get(fold(name)) or table.get(village_key(name))
         return self.village_names[key]
 
-    def _resolve_commune(self, group: Group) -> tuple[Area | None, str]:
+    def resolve_commune(self, group: Group) -> tuple[Area | None, str]:
         if self.commune is not None:
             if group.commune:
                 found = self.communes.get(group.commune) or self.communes.get(fold(group.commune))
@@ -457,7 +457,7 @@ class Planner:
         """Plans for the valid households of ``groups``; errors go to ``outcome``."""
         resolved: list[tuple[Group, Area]] = []
         for group in groups:
-            commune, problem = self._resolve_commune(group)
+            commune, problem = self.resolve_commune(group)
             if commune is None:
                 self._reject(group, outcome, [(group.first_row, self.header("commune"), problem)])
                 continue

@@ -93,7 +93,7 @@ def _excel_serial(day: dt.date) -> int:
     return (day - EXCEL_EPOCH).days if day >= dt.date(1900, 3, 1) else (day - EXCEL_EPOCH).days - 1
 
 
-def _write_lists(sheet: Worksheet, fields: tuple[Field, ...]) -> dict[str, str]:
+def write_lists(sheet: Worksheet, fields: tuple[Field, ...]) -> dict[str, str]:
     """One column per list on the list sheet; field key -> absolute reference for a validation."""
     references: dict[str, str] = {}
     column = 0
@@ -186,7 +186,7 @@ def _width(f: Field) -> float:
     return float(width)
 
 
-def _write_data_sheet(sheet: Worksheet, fields: tuple[Field, ...], references: dict[str, str]) -> None:
+def write_data_sheet(sheet: Worksheet, fields: tuple[Field, ...], references: dict[str, str]) -> None:
     last_row = DATA_ROWS + 1
     for column, f in enumerate(fields, start=1):
         letter = get_column_letter(column)
@@ -311,9 +311,9 @@ def write_template(out: IO[bytes], *, include_commune: bool) -> None:
     data.title = TEMPLATE_SHEET
     guide = workbook.create_sheet(GUIDE_SHEET)
     lists = workbook.create_sheet(LIST_SHEET)
-    references = _write_lists(lists, fields)
+    references = write_lists(lists, fields)
     lists.sheet_state = "hidden"
-    _write_data_sheet(data, fields, references)
+    write_data_sheet(data, fields, references)
     _write_guide(guide, fields)
     workbook.active = 0
     workbook.save(out)

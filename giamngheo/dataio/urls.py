@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import support_views, views
 
 app_name = "dataio"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("import/<int:pk>/run/", views.import_run, name="import-run"),
     path("template.xlsx", views.template_download, name="template"),
     path("xlsform.xlsx", views.xlsform_download, name="xlsform"),
+    path("support/", support_views.support_import, name="support-import"),
+    path("support/<int:pk>/", support_views.support_import_detail, name="support-import-detail"),
+    path("support/<int:pk>/run/", support_views.support_import_run, name="support-import-run"),
+    path("support/template.xlsx", support_views.support_template, name="support-template"),
 ]

@@ -20,6 +20,7 @@ class JobKind(models.TextChoices):
     HOUSEHOLD_EXPORT = "household_export", _("Household export")
     MEMBER_EXPORT = "member_export", _("Member export")
     RECLASSIFY = "reclassify", _("Province reclassification")
+    SUPPORT_IMPORT = "support_import", _("Support records import")
 
 
 class JobStatus(models.TextChoices):

@@ -33,6 +33,7 @@ HANDLERS: dict[str, str] = {
     JobKind.HOUSEHOLD_EXPORT: "giamngheo.dataio.jobs.household_export",
     JobKind.MEMBER_EXPORT: "giamngheo.dataio.jobs.member_export",
     JobKind.RECLASSIFY: "giamngheo.dataio.jobs.reclassify",
+    JobKind.SUPPORT_IMPORT: "giamngheo.dataio.support_import.run_support_import_job",
 }
 LOG_LIMIT = 200_000  # characters of log kept on the row
 

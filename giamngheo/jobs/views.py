@@ -37,7 +37,15 @@ SUMMARY_LABELS: dict[str, Any] = {
     "changed": gettext_lazy("Households whose result changed"),
     "unclassified": gettext_lazy("Households without a result (no income recorded)"),
     "seconds": gettext_lazy("Duration (seconds)"),
+    "records": gettext_lazy("Support records"),
+    "amount": gettext_lazy("Amount (VND)"),
+    "not_entitled": gettext_lazy("Recipients not entitled (with a reason)"),
+    "errors": gettext_lazy("Errors"),
+    "written": gettext_lazy("Written"),
+    "dry_run": gettext_lazy("Check only (nothing written)"),
 }
+# Summary entries that are not figures (shown by the job's own page, not as a row of the summary).
+SUMMARY_HIDDEN = {"error_messages", "new_villages", "headers"}
 
 # ``which`` of the download URL -> (file field, field holding the name to give the download).
 DOWNLOADS: dict[str, tuple[str, str]] = {
@@ -52,7 +60,9 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 def _value(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if not isinstance(value, int | float):
         return str(value)
     return str(number_format(value, decimal_pos=None if isinstance(value, int) else 1, force_grouping=True))
 
@@ -61,7 +71,11 @@ def _status_context(job: Job) -> dict[str, Any]:
     summary = job.summary if isinstance(job.summary, dict) else {}
     return {
         "job": job,
-        "summary": [(SUMMARY_LABELS.get(key, key), _value(value)) for key, value in summary.items()],
+        "summary": [
+            (SUMMARY_LABELS.get(key, key), _value(value))
+            for key, value in summary.items()
+            if key not in SUMMARY_HIDDEN and not isinstance(value, list | dict)
+        ],
         "downloads": {which: bool(getattr(job, field)) for which, (field, _name) in DOWNLOADS.items()},
     }
 

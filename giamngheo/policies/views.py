@@ -448,6 +448,7 @@ def support_list(request: HttpRequest) -> HttpResponse:
             "policies": selectors.policy_list(user=request.user, include_inactive=True),
             "policy": policy,
             "show_cancelled": filters.include_cancelled,
+            "can_record": can(request.user, Capability.RECORD_SUPPORT),
             "breadcrumbs": [(_("Policies"), reverse("policies:policy-list")), (_("Support records"), None)],
         },
     )
