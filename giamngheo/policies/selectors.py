@@ -292,3 +292,15 @@ def spending_totals(*, user: Any, filters: SupportFilters) -> Spending:
         records=int(total["n"] or 0),
         amount=int(total["amount_sum"] or 0),
     )
+
+
+def coverage_total(*, user: Any, year: int) -> coverage.Tally:
+    """Every policy in force together, over the user's area: the plan's "100 % of entitled households
+    receive the policies they are due" (the home page and the targets read it)."""
+    in_force = [p.pk for p in policies_in_force(year=year)]
+    row = (
+        _summaries(user=user, year=year, commune_id=None, village_id=None)
+        .filter(policy_id__in=in_force)
+        .aggregate(**SUMS)
+    )
+    return _tally(row)

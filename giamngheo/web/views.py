@@ -14,17 +14,20 @@ from giamngheo.accounts import selectors as account_selectors
 from giamngheo.accounts import services as account_services
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability, Role
+from giamngheo.accounts.scoping import can
 from giamngheo.core import selectors as core_selectors
 from giamngheo.core.views import get_or_404, paginate, submit
 from giamngheo.geo import selectors as geo_selectors
 from giamngheo.geo.models import AreaLevel
 from giamngheo.org import selectors as org_selectors
+from giamngheo.policies import selectors as policy_selectors
 
 from .forms import AuditFilterForm, UserForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
     summary = geo_selectors.scope_summary(user=request.user)
+    year = geo_selectors.current_year()
     communes = geo_selectors.commune_list(user=request.user)
     return render(
         request,
@@ -36,6 +39,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "parents": geo_selectors.visible_parent_names(user=request.user),
             "org_units": org_selectors.org_unit_list(user=request.user).count(),
             "staff": org_selectors.staff_list(user=request.user).count(),
+            "coverage": policy_selectors.coverage_total(user=request.user, year=year)
+            if can(request.user, Capability.VIEW_TABLES)
+            else None,
+            "coverage_year": year,
         },
     )
 
