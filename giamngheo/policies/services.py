@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
@@ -417,6 +417,21 @@ def coverage_summarise(*, year: int, commune_ids: Collection[int]) -> None:
         )
 
 
+COVERAGE_LOCK = 0x6776  # namespace of the advisory locks taken per commune ("gv")
+
+
+def _lock_communes(commune_ids: Collection[int]) -> None:
+    """Serialise the recounts of a commune until the transaction ends: two officers recording at once
+    would otherwise both delete and re-insert the same rows (duplicates, or a unique-key error on the
+    summaries). PostgreSQL: transaction-scoped advisory locks, in a fixed order (no deadlock); SQLite
+    serialises writers by itself."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for commune_id in sorted(set(commune_ids)):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [COVERAGE_LOCK, commune_id])
+
+
 @transaction.atomic
 def entitlements_refresh(*, household_ids: Collection[int], years: Collection[int] | None = None) -> None:
     """Recompute the entitlements of some households (after a change to them or to their support) and the
@@ -424,6 +439,10 @@ def entitlements_refresh(*, household_ids: Collection[int], years: Collection[in
     ids = sorted(set(household_ids))
     if not ids:
         return
+    home: set[int] = set()
+    for chunk in _chunks(ids):
+        home.update(Household.objects.filter(pk__in=chunk).values_list("commune_id", flat=True))
+    _lock_communes(home)
     for year in sorted(set(years or [timezone.localdate().year])):
         policies = _policies_in_force(year)
         communes: set[int] = set()
@@ -468,6 +487,7 @@ def coverage_rebuild(*, year: int | None = None, commune_ids: Collection[int] | 
     written = 0
     for commune_id in sorted(set(commune_ids)):
         with transaction.atomic():
+            _lock_communes([commune_id])
             Entitlement.objects.filter(year=year, commune_id=commune_id).delete()
             rows = _entitlement_rows(_candidates(commune_id, year, policies), year, policies)
             write_rows(Entitlement, ENTITLEMENT_COLUMNS, rows)
