@@ -317,6 +317,8 @@ def gap_record(request: HttpRequest, code: str) -> HttpResponse:
         communes=selectors.visible_communes(user=request.user).order_by("name"),
     )
     year, commune, village = filters.values()
+    if year != timezone.localdate().year:  # as on the page: only the current year's list is recorded
+        raise BadRequest("year")
     record_form = BulkRecordForm(request.POST)
     problems: list[str] = []
     if record_form.is_valid():
