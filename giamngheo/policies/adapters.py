@@ -40,15 +40,16 @@ class HouseholdFacts:
     facts: eligibility.Household
 
 
-def _chunks(ids: list[int]) -> list[list[int]]:
-    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+def chunks(ids: list[int], size: int = CHUNK) -> list[list[int]]:
+    """``ids`` in lists short enough for an ``IN (...)`` on every database."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _left(ids: list[int]) -> dict[int, tuple[str, dt.date]]:
     """The category each household last left and when: the review's movements (dated by the commune's
     recognition decision of that round) and approved in-year escape requests (dated by their decision)."""
     left: dict[int, tuple[str, dt.date, int]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for household_id, movement, year, since in (
             Assessment.objects.filter(household_id__in=chunk, movement__in=list(LEFT))
             .annotate(
@@ -85,14 +86,14 @@ def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, Househol
     id_list = sorted(set(ids))
     difficult = especially_difficult_ids(year=on.year)
     rows: list[tuple[int, str, int, int | None]] = []
-    for chunk in _chunks(id_list):
+    for chunk in chunks(id_list):
         rows.extend(
             Household.objects.filter(pk__in=chunk, is_active=True).values_list(
                 "id", "category", "commune_id", "village_id"
             )
         )
     members: dict[int, list[tuple[int, eligibility.Member]]] = {}
-    for chunk in _chunks([r[0] for r in rows]):
+    for chunk in chunks([r[0] for r in rows]):
         for pk, household_id, born, in_education, disabled, ethnic, sex in (
             Member.objects.filter(household_id__in=chunk, is_active=True)
             .order_by("household_id", "date_of_birth", "pk")

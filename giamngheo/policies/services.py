@@ -28,7 +28,7 @@ from giamngheo.households.models import Household
 from giamngheo.households.selectors import HouseholdFilters, household_list
 
 from . import coverage
-from .adapters import HouseholdFacts, candidate_q, households_facts
+from .adapters import HouseholdFacts, candidate_q, chunks, households_facts
 from .eligibility import Rule, evaluate
 from .models import (
     CoverageSummary,
@@ -41,6 +41,7 @@ from .models import (
     SupportRecord,
     validate_rule,
 )
+from .selectors import policies_in_force
 
 SAMPLE_CATALOGUE = Path(__file__).parent / "data" / "sample_catalogue.json"
 
@@ -307,19 +308,13 @@ def policy_update(*, policy: Policy, data: Mapping[str, Any], acting_user: Any) 
 # --- Coverage: the entitlement table and its summaries -------------------------------------------------
 
 
-def _policies_in_force(year: int) -> list[Policy]:
-    return [
-        p for p in Policy.objects.filter(is_active=True) if coverage.in_force(p.valid_from, p.valid_to, year)
-    ]
-
-
 def _covered(
     policies: list[Policy], household_ids: list[int], year: int
 ) -> dict[int, set[tuple[int, int | None]]]:
     """policy id -> {(household, member)} covered in ``year`` by support records."""
     by_id = {p.pk: p for p in policies}
     covered: dict[int, set[tuple[int, int | None]]] = {p.pk: set() for p in policies}
-    for chunk in _chunks(household_ids):
+    for chunk in chunks(household_ids):
         for policy_id, household_id, member_id, on in SupportRecord.objects.filter(
             household_id__in=chunk,
             policy_id__in=list(by_id),
@@ -330,10 +325,6 @@ def _covered(
             if coverage.covers(p.frequency, year, p.valid_from, p.valid_to, on):
                 covered[policy_id].add((household_id, member_id))
     return covered
-
-
-def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _entitlement_rows(household_ids: list[int], year: int, policies: list[Policy]) -> list[tuple[Any, ...]]:
@@ -382,7 +373,7 @@ ENTITLEMENT_COLUMNS = (
 def coverage_summarise(*, year: int, commune_ids: Collection[int]) -> None:
     """Recount the coverage summaries of ``commune_ids`` for ``year`` from the entitlement table."""
     ids = sorted(set(commune_ids))
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         CoverageSummary.objects.filter(year=year, commune_id__in=chunk).delete()
         counts = (
             Entitlement.objects.filter(year=year, commune_id__in=chunk)
@@ -440,13 +431,13 @@ def entitlements_refresh(*, household_ids: Collection[int], years: Collection[in
     if not ids:
         return
     home: set[int] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         home.update(Household.objects.filter(pk__in=chunk).values_list("commune_id", flat=True))
     _lock_communes(home)
     for year in sorted(set(years or [timezone.localdate().year])):
-        policies = _policies_in_force(year)
+        policies = policies_in_force(year=year)
         communes: set[int] = set()
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             communes.update(
                 Entitlement.objects.filter(year=year, household_id__in=chunk).values_list(
                     "commune_id", flat=True
@@ -481,7 +472,7 @@ def coverage_rebuild(*, year: int | None = None, commune_ids: Collection[int] | 
     communes (default: every commune with households), one transaction per commune. Returns the number of
     entitlement rows written."""
     year = year or timezone.localdate().year
-    policies = _policies_in_force(year)
+    policies = policies_in_force(year=year)
     if commune_ids is None:
         commune_ids = Household.objects.order_by().values_list("commune_id", flat=True).distinct()
     written = 0
@@ -590,7 +581,7 @@ def support_records_write(*, items: Sequence[SupportItem], acting_user: Any) -> 
         raise ValidationFailed(_("Choose at least one recipient."))
     household_ids = sorted({i.recipient.household_id for i in items})
     visible: set[int] = set()
-    for chunk in _chunks(household_ids):
+    for chunk in chunks(household_ids):
         visible.update(
             household_list(user=acting_user, filters=HouseholdFilters())
             .filter(pk__in=chunk)
@@ -601,7 +592,7 @@ def support_records_write(*, items: Sequence[SupportItem], acting_user: Any) -> 
         wanted = {i.recipient.household_id for i in items if i.data.date == on} & visible
         facts_on[on] = households_facts(wanted, on=on)
     existing: set[tuple[int, int, int | None, dt.date]] = set()
-    for chunk in _chunks(sorted(visible)):
+    for chunk in chunks(sorted(visible)):
         existing.update(
             SupportRecord.objects.filter(household_id__in=chunk, cancelled_at=None).values_list(
                 "policy_id", "household_id", "member_id", "date"
