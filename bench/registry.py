@@ -112,6 +112,36 @@ def seed(province: Any) -> None:
         cursor.execute("ANALYZE")
 
 
+def seeded_province() -> Any:
+    """Đồng Nai in the bench database (Django set up on it) with its households: those already there, unless
+    BENCH_RESEED=1, or HOUSEHOLDS seeded now. Prints what it did and the size of the registry. Other
+    benchmarks (coverage.py) seed through it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from giamngheo.geo.models import Area
+    from giamngheo.geo.services import geo_load_province
+    from giamngheo.households.models import Household, Member
+
+    province = Area.objects.filter(code="75").first()
+    existing = Household.objects.count() if province is not None else 0
+    if existing and RESEED:
+        call_command("flush", interactive=False, verbosity=0)
+        existing = 0
+    if existing:
+        print(f"   reusing {existing:,} households already in the bench database (BENCH_RESEED=1 to reseed)")
+    else:
+        province = geo_load_province(province_code=75).province
+        seed(province)
+    assert province is not None
+    print(
+        f"   database {connection.vendor}: {Household.objects.count():,} households, "
+        f"{Member.objects.count():,} members",
+        flush=True,
+    )
+    return province
+
+
 def percentile(samples: list[float], q: int) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[q - 1] if len(samples) > 1 else samples[0]
 
@@ -170,33 +200,14 @@ def main() -> None:
     setup("registry")
 
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
 
     from giamngheo.accounts.models import User
     from giamngheo.core.text import fold
-    from giamngheo.geo.models import Area
-    from giamngheo.geo.services import geo_load_province
-    from giamngheo.households.models import Household, Member
+    from giamngheo.households.models import Household
     from giamngheo.households.reclassify import province_reclassify
 
-    province = Area.objects.filter(code="75").first()
-    existing = Household.objects.count() if province is not None else 0
-    if existing and RESEED:
-        call_command("flush", interactive=False, verbosity=0)
-        existing = 0
-    if existing:
-        print(f"   reusing {existing:,} households already in the bench database (BENCH_RESEED=1 to reseed)")
-    else:
-        province = geo_load_province(province_code=75).province
-        seed(province)
-    assert province is not None
-    print(
-        f"   database {connection.vendor}: {Household.objects.count():,} households, "
-        f"{Member.objects.count():,} members",
-        flush=True,
-    )
+    province = seeded_province()
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
