@@ -355,6 +355,16 @@ class Rule:
         return [line.en if english else line.vi for line in self.lines]
 
 
+def may_apply(rule: Rule, household: Household) -> bool:
+    """A quick test before ``evaluate``: False when the household's category (now, or the one it left)
+    cannot satisfy the rule's category condition — most households of a province, skipped without building
+    reasons. True does not mean entitled."""
+    for condition in rule.household:
+        if isinstance(condition, InCategory):
+            return household.category in condition.categories or household.left_category in condition.escaped
+    return True
+
+
 @dataclass(frozen=True)
 class Result:
     eligible: bool  # household-level: the household; member-level: at least one member

@@ -160,6 +160,7 @@ class Entitlement(models.Model):
         indexes = [
             models.Index(fields=["year", "policy", "commune", "eligible", "covered"]),
             models.Index(fields=["year", "household"]),
+            models.Index(fields=["year", "commune", "policy", "village"]),  # rebuilds and summaries
         ]
 
     def __str__(self) -> str:

@@ -276,21 +276,31 @@ def spending_totals(*, user: Any, filters: SupportFilters) -> Spending:
     """Money and records of support delivered in a period, per programme project, funding source and
     policy area (cancelled records left out)."""
     rows = support_record_list(user=user, filters=filters).order_by()
+    # One grouped pass over the period's records, folded three ways here (three GROUP BYs would read the
+    # records three times).
+    by: dict[str, dict[str, list[int]]] = {"project": {}, "funding_source": {}, "policy__area": {}}
+    records = amount = 0
+    for project, source, area, count, total_amount in (
+        rows.values("project", "funding_source", "policy__area")
+        .annotate(n=Count("pk"), amount_sum=Sum("amount"))
+        .values_list("project", "funding_source", "policy__area", "n", "amount_sum")
+    ):
+        n, money = int(count), int(total_amount or 0)
+        records, amount = records + n, amount + money
+        for field, key in (("project", project), ("funding_source", source), ("policy__area", area)):
+            total = by[field].setdefault(key or "", [0, 0])
+            total[0] += n
+            total[1] += money
 
-    def group(field: str) -> list[tuple[str, int, int]]:
-        out = [
-            (r[field] or "", int(r["n"]), int(r["amount_sum"] or 0))
-            for r in rows.values(field).annotate(n=Count("pk"), amount_sum=Sum("amount")).order_by(field)
-        ]
-        return sorted(out, key=lambda t: (-t[2], -t[1], t[0]))
+    def ranked(field: str) -> list[tuple[str, int, int]]:
+        return sorted(((k, n, a) for k, (n, a) in by[field].items()), key=lambda t: (-t[2], -t[1], t[0]))
 
-    total = rows.aggregate(n=Count("pk"), amount_sum=Sum("amount"))
     return Spending(
-        by_project=group("project"),
-        by_source=group("funding_source"),
-        by_area=group("policy__area"),
-        records=int(total["n"] or 0),
-        amount=int(total["amount_sum"] or 0),
+        by_project=ranked("project"),
+        by_source=ranked("funding_source"),
+        by_area=ranked("policy__area"),
+        records=records,
+        amount=amount,
     )
 
 

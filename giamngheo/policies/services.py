@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from giamngheo.households.selectors import HouseholdFilters, household_list
 
 from . import coverage
 from .adapters import HouseholdFacts, candidate_q, chunks, households_facts
-from .eligibility import Rule, evaluate
+from .eligibility import Rule, evaluate, may_apply
 from .models import (
     CoverageSummary,
     Entitlement,
@@ -340,7 +340,10 @@ def _entitlement_rows(household_ids: list[int], year: int, policies: list[Policy
         rule = policy.eligibility
         on = on_of[policy.pk]
         got = covered[policy.pk]
+        supported = {household for household, _member in got}
         for h in facts_on[on].values():
+            if h.id not in supported and not may_apply(rule, h.facts):
+                continue
             result = evaluate(rule, h.facts, on)
             if rule.level == "household":
                 is_covered = (h.id, None) in got
@@ -436,29 +439,47 @@ def entitlements_refresh(*, household_ids: Collection[int], years: Collection[in
     _lock_communes(home)
     for year in sorted(set(years or [timezone.localdate().year])):
         policies = policies_in_force(year=year)
-        communes: set[int] = set()
+        existing: dict[tuple[Any, ...], int] = {}
         for chunk in chunks(ids):
-            communes.update(
-                Entitlement.objects.filter(year=year, household_id__in=chunk).values_list(
-                    "commune_id", flat=True
-                )
-            )
-            Entitlement.objects.filter(year=year, household_id__in=chunk).delete()
+            existing.update(_existing(Entitlement.objects.filter(year=year, household_id__in=chunk)))
         rows = _entitlement_rows(ids, year, policies)
-        write_rows(Entitlement, ENTITLEMENT_COLUMNS, rows)
-        communes.update(r[4] for r in rows)
-        coverage_summarise(year=year, commune_ids=communes)
+        if _store(existing, rows):
+            communes = {key[4] for key in existing} | {row[4] for row in rows}
+            coverage_summarise(year=year, commune_ids=communes)
 
 
-def _candidates(commune_id: int, year: int, policies: list[Policy]) -> list[int]:
-    """Households of a commune that may be eligible for one of ``policies`` or were supported in ``year``."""
+def _rule_categories(policies: list[Policy]) -> tuple[set[str], set[str]]:
+    """The categories the rules name (now) and the categories whose recent leavers they name."""
     categories: set[str] = set()
     escaped: set[str] = set()
     for p in policies:
         categories.update(p.rule.get("categories", ()))
         escaped.update((p.rule.get("newly_escaped") or {}).get("from", ()))
-    households = Household.objects.filter(commune_id=commune_id, is_active=True)
-    ids = set(households.filter(candidate_q(categories, escaped)).values_list("pk", flat=True))
+    return categories, escaped
+
+
+def _escaped_by_commune(policies: list[Policy]) -> dict[int, set[int]]:
+    """commune id -> households that left a category some rule names (once for a whole rebuild)."""
+    _categories, escaped = _rule_categories(policies)
+    out: dict[int, set[int]] = {}
+    if escaped:
+        for household_id, commune_id in Household.objects.filter(
+            candidate_q((), escaped), is_active=True
+        ).values_list("pk", "commune_id"):
+            out.setdefault(commune_id, set()).add(household_id)
+    return out
+
+
+def _candidates(commune_id: int, year: int, policies: list[Policy], escaped: set[int]) -> list[int]:
+    """Households of a commune that may be eligible for one of ``policies`` (in a category a rule names,
+    or among ``escaped``) or were supported in ``year``."""
+    categories, _escaped = _rule_categories(policies)
+    ids = set(escaped)
+    ids.update(
+        Household.objects.filter(
+            commune_id=commune_id, is_active=True, category__in=sorted(categories)
+        ).values_list("pk", flat=True)
+    )
     ids.update(
         SupportRecord.objects.filter(
             commune_id=commune_id, cancelled_at=None, date__lte=dt.date(year, 12, 31)
@@ -467,23 +488,42 @@ def _candidates(commune_id: int, year: int, policies: list[Policy]) -> list[int]
     return sorted(ids)
 
 
+def _existing(rows: QuerySet[Entitlement]) -> dict[tuple[Any, ...], int]:
+    """The stored entitlement rows as (the columns written) -> primary key."""
+    return {tuple(key): pk for pk, *key in rows.values_list("pk", *ENTITLEMENT_COLUMNS)}
+
+
+def _store(existing: dict[tuple[Any, ...], int], rows: list[tuple[Any, ...]]) -> int:
+    """Make the stored rows ``existing`` become ``rows``: delete those gone, insert those new (unchanged
+    rows stay: no dead rows, no foreign-key checks for them). Returns the number of rows changed."""
+    wanted = set(rows)
+    gone = [pk for key, pk in existing.items() if key not in wanted]
+    new = [row for row in wanted if row not in existing]
+    for chunk in chunks(gone):
+        Entitlement.objects.filter(pk__in=chunk).delete()
+    write_rows(Entitlement, ENTITLEMENT_COLUMNS, new)
+    return len(gone) + len(new)
+
+
 def coverage_rebuild(*, year: int | None = None, commune_ids: Collection[int] | None = None) -> int:
     """Rebuild the entitlement table and the summaries of a year (default: the current one) for some
-    communes (default: every commune with households), one transaction per commune. Returns the number of
-    entitlement rows written."""
+    communes (default: every commune with households), one transaction per commune. Only the rows that
+    changed are deleted or inserted (a rebuild that changes nothing writes nothing). Returns the number of
+    entitlement rows deleted or inserted."""
     year = year or timezone.localdate().year
     policies = policies_in_force(year=year)
     if commune_ids is None:
         commune_ids = Household.objects.order_by().values_list("commune_id", flat=True).distinct()
+    escaped = _escaped_by_commune(policies)
     written = 0
     for commune_id in sorted(set(commune_ids)):
         with transaction.atomic():
             _lock_communes([commune_id])
-            Entitlement.objects.filter(year=year, commune_id=commune_id).delete()
-            rows = _entitlement_rows(_candidates(commune_id, year, policies), year, policies)
-            write_rows(Entitlement, ENTITLEMENT_COLUMNS, rows)
+            existing = _existing(Entitlement.objects.filter(year=year, commune_id=commune_id))
+            candidates = _candidates(commune_id, year, policies, escaped.get(commune_id, set()))
+            rows = _entitlement_rows(candidates, year, policies)
+            written += _store(existing, rows)
             coverage_summarise(year=year, commune_ids=[commune_id])
-            written += len(rows)
     return written
 
 

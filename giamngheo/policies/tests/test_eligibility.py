@@ -299,3 +299,29 @@ def test_describe(data, vi, en) -> None:
     assert describe(data, "en") == en
     assert Rule.from_data(data).describe("en-gb") == en
     assert [(line.vi, line.en) for line in Rule.from_data(data).lines] == list(zip(vi, en, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("rule", "category", "left", "expected"),
+    [
+        ({"categories": ["poor"]}, "poor", "", True),
+        ({"categories": ["poor"]}, "near_poor", "", False),
+        ({"categories": ["poor"]}, "not_poor", "poor", False),  # leavers count only when the rule says so
+        ({"categories": [], "newly_escaped": {"from": ["poor"], "months": 36}}, "not_poor", "poor", True),
+        (
+            {"categories": [], "newly_escaped": {"from": ["poor"], "months": 36}},
+            "not_poor",
+            "near_poor",
+            False,
+        ),
+        ({"categories": ["middle"]}, "", "", False),
+    ],
+)
+def test_may_apply_skips_only_households_the_rule_cannot_match(rule, category, left, expected) -> None:  # type: ignore[no-untyped-def]
+    household = Household(
+        category=category, left_category=left, left_on=dt.date(2025, 1, 1) if left else None
+    )
+    parsed = Rule.from_data(rule)
+    assert may_apply(parsed, household) is expected
+    if not expected:  # the quick test never hides an entitled household
+        assert not evaluate(parsed, household, dt.date(2026, 6, 1)).eligible
