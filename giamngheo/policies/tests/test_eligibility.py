@@ -14,6 +14,7 @@ from giamngheo.policies.eligibility import (
     count_eligible,
     describe,
     evaluate,
+    may_apply,
     months_between,
 )
 
