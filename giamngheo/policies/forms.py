@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.households.forms import FormSection
 from giamngheo.reviews.forms import date_input
 
+from . import services
 from .models import Frequency, Policy, PolicyArea, PolicyLevel
 
 TEXT = {"class": "form-control"}
@@ -54,23 +55,10 @@ CATEGORY_CHOICES = [
 ESCAPED_CHOICES = [("poor", _("Escaped poverty")), ("near_poor", _("Escaped near-poverty"))]
 ANY, YES, NO = "", "yes", "no"
 TRI_STATE = [(ANY, _("Not considered")), (YES, _("Yes")), (NO, _("No"))]
-FLAGS = ("in_education", "disabled", "ethnic_minority")
+FLAGS = services.RULE_FLAGS
 # The rule's keys this form edits; any other key of a policy's rule is kept as it is.
 RULE_KEYS = {"level", "categories", "newly_escaped", "difficult_area", "age", "working_age", *FLAGS}
-POLICY_FIELDS = (
-    "code",
-    "name",
-    "area",
-    "level",
-    "legal_basis",
-    "project",
-    "benefit",
-    "frequency",
-    "valid_from",
-    "valid_to",
-    "source_note",
-    "is_active",
-)
+POLICY_FIELDS = tuple(name for name in services.POLICY_FIELDS if name != "rule")  # the rule: below
 LAYOUT = (
     ("policy", _("Policy"), ("code", "name", "area", "legal_basis", "project", "benefit")),
     ("period", _("Period and frequency"), ("frequency", "valid_from", "valid_to", "is_active")),

@@ -75,7 +75,7 @@ def catalogue_seed(*, acting_user: Any, path: Path = SAMPLE_CATALOGUE) -> int:
 
 # --- Catalogue editing (provincial specialist) -----------------------------------------------------------
 
-POLICY_FIELDS = {
+POLICY_FIELDS = (
     "code",
     "name",
     "area",
@@ -89,7 +89,7 @@ POLICY_FIELDS = {
     "rule",
     "source_note",
     "is_active",
-}
+)
 # Changes to these can change who is entitled or covered: the year's coverage is rebuilt after them.
 COVERAGE_FIELDS = ("level", "frequency", "valid_from", "valid_to", "rule", "is_active")
 POLICY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")
@@ -225,7 +225,7 @@ def _check_policy(policy: Policy) -> None:
 
 
 def _policy_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - POLICY_FIELDS
+    unknown = set(data) - set(POLICY_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
     values = dict(data)

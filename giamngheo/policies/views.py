@@ -244,16 +244,21 @@ def _gap_rows(entitlements: QuerySet[Any], policy: Policy, user: Any) -> Iterato
         ]
 
 
-def _gap_context(request: HttpRequest, policy: Policy, form: CoverageFilterForm) -> dict[str, Any]:
+def _gap(request: HttpRequest, policy: Policy, form: CoverageFilterForm) -> QuerySet[Any]:
+    """The gap list the filters ask for (year, commune, village), in the user's area."""
     year, commune, village = form.values()
-    entitlements = selectors.gap_list(
+    return selectors.gap_list(
         user=request.user,
         policy=policy,
         year=year,
         commune_id=commune.pk if commune else None,
         village_id=village.pk if village else None,
     )
-    page = paginate(request, entitlements, per_page=50)
+
+
+def _gap_context(request: HttpRequest, policy: Policy, form: CoverageFilterForm) -> dict[str, Any]:
+    year, commune, village = form.values()
+    page = paginate(request, _gap(request, policy, form), per_page=50)
     today = timezone.localdate()
     return {
         "policy": policy,
@@ -283,15 +288,8 @@ def gap_list(request: HttpRequest, code: str) -> HttpResponseBase:
     form = _coverage_filters(request)
     kind = request.GET.get("format", "")
     if kind in ("xlsx", "csv"):
-        year, commune, village = form.values()
-        entitlements = selectors.gap_list(
-            user=request.user,
-            policy=policy,
-            year=year,
-            commune_id=commune.pk if commune else None,
-            village_id=village.pk if village else None,
-        )
-        rows = _gap_rows(entitlements, policy, request.user)
+        year, _commune, _village = form.values()
+        rows = _gap_rows(_gap(request, policy, form), policy, request.user)
         filename = f"chua-nhan-{policy.code}-{year}.{kind}"
         if kind == "csv":
             response = StreamingHttpResponse(csv_stream(rows, GAP_HEADERS), content_type=CSV_CONTENT_TYPE)
@@ -322,14 +320,7 @@ def gap_record(request: HttpRequest, code: str) -> HttpResponse:
     record_form = BulkRecordForm(request.POST)
     problems: list[str] = []
     if record_form.is_valid():
-        gap = selectors.gap_list(
-            user=request.user,
-            policy=policy,
-            year=year,
-            commune_id=commune.pk if commune else None,
-            village_id=village.pk if village else None,
-        )
-        listed = [(e.household_id, e.member_id, e) for e in gap]
+        listed = [(e.household_id, e.member_id, e) for e in _gap(request, policy, filters)]
         if record_form.cleaned_data["selection"] == BulkRecordForm.PICKED:
             wanted = set(record_form.picked())
             listed = [t for t in listed if (t[0], t[1]) in wanted]

@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 from django.db.models import Sum
-from django.utils import timezone as django_timezone
 
 from giamngheo.geo.models import Area
 from giamngheo.households.models import Household, Member
-from giamngheo.households.services import household_create, member_create
+from giamngheo.households.services import member_create
 from giamngheo.policies.coverage import Tally
 from giamngheo.policies.models import CoverageSummary, Entitlement, Policy, SupportRecord
 from giamngheo.policies.selectors import (
@@ -36,6 +35,7 @@ from giamngheo.policies.services import (
     support_records_create,
     support_records_write,
 )
+from giamngheo.policies.tests.worlds import freeze_today, make_households, make_policies
 from giamngheo.reviews.services import regular_request_decide, regular_request_file
 
 TODAY = dt.date(2026, 6, 15)
@@ -158,14 +158,7 @@ HOUSEHOLDS: list[tuple[str, str, int, str, list[tuple[str, str, dt.date, str, bo
 
 @pytest.fixture
 def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
-    """Fix "today" (``timezone.localdate()``, which the services use for the current year)."""
-    real = django_timezone.localdate
-
-    def localdate(value: dt.datetime | None = None, timezone: Any = None) -> dt.date:
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr(django_timezone, "localdate", localdate)
-    return TODAY
+    return freeze_today(monkeypatch, TODAY)
 
 
 @dataclass
@@ -202,48 +195,11 @@ class World:
 
 
 def _build(users: dict[str, Any], commune_a: Area, commune_b: Area) -> World:
-    Policy.objects.update(is_active=False)  # the sample catalogue: out of these tests
-    policies = {
-        p["code"]: Policy.objects.create(
-            name=f"Chính sách thử {p['code']}", legal_basis="(thử)", is_sample=False, **p
-        )
-        for p in POLICIES
-    }
+    policies = make_policies(POLICIES)
     communes = {"A": commune_a, "B": commune_b}
-    villages: dict[str, Area] = {}
-    for key, commune in communes.items():
-        for n, village in enumerate(commune.children.order_by("code")[:2], start=1):
-            # names that sort the same under every collation (the gap list is ordered by village name)
-            Area.objects.filter(pk=village.pk).update(name=f"ZT Village {key}{n}")
-            village.name = f"ZT Village {key}{n}"
-            villages[f"{key}{n}"] = village
-    households: dict[str, Household] = {}
-    members: dict[str, Member] = {}
-    for key, commune_key, village_no, category, people in HOUSEHOLDS:
-        household = household_create(
-            commune=communes[commune_key],
-            data={
-                "code": f"ZT-{key}",
-                "village": villages[f"{commune_key}{village_no}"],
-                "head_name": people[0][0],
-            },
-            acting_user=None,
-        )
-        for name, sex, born, relationship, studying in people:
-            members[name] = member_create(
-                household=household,
-                data={
-                    "full_name": name,
-                    "sex": sex,
-                    "date_of_birth": born,
-                    "relationship": relationship,
-                    "in_education": studying,
-                },
-                acting_user=None,
-            )
-        Household.objects.filter(pk=household.pk).update(category=category)
-        household.refresh_from_db()
-        households[key] = household
+    villages, households, members = make_households(
+        HOUSEHOLDS, communes, prefix="ZT", village_prefix="ZT", fifth="in_education"
+    )
     request = regular_request_file(
         household=households["A5"], kind="escape", filed_on=D(2025, 8, 1), acting_user=users["canbo.bugiamap"]
     )

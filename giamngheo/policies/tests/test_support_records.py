@@ -11,7 +11,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone as django_timezone
 
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.core.models import AuditRecord
@@ -29,6 +28,7 @@ from giamngheo.policies.services import (
     support_records_create,
     support_records_write,
 )
+from giamngheo.policies.tests.worlds import freeze_today, make_policies
 
 TODAY = dt.date(2026, 6, 15)
 Users = dict[str, Any]
@@ -81,25 +81,12 @@ POLICIES: list[dict[str, Any]] = [
 
 @pytest.fixture
 def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
-    """Fix "today" (``timezone.localdate()``: the limit for future dates, the current year)."""
-    real = django_timezone.localdate
-
-    def localdate(value: dt.datetime | None = None, timezone: Any = None) -> dt.date:
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr(django_timezone, "localdate", localdate)
-    return TODAY
+    return freeze_today(monkeypatch, TODAY)
 
 
 @pytest.fixture
 def policies(today: dt.date) -> dict[str, Policy]:
-    Policy.objects.update(is_active=False)  # the sample catalogue: out of these tests
-    return {
-        p["code"]: Policy.objects.create(
-            name=f"Chính sách thử {p['code']}", legal_basis="(thử)", is_sample=False, **p
-        )
-        for p in POLICIES
-    }
+    return make_policies(POLICIES)
 
 
 CHILD = {

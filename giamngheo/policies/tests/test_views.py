@@ -26,12 +26,11 @@ from django.contrib.messages import get_messages
 from django.db.models import Count, Sum
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone as django_timezone
 
 from giamngheo.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from giamngheo.geo.models import Area
 from giamngheo.households.models import Household, Member
-from giamngheo.households.services import household_create, member_create
+from giamngheo.households.services import member_create
 from giamngheo.policies import selectors
 from giamngheo.policies.coverage import Tally
 from giamngheo.policies.models import CoverageSummary, Entitlement, Policy, SupportRecord
@@ -42,6 +41,7 @@ from giamngheo.policies.services import (
     support_record_cancel,
     support_records_create,
 )
+from giamngheo.policies.tests.worlds import freeze_today, make_households, make_policies
 
 TODAY = dt.date(2026, 6, 15)
 YEAR = 2026
@@ -249,14 +249,7 @@ def success_messages(response: Response) -> list[str]:
 
 @pytest.fixture
 def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
-    """Fix "today" (``timezone.localdate()``: the current year, the limit for future dates)."""
-    real = django_timezone.localdate
-
-    def localdate(value: dt.datetime | None = None, timezone: Any = None) -> dt.date:
-        return TODAY if value is None else real(value, timezone)
-
-    monkeypatch.setattr(django_timezone, "localdate", localdate)
-    return TODAY
+    return freeze_today(monkeypatch, TODAY)
 
 
 @pytest.fixture
@@ -303,48 +296,11 @@ class World:
 
 @pytest.fixture
 def world(today: dt.date, users: dict[str, Any], commune_a: Area, commune_b: Area) -> World:
-    Policy.objects.update(is_active=False)  # the sample catalogue: out of these tests
-    policies = {
-        p["code"]: Policy.objects.create(
-            name=f"Chính sách thử {p['code']}", legal_basis="(thử)", is_sample=False, **p
-        )
-        for p in POLICIES
-    }
+    policies = make_policies(POLICIES)
     communes = {"A": commune_a, "B": commune_b}
-    villages: dict[str, Area] = {}
-    for key, commune in communes.items():
-        for n, village in enumerate(commune.children.filter(is_active=True).order_by("code")[:2], start=1):
-            # names that sort the same under every collation (the gap list is ordered by village name)
-            village.name = f"ZV Village {key}{n}"
-            Area.objects.filter(pk=village.pk).update(name=village.name)
-            villages[f"{key}{n}"] = village
-    households: dict[str, Household] = {}
-    members: dict[str, Member] = {}
-    for key, commune_key, village_no, category, people in HOUSEHOLDS:
-        household = household_create(
-            commune=communes[commune_key],
-            data={
-                "code": f"HV-{key}",
-                "village": villages[f"{commune_key}{village_no}"],
-                "head_name": people[0][0],
-            },
-            acting_user=None,
-        )
-        for name, sex, born, relationship, national_id in people:
-            members[name] = member_create(
-                household=household,
-                data={
-                    "full_name": name,
-                    "sex": sex,
-                    "date_of_birth": born,
-                    "relationship": relationship,
-                    "national_id": national_id,
-                },
-                acting_user=None,
-            )
-        Household.objects.filter(pk=household.pk).update(category=category)
-        household.refresh_from_db()
-        households[key] = household
+    villages, households, members = make_households(
+        HOUSEHOLDS, communes, prefix="HV", village_prefix="ZV", fifth="national_id"
+    )
     w = World(users, communes, villages, policies, households, members)
     coverage_rebuild(year=YEAR)
 
