@@ -70,7 +70,12 @@ def policy_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = _submit(
             form,
-            lambda: services.policy_update(policy=policy, data=form.service_data(), acting_user=request.user),
+            lambda: services.policy_update(
+                policy=policy,
+                data=form.service_data(),
+                acting_user=request.user,
+                version=form.cleaned_data.get("version"),
+            ),
         )
         if saved is not None:
             messages.success(request, _("Policy %(code)s was saved.") % {"code": saved.code})

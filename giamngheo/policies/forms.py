@@ -207,6 +207,8 @@ class PolicyForm(forms.Form):
     project_datalist = PROJECT_DATALIST
     project_suggestions = PROGRAMME_PROJECTS
 
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the version edited
+
     def __init__(self, *args: Any, policy: Policy | None = None, **kwargs: Any) -> None:
         """``policy``: the policy being edited (its values fill the form; its code stays)."""
         self.policy = policy
@@ -219,6 +221,7 @@ class PolicyForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         if policy is not None:
+            self.fields["version"].initial = policy.version
             code = self.fields["code"]
             code.disabled = True
             code.help_text = _("The code cannot be changed: support records refer to it.")

@@ -65,6 +65,7 @@ class Policy(BaseModel):
     source_note = models.TextField(_("sources and what is unconfirmed"), blank=True)
     is_sample = models.BooleanField(_("sample data"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking of edits
 
     class Meta:
         ordering = ["area", "code"]

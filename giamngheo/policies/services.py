@@ -279,13 +279,24 @@ def policy_create(*, data: Mapping[str, Any], acting_user: Any) -> Policy:
 
 
 @transaction.atomic
-def policy_update(*, policy: Policy, data: Mapping[str, Any], acting_user: Any) -> Policy:
+def policy_update(
+    *, policy: Policy, data: Mapping[str, Any], acting_user: Any, version: int | None = None
+) -> Policy:
     """Change a policy. Its code stays (support records and links name it); an edited sample becomes the
     province's own (``is_sample`` false). If who is entitled or covered may change (rule, level, period,
     frequency, active), the current year's coverage is rebuilt in the background after the commit."""
     _require_manager(acting_user)
     values = _policy_values(data)
     locked = Policy.objects.select_for_update().get(pk=policy.pk)
+    if version is not None and locked.version != version:  # another specialist saved it meanwhile
+        raise ValidationFailed(
+            _(
+                "Someone else saved this record after you opened it (at %(time)s). Nothing was saved: "
+                "reload the page to see their changes, then enter yours again."
+            )
+            % {"time": timezone.localtime(locked.updated_at).strftime("%H:%M %d/%m/%Y")},
+            extra={"field": None},
+        )
     if values.pop("code", locked.code) != locked.code:
         raise ValidationFailed(
             _("The code of a policy cannot be changed: support records refer to it."), extra={"field": "code"}
@@ -294,6 +305,7 @@ def policy_update(*, policy: Policy, data: Mapping[str, Any], acting_user: Any) 
     for name, value in values.items():
         setattr(locked, name, value)
     locked.is_sample = False
+    locked.version += 1
     _check_policy(locked)
     locked.save()
     after = snapshot(locked)

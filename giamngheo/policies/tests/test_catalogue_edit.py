@@ -446,3 +446,28 @@ def test_only_changes_that_matter_recount_the_coverage(users, monkeypatch) -> No
     services.policy_update(policy=policy, data={"valid_to": dt.date(2026, 12, 31)}, acting_user=user)
     services.policy_update(policy=policy, data={"is_active": False}, acting_user=user)
     assert calls == [None] * 4
+
+
+@pytest.mark.django_db
+def test_an_edit_saved_meanwhile_by_someone_else_is_not_overwritten(users, specialist) -> None:
+    """Two specialists open H1; the first saves; the second's save is refused, nothing of it written."""
+    opened = specialist.get(reverse("policies:policy-edit", args=["H1"]))
+    version = opened.context["form"]["version"].value()
+    assert version == Policy.objects.get(code="H1").version
+    services.policy_update(
+        policy=Policy.objects.get(code="H1"),
+        data={"name": "Sửa của người thứ nhất"},
+        acting_user=users[SPECIALIST],
+        version=version,
+    )
+    response = specialist.post(
+        reverse("policies:policy-edit", args=["H1"]),
+        post_data(
+            name="Sửa của người thứ hai", valid_from="2022-01-01", categories=["poor"], version=version
+        ),
+    )
+    assert response.status_code == 200
+    assert "Người khác đã lưu bản ghi này" in str(response.context["form"].non_field_errors())
+    h1 = Policy.objects.get(code="H1")
+    assert h1.name == "Sửa của người thứ nhất" and h1.version == version + 1
+    assert response.context["form"]["name"].value() == "Sửa của người thứ hai"  # what was typed is kept
