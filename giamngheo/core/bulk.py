@@ -17,6 +17,12 @@ from django.db import connection
 from django.db.models import Field, Model
 
 SKIPPED = ("history_id",)  # filled by the database
+IN_LIST = 900  # values per IN (...) list: under SQLite's and every driver's parameter limits
+
+
+def chunks(values: Sequence[Any], size: int = IN_LIST) -> list[list[Any]]:
+    """``values`` in lists short enough for one ``IN (...)`` each."""
+    return [list(values[i : i + size]) for i in range(0, len(values), size)]
 
 
 def _adapter(field: Field[Any, Any]) -> Callable[[Any], Any] | None:

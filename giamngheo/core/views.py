@@ -31,12 +31,24 @@ def paginate(
     return paginator.get_page(request.GET.get("page"))
 
 
-def submit(form: BaseForm, call: Callable[[], T]) -> T | None:
+def form_error(
+    form: BaseForm, exc: ApplicationError, field_for: Callable[[str | None], str | None] | None = None
+) -> None:
+    """Show a service's error next to the field it names (``field_for`` maps the service's field names to
+    the form's when they differ), or above the form."""
+    field = exc.extra.get("field")
+    if field_for is not None:
+        field = field_for(field)
+    form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+def submit(
+    form: BaseForm, call: Callable[[], T], field_for: Callable[[str | None], str | None] | None = None
+) -> T | None:
     """Run a service for a valid form. An ``ApplicationError`` becomes a message next to its field
     (or above the form), and ``None`` is returned so that the view renders the form again."""
     try:
         return call()
     except ApplicationError as exc:
-        field = exc.extra.get("field")
-        form.add_error(field if field in form.fields else None, str(exc.message))
+        form_error(form, exc, field_for)
         return None

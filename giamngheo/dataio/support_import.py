@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import area_q, can
 from giamngheo.core.audit import audit_record
+from giamngheo.core.bulk import chunks
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel
@@ -58,7 +59,6 @@ from .imports import Column, Group, Issue, Planner
 from .reading import Table, blank, open_table
 from .report import write_error_report
 
-CHUNK = 900  # ids or codes per IN (...) list
 STAGE_READ = "Đọc và kiểm tra tệp"
 STAGE_CHECK = "Kiểm tra theo quy định của chính sách"
 STAGE_WRITE = "Ghi các lần hỗ trợ"
@@ -439,19 +439,18 @@ class _Resolver:
             by_commune.setdefault(commune_id, []).append(code)
         visible = household_list(user=self.user, filters=HouseholdFilters(include_inactive=True)).order_by()
         for commune_id, codes in by_commune.items():
-            for i in range(0, len(codes), CHUNK):
-                for pk, code, active in visible.filter(
-                    commune_id=commune_id, code__in=codes[i : i + CHUNK]
-                ).values_list("pk", "code", "is_active"):
+            for chunk in chunks(codes):
+                for pk, code, active in visible.filter(commune_id=commune_id, code__in=chunk).values_list(
+                    "pk", "code", "is_active"
+                ):
                     found[(commune_id, code)] = (pk, active)
         return found
 
     def _members(self, household_ids: set[int]) -> dict[int, list[_Person]]:
         people: dict[int, list[_Person]] = {}
-        ids = sorted(household_ids)
-        for i in range(0, len(ids), CHUNK):
+        for chunk in chunks(sorted(household_ids)):
             for pk, household_id, name, born, national_id in Member.objects.filter(
-                household_id__in=ids[i : i + CHUNK], is_active=True
+                household_id__in=chunk, is_active=True
             ).values_list("pk", "household_id", "full_name", "date_of_birth", "national_id"):
                 people.setdefault(household_id, []).append(_Person(pk, name, born, national_id or ""))
         return people

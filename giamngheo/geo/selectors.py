@@ -34,6 +34,12 @@ def area_list(*, user: Any) -> QuerySet[Area]:
     return Area.objects.filter(area_q(user), is_active=True)
 
 
+def communes_in_scope(*, user: Any) -> QuerySet[Area]:
+    """The communes (wards, special zones) of the user's scope, former ones included: the filter of every
+    read of data kept per commune (households, coverage, support)."""
+    return Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
+
+
 def access_area_by_id(*, user: Any, area_id: int) -> Area:
     """The area if it exists and the user may see it; otherwise ``NotFound`` (same for both)."""
     area = Area.objects.filter(area_q(user), pk=area_id).select_related("parent", "parent__parent").first()

@@ -12,8 +12,7 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import area_q, can
 from giamngheo.core.errors import NotFound
 from giamngheo.core.text import fold
-from giamngheo.geo.models import Area, AreaLevel
-from giamngheo.geo.selectors import current_year, especially_difficult_ids
+from giamngheo.geo.selectors import communes_in_scope, current_year, especially_difficult_ids
 
 from .models import Household, Member
 from .reference import mask_national_id
@@ -35,7 +34,7 @@ def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> Que
     f = filters or HouseholdFilters()
     # Scope as "commune in (visible communes)" rather than a join on the commune's path: the database
     # then walks the (commune, code) index, which keeps a 1.2-million-household registry fast.
-    visible = Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE).values("id")
+    visible = communes_in_scope(user=user).values("id")
     qs = Household.objects.filter(commune_id__in=visible).select_related("commune", "village")
     if not f.include_inactive:
         qs = qs.filter(is_active=True)

@@ -1,7 +1,7 @@
 """From the registry to the eligibility rules: households as ``eligibility.Household`` on a date.
 
-``households_facts`` loads many households in a fixed number of queries (the coverage refresh and bulk
-recording use it); ``eligibility_household`` is the single-household form the household card uses.
+``households_facts`` loads households in a fixed number of queries (the coverage refresh, recording and
+the household card use it).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, Subquery
 
+from giamngheo.core.bulk import chunks
 from giamngheo.geo.selectors import especially_difficult_ids
 from giamngheo.households.engine import age_on
 from giamngheo.households.models import Household, Member
@@ -28,7 +29,6 @@ from giamngheo.reviews.models import (
 from . import eligibility
 
 LEFT: dict[str, str] = {Movement.ESCAPED_POVERTY: "poor", Movement.ESCAPED_NEAR_POVERTY: "near_poor"}
-CHUNK = 900  # ids per IN (...) list
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,6 @@ class HouseholdFacts:
     village_id: int | None
     member_ids: tuple[int, ...]  # in the order of ``facts.members``
     facts: eligibility.Household
-
-
-def chunks(ids: list[int], size: int = CHUNK) -> list[list[int]]:
-    """``ids`` in lists short enough for an ``IN (...)`` on every database."""
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _left(ids: list[int]) -> dict[int, tuple[str, dt.date]]:
@@ -135,27 +130,15 @@ def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, Househol
     return out
 
 
-def candidate_q(categories: Collection[str], escaped: Collection[str]) -> Q:
-    """Households that may be entitled to a policy whose rules name ``categories`` (now) and ``escaped``
-    (left recently): a filter for ``Household`` that narrows a province to its few candidates."""
-    q = Q(category__in=list(categories))
-    if escaped:
-        q |= Q(
-            pk__in=Assessment.objects.filter(
-                movement__in=[m for m, c in LEFT.items() if c in escaped]
-            ).values("household_id")
+def escaped_q(escaped: Collection[str]) -> Q:
+    """Households that ever left one of the categories ``escaped`` (by the review or an in-year decision):
+    the candidates of the rules' "newly escaped" conditions, a filter for ``Household``."""
+    return Q(
+        pk__in=Assessment.objects.filter(movement__in=[m for m, c in LEFT.items() if c in escaped]).values(
+            "household_id"
         )
-        q |= Q(
-            pk__in=RegularRequest.objects.filter(
-                kind=RequestKind.ESCAPE, status=RequestStatus.APPROVED
-            ).values("household_id")
+    ) | Q(
+        pk__in=RegularRequest.objects.filter(kind=RequestKind.ESCAPE, status=RequestStatus.APPROVED).values(
+            "household_id"
         )
-    return q
-
-
-def eligibility_household(household: Household, *, on: dt.date) -> eligibility.Household:
-    """One household's facts (the household card)."""
-    found = households_facts([household.pk], on=on).get(household.pk)
-    if found is None:  # an inactive household is entitled to nothing
-        return eligibility.Household(category="")
-    return found.facts
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,22 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
-from giamngheo.core.errors import ApplicationError
-from giamngheo.core.views import get_or_404
+from giamngheo.core.views import get_or_404, submit
 
 from . import selectors, services
 from .forms import PolicyForm
-from .models import Policy
-
-
-def _submit(form: PolicyForm, call: Callable[[], Policy]) -> Policy | None:
-    """Run the service; its error goes next to the field it names (parts of the rule included), and the
-    form is shown again with everything as typed."""
-    try:
-        return call()
-    except ApplicationError as exc:
-        form.add_error(form.field_for(exc.extra.get("field")), str(exc.message))
-        return None
 
 
 def _page(request: HttpRequest, form: PolicyForm, crumbs: list[tuple[Any, str | None]]) -> HttpResponse:
@@ -49,8 +36,10 @@ def _page(request: HttpRequest, form: PolicyForm, crumbs: list[tuple[Any, str | 
 def policy_create(request: HttpRequest) -> HttpResponse:
     form = PolicyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        policy = _submit(
-            form, lambda: services.policy_create(data=form.service_data(), acting_user=request.user)
+        policy = submit(
+            form,
+            lambda: services.policy_create(data=form.service_data(), acting_user=request.user),
+            form.field_for,  # errors about parts of the rule go next to their fields
         )
         if policy is not None:
             messages.success(
@@ -68,7 +57,7 @@ def policy_edit(request: HttpRequest, code: str) -> HttpResponse:
     policy = get_or_404(selectors.access_policy_by_code, user=request.user, code=code)
     form = PolicyForm(request.POST or None, policy=policy)
     if request.method == "POST" and form.is_valid():
-        saved = _submit(
+        saved = submit(
             form,
             lambda: services.policy_update(
                 policy=policy,
@@ -76,6 +65,7 @@ def policy_edit(request: HttpRequest, code: str) -> HttpResponse:
                 acting_user=request.user,
                 version=form.cleaned_data.get("version"),
             ),
+            form.field_for,
         )
         if saved is not None:
             messages.success(request, _("Policy %(code)s was saved.") % {"code": saved.code})

@@ -344,6 +344,11 @@ class Rule:
         return cls(level=level, household=tuple(household), member=tuple(member))
 
     @property
+    def category(self) -> InCategory | None:
+        """The condition on the household's category (every rule built by ``from_data`` has one)."""
+        return next((c for c in self.household if isinstance(c, InCategory)), None)
+
+    @property
     def lines(self) -> tuple[Text, ...]:
         """What the rule asks for, one line per condition: the household's, then each member's."""
         household = [line for c in self.household for line in c.describe()]
@@ -359,10 +364,10 @@ def may_apply(rule: Rule, household: Household) -> bool:
     """A quick test before ``evaluate``: False when the household's category (now, or the one it left)
     cannot satisfy the rule's category condition — most households of a province, skipped without building
     reasons. True does not mean entitled."""
-    for condition in rule.household:
-        if isinstance(condition, InCategory):
-            return household.category in condition.categories or household.left_category in condition.escaped
-    return True
+    condition = rule.category
+    if condition is None:
+        return True
+    return household.category in condition.categories or household.left_category in condition.escaped
 
 
 @dataclass(frozen=True)

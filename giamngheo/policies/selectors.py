@@ -7,16 +7,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
-from giamngheo.accounts.scoping import area_q
 from giamngheo.core.errors import NotFound
-from giamngheo.geo.models import Area, AreaLevel
+from giamngheo.geo.models import Area
+from giamngheo.geo.selectors import communes_in_scope
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import access_household_by_id
 
-from . import coverage
-from .adapters import eligibility_household
+from . import coverage, eligibility
+from .adapters import households_facts
 from .eligibility import Result, Verdict, evaluate
 from .models import CoverageSummary, Entitlement, Policy, PolicyArea, SupportRecord
 
@@ -68,12 +69,10 @@ def household_policies(*, user: Any, household_id: int, on: dt.date) -> tuple[Ho
     and why, and whether it received it in the policy's window for this year. Scoped through the registry's
     access check."""
     household = access_household_by_id(user=user, household_id=household_id)
-    facts = eligibility_household(household, on=on)
-    people = list(
-        household.members.filter(is_active=True)
-        .order_by("date_of_birth", "pk")
-        .values_list("pk", "full_name")
-    )
+    found = households_facts([household.pk], on=on).get(household.pk)
+    facts = found.facts if found else eligibility.Household(category="")  # inactive: entitled to nothing
+    member_ids = found.member_ids if found else ()
+    names = dict(household.members.filter(pk__in=member_ids).values_list("pk", "full_name"))
     records: dict[tuple[int, int | None], list[dt.date]] = {}
     for policy_id, member_id, date in SupportRecord.objects.filter(
         household=household, cancelled_at=None, date__lte=on
@@ -93,11 +92,16 @@ def household_policies(*, user: Any, household_id: int, on: dt.date) -> tuple[Ho
         Q(valid_to__isnull=True) | Q(valid_to__gte=on)
     )
     for policy in in_force:
-        result = evaluate(policy.eligibility, facts, on)
-        members = [
-            MemberVerdict(pk, name, ok, reasons, received(policy, pk))
-            for (pk, name), (ok, reasons) in zip(people, result.members, strict=False)
-        ]
+        rule = policy.eligibility
+        result = evaluate(rule, facts, on)
+        members = (
+            [
+                MemberVerdict(pk, names[pk], ok, reasons, received(policy, pk))
+                for pk, (ok, reasons) in zip(member_ids, result.members, strict=True)
+            ]
+            if rule.level == "member"
+            else []
+        )
         verdicts.append(PolicyVerdict(policy, result, members, received(policy, None)))
     verdicts.sort(key=lambda v: (not v.result.eligible, v.policy.area, v.policy.code))
     return household, verdicts
@@ -113,14 +117,22 @@ def access_policy_by_code(*, user: Any, code: str) -> Policy:
 # --- Coverage, gaps, spending --------------------------------------------------------------------------
 
 
-def visible_communes(*, user: Any) -> QuerySet[Area]:
-    return Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
-
-
 def policies_in_force(*, year: int) -> list[Policy]:
     return [
         p for p in Policy.objects.filter(is_active=True) if coverage.in_force(p.valid_from, p.valid_to, year)
     ]
+
+
+def coverage_years() -> list[int]:
+    """The years that have coverage counted, and the current one; the most recent first."""
+    known = set(CoverageSummary.objects.order_by().values_list("year", flat=True).distinct())
+    return sorted(known | {timezone.localdate().year}, reverse=True)
+
+
+def coverage_counted_at(*, year: int) -> dt.datetime | None:
+    """When the year's coverage was last recounted (anywhere: no area data)."""
+    at: dt.datetime | None = CoverageSummary.objects.filter(year=year).aggregate(at=Max("refreshed_at"))["at"]
+    return at
 
 
 SUMS = {
@@ -137,7 +149,7 @@ def _tally(row: dict[str, Any]) -> coverage.Tally:
 
 
 def _summaries(*, user: Any, year: int, commune_id: int | None, village_id: int | None) -> QuerySet[Any]:
-    rows = CoverageSummary.objects.filter(year=year, commune_id__in=visible_communes(user=user).values("id"))
+    rows = CoverageSummary.objects.filter(year=year, commune_id__in=communes_in_scope(user=user).values("id"))
     if commune_id:
         rows = rows.filter(commune_id=commune_id)
     if village_id:
@@ -192,7 +204,7 @@ def coverage_matrix(*, user: Any, year: int) -> tuple[list[str], list[MatrixRow]
         by_area = cells.setdefault(row["commune_id"], {})
         by_area[area] = by_area.get(area, coverage.Tally()) + _tally(row)
     rows = []
-    for commune in visible_communes(user=user).filter(pk__in=list(cells)).order_by("name"):
+    for commune in communes_in_scope(user=user).filter(pk__in=list(cells)).order_by("name"):
         by_area = cells[commune.pk]
         total = sum(by_area.values(), coverage.Tally())
         rows.append(MatrixRow(commune, by_area, total))
@@ -211,7 +223,7 @@ def gap_list(
         policy=policy,
         eligible=True,
         covered=False,
-        commune_id__in=visible_communes(user=user).values("id"),
+        commune_id__in=communes_in_scope(user=user).values("id"),
     )
     if commune_id:
         rows = rows.filter(commune_id=commune_id)
@@ -234,7 +246,7 @@ class SupportFilters:
 
 def support_record_list(*, user: Any, filters: SupportFilters | None = None) -> QuerySet[SupportRecord]:
     f = filters or SupportFilters()
-    rows = SupportRecord.objects.filter(commune_id__in=visible_communes(user=user).values("id"))
+    rows = SupportRecord.objects.filter(commune_id__in=communes_in_scope(user=user).values("id"))
     if not f.include_cancelled:
         rows = rows.filter(cancelled_at=None)
     if f.date_from:

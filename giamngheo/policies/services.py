@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.audit import audit_record, snapshot
-from giamngheo.core.bulk import write_rows
+from giamngheo.core.bulk import chunks, write_rows
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import HouseholdFilters, household_list
 
 from . import coverage
-from .adapters import HouseholdFacts, candidate_q, chunks, households_facts
+from .adapters import HouseholdFacts, escaped_q, households_facts
 from .eligibility import Rule, evaluate, may_apply
 from .models import (
     CoverageSummary,
@@ -465,8 +465,10 @@ def _rule_categories(policies: list[Policy]) -> tuple[set[str], set[str]]:
     categories: set[str] = set()
     escaped: set[str] = set()
     for p in policies:
-        categories.update(p.rule.get("categories", ()))
-        escaped.update((p.rule.get("newly_escaped") or {}).get("from", ()))
+        condition = p.eligibility.category
+        if condition is not None:
+            categories |= condition.categories
+            escaped |= condition.escaped
     return categories, escaped
 
 
@@ -476,7 +478,7 @@ def _escaped_by_commune(policies: list[Policy]) -> dict[int, set[int]]:
     out: dict[int, set[int]] = {}
     if escaped:
         for household_id, commune_id in Household.objects.filter(
-            candidate_q((), escaped), is_active=True
+            escaped_q(escaped), is_active=True
         ).values_list("pk", "commune_id"):
             out.setdefault(commune_id, set()).add(household_id)
     return out
@@ -646,20 +648,25 @@ def support_records_write(*, items: Sequence[SupportItem], acting_user: Any) -> 
     existing: set[tuple[int, int, int | None, dt.date]] = set()
     for chunk in chunks(sorted(visible)):
         existing.update(
-            SupportRecord.objects.filter(household_id__in=chunk, cancelled_at=None).values_list(
-                "policy_id", "household_id", "member_id", "date"
-            )
+            SupportRecord.objects.filter(
+                household_id__in=chunk, cancelled_at=None, date__in=list(facts_on)
+            ).values_list("policy_id", "household_id", "member_id", "date")
         )
+    terms: dict[tuple[int, SupportData], str] = {}  # (policy, data) -> its problem ("" when none)
     rules: dict[int, Rule] = {}
     errors: list[tuple[int, str]] = []
     seen: set[tuple[int, int, int | None, dt.date]] = set()
     records: list[SupportRecord] = []
     for position, item in enumerate(items):
         policy, r, data = item.policy, item.recipient, item.data
-        try:
-            _check_support_data(policy, data)
-        except ValidationFailed as exc:
-            errors.append((position, str(exc.message)))
+        if (policy.pk, data) not in terms:  # a bulk shares its terms: checked once
+            try:
+                _check_support_data(policy, data)
+                terms[policy.pk, data] = ""
+            except ValidationFailed as exc:
+                terms[policy.pk, data] = str(exc.message)
+        if terms[policy.pk, data]:
+            errors.append((position, terms[policy.pk, data]))
             continue
         key = (policy.pk, r.household_id, r.member_id, data.date)
         h = facts_on[data.date].get(r.household_id)

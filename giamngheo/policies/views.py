@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,17 +22,17 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.errors import ApplicationError, NotFound
-from giamngheo.core.views import get_or_404, paginate, submit
+from giamngheo.core.views import form_error, get_or_404, paginate, submit
 from giamngheo.core.xlsx import write_table
 from giamngheo.geo.models import Area
-from giamngheo.geo.selectors import today
+from giamngheo.geo.selectors import communes_in_scope, today
 from giamngheo.households.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_stream
 from giamngheo.households.reference import Category
 from giamngheo.households.selectors import access_household_by_id, national_id_display
 
 from . import selectors, services
-from .coverage import BANDS, Tally, band
-from .models import CoverageSummary, FundingSource, Policy, PolicyArea, SupportRecord
+from .coverage import Tally, band
+from .models import FundingSource, Policy, PolicyArea, SupportRecord
 from .support_forms import (
     BulkRecordForm,
     CancelForm,
@@ -101,18 +101,11 @@ def household_policies(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Coverage ----------------------------------------------------------------------------------------
 
 
-def _years() -> list[int]:
-    """The years that have coverage, the current one first."""
-    current = timezone.localdate().year
-    known = set(CoverageSummary.objects.order_by().values_list("year", flat=True).distinct())
-    return sorted(known | {current}, reverse=True)
-
-
 def _coverage_filters(request: HttpRequest) -> CoverageFilterForm:
     return CoverageFilterForm(
         request.GET or None,
-        years=_years(),
-        communes=selectors.visible_communes(user=request.user).order_by("name"),
+        years=selectors.coverage_years(),
+        communes=communes_in_scope(user=request.user).order_by("name"),
     )
 
 
@@ -157,7 +150,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "area_query": _area_query(year, commune, village),
             "can_see_households": can(request.user, Capability.VIEW_HOUSEHOLDS),
             "can_rebuild": can(request.user, Capability.MANAGE_POLICIES),
-            "refreshed_at": CoverageSummary.objects.filter(year=year).aggregate(at=Max("refreshed_at"))["at"],
+            "refreshed_at": selectors.coverage_counted_at(year=year),
             "breadcrumbs": [(_("Policies"), reverse("policies:policy-list")), (_("Coverage"), None)],
         },
     )
@@ -200,7 +193,6 @@ def coverage_matrix(request: HttpRequest) -> HttpResponse:
             "year": year,
             "areas": [(a, labels[a]) for a in areas],
             "table": table,
-            "bands": BANDS,
             "breadcrumbs": [
                 (_("Policies"), reverse("policies:policy-list")),
                 (_("Coverage"), f"{reverse('policies:coverage')}?year={year}"),
@@ -311,8 +303,8 @@ def gap_record(request: HttpRequest, code: str) -> HttpResponse:
     policy = get_or_404(selectors.access_policy_by_code, user=request.user, code=code)
     filters = CoverageFilterForm(
         request.POST,
-        years=_years(),
-        communes=selectors.visible_communes(user=request.user).order_by("name"),
+        years=selectors.coverage_years(),
+        communes=communes_in_scope(user=request.user).order_by("name"),
     )
     year, commune, village = filters.values()
     if year != timezone.localdate().year:  # as on the page: only the current year's list is recorded
@@ -339,8 +331,7 @@ def gap_record(request: HttpRequest, code: str) -> HttpResponse:
                 problems.append(f"{e.household.code} · {who}: {message}")
             record_form.add_error(None, str(exc.message))
         except ApplicationError as exc:
-            field = exc.extra.get("field")
-            record_form.add_error(field if field in record_form.fields else None, str(exc.message))
+            form_error(record_form, exc)
         else:
             messages.success(
                 request,
@@ -390,8 +381,7 @@ def support_create(request: HttpRequest, pk: int) -> HttpResponse:
             for _position, message in exc.errors:
                 form.add_error("member" if policy.level == "member" else None, message)
         except ApplicationError as exc:
-            field = exc.extra.get("field")
-            form.add_error(field if field in form.fields else None, str(exc.message))
+            form_error(form, exc)
         else:
             messages.success(request, _("Support recorded: %(policy)s.") % {"policy": policy})
             return redirect("households:household-detail", pk=household.pk)
@@ -413,7 +403,7 @@ def support_create(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
 def support_list(request: HttpRequest) -> HttpResponse:
-    communes = selectors.visible_communes(user=request.user).order_by("name")
+    communes = communes_in_scope(user=request.user).order_by("name")
     form = SpendingFilterForm(request.GET or None, communes=communes)
     period_start, period_end, commune = form.period()
     start: dt.date | None = period_start
@@ -421,8 +411,10 @@ def support_list(request: HttpRequest) -> HttpResponse:
     household = request.GET.get("household", "")
     if household.isdigit() and not request.GET.get("date_from") and not request.GET.get("date_to"):
         start = end = None  # one household's support: every year
-    code = request.GET.get("policy", "")
-    policy = Policy.objects.filter(code=code).first() if code else None
+    try:
+        policy = selectors.access_policy_by_code(user=request.user, code=request.GET.get("policy", ""))
+    except NotFound:
+        policy = None  # no policy chosen (or an unknown code): every policy
     filters = selectors.SupportFilters(
         date_from=start,
         date_to=end,
@@ -499,7 +491,7 @@ def support_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def spending(request: HttpRequest) -> HttpResponse:
     """Money and records of support delivered in a period, per project, funding source and policy area."""
-    communes = selectors.visible_communes(user=request.user).order_by("name")
+    communes = communes_in_scope(user=request.user).order_by("name")
     form = SpendingFilterForm(request.GET or None, communes=communes)
     start, end, commune = form.period()
     totals = selectors.spending_totals(
