@@ -4,12 +4,11 @@ work is ``support_import.support_import``, run as a background job (``run_suppor
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,9 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
-from giamngheo.core.views import get_or_404
 from giamngheo.geo.selectors import current_year
-from giamngheo.jobs import selectors as job_selectors
 from giamngheo.jobs.models import Job, JobKind, JobStatus
 from giamngheo.jobs.services import job_create
 from giamngheo.policies.selectors import policies_in_force
@@ -29,7 +26,7 @@ from . import selectors
 from .forms import ImportStartForm
 from .reading import FileRejected, open_table
 from .support_import import column_problems, write_support_template
-from .views import XLSX
+from .views import XLSX, job_of_kind, read_upload
 
 
 class SupportImportForm(ImportStartForm):
@@ -56,10 +53,7 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 def _support_job(request: HttpRequest, pk: int) -> Job:
-    job = get_or_404(job_selectors.access_job_by_id, user=request.user, job_id=pk)
-    if job.kind != JobKind.SUPPORT_IMPORT:
-        raise Http404
-    return job
+    return job_of_kind(request, pk, JobKind.SUPPORT_IMPORT)
 
 
 @capability_required(Capability.RECORD_SUPPORT)
@@ -70,19 +64,14 @@ def support_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         commune = form.cleaned_data["commune"]
-        with tempfile.NamedTemporaryFile(suffix=Path(upload.name or "").suffix[:10]) as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
-            try:
-                table = open_table(Path(tmp.name))
-            except FileRejected as exc:
-                form.add_error("file", str(exc))
+        try:
+            table = read_upload(upload, open_table)
+        except FileRejected as exc:
+            form.add_error("file", str(exc))
         if not form.errors:
             for problem in column_problems(table.headers, fixed_commune=commune is not None):
                 form.add_error("file", problem)
         if not form.errors:
-            upload.seek(0)
             dry_run = form.cleaned_data["check"]
             job = job_create(
                 kind=JobKind.SUPPORT_IMPORT,

@@ -4,11 +4,13 @@ selector; the work runs as a background job (``import_jobs.run_import_job``)."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,15 +30,34 @@ from .import_jobs import load_table
 from .imports import check_mapping
 from .reading import FileRejected
 
+T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ROWS = 5
 
 
-def _import_job(request: HttpRequest, pk: int) -> Job:
+def job_of_kind(request: HttpRequest, pk: int, kind: str) -> Job:
+    """The user's own job of this kind (404 otherwise: another's, or a job of another page)."""
     job = get_or_404(job_selectors.access_job_by_id, user=request.user, job_id=pk)
-    if job.kind != JobKind.HOUSEHOLD_IMPORT:
+    if job.kind != kind:
         raise Http404
     return job
+
+
+def _import_job(request: HttpRequest, pk: int) -> Job:
+    return job_of_kind(request, pk, JobKind.HOUSEHOLD_IMPORT)
+
+
+def read_upload(upload: UploadedFile[bytes], read: Callable[[Path], T]) -> T:
+    """``read`` the uploaded file from a temporary copy (keeping its suffix: the readers look at it);
+    ``FileRejected`` passes through. The upload is rewound for the job that stores it."""
+    with tempfile.NamedTemporaryFile(suffix=Path(upload.name or "").suffix[:10]) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        try:
+            return read(Path(tmp.name))
+        finally:
+            upload.seek(0)
 
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
@@ -47,20 +68,13 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         source = form.cleaned_data["source"]
-        suffix = Path(upload.name or "").suffix[:10]
-        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
-            try:
-                table = load_table(Path(tmp.name), source=source)
-                headers = table.headers
-            except FileRejected as exc:
-                form.add_error("file", str(exc))
-                table = None
+        try:
+            table = read_upload(upload, lambda path: load_table(path, source=source))
+        except FileRejected as exc:
+            form.add_error("file", str(exc))
+            table = None
         if table is not None:
             commune = form.cleaned_data["commune"]
-            upload.seek(0)
             job = job_create(
                 kind=JobKind.HOUSEHOLD_IMPORT,
                 title=_("Import %(file)s") % {"file": upload.name},
@@ -71,7 +85,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                     "source": source,
                     "sheet": table.sheet,
                     "header_row": table.header_row,
-                    "headers": headers,
+                    "headers": table.headers,
                 },
                 upload=upload,
                 enqueue=False,
