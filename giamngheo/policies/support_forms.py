@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
@@ -11,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.core.forms import MoneyField
 from giamngheo.geo.models import Area
 
 from .models import FundingSource, Policy
@@ -18,27 +18,6 @@ from .models import FundingSource, Policy
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 DATE = {"class": "form-control", "placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
-
-
-class MoneyField(forms.CharField):
-    """Integer đồng, typed as "1500000", "1.500.000", "1,500,000" or "1 500 000"."""
-
-    default_error_messages = {
-        "invalid": _("Enter an amount in đồng, e.g. 1.500.000."),
-        "negative": _("The amount cannot be negative."),
-    }
-
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = str(value or "").strip().replace("đ", "").replace("VND", "").strip()
-        if not text:
-            return None
-        negative = text.startswith("-")
-        digits = re.sub(r"[\s.,\u00a0]", "", text.lstrip("-"))
-        if not digits.isdigit():
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if negative and int(digits):
-            raise forms.ValidationError(self.error_messages["negative"], code="negative")
-        return int(digits)
 
 
 class SupportFieldsMixin(forms.Form):
@@ -49,7 +28,6 @@ class SupportFieldsMixin(forms.Form):
     amount = MoneyField(
         label=_("Amount per recipient (VND)"),
         required=False,
-        widget=forms.TextInput(attrs={**TEXT, "inputmode": "numeric"}),
         help_text=_("Leave empty when the support is not money (e.g. a health insurance card)."),
     )
     funding_source = forms.ChoiceField(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -8,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.core.forms import MoneyField
 from giamngheo.geo.models import Area
 from giamngheo.households.models import Household
 from giamngheo.households.reference import Category
@@ -26,29 +26,6 @@ def date_input() -> forms.DateInput:
 
 def _today() -> Any:
     return timezone.localdate()
-
-
-GROUPED_AMOUNT = re.compile(r"^(\d+|\d{1,3}([.,\s\u00a0]\d{3})+)$")
-
-
-class MoneyField(forms.CharField):
-    """An amount in whole đồng. Accepts "1500000", "1.500.000", "1 500 000" and "1.500.000 đ"."""
-
-    default_error_messages = {"invalid": _("Enter an amount in đồng, e.g. 1.500.000.")}
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={**NUMBER, "placeholder": "1.500.000"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        cleaned = re.sub(r"(?i)(đồng|vnđ|vnd|đ|₫)$", "", str(text).strip()).strip()
-        # Digits, optionally grouped by three with dots, commas or spaces ("1.500.000", "2,000,000").
-        if not GROUPED_AMOUNT.match(cleaned):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(re.sub(r"\D", "", cleaned))
 
 
 # Rounds -----------------------------------------------------------------------------------------------------
