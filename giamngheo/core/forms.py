@@ -8,6 +8,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+# Bootstrap classes of the widgets (the templates render fields as they are).
+TEXT = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+NUMBER = {"class": "form-control", "inputmode": "numeric"}
+CHECK = {"class": "form-check-input"}
+DATE = {"class": "form-control", "placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+
 # Digits, optionally grouped by three with dots, commas or spaces ("1.500.000", "2,000,000", "1 500 000").
 GROUPED_AMOUNT = re.compile(r"^(\d+|\d{1,3}([.,\s\u00a0]\d{3})+)$")
 

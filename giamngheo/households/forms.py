@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.core.forms import CHECK, DATE, SELECT, TEXT
 from giamngheo.geo.models import Area
 from giamngheo.geo.selectors import current_year
 from giamngheo.poverty.standard import Standard, StandardError, standard_for
@@ -38,10 +39,6 @@ else:
     HouseholdModelForm = forms.ModelForm
     MemberModelForm = forms.ModelForm
 
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
-CHECK = {"class": "form-check-input"}
-DATE = {"class": "form-control", "placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 # The 2022–2026 standard (Decree 07/2021) is the one whose indicator keys the registry stores.
 LAST_YEAR_OF_CURRENT_STANDARD = 2026
 

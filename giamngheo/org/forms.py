@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.core.forms import DATE, SELECT, TEXT
 from giamngheo.geo.models import Area
 
 from .models import OrgUnit, OrgUnitKind, Staff, StaffType
@@ -14,10 +15,6 @@ if TYPE_CHECKING:
     StaffModelForm = forms.ModelForm[Staff]
 else:
     StaffModelForm = forms.ModelForm
-
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
-DATE = {"class": "form-control", "placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 
 
 class OrgUnitForm(forms.Form):

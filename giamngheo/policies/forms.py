@@ -12,16 +12,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.core.forms import CHECK, NUMBER, SELECT, TEXT
 from giamngheo.households.forms import FormSection
 from giamngheo.reviews.forms import date_input
 
 from . import services
 from .models import Frequency, Policy, PolicyArea, PolicyLevel
-
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
-NUMBER = {"class": "form-control", "inputmode": "numeric"}
-CHECK = {"class": "form-check-input"}
 
 PROJECT_DATALIST = "policy-projects"
 # Projects and sub-projects of the national target programme (QĐ 90/QĐ-TTg; shared/domain/legal-facts.md

@@ -10,14 +10,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.core.forms import MoneyField
+from giamngheo.core.forms import DATE, SELECT, TEXT, MoneyField
 from giamngheo.geo.models import Area
 
 from .models import FundingSource, Policy
-
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
-DATE = {"class": "form-control", "placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 
 
 class SupportFieldsMixin(forms.Form):

@@ -7,16 +7,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.core.forms import MoneyField
+from giamngheo.core.forms import NUMBER, SELECT, TEXT, MoneyField
 from giamngheo.geo.models import Area
 from giamngheo.households.models import Household
 from giamngheo.households.reference import Category
 
 from .models import AssessmentStatus, RequestKind, Source, Step
-
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
-NUMBER = {"class": "form-control", "inputmode": "numeric"}
 
 
 def date_input() -> forms.DateInput:

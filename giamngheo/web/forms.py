@@ -7,11 +7,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.roles import Role
+from giamngheo.core.forms import SELECT, TEXT
 from giamngheo.geo.models import Area
 from giamngheo.org.models import OrgUnit
-
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
 
 
 class UserForm(forms.Form):
