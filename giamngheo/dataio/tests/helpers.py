@@ -19,3 +19,20 @@ def to_cp1258(text: str) -> bytes:
             quality = "".join(m for m in marks if m not in TONES)
             out.append(unicodedata.normalize("NFC", base + quality) + "".join(m for m in marks if m in TONES))
     return "".join(out).encode("cp1258")
+
+
+# The columns of the household import's test files (a commune's own list, in its order).
+HEADERS = [
+    "Mã hộ",
+    "Thôn/ấp/khu phố",
+    "Địa chỉ",
+    "Thu nhập bình quân người/tháng (đồng)",
+    "Nguồn nước sinh hoạt",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Quan hệ với chủ hộ",
+    "Số CCCD",
+    "Dân tộc",
+    "Có thẻ BHYT",
+]

@@ -28,26 +28,12 @@ from giamngheo.dataio.fields import BY_KEY, EXCEL_EPOCH, propose_mapping
 from giamngheo.dataio.imports import ImportOptions, Outcome, check_mapping, household_import
 from giamngheo.dataio.reading import FileRejected, Table, open_table
 from giamngheo.dataio.template import TEMPLATE_SHEET, write_template
-from giamngheo.dataio.tests.helpers import to_cp1258
+from giamngheo.dataio.tests.helpers import HEADERS, to_cp1258
 from giamngheo.households.models import Household, Member
 
 pytestmark = pytest.mark.django_db
 
 OFFICER = "canbo.bugiamap"
-HEADERS = [
-    "Mã hộ",
-    "Thôn/ấp/khu phố",
-    "Địa chỉ",
-    "Thu nhập bình quân người/tháng (đồng)",
-    "Nguồn nước sinh hoạt",
-    "Họ và tên",
-    "Giới tính",
-    "Ngày sinh",
-    "Quan hệ với chủ hộ",
-    "Số CCCD",
-    "Dân tộc",
-    "Có thẻ BHYT",
-]
 COL = {name: i for i, name in enumerate(HEADERS)}
 # Letters only Vietnamese has (tone marks, đ): a message with one of them is written in Vietnamese.
 VIETNAMESE = re.compile(r"[đĐăâêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹýàáèéìíòóùú]")

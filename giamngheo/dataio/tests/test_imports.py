@@ -14,23 +14,8 @@ from giamngheo.core.errors import ValidationFailed
 from giamngheo.dataio.fields import propose_mapping
 from giamngheo.dataio.imports import ImportOptions, household_import
 from giamngheo.dataio.reading import open_table
-from giamngheo.dataio.tests.helpers import to_cp1258
+from giamngheo.dataio.tests.helpers import HEADERS, to_cp1258
 from giamngheo.households.models import Household, Member
-
-HEADERS = [
-    "Mã hộ",
-    "Thôn/ấp/khu phố",
-    "Địa chỉ",
-    "Thu nhập bình quân người/tháng (đồng)",
-    "Nguồn nước sinh hoạt",
-    "Họ và tên",
-    "Giới tính",
-    "Ngày sinh",
-    "Quan hệ với chủ hộ",
-    "Số CCCD",
-    "Dân tộc",
-    "Có thẻ BHYT",
-]
 
 
 def rows_a() -> list[list[str]]:
