@@ -1,10 +1,14 @@
-"""Set up Django on a database of the benchmarks' own (never the app's database)."""
+"""What the benchmark scripts share: Django set up on a database of their own (never the app's), the
+PostgreSQL bench database created when missing, and the slowest queries of a step with their plan."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,3 +30,42 @@ def setup(name: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def ensure_postgres_database(url: str) -> bool:
+    """Create the bench database if it does not exist (never drop anything); True if created."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"   created PostgreSQL database {name}", flush=True)
+    return not exists
+
+
+def slowest_queries(fn: Callable[[], Any]) -> None:
+    """The number of queries of ``fn()``, its two slowest, and the plan of the slowest."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    queries = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+    print(f"      {len(captured.captured_queries)} queries; slowest:")
+    for query in queries[:2]:
+        print(f"      {float(query['time']) * 1000:8.1f} ms  {query['sql'][:400]}")
+    if not queries or not queries[0]["sql"].lstrip().upper().startswith("SELECT"):
+        return
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(explain + queries[0]["sql"])
+            for row in cursor.fetchall():
+                print(f"         plan: {' '.join(str(v) for v in row)}")
+    except Exception as exc:  # noqa: BLE001 - the SQL as logged may not be re-runnable verbatim
+        print(f"         (no plan: {exc})")

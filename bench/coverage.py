@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Any
 
 import registry
+from _django import ensure_postgres_database, slowest_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE = ROOT / "var" / "bench-coverage.sqlite3"
@@ -135,7 +136,7 @@ def database_setup(*, reseed: bool = False) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     if "BENCH_DATABASE_URL" in os.environ:
         if os.environ["BENCH_DATABASE_URL"].startswith("postgres"):
-            registry.ensure_postgres_database(os.environ["BENCH_DATABASE_URL"])
+            ensure_postgres_database(os.environ["BENCH_DATABASE_URL"])
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     else:
         SQLITE.parent.mkdir(exist_ok=True)
@@ -263,29 +264,6 @@ def print_stages(spent: dict[str, float], total: float) -> None:
     parts = [f"{label} {show(v)}" for label, v in sorted(spent.items(), key=lambda kv: -kv[1])]
     rest = total - sum(spent.values())
     print(f"      stages ({'ms' if ms else 's'}): {', '.join(parts)}, other {show(rest)}", flush=True)
-
-
-def slowest_queries(fn: Callable[[], Any]) -> None:
-    """The number of queries of ``fn()``, its two slowest, and the plan of the slowest."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        fn()
-    queries = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
-    print(f"      {len(captured.captured_queries)} queries; slowest:")
-    for query in queries[:2]:
-        print(f"      {float(query['time']) * 1000:8.1f} ms  {query['sql'][:400]}")
-    if not queries or not queries[0]["sql"].lstrip().upper().startswith("SELECT"):
-        return
-    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(explain + queries[0]["sql"])
-            for row in cursor.fetchall():
-                print(f"         plan: {' '.join(str(v) for v in row)}")
-    except Exception as exc:  # noqa: BLE001 - the SQL as logged may not be re-runnable verbatim
-        print(f"         (no plan: {exc})")
 
 
 # --- Steps ------------------------------------------------------------------------------------------------

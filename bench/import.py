@@ -40,6 +40,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from _django import ensure_postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 SQLITE = BENCH_DIR / "import.sqlite3"
@@ -66,22 +68,6 @@ RESULT = "GIAMNGHEO_BENCH_IMPORT_RESULT"
 
 
 # --- Database (as bench/_django.py, but under var/bench/ and set up once for all the steps) ----------------
-
-
-def ensure_postgres_database(url: str) -> bool:
-    """Create the bench database if it does not exist (never drop anything); True if created."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"   created PostgreSQL database {name}", flush=True)
-    return not exists
 
 
 def django_setup(*, fresh: bool = False, url: str | None = None) -> None:
@@ -377,12 +363,16 @@ PLANS = BENCH_DIR / "import-plans.pickle"
 
 
 def step_reset() -> dict[str, Any]:
-    """Empty the registry (households, members, their history) for an import from scratch."""
+    """Empty the registry (households, members, their history, the coverage kept from them) for an import
+    from scratch."""
     django_setup()
     from django.db import connection
 
     with connection.cursor() as cursor:
         for table in (
+            "policies_entitlement",
+            "policies_coveragesummary",
+            "policies_supportrecord",
             "households_historicalmember",
             "households_member",
             "households_historicalhousehold",

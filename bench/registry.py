@@ -23,6 +23,7 @@ so more only adds the cost of moving the rows between processes).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import statistics
@@ -31,7 +32,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+from _django import ensure_postgres_database, slowest_queries
 
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "1200000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
@@ -40,21 +42,6 @@ RESEED = os.environ.get("BENCH_RESEED") == "1"
 SEED = 1
 GOAL_PAGE_MS = 300
 GOAL_RECLASSIFY_S = 60
-
-
-def ensure_postgres_database(url: str) -> None:
-    """Create the bench database if it does not exist (never drop anything)."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    maintenance = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"   created PostgreSQL database {name}")
 
 
 CHILD = "GIAMNGHEO_BENCH_REGISTRY_PROCESS"
@@ -156,32 +143,6 @@ def measure(client: Any, url: str) -> tuple[int, float, float]:
     return response.status_code, percentile(samples, 50), percentile(samples, 95)
 
 
-def slowest_queries(client: Any, url: str) -> None:
-    from django.conf import settings
-    from django.db import connection, reset_queries
-
-    settings.DEBUG = True
-    reset_queries()
-    try:
-        client.get(url)
-        queries = sorted(connection.queries, key=lambda q: -float(q["time"]))
-    finally:
-        settings.DEBUG = False
-    print(f"      {len(connection.queries)} queries; slowest:")
-    for query in queries[:2]:
-        print(f"      {float(query['time']) * 1000:8.1f} ms  {query['sql'][:300]}")
-    if queries:
-        slowest = queries[0]["sql"]
-        explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(explain + slowest)
-                for row in cursor.fetchall():
-                    print(f"         plan: {' '.join(str(v) for v in row)}")
-        except Exception as exc:  # noqa: BLE001 - the SQL as logged may not be re-runnable verbatim
-            print(f"         (no plan: {exc})")
-
-
 def resolve(name: str) -> str | None:
     from django.urls import NoReverseMatch, reverse
 
@@ -236,7 +197,7 @@ def main() -> None:
             flag = "" if p95 <= GOAL_PAGE_MS else f"  > {GOAL_PAGE_MS} ms"
             print(f"   {label:<28} {user.username:<16} {status:>6} {p50:>8.1f} {p95:>8.1f}{flag}", flush=True)
             if p95 > GOAL_PAGE_MS:
-                slowest_queries(client, url)
+                slowest_queries(functools.partial(client.get, url))
 
     print(f"   {'reclassification':<44} {'households':>11} {'changed':>10} {'seconds':>8}", flush=True)
     for label, year in (
