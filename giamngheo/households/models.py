@@ -51,7 +51,8 @@ class Household(BaseModel):
     )
     water_source = models.CharField(_("water source"), max_length=24, choices=WaterSource.choices, blank=True)
     latrine = models.CharField(_("latrine"), max_length=24, choices=Latrine.choices, blank=True)
-    devices = models.JSONField(_("information devices"), default=list, blank=True)
+    # None: never asked (unknown); []: asked, the household owns none of the listed devices.
+    devices = models.JSONField(_("information devices"), null=True, blank=True, default=None)
     waste_handling = models.CharField(
         _("waste handling"), max_length=24, choices=WasteHandling.choices, blank=True
     )
@@ -63,6 +64,17 @@ class Household(BaseModel):
         default=False,
         help_text=_("Recorded at the review: no member of the household is able to work."),
     )
+    has_meritorious_member = models.BooleanField(
+        _("household of a person with meritorious services"), null=True, blank=True
+    )
+    social_protection = models.BooleanField(_("social protection household"), null=True, blank=True)
+    # The number of persons the commune's list declares ("Số nhân khẩu"); person counts use it until the
+    # members are listed.
+    declared_persons = models.PositiveSmallIntegerField(
+        _("declared number of persons"), null=True, blank=True
+    )
+    poverty_causes = models.JSONField(_("causes of poverty"), default=list, db_default=[], blank=True)
+    note = models.TextField(_("note"), blank=True, default="", db_default="")
     # Recognised status (the latest decision of the commune chairperson).
     category = models.CharField(
         _("category"), max_length=16, choices=Category.choices, blank=True, db_index=True
@@ -71,8 +83,13 @@ class Household(BaseModel):
         _("category (provincial standard)"), max_length=16, choices=Category.choices, blank=True
     )
     category_since = models.DateField(_("recognised on"), null=True, blank=True)
+    category_decision = models.CharField(
+        _("recognition decision number"), max_length=60, blank=True, default="", db_default=""
+    )
     # Deprived indicators of the latest classification, as "|water|sanitation|" for simple filtering.
     deprived_keys = models.CharField(max_length=255, blank=True, default="")
+    # Indicators the latest classification could not evaluate (facts not known), as "|key|key|".
+    unknown_keys = models.CharField(max_length=255, blank=True, default="", db_default="")
     # The engine's latest result on the registry's facts (a reclassification refreshes it; the
     # recognised ``category`` only changes by a decision).
     engine_standard = models.CharField(max_length=32, blank=True, default="")
@@ -110,6 +127,10 @@ class Member(BaseModel):
     full_name = models.CharField(_("full name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
+    # Only the year of birth is known (the commune's lists give "Năm sinh"): date_of_birth is 1 January.
+    birth_year_only = models.BooleanField(
+        _("only the year of birth is known"), default=False, db_default=False
+    )
     relationship = models.CharField(_("relationship to head"), max_length=16, choices=Relationship.choices)
     national_id = models.CharField(_("national ID number"), max_length=12, null=True, blank=True, unique=True)
     ethnic_group = models.CharField(_("ethnic group"), max_length=2, choices=_ethnic_choices, default="01")
@@ -120,8 +141,10 @@ class Member(BaseModel):
     )
     education = models.CharField(_("education level"), max_length=20, choices=Education.choices, blank=True)
     employment = models.CharField(_("employment"), max_length=24, choices=Employment.choices, blank=True)
-    disabled = models.BooleanField(_("disability"), default=False)
-    monthly_social_allowance = models.BooleanField(_("monthly social allowance"), default=False)
+    disabled = models.BooleanField(_("disability"), null=True, blank=True, default=None)
+    monthly_social_allowance = models.BooleanField(
+        _("monthly social allowance"), null=True, blank=True, default=None
+    )
     stunted = models.BooleanField(_("stunted (children under 16)"), null=True, blank=True)
     underweight = models.BooleanField(_("underweight (children under 16)"), null=True, blank=True)
     uses_internet = models.BooleanField(_("uses the internet"), null=True, blank=True)

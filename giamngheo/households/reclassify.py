@@ -786,7 +786,7 @@ def encode_household(pk: int, commune_id: int, values: Mapping[str, Any]) -> tup
         -1 if floor is None else round(Decimal(floor) * 10),
         values.get("water_source") or None,
         values.get("latrine") or None,
-        values.get("devices") if values.get("devices") is not None else [],
+        values.get("devices"),
         values.get("waste_handling") or None,
         values.get("category") or "",
         "",

@@ -22,6 +22,14 @@ def ethnic_groups() -> list[tuple[str, str]]:
         return [(g["code"], g["name"]) for g in json.load(fh)["groups"]]
 
 
+@cache
+def poverty_causes() -> list[tuple[str, str]]:
+    """The causes of poverty (code, Vietnamese name), in the report's order. PROVISIONAL: the list of the
+    report layout, not yet checked against survey form B (``data/poverty_causes.json``)."""
+    with (DATA / "poverty_causes.json").open(encoding="utf-8") as fh:
+        return [(c["code"], c["name"]) for c in json.load(fh)["causes"]]
+
+
 def ethnic_group_name(code: str) -> str:
     return dict(ethnic_groups()).get(code, "")
 

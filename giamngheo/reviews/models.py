@@ -30,6 +30,12 @@ class ReviewRound(BaseModel):
         _("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    # The standard the round classifies by: the one in force on 1 January of the year the lists apply
+    # (``year + 1``); a specialist may change it, with a reason, before the survey starts.
+    standard_year = models.PositiveSmallIntegerField(_("lists apply from the year"), null=True, blank=True)
+    standard_code = models.CharField(_("poverty standard applied"), max_length=32, blank=True)
+    standard_reason = models.TextField(_("reason for the standard"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year"]
@@ -75,6 +81,9 @@ class CommuneReview(BaseModel):
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     locked = models.BooleanField(_("locked"), default=False)
+    # When the commune's figures and lists were frozen (at submission, again at the round's close);
+    # None while they follow the registry.
+    frozen_at = models.DateTimeField(_("figures frozen at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -89,6 +98,34 @@ class CommuneReview(BaseModel):
     @property
     def next_step(self) -> int | None:
         return self.step + 1 if self.step < Step.SUBMITTED else None
+
+
+class VillageMeeting(BaseModel):
+    """The meeting of one village (hội nghị thôn) that votes on its households' review results
+    (Decision 24/2021): two copies of the minutes, one for the village, one for the commune."""
+
+    commune_review = models.ForeignKey(CommuneReview, on_delete=models.CASCADE, related_name="meetings")
+    village = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("meeting date"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    chair = models.CharField(_("chaired by"), max_length=150)
+    secretary = models.CharField(_("secretary"), max_length=150, blank=True)
+    attendance = models.PositiveIntegerField(_("attendance"))
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["village__code", "village__name"]
+        verbose_name = _("village meeting")
+        verbose_name_plural = _("village meetings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune_review", "village"], name="reviews_one_meeting_per_village"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_review} · {self.village}"
 
 
 class StepEvent(BaseModel):
@@ -122,6 +159,11 @@ class AssessmentStatus(models.TextChoices):
 
 class Movement(models.TextChoices):
     ESCAPED_POVERTY = "escaped_poverty", _("Escaped poverty")
+    POOR_TO_NEAR_POOR = "poor_to_near_poor", _("Escaped poverty, became near-poor")
+    ESCAPED_ABOVE_NEAR_POOR = "escaped_above_near_poor", _("Escaped poverty, above the near-poor line")
+    RE_NEAR_POOR = "re_near_poor", _("Fallen back into near-poverty")
+    OTHER_OUT = "other_out", _("Other decrease")
+    OTHER_IN = "other_in", _("Other increase")
     ESCAPED_NEAR_POVERTY = "escaped_near_poverty", _("Escaped near-poverty")
     NEWLY_POOR = "newly_poor", _("Newly poor")
     RE_POOR = "re_poor", _("Fallen back into poverty")
@@ -271,6 +313,10 @@ class AreaSummary(models.Model):
     end_poor_em = models.PositiveIntegerField(default=0)
     end_near_poor_em = models.PositiveIntegerField(default=0)
     end_poor_no_work_capacity = models.PositiveIntegerField(default=0)
+    # Every other count of the official tables (persons, the Circular 07 movements, middle-living,
+    # deprivations, ethnic groups, causes), key -> whole number; ``reviews.figures`` names the keys.
+    figures = models.JSONField(default=dict, blank=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -278,3 +324,67 @@ class AreaSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.area_id}"
+
+
+class RoundHousehold(models.Model):
+    """A household as a frozen round saw it: the lists of a closed round are these rows, and the round's
+    figures are their counts. Written when a commune's figures are frozen; never changed afterwards
+    (a reopened commune's rows are replaced when it is frozen again)."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="frozen_households")
+    commune = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("geo.Area", null=True, on_delete=models.SET_NULL, related_name="+")
+    household = models.ForeignKey(
+        "households.Household", null=True, on_delete=models.SET_NULL, related_name="frozen_rounds"
+    )
+    code = models.CharField(max_length=32)
+    head_name = models.CharField(max_length=150)
+    village_name = models.CharField(max_length=255, blank=True)
+    ethnic_group = models.CharField(max_length=2, blank=True)
+    is_ethnic_minority = models.BooleanField(default=False)
+    no_working_capacity = models.BooleanField(default=False)
+    has_meritorious_member = models.BooleanField(null=True)
+    persons = models.PositiveIntegerField(default=0)
+    start_category = models.CharField(max_length=16, blank=True)
+    end_category = models.CharField(max_length=16, blank=True)  # "" when no longer in the registry
+    poor_movement = models.CharField(max_length=24, blank=True)  # Circular 07 column on the poor side
+    near_poor_movement = models.CharField(max_length=24, blank=True)  # … on the near-poor side
+    deprived = models.CharField(max_length=255, blank=True)  # "|key|key|"
+    unknown = models.CharField(max_length=255, blank=True)
+    causes = models.JSONField(default=list, blank=True)
+    category_since = models.DateField(null=True)
+    decision_number = models.CharField(max_length=60, blank=True)
+    frozen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["commune", "village_name", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "commune", "code"], name="reviews_one_frozen_household")
+        ]
+        indexes = [
+            models.Index(fields=["round", "commune", "end_category"]),
+            models.Index(fields=["round", "poor_movement"]),
+            models.Index(fields=["round", "near_poor_movement"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.code}"
+
+
+class Certificate(models.Model):
+    """The registered number of a household's certificate in a round: given once, in order, per commune;
+    it never changes when the list changes."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="certificates")
+    commune = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField()
+    category = models.CharField(max_length=16)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "commune", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "household"], name="reviews_one_certificate"),
+            models.UniqueConstraint(fields=["round", "commune", "number"], name="reviews_certificate_number"),
+        ]
