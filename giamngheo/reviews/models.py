@@ -388,3 +388,6 @@ class Certificate(models.Model):
             models.UniqueConstraint(fields=["round", "household"], name="reviews_one_certificate"),
             models.UniqueConstraint(fields=["round", "commune", "number"], name="reviews_certificate_number"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.number}"
