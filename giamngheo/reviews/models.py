@@ -204,6 +204,8 @@ class Assessment(BaseModel):
     )
     deprivation_count = models.PositiveSmallIntegerField(null=True, blank=True)
     deprived = models.JSONField(default=list, blank=True)
+    # Indicators the engine could not evaluate (facts not known): never deprived, never not deprived.
+    unknown = models.JSONField(default=list, blank=True, db_default=[])
     reasons = models.JSONField(default=list, blank=True)  # Vietnamese reasons from the engine
     reasons_en = models.JSONField(default=list, blank=True)
     provincial_standard = models.CharField(max_length=32, blank=True)
