@@ -10,11 +10,13 @@ urlpatterns = [
     path("rounds/new/", views.round_create, name="round-create"),
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("rounds/<int:pk>/close/", views.round_close, name="round-close"),
+    path("rounds/<int:pk>/standard/", views.round_standard, name="round-standard"),
     # A commune's review (CommuneReview id).
     path("communes/<int:pk>/", views.commune_review, name="commune-review"),
     path("communes/<int:pk>/step/", views.step_action, name="step-action"),
     path("communes/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("communes/<int:pk>/requests/add/", views.request_add, name="request-add"),
+    path("communes/<int:pk>/villages/<int:village>/meeting/", views.village_meeting, name="village-meeting"),
     path("communes/<int:pk>/complaints/new/", views.complaint_add, name="complaint-add"),
     path("communes/<int:pk>/certificates.docx", views.certificates_all, name="certificates-all"),
     # One household's assessment (Assessment id).
