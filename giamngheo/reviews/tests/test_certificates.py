@@ -14,6 +14,7 @@ from docx import Document
 from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import certificates, services
 from giamngheo.reviews.models import Assessment, CommuneReview
+from giamngheo.reviews.tests.meetings import hold_village_meetings
 
 
 def client_for(user: Any) -> Client:
@@ -44,6 +45,7 @@ def recognised(province, commune_a, users) -> dict[str, Any]:  # type: ignore[no
         water_source="surface",
         latrine="none",
         devices=[],
+        waste_handling="dumped",  # a third indicator under the 2027 standard the 2026 round applies
         members=[
             {
                 "full_name": "Thị Bông",
@@ -71,6 +73,7 @@ def recognised(province, commune_a, users) -> dict[str, Any]:  # type: ignore[no
             acting_user=None,
         )
     services.survey_complete(review=review, acting_user=None)
+    hold_village_meetings(review, on=dt.date(2026, 10, 5), attendance=30)
     for assessment in Assessment.objects.filter(round=review_round, commune=commune_a):
         services.meeting_record(
             assessment=assessment,
@@ -79,9 +82,7 @@ def recognised(province, commune_a, users) -> dict[str, Any]:  # type: ignore[no
             decided_category=assessment.proposed_category,
             acting_user=None,
         )
-    services.meeting_complete(
-        review=review, meeting_date=dt.date(2026, 10, 5), attendance=30, acting_user=None
-    )
+    services.meeting_complete(review=review, acting_user=None)
     services.posting_complete(
         review=review, posting_from=dt.date(2026, 10, 6), posting_to=dt.date(2026, 10, 12), acting_user=None
     )
