@@ -78,6 +78,7 @@ def round_whatif_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("dataio:round-whatif", pk=review_round.pk)
     job = latest_whatif(review_round=review_round)
+    user: Any = request.user
     result = (
         (job.summary or {}).get("whatif") if job is not None and job.status == JobStatus.SUCCEEDED else None
     )
@@ -86,7 +87,7 @@ def round_whatif_page(request: HttpRequest, pk: int) -> HttpResponse:
     if result:
         visible = set(
             Area.objects.filter(
-                area_q(request.user, "path"), pk__in=[r["commune_id"] for r in result["rows"]]
+                area_q(user, "path"), pk__in=[r["commune_id"] for r in result["rows"]]
             ).values_list("pk", flat=True)
         )
         rows = [r for r in result["rows"] if r["commune_id"] in visible]
