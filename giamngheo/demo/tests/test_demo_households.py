@@ -157,6 +157,18 @@ def test_demo_seed_creates_households_and_review_rounds_once(db, capsys) -> None
     assert opened.status == "open"
     assert steps["Xã Bù Gia Mập"] == Step.LISTING and steps["Phường Trấn Biên"] == Step.NOT_STARTED
     assert {Step.SURVEY, Step.POSTING} <= set(steps.values())
+    # Each round names its standard; the 2026 communes past the survey held a meeting per village.
+    assert (closed.standard_year, closed.standard_code) == (2026, "ND07-2021")
+    assert (opened.standard_year, opened.standard_code) == (2027, "ND351-2025")
+    for review in CommuneReview.objects.filter(round=opened, step__gte=Step.MEETING):
+        meetings = list(review.meetings.all())
+        if review.meeting_date is None:  # nobody on the list: not held
+            assert (
+                not meetings and not Assessment.objects.filter(round=opened, commune=review.commune).exists()
+            )
+        else:
+            assert meetings and review.meeting_date == max(m.held_on for m in meetings)
+            assert review.meeting_attendance == sum(m.attendance for m in meetings)
 
     counts = (
         Household.objects.count(),
