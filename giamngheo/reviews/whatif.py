@@ -95,6 +95,8 @@ def round_whatif(
             done += len(households)
             if progress is not None:
                 progress(done, total)
+            if len(households) < chunk_size:  # the commune's last chunk
+                break
         rows.append(row)
     return {
         "round_year": round_year,
