@@ -693,6 +693,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "show_form": editable or form.is_bound,
             "next_for_meeting": next_for_meeting,
+            "village_meeting_missing": editable
+            and selectors.household_meeting_attendance(user=request.user, assessment=assessment) is None,
             "breadcrumbs": _review_crumbs(
                 review, (_("Village meeting · %(code)s") % {"code": assessment.household.code}, None)
             ),

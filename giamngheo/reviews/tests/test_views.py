@@ -232,6 +232,7 @@ def test_officer_completes_every_step_through_the_pages(
         {"attendance": "40", "votes_for": "30", "decided_category": "near_poor", "version": listed.version},
     )
     assert refused.status_code == 200 and "Ghi biên bản họp của thôn" in refused.content.decode()
+    assert 'data-testid="village-meeting-missing"' in refused.content.decode()
     page = officer.get(reverse("reviews:commune-review", args=[review.pk])).content.decode()
     assert f'data-testid="village-meeting-{village.pk}"' in page and "chưa họp" in page
     meeting_url = reverse("reviews:village-meeting", args=[review.pk, village.pk])
