@@ -32,7 +32,15 @@ class RoundForm(forms.Form):
         label=_("Province"), queryset=Area.objects.none(), widget=forms.Select(attrs=SELECT), empty_label=None
     )
     year = forms.IntegerField(
-        label=_("Year"), min_value=2021, max_value=2100, widget=forms.NumberInput(attrs=NUMBER)
+        label=_("Year"),
+        min_value=2021,
+        max_value=2100,
+        widget=forms.NumberInput(attrs=NUMBER),
+        help_text=_(
+            "The lists decided by the review apply from 1 January of the following year: the round "
+            "classifies by the standards in force on that day (provisional rule; the province can change "
+            "it, with a reason, before the survey starts)."
+        ),
     )
     starts_on = forms.DateField(
         label=_("Starts on"),
