@@ -180,6 +180,11 @@ def test_whatif_page_runs_a_job_and_shows_the_table(review_round, users) -> None
     assert 'data-testid="whatif-table"' in page.content.decode()
     totals = page.context["totals"]
     assert totals["households"] == sum(r["households"] for r in page.context["rows"])
+    leader = client_for(users["lanhdao"])  # a viewer of the province sees the result, cannot start a job
+    seen = leader.get(url)
+    assert seen.status_code == 200 and seen.context["rows"] == page.context["rows"]
+    assert 'data-testid="whatif-run"' not in seen.content.decode()
+    assert leader.post(url).status_code == 403
     officer = client_for(users["canbo.bugiamap"])  # sees only a commune: not the province's what-if
     assert officer.get(url).status_code == 404
     assert officer.post(url).status_code in (403, 404)
