@@ -309,6 +309,7 @@ def village_meeting_rows(*, user: Any, review: CommuneReview) -> list[VillageMee
     counts = dict(
         Assessment.objects.filter(area_q(user, "commune__path"), round=review.round, commune=review.commune)
         .exclude(status=AssessmentStatus.SCREENED_OUT)
+        .order_by()
         .values_list("household__village_id")
         .annotate(n=Count("pk"))
     )

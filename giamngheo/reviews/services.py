@@ -418,7 +418,7 @@ def _on_list(review: CommuneReview) -> Any:
 
 def meeting_villages(review: CommuneReview) -> list[Area]:
     """The villages that hold a meeting: those with at least one household on the commune's list."""
-    ids = _on_list(review).values_list("household__village_id", flat=True).distinct()
+    ids = _on_list(review).order_by().values_list("household__village_id", flat=True).distinct()
     return list(Area.objects.filter(pk__in=ids).order_by("code", "name"))
 
 

@@ -386,3 +386,4 @@ def test_the_commune_page_lists_villages_and_records_a_meeting(review, commune_a
     assert meeting.chair == "Bà B"
     page = officer.get(reverse("reviews:commune-review", args=[review.pk])).content.decode()
     assert 'data-testid="village-meetings"' in page and "Bà B" in page
+    assert "1 hộ trong danh sách" in page and "26 người dự họp" in page
