@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -257,7 +257,8 @@ def cell_text(
     italic: bool = False,
     align: WD_PARAGRAPH_ALIGNMENT = WD_ALIGN_PARAGRAPH.CENTER,
 ) -> Paragraph:
-    """Write into the empty paragraph a new cell starts with."""
+    """Write into the empty paragraph a new cell starts with (the cell's content centred vertically)."""
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph: Paragraph = cell.paragraphs[0]
     paragraph.alignment = align
     run(paragraph, text, size=size, bold=bold, italic=italic)
@@ -332,7 +333,7 @@ def table(
     widths: Sequence[Length],
     *,
     borders: bool = True,
-    cell_margin: Length | None = None,
+    cell_margin: Length = CELL_MARGIN,
 ) -> Table:
     """A table of ``len(widths)`` columns whose widths hold in Word and LibreOffice. Call ``fix_widths``
     again after merging cells."""
@@ -356,14 +357,13 @@ def table(
             element.set(qn("w:color"), "000000")
         lines.append(element)
     tbl_pr.insert_element_before(lines, *_TBLBORDERS_SUCCESSORS)
-    if cell_margin is not None:
-        margins = OxmlElement("w:tblCellMar")
-        for edge in ("left", "right"):
-            element = OxmlElement(f"w:{edge}")
-            element.set(qn("w:w"), str(_twips(cell_margin)))
-            element.set(qn("w:type"), "dxa")
-            margins.append(element)
-        tbl_pr.insert_element_before(margins, *_TBLCELLMAR_SUCCESSORS)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(_twips(cell_margin)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    tbl_pr.insert_element_before(margins, *_TBLCELLMAR_SUCCESSORS)
     grid = added._tbl.tblGrid
     for col in list(grid):
         grid.remove(col)
@@ -421,7 +421,7 @@ def header(
     """The two-column header: parent body (not bold) and issuing body (bold, a short line under it) and
     the number on the left; the motto, the slogan (a line as long as it) and the place and date on the right.
     ``parent`` may be empty; ``number`` may be empty (documents without a number)."""
-    tbl = table(document, 2, [LEFT_COLUMN, RIGHT_COLUMN], borders=False, cell_margin=CELL_MARGIN)
+    tbl = table(document, 2, [LEFT_COLUMN, RIGHT_COLUMN], borders=False)
     left, right = tbl.cell(0, 0), tbl.cell(0, 1)
     first = left.paragraphs[0]
     first.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -453,7 +453,7 @@ def signature(
 ) -> Table:
     """The closing table: ``left`` paragraphs ("Nơi nhận:" and its list, or another signer) level with the
     title lines of the signer on the right, the signer's note, room to sign and the name."""
-    tbl = table(document, 1, widths, borders=False, cell_margin=CELL_MARGIN)
+    tbl = table(document, 1, widths, borders=False)
     keep_row_together(tbl)
     left_cell, right_cell = tbl.cell(0, 0), tbl.cell(0, 1)
     for i, (text, given) in enumerate(left):
@@ -486,7 +486,7 @@ def save(document: DocumentType) -> bytes:
 
 # The certificate --------------------------------------------------------------------------------------------
 
-MEMBER_WIDTHS = [Cm(1.1), Cm(5.0), Cm(2.2), Cm(2.8), Cm(1.6), Cm(1.6), Cm(2.2)]
+MEMBER_WIDTHS = [Cm(1.2), Cm(4.9), Cm(2.2), Cm(2.8), Cm(1.6), Cm(1.6), Cm(2.2)]
 
 
 def _members(document: DocumentType, cert: CertificateData) -> None:

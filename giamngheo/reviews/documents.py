@@ -23,7 +23,6 @@ from giamngheo.poverty.standard import Standard
 
 from .certificates import (
     LANDSCAPE_TEXT_WIDTH,
-    LEFT_COLUMN,
     TEXT_WIDTH,
     body,
     cell_text,
@@ -158,7 +157,7 @@ def _grid(
 
 # Village meeting minutes ---------------------------------------------------------------------------------
 
-MINUTES_WIDTHS = [Cm(1.0), Cm(2.3), Cm(4.0), Cm(2.6), Cm(2.4), Cm(1.6), Cm(2.6)]
+MINUTES_WIDTHS = [Cm(1.1), Cm(2.8), Cm(3.7), Cm(2.7), Cm(2.1), Cm(1.6), Cm(2.5)]
 MINUTES_HEADINGS = [
     "STT",
     "Mã hộ",
@@ -194,7 +193,7 @@ def minutes(data: MinutesData) -> bytes:
     village = village_in_text(data.village, data.village_division_type)
     header(
         document,
-        parent=f"ỦY BAN NHÂN DÂN {data.place.commune.upper()}",
+        parent=f"ỦY BAN NHÂN DÂN\n{data.place.commune.upper()}",
         issuer=data.village.upper(),
         number="",
         place=place_name(data.place.commune),
@@ -267,7 +266,7 @@ def minutes_filename(data: MinutesData) -> str:
 
 # The recognition decision and its lists -----------------------------------------------------------------
 
-LIST_WIDTHS = [Cm(1.2), Cm(2.8), Cm(4.6), Cm(3.2), Cm(2.2), Cm(2.5)]
+LIST_WIDTHS = [Cm(1.1), Cm(2.8), Cm(5.0), Cm(3.4), Cm(2.2), Cm(2.0)]
 LIST_HEADINGS = ["STT", "Mã hộ", "Họ và tên chủ hộ", "Thôn/ấp", "Dân tộc", "Số nhân khẩu"]
 # A list with notes (escaped into near-poverty) takes a wider page: the note column.
 NOTED_WIDTHS = [Cm(1.2), Cm(3.0), Cm(6.5), Cm(4.5), Cm(3.0), Cm(2.5), Cm(5.0)]
@@ -366,7 +365,7 @@ def _decision_body(document: DocumentType, data: DecisionData) -> None:
         ],
         right=["CHỦ TỊCH"],
         right_note="",
-        widths=[LEFT_COLUMN, Cm(10)],
+        widths=[Cm(8), Cm(8.5)],
     )
 
 
