@@ -300,7 +300,7 @@ def spacer(document: DocumentType) -> Paragraph:
 def new_page_section(document: DocumentType) -> Section:
     """A new section on a new page with the same page setup. The break rides on a 1 pt paragraph at the
     end of the previous page, so the next page starts with nothing in front of its first block."""
-    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section: Section = document.add_section(WD_SECTION.NEW_PAGE)
     _tiny(document.paragraphs[-1])
     return section
 
@@ -337,7 +337,7 @@ def table(
 ) -> Table:
     """A table of ``len(widths)`` columns whose widths hold in Word and LibreOffice. Call ``fix_widths``
     again after merging cells."""
-    added: Table = container.add_table(rows=rows, cols=len(widths))  # type: ignore[call-arg]
+    added: Table = container.add_table(rows=rows, cols=len(widths))
     added.alignment = WD_TABLE_ALIGNMENT.CENTER
     added.autofit = False  # w:tblLayout w:type="fixed"
     tbl_pr = added._tbl.tblPr
@@ -445,26 +445,22 @@ def header(
 def signature(
     document: DocumentType,
     *,
-    left: Iterable[tuple[str, dict[str, object]]] = (),
+    left: Sequence[tuple[str, float, bool, bool]] = (),
     right: Sequence[str],
     right_note: str = "(Ký, ghi rõ họ tên và đóng dấu)",
     right_name: str = "",
     widths: Sequence[Length] = (LEFT_COLUMN, RIGHT_COLUMN),
 ) -> Table:
-    """The closing table: ``left`` paragraphs ("Nơi nhận:" and its list, or another signer) level with the
-    title lines of the signer on the right, the signer's note, room to sign and the name."""
+    """The closing table: ``left`` lines (text, size, bold, italic: "Nơi nhận:" and its list) level with
+    the title lines of the signer on the right, the signer's note, room to sign and the name."""
     tbl = table(document, 1, widths, borders=False)
     keep_row_together(tbl)
     left_cell, right_cell = tbl.cell(0, 0), tbl.cell(0, 1)
-    for i, (text, given) in enumerate(left):
-        style = dict(given)
+    for i, (text, size, bold, italic) in enumerate(left):
         if i == 0:
-            paragraph = left_cell.paragraphs[0]
-            paragraph.alignment = style.pop("align", WD_ALIGN_PARAGRAPH.LEFT)  # type: ignore[assignment]
-            run(paragraph, text, **style)  # type: ignore[arg-type]
+            cell_text(left_cell, text, size=size, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.LEFT)
         else:
-            align = style.pop("align", WD_ALIGN_PARAGRAPH.LEFT)
-            para(left_cell, text, align=align, **style)  # type: ignore[arg-type]
+            para(left_cell, text, size=size, bold=bold, italic=italic, align=WD_ALIGN_PARAGRAPH.LEFT)
     for i, text in enumerate(right):
         if i == 0:
             cell_text(right_cell, text, size=14, bold=True)

@@ -360,8 +360,8 @@ def _decision_body(document: DocumentType, data: DecisionData) -> None:
     signature(
         document,
         left=[
-            ("Nơi nhận:", {"size": 12, "bold": True, "italic": True}),
-            *((text, {"size": 11}) for text in recipients),
+            ("Nơi nhận:", 12, True, True),
+            *((text, 11, False, False) for text in recipients),
         ],
         right=["CHỦ TỊCH"],
         right_note="",
