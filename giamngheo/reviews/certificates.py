@@ -138,8 +138,9 @@ def certificate_number(number: int) -> str:
 # Page and paragraphs ---------------------------------------------------------------------------------------
 
 
-def new_document(*, page_numbers: bool = False) -> DocumentType:
-    """An empty A4 portrait document in Times New Roman 14 pt with the margins of Decree 30/2020."""
+def new_document(*, page_numbers: bool = False, line_spacing: float = 1.15) -> DocumentType:
+    """An empty A4 portrait document in Times New Roman 14 pt with the margins of Decree 30/2020 (line
+    spacing from single to 1.5 lines)."""
     document = Document()
     section = document.sections[0]
     _portrait(section)
@@ -150,7 +151,7 @@ def new_document(*, page_numbers: bool = False) -> DocumentType:
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), FONT)
     fmt = style.paragraph_format
-    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.15
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), line_spacing
     if page_numbers:
         number_pages(section)
     return document
@@ -208,9 +209,11 @@ def number_pages(section: Section, *, restart: bool = False) -> None:
         else:
             run.text = text or ""
     if restart:
+        for old in section._sectPr.findall(qn("w:pgNumType")):
+            section._sectPr.remove(old)
         page_type = OxmlElement("w:pgNumType")
         page_type.set(qn("w:start"), "1")
-        section._sectPr.append(page_type)
+        section._sectPr.insert_element_before(page_type, *_PGNUMTYPE_SUCCESSORS)
 
 
 def para(
@@ -261,6 +264,7 @@ def cell_text(
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph: Paragraph = cell.paragraphs[0]
     paragraph.alignment = align
+    paragraph.paragraph_format.line_spacing = 1.0
     run(paragraph, text, size=size, bold=bold, italic=italic)
     return paragraph
 
@@ -317,6 +321,10 @@ _TBLW_SUCCESSORS = (
     "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange",
 )  # fmt: skip
 _TBLBORDERS_SUCCESSORS = _TBLW_SUCCESSORS[4:]
+_PGNUMTYPE_SUCCESSORS = (
+    "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
+    "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+)  # fmt: skip
 _TBLCELLMAR_SUCCESSORS = _TBLW_SUCCESSORS[7:]
 
 
@@ -561,8 +569,9 @@ def _certificate(document: DocumentType, cert: CertificateData) -> None:
 
 
 def render(certificates: Iterable[CertificateData]) -> bytes:
-    """One DOCX with the given certificates, each in its own section (so on its own page)."""
-    document = new_document()
+    """One DOCX with the given certificates, each in its own section (so on its own page); single line
+    spacing, so that a household of ten fits on one page."""
+    document = new_document(line_spacing=1.0)
     for i, cert in enumerate(certificates):
         if i:
             _portrait(new_page_section(document))

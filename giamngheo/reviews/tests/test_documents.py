@@ -527,3 +527,24 @@ def test_decision_prints_on_a4_with_the_motto_on_one_line(world, users, tmp_path
     starts = [n for n, page in enumerate(pages) if "(Kèm theo Quyết định số 123/QĐ-UBND" in page]
     assert len(starts) == 4  # each list starts on its own page
     assert "Điều 1." in "\n".join(pages[: starts[0]])
+
+
+@needs_office
+def test_a_household_of_ten_still_fits_one_page(world, users, commune_a, tmp_path, office_profile) -> None:
+    members = [
+        {
+            "full_name": f"Nguyễn Thị Hoa {i}",
+            "sex": "F",
+            "date_of_birth": dt.date(1990 + i, 1, 1),
+            "relationship": "child",
+        }
+        for i in range(9)
+    ]
+    big = make_household(commune_a, head="Nguyễn Văn Đông", code="BGM-Z0001", members=members)
+    row = recognise_row(
+        world["review"], big, before="poor", proposed="poor", decided="poor", movement="still_poor"
+    )
+    data = client_for(users["canbo.bugiamap"]).get(reverse("reviews:certificate", args=[row.pk]))
+    pages = pdf_pages(pdf_of(data.content, tmp_path, office_profile))
+    assert len(pages) == 1
+    assert "Nguyễn Thị Hoa 8" in pages[0] and "CHỦ TỊCH" in pages[0]
