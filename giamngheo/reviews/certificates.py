@@ -131,6 +131,13 @@ def full_address(address: str, *units: str) -> str:
     return ", ".join([*kept, *wanted])
 
 
+def decision_symbol(number: str) -> str:
+    """The number of the chairperson's decision as printed: "123" -> "123/QĐ-UBND" (Decree 30/2020: number
+    and symbol); a number that already carries its symbol is kept."""
+    number = number.strip()
+    return number if not number or "/" in number else f"{number}/QĐ-UBND"
+
+
 def certificate_number(number: int) -> str:
     return f"{number:02d}/{SYMBOL}"
 
@@ -527,8 +534,8 @@ def _body(document: DocumentType, cert: CertificateData) -> None:
     commune = in_text_name(cert.commune)
     body(
         document,
-        f"Căn cứ Quyết định số {cert.decision_number}{decided} của Chủ tịch Ủy ban nhân dân {commune} "
-        f"về việc công nhận hộ nghèo, hộ cận nghèo qua kết quả rà soát định kỳ năm {cert.year};",
+        f"Căn cứ Quyết định số {decision_symbol(cert.decision_number)}{decided} của Chủ tịch Ủy ban nhân dân "
+        f"{commune} về việc công nhận hộ nghèo, hộ cận nghèo qua kết quả rà soát định kỳ năm {cert.year};",
         italic=True,
     )
     body(document, f"Chủ tịch Ủy ban nhân dân {commune} chứng nhận:")

@@ -13,8 +13,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count
+
 from giamngheo.accounts.scoping import area_q
 from giamngheo.core.errors import NotFound
+from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.reference import ethnic_group_name
 from giamngheo.poverty.standard import Standard, StandardError, get_standard, standard_for
 
@@ -34,19 +37,28 @@ ESCAPED_NEAR_POVERTY = (Movement.ESCAPED_NEAR_POVERTY,)
 
 @dataclass(frozen=True)
 class Place:
-    """The units a document names (names as in the registry, e.g. "Xã Bù Gia Mập", "Đồng Nai")."""
+    """The units a document names (names as in the registry, e.g. "Xã Bù Gia Mập", "Đồng Nai"), and the
+    kinds of villages the commune has (division types: "thon", "ap", "khu_pho" …), most frequent first."""
 
     commune: str
     province: str
     province_division_type: str
+    village_types: tuple[str, ...] = ()
 
 
 def _place(review: CommuneReview) -> Place:
     parent = review.commune.parent
+    kinds = (
+        Area.objects.filter(parent_id=review.commune_id, level=AreaLevel.VILLAGE, is_active=True)
+        .values("division_type")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "division_type")
+    )
     return Place(
         commune=review.commune.name,
         province=parent.name if parent else "",
         province_division_type=parent.division_type if parent else "",
+        village_types=tuple(row["division_type"] for row in kinds if row["division_type"]),
     )
 
 

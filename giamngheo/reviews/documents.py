@@ -26,6 +26,7 @@ from .certificates import (
     TEXT_WIDTH,
     body,
     cell_text,
+    decision_symbol,
     fix_widths,
     header,
     in_text_name,
@@ -93,16 +94,24 @@ def village_in_text(name: str, division_type: str) -> str:
     return f"{word} {name}"
 
 
-def standard_basis(standard: Standard) -> str:
-    """The "Căn cứ …" line of a poverty standard, from its legal document ("Nghị định 07/2021/NĐ-CP")."""
+def village_words(village_types: Sequence[str]) -> str:
+    """What the commune calls its villages, for "các thôn, ấp": its kinds, most frequent first."""
+    words = [VILLAGE_WORD[kind] for kind in village_types if kind in VILLAGE_WORD]
+    return ", ".join(dict.fromkeys(words)) or "thôn"
+
+
+def standard_basis(standard: Standard, province: str = "") -> str:
+    """The "Căn cứ …" line of a poverty standard, from its legal document ("Nghị định 07/2021/NĐ-CP");
+    ``province`` ("tỉnh Đồng Nai") names the issuer of a provincial standard."""
     found = re.search(r"\(((Nghị định|Quyết định) ([^)]+))\)", standard.name_vi)
     if found is None:
         return f"Căn cứ {standard.name_vi};"
     kind, number = found.group(2), found.group(3)
-    issuer = "Chính phủ" if standard.is_national else "Ủy ban nhân dân tỉnh"
+    issuer = "Chính phủ" if standard.is_national else f"Ủy ban nhân dân {province or 'tỉnh'}"
     subject = STANDARD_SUBJECT.get(standard.code, "")
     if not subject:
-        subject = "ban hành " + standard.name_vi.split(" (", 1)[0].lower()
+        name = standard.name_vi.split(" (", 1)[0]
+        subject = "ban hành " + name[:1].lower() + name[1:].replace("–", " - ")
     return f"Căn cứ {kind} số {number} {vn_date(standard.issued)} của {issuer} {subject};"
 
 
@@ -191,6 +200,7 @@ def minutes(data: MinutesData) -> bytes:
     document = new_document(page_numbers=True)
     commune = in_text_name(data.place.commune)
     village = village_in_text(data.village, data.village_division_type)
+    word = VILLAGE_WORD.get(data.village_division_type, "thôn")
     header(
         document,
         parent=f"ỦY BAN NHÂN DÂN\n{data.place.commune.upper()}",
@@ -211,9 +221,10 @@ def minutes(data: MinutesData) -> bytes:
     body(document, f"- Thư ký: {data.secretary or '……………………………………'}.")
     body(
         document,
-        f"- Số người dự họp: {vn_number(data.attendance)} người, gồm: đại diện Ban Chỉ đạo rà soát hộ nghèo, "
-        "hộ cận nghèo xã; công chức phụ trách công tác giảm nghèo; Bí thư chi bộ; đại diện các tổ chức đoàn "
-        "thể; rà soát viên và đại diện các hộ gia đình trong thôn. Ủy ban Mặt trận Tổ quốc Việt Nam xã được "
+        f"- Số người dự họp: {vn_number(data.attendance)} người, gồm: đại diện Ban Chỉ đạo rà soát hộ "
+        f"nghèo, hộ cận nghèo {commune}; công chức phụ trách công tác giảm nghèo; Bí thư chi bộ; đại diện "
+        f"các tổ chức đoàn thể; rà soát viên và đại diện các hộ gia đình trong {word}. Ủy ban Mặt trận Tổ "
+        f"quốc Việt Nam {commune} được "
         "mời tham dự, giám sát.",
     )
     body(document, "II. NỘI DUNG", bold=True)
@@ -290,7 +301,8 @@ def _count(households: list[ListedHousehold]) -> str:
 def decision_reference(data: DecisionData) -> str:
     day = vn_date(data.decision_date) if data.decision_date else "ngày …… tháng …… năm ……"
     commune = in_text_name(data.place.commune)
-    return f"(Kèm theo Quyết định số {data.decision_number} {day} của Chủ tịch Ủy ban nhân dân {commune})"
+    number = decision_symbol(data.decision_number)
+    return f"(Kèm theo Quyết định số {number} {day} của Chủ tịch Ủy ban nhân dân {commune})"
 
 
 def _decision_body(document: DocumentType, data: DecisionData) -> None:
@@ -299,7 +311,7 @@ def _decision_body(document: DocumentType, data: DecisionData) -> None:
         document,
         parent="",
         issuer=f"ỦY BAN NHÂN DÂN\n{data.place.commune.upper()}",
-        number=data.decision_number,
+        number=decision_symbol(data.decision_number),
         place=place_name(data.place.commune),
         day=data.decision_date,
     )
@@ -312,14 +324,21 @@ def _decision_body(document: DocumentType, data: DecisionData) -> None:
     )
     rule(document, TEXT_WIDTH, Cm(5))
     para(document, f"CHỦ TỊCH ỦY BAN NHÂN DÂN {data.place.commune.upper()}", bold=True, space_before=12)
-    bases = [LOCAL_GOVERNMENT_LAW, *(standard_basis(s) for s in data.standards), DECISION_24, CIRCULAR_07]
+    villages = village_words(data.place.village_types)
+    province = province_in_text(data.place.province, data.place.province_division_type)
+    bases = [
+        LOCAL_GOVERNMENT_LAW,
+        *(standard_basis(s, province) for s in data.standards),
+        DECISION_24,
+        CIRCULAR_07,
+    ]
     if data.posting_from and data.posting_to:
         bases.append(
-            "Căn cứ biên bản họp các thôn, ấp và kết quả niêm yết công khai từ ngày "
+            f"Căn cứ biên bản họp các {villages} và kết quả niêm yết công khai từ ngày "
             f"{vn_short_date(data.posting_from)} đến ngày {vn_short_date(data.posting_to)};"
         )
     else:
-        bases.append("Căn cứ biên bản họp các thôn, ấp và kết quả niêm yết công khai;")
+        bases.append(f"Căn cứ biên bản họp các {villages} và kết quả niêm yết công khai;")
     bases.append(f"Theo đề nghị của Ban Chỉ đạo rà soát hộ nghèo, hộ cận nghèo {commune}.")
     for basis in bases:
         body(document, basis, italic=True)
@@ -346,11 +365,10 @@ def _decision_body(document: DocumentType, data: DecisionData) -> None:
     run(
         article,
         "Quyết định này có hiệu lực kể từ ngày ký. Văn phòng Hội đồng nhân dân và Ủy ban nhân dân, "
-        f"Ban Chỉ đạo rà soát hộ nghèo, hộ cận nghèo {commune}, Trưởng các thôn, ấp và các hộ gia đình có "
+        f"Ban Chỉ đạo rà soát hộ nghèo, hộ cận nghèo {commune}, Trưởng các {villages} và các hộ gia đình có "
         "tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
     )
     spacer(document)
-    province = province_in_text(data.place.province, data.place.province_division_type)
     recipients = [
         "- Như Điều 3;",
         f"- Sở Nông nghiệp và Môi trường {province} (để báo cáo);",

@@ -548,3 +548,79 @@ def test_a_household_of_ten_still_fits_one_page(world, users, commune_a, tmp_pat
     pages = pdf_pages(pdf_of(data.content, tmp_path, office_profile))
     assert len(pages) == 1
     assert "Nguyễn Thị Hoa 8" in pages[0] and "CHỦ TỊCH" in pages[0]
+
+
+def test_decision_of_a_frozen_commune_prints_what_was_frozen(world, users) -> None:
+    """After the commune's figures are frozen, the registry may change: the lists keep the frozen names,
+    villages and persons."""
+    from django.utils import timezone
+
+    from giamngheo.reviews.models import RoundHousehold
+
+    review = world["review"]
+    now = timezone.now()
+    poor = world["poor"].household
+    RoundHousehold.objects.create(
+        round=review.round,
+        commune=review.commune,
+        village=poor.village,
+        household=poor,
+        code=poor.code,
+        head_name="Điểu Lệ",
+        village_name="Thôn Cũ",
+        ethnic_group="22",
+        persons=5,
+        start_category="poor",
+        end_category="poor",
+        frozen_at=now,
+    )
+    CommuneReview.objects.filter(pk=review.pk).update(frozen_at=now)
+    type(poor).objects.filter(pk=poor.pk).update(head_name="Tên Đã Đổi")
+    text = all_text(
+        client_for(users["canbo.bugiamap"]).get(reverse("reviews:decision-docx", args=[review.pk])).content
+    )
+    assert "1. Hộ nghèo: 1 hộ, 5 nhân khẩu" in text
+    assert "Thôn Cũ" in text and "Tên Đã Đổi" not in text
+
+
+def test_document_links_include(world, meeting, users) -> None:
+    from django.template.loader import render_to_string
+
+    review = world["review"]
+    html = render_to_string(
+        "reviews/_document_links.html", {"review": review, "show_households": True, "meetings": [meeting]}
+    )
+    assert reverse("reviews:decision-docx", kwargs={"pk": review.pk}) in html
+    assert reverse("reviews:meeting-minutes", kwargs={"pk": review.pk, "meeting": meeting.pk}) in html
+    assert "Quyết định công nhận và danh sách kèm theo (DOCX)" in html
+    assert f"Biên bản họp {meeting.village.name} (DOCX)" in html
+    assert "reviews:" not in html
+    hidden = render_to_string(
+        "reviews/_document_links.html", {"review": review, "show_households": False, "meetings": [meeting]}
+    )
+    assert "docx" not in hidden.lower()
+    review.step = Step.POSTING
+    before = render_to_string("reviews/_document_links.html", {"review": review, "show_households": True})
+    assert "decision.docx" not in before
+
+
+def test_texts_of_the_documents() -> None:
+    from giamngheo.poverty.standard import get_standard
+
+    assert documents.village_in_text("Thôn Bù Tam", "thon") == "thôn Bù Tam"
+    assert documents.village_in_text("Thôn 3", "thon") == "Thôn 3"
+    assert documents.village_in_text("Ấp 2", "ap") == "Ấp 2"
+    assert documents.village_in_text("Bù Tam", "ap") == "ấp Bù Tam"
+    assert documents.village_in_text("Khu phố 1", "khu_pho") == "Khu phố 1"
+    assert documents.village_words(["thon", "ap", "thon"]) == "thôn, ấp"
+    assert documents.village_words([]) == "thôn"
+    assert documents.standard_basis(get_standard("ND351-2025")) == (
+        "Căn cứ Nghị định số 351/2025/NĐ-CP ngày 30 tháng 12 năm 2025 của Chính phủ "
+        "quy định chuẩn nghèo đa chiều giai đoạn 2026 - 2030;"
+    )
+    assert documents.standard_basis(get_standard("DN-QD32-2022"), "tỉnh Đồng Nai") == (
+        "Căn cứ Quyết định số 32/2022/QĐ-UBND ngày 29 tháng 7 năm 2022 của Ủy ban nhân dân tỉnh Đồng Nai "
+        "ban hành chuẩn nghèo đa chiều tỉnh Đồng Nai giai đoạn 2022 - 2025;"
+    )
+    assert certificates.decision_symbol("123") == "123/QĐ-UBND"
+    assert certificates.decision_symbol(" 45/QĐ-CT ") == "45/QĐ-CT"
