@@ -28,6 +28,7 @@ from giamngheo.standards.adapters import province_code, standards_in_force
 from .models import (
     Assessment,
     AssessmentStatus,
+    Certificate,
     CommuneReview,
     Complaint,
     ComplaintStatus,
@@ -606,10 +607,11 @@ class CertificateData:
     decision_number: str
     decision_date: dt.date | None
     members: list[CertificateMember] = field(default_factory=list)
+    lists_year: int | None = None  # the round's ``standard_year``: the year the lists apply
 
     @property
     def valid_year(self) -> int:
-        return self.year + 1
+        return self.lists_year or self.year + 1
 
 
 def certificate_assessments(*, user: Any, review: CommuneReview) -> QuerySet[Assessment]:
@@ -622,20 +624,31 @@ def certificate_assessments(*, user: Any, review: CommuneReview) -> QuerySet[Ass
 def certificate_list(
     *, user: Any, review: CommuneReview, assessment_id: int | None = None
 ) -> list[CertificateData]:
-    """Certificates of the review (all, or the one of ``assessment_id``), numbered 1… in list order."""
-    ordered = list(certificate_assessments(user=user, review=review).values_list("pk", flat=True))
-    numbers = {pk: i for i, pk in enumerate(ordered, start=1)}
-    wanted = ordered if assessment_id is None else [pk for pk in ordered if pk == assessment_id]
+    """Certificates of the review (all, or the one of ``assessment_id``), in the order of their registered
+    numbers (``reviews.Certificate``; ``services.certificates_register`` gives them). A recognised
+    household without a registered number has no certificate yet."""
+    recognised = list(certificate_assessments(user=user, review=review).values_list("pk", "household_id"))
+    numbers = dict(
+        Certificate.objects.filter(
+            round_id=review.round_id,
+            commune_id=review.commune_id,
+            household_id__in=[household_id for _, household_id in recognised],
+        ).values_list("household_id", "number")
+    )
+    ordered = sorted(
+        (numbers[household_id], pk) for pk, household_id in recognised if household_id in numbers
+    )
+    wanted = [(number, pk) for number, pk in ordered if assessment_id is None or pk == assessment_id]
     if assessment_id is not None and not wanted:
         raise NotFound("certificate")
     assessments = {
         a.pk: a
-        for a in Assessment.objects.filter(pk__in=wanted)
+        for a in Assessment.objects.filter(pk__in=[pk for _, pk in wanted])
         .select_related("household", "household__village", "commune", "commune__parent", "round")
         .prefetch_related("household__members")
     }
     result = []
-    for pk in wanted:
+    for number, pk in wanted:
         assessment = assessments[pk]
         household = assessment.household
         members = sorted(
@@ -646,7 +659,7 @@ def certificate_list(
         commune = assessment.commune
         result.append(
             CertificateData(
-                number=numbers[pk],
+                number=number,
                 assessment_id=pk,
                 category=assessment.decided_category,
                 household_code=household.code,
@@ -660,6 +673,7 @@ def certificate_list(
                 province=commune.parent.name if commune.parent else "",
                 province_division_type=commune.parent.division_type if commune.parent else "",
                 year=assessment.round.year,
+                lists_year=assessment.round.standard_year,
                 decision_number=review.decision_number,
                 decision_date=review.decision_date,
                 members=[

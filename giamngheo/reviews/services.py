@@ -1103,3 +1103,77 @@ def summaries_rebuild(*, review_round: ReviewRound) -> int:
     for commune_id in communes:
         summary_refresh(round_id=review_round.pk, commune_id=commune_id)
     return len(communes)
+
+
+# Certificate numbers (helper "docs") ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificates_register(*, review: CommuneReview, acting_user: Any) -> dict[int, int]:
+    """Register the certificate numbers of a commune's recognised poor and near-poor households (the step
+    "certificates issued", or the first download). Numbers run 1, 2, … per round and commune in the order of
+    the list (village, household code) the first time; a household recognised later gets the next number;
+    a household that leaves the list keeps its row, and its number is never given again. Nothing is ever
+    renumbered. Returns household id -> number of the households recognised now."""
+    from .models import Certificate  # kept here so the parallel edits of the imports above do not clash
+
+    if review.step < Step.RECOGNITION or not review.decision_date:
+        raise ValidationFailed(_("The commune chairperson has not recognised the households yet."))
+    # One registration at a time per commune: the review row is the lock.
+    CommuneReview.objects.select_for_update().filter(pk=review.pk).first()
+    recognised = list(
+        Assessment.objects.filter(
+            round_id=review.round_id,
+            commune_id=review.commune_id,
+            status=AssessmentStatus.RECOGNISED,
+            decided_category__in=(Category.POOR, Category.NEAR_POOR),
+        )
+        .order_by("household__village__code", "household__code", "pk")
+        .values_list("household_id", "household__code", "decided_category")
+    )
+    existing = {
+        c.household_id: c
+        for c in Certificate.objects.filter(
+            round_id=review.round_id, household_id__in=[row[0] for row in recognised]
+        )
+    }
+    last = (
+        Certificate.objects.filter(round_id=review.round_id, commune_id=review.commune_id)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    ) or 0
+    created: list[Certificate] = []
+    recategorised: list[Certificate] = []
+    for household_id, _code, category in recognised:
+        certificate = existing.get(household_id)
+        if certificate is None:
+            last += 1
+            certificate = Certificate(
+                round_id=review.round_id,
+                commune_id=review.commune_id,
+                household_id=household_id,
+                number=last,
+                category=category,
+            )
+            existing[household_id] = certificate
+            created.append(certificate)
+        elif certificate.category != category:
+            certificate.category = category
+            recategorised.append(certificate)
+    if created:
+        Certificate.objects.bulk_create(created)
+    if recategorised:
+        Certificate.objects.bulk_update(recategorised, ["category"])
+    if created or recategorised:
+        codes = {household_id: code for household_id, code, _category in recognised}
+        audit_record(
+            actor=acting_user,
+            action="reviews.certificates.register",
+            target=review,
+            after={
+                "numbers": {codes[c.household_id]: c.number for c in created},
+                "category_changed": {codes[c.household_id]: c.category for c in recategorised},
+            },
+        )
+    return {household_id: existing[household_id].number for household_id, _code, _category in recognised}
