@@ -29,6 +29,7 @@ from .models import (
     AreaSummary,
     Assessment,
     AssessmentStatus,
+    Certificate,
     CommuneReview,
     Complaint,
     ComplaintStatus,
@@ -888,6 +889,7 @@ def recognise(
 @transaction.atomic
 def certificates_complete(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
     _require_step(review, Step.RECOGNITION)
+    certificates_register(review=review, acting_user=acting_user)
     return _advance(review, Step.CERTIFICATES, acting_user)
 
 
@@ -1115,8 +1117,6 @@ def certificates_register(*, review: CommuneReview, acting_user: Any) -> dict[in
     the list (village, household code) the first time; a household recognised later gets the next number;
     a household that leaves the list keeps its row, and its number is never given again. Nothing is ever
     renumbered. Returns household id -> number of the households recognised now."""
-    from .models import Certificate  # kept here so the parallel edits of the imports above do not clash
-
     if review.step < Step.RECOGNITION or not review.decision_date:
         raise ValidationFailed(_("The commune chairperson has not recognised the households yet."))
     # One registration at a time per commune: the review row is the lock.

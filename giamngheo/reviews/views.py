@@ -27,7 +27,7 @@ from giamngheo.geo.selectors import area_list
 from giamngheo.households.reference import Device
 from giamngheo.households.selectors import access_household_by_id, household_with_members
 
-from . import certificates, selectors, services
+from . import selectors, services
 from .forms import (
     AssessmentFilterForm,
     CommuneReviewFilterForm,
@@ -90,12 +90,6 @@ def _form_errors_to_messages(request: HttpRequest, form: forms.BaseForm) -> None
         field = form.fields.get(name)
         for error in errors:
             messages.error(request, f"{field.label}: {error}" if field and field.label else str(error))
-
-
-def _docx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=certificates.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # Rounds -----------------------------------------------------------------------------------------------------
@@ -841,30 +835,6 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _review_crumbs(review, (_("Resolve a complaint"), None)),
         },
     )
-
-
-# Certificates -----------------------------------------------------------------------------------------------
-
-
-@capability_required(Capability.VIEW_HOUSEHOLDS)
-@require_GET
-def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_or_404(selectors.access_assessment_by_id, user=request.user, assessment_id=pk)
-    review = get_or_404(selectors.review_of_assessment, user=request.user, assessment=assessment)
-    certs = get_or_404(selectors.certificate_list, user=request.user, review=review, assessment_id=pk)
-    return _docx(certificates.render(certs), certificates.filename(certs[0]))
-
-
-@capability_required(Capability.VIEW_HOUSEHOLDS)
-@require_GET
-def certificates_all(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
-    certs = selectors.certificate_list(user=request.user, review=review)
-    if not certs:
-        messages.error(request, _("No poor or near-poor household has been recognised in this review yet."))
-        return redirect(_review_url(review))
-    name = certificates.filename(None, commune_code=review.commune.code, year=review.round.year)
-    return _docx(certificates.render(certs), name)
 
 
 # Regular (in-year) review -----------------------------------------------------------------------------------
