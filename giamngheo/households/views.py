@@ -347,11 +347,15 @@ def _history_entries(user: Any, records: list[Any]) -> list[dict[str, Any]]:
             delta = record.diff_against(previous, excluded_fields=HISTORY_HIDDEN)
             for change in delta.changes:
                 field = meta.get_field(change.field)
+                old, new = _shown(user, field, change.old), _shown(user, field, change.new)
+                if change.field == "date_of_birth":  # the year alone when only the year is known
+                    old = str(change.old.year) if change.old and previous.birth_year_only else old
+                    new = str(change.new.year) if change.new and record.birth_year_only else new
                 changes.append(
                     {
                         "label": capfirst(str(getattr(field, "verbose_name", change.field))),
-                        "old": _shown(user, field, change.old),
-                        "new": _shown(user, field, change.new),
+                        "old": old,
+                        "new": new,
                     }
                 )
         entries.append(
