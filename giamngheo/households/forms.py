@@ -420,6 +420,10 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
             "social_protection": _null_boolean(),
             "note": forms.Textarea(attrs={**TEXT, "rows": 3}),
         }
+        labels = {
+            "has_meritorious_member": _("Has a member with meritorious services (người có công)"),
+            "social_protection": _("Is a social protection household (bảo trợ xã hội)"),
+        }
         help_texts = {
             "code": _("Unique within the commune."),
             "note": _("As written on the commune's list (“Ghi chú”), or anything worth knowing."),
