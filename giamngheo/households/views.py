@@ -248,12 +248,18 @@ def household_update(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "household": household,
+            "listed_persons": _listed_persons(household),
             "breadcrumbs": _household_crumbs(household, (_("Edit"), None)),
         },
     )
 
 
 # --- Member forms and history -----------------------------------------------------------------------
+
+
+def _listed_persons(household: Household) -> int:
+    """The members who live in the household (for the member list of the form pages)."""
+    return household.members.filter(is_active=True).count()
 
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
@@ -282,6 +288,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "household": household,
+            "listed_persons": _listed_persons(household),
             "breadcrumbs": _household_crumbs(household, (_("Add member"), None)),
         },
     )
@@ -315,6 +322,7 @@ def member_update(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "household": household,
             "member": member,
+            "listed_persons": _listed_persons(household),
             "breadcrumbs": _household_crumbs(household, (member.full_name, None), (_("Edit"), None)),
         },
     )

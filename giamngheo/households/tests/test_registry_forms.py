@@ -9,6 +9,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from giamngheo.households import services
 from giamngheo.households.models import Household
 from giamngheo.households.tests.factories import make_household
 from giamngheo.households.tests.test_views import household_form_data, member_form_data
@@ -114,3 +115,17 @@ def test_a_future_year_of_birth_is_refused(users, commune_b) -> None:
         member_form_data(date_of_birth=str(dt.date.today().year + 1)),
     )
     assert response.status_code == 200 and "date_of_birth" in response.context["form"].errors
+
+
+def test_the_form_pages_show_a_mismatch_with_the_declared_persons(users, commune_b) -> None:
+    household = make_household(commune_b, declared_persons=4)  # the head only is listed
+    client = client_for(users["canbo.tranbien"])
+    body = client.get(reverse("households:member-create", args=[household.pk])).content.decode()
+    listed = body.split('data-testid="form-members"')[1]
+    assert "Danh sách của xã ghi 4 nhân khẩu; hiện có 1 người" in listed
+    household.refresh_from_db()
+    services.household_update(
+        household=household, data={"declared_persons": 1}, version=None, acting_user=None
+    )
+    body = client.get(reverse("households:household-update", args=[household.pk])).content.decode()
+    assert "Danh sách của xã ghi" not in body and 'data-testid="form-members"' in body
