@@ -552,8 +552,7 @@ class MemberForm(SkipUniqueCheckMixin, MemberModelForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     date_of_birth = BirthDateField(
         label=_("Date of birth"),
-        max_length=10,
-        widget=forms.TextInput(attrs={**DATE, "placeholder": "dd/mm/yyyy"}),
+        widget=forms.TextInput(attrs={**DATE, "placeholder": "dd/mm/yyyy", "maxlength": "10"}),
         help_text=_("dd/mm/yyyy, or the year alone (e.g. 1975) when only the year is known."),
         error_messages={"required": _("Enter the date of birth, or the year of birth.")},
     )
