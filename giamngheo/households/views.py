@@ -248,12 +248,18 @@ def household_update(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "household": household,
+            "listed_persons": _listed_persons(household),
             "breadcrumbs": _household_crumbs(household, (_("Edit"), None)),
         },
     )
 
 
 # --- Member forms and history -----------------------------------------------------------------------
+
+
+def _listed_persons(household: Household) -> int:
+    """The members who live in the household (for the member list of the form pages)."""
+    return household.members.filter(is_active=True).count()
 
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
@@ -282,6 +288,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "household": household,
+            "listed_persons": _listed_persons(household),
             "breadcrumbs": _household_crumbs(household, (_("Add member"), None)),
         },
     )
@@ -315,6 +322,7 @@ def member_update(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "household": household,
             "member": member,
+            "listed_persons": _listed_persons(household),
             "breadcrumbs": _household_crumbs(household, (member.full_name, None), (_("Edit"), None)),
         },
     )
@@ -347,11 +355,15 @@ def _history_entries(user: Any, records: list[Any]) -> list[dict[str, Any]]:
             delta = record.diff_against(previous, excluded_fields=HISTORY_HIDDEN)
             for change in delta.changes:
                 field = meta.get_field(change.field)
+                old, new = _shown(user, field, change.old), _shown(user, field, change.new)
+                if change.field == "date_of_birth":  # the year alone when only the year is known
+                    old = str(change.old.year) if change.old and previous.birth_year_only else old
+                    new = str(change.new.year) if change.new and record.birth_year_only else new
                 changes.append(
                     {
                         "label": capfirst(str(getattr(field, "verbose_name", change.field))),
-                        "old": _shown(user, field, change.old),
-                        "new": _shown(user, field, change.new),
+                        "old": old,
+                        "new": new,
                     }
                 )
         entries.append(

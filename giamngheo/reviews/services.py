@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import ValidationFailed
-from giamngheo.core.signals import households_changed
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.engine import facts_snapshot, household_facts
 from giamngheo.households.models import Household
@@ -383,9 +382,16 @@ def survey_record(
     locked.decided_category = ""
     locked.version += 1
     locked.save()
-    Household.objects.filter(pk=locked.household_id).update(
+    # The registry's income through its one writer: version bumped (an edit form opened before the survey
+    # is refused instead of writing the old income back), history, audit, engine fields refreshed with the
+    # standards in force, ``households_changed`` sent.
+    from giamngheo.households.services import household_income_record
+
+    household_income_record(
+        household=locked.household,
         income_per_capita=income_per_capita,
-        deprived_keys="|" + "|".join(locked.deprived) + "|" if locked.deprived else "",
+        acting_user=acting_user,
+        note=_("Survey of the %(year)s review") % {"year": locked.round.year},
     )
     audit_record(
         actor=acting_user,
@@ -862,16 +868,20 @@ def recognise(
         )
         assessment.status = AssessmentStatus.RECOGNISED
         assessment.version += 1
-        household = assessment.household
-        household.category = assessment.decided_category
-        household.provincial_category = assessment.provincial_category
-        household.category_since = decision_date
-        household.version += 1
     Assessment.objects.bulk_update(assessments, ["movement", "status", "version"])
-    Household.objects.bulk_update(
-        [a.household for a in assessments], ["category", "provincial_category", "category_since", "version"]
-    )
-    households_changed.send(sender=Household, household_ids=[a.household_id for a in assessments])
+    # The registry takes the decision through its one writer (history rows, versions, audit, signal).
+    from giamngheo.households.services import households_recognise
+
+    from .receivers import summaries_refreshed_by_caller
+
+    with summaries_refreshed_by_caller():  # the step below recounts this commune on commit
+        households_recognise(
+            decisions=[(a.household_id, a.decided_category, a.provincial_category) for a in assessments],
+            decision_number=decision_number,
+            decision_date=decision_date,
+            acting_user=acting_user,
+            reason=_("Recognition of the %(year)s review") % {"year": review.round.year},
+        )
     review.decision_number, review.decision_date = decision_number.strip(), decision_date
     counts = Counter(a.movement for a in assessments)
     return _advance(
@@ -982,26 +992,28 @@ def regular_request_decide(
     request.note = note or request.note
     request.save()
     if approved:
-        household = Household.objects.select_for_update().get(pk=request.household_id)
-        household.category = {
+        # An in-year decision does not classify (the request's kind says the category); the provincial
+        # category is left as it is. The registry takes it through its one writer, whose signal recounts
+        # the open round's summary of the commune on commit (``receivers``).
+        from giamngheo.households.services import households_recognise
+
+        current = (
+            Household.objects.select_for_update()
+            .values_list("category", flat=True)
+            .get(pk=request.household_id)
+        )
+        category = {
             RequestKind.BECOME_POOR: Category.POOR,
             RequestKind.BECOME_NEAR_POOR: Category.NEAR_POOR,
-            RequestKind.ESCAPE: Category.NOT_POOR
-            if household.category == Category.NEAR_POOR
-            else Category.NEAR_POOR,
+            RequestKind.ESCAPE: Category.NOT_POOR if current == Category.NEAR_POOR else Category.NEAR_POOR,
         }[RequestKind(request.kind)]
-        household.category_since = decided_on
-        household.version += 1
-        household.save()
-        households_changed.send(sender=Household, household_ids=[household.pk])
-        open_round = (
-            ReviewRound.objects.filter(province_id=household.commune.parent_id, status=RoundStatus.OPEN)
-            .order_by("-year")
-            .first()
+        households_recognise(
+            decisions=[(request.household_id, category, None)],
+            decision_number=request.decision_number,
+            decision_date=decided_on,
+            acting_user=acting_user,
+            reason=_("In-year decision"),
         )
-        if open_round is not None:
-            round_id, commune_id = open_round.pk, household.commune_id
-            transaction.on_commit(lambda: summary_refresh(round_id=round_id, commune_id=commune_id))
     audit_record(
         actor=acting_user,
         action="reviews.request.decide",
