@@ -70,7 +70,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 {
                     "standard": standard,
                     "result": result,
-                    "label": labels[result.category],
+                    # Every indicator is given: the result is always determined here.
+                    "label": labels[result.category] if result.category is not None else "",
                     "reasons": result.reasons_vi if _vi() else result.reasons_en,
                 }
             )
