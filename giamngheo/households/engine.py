@@ -11,6 +11,8 @@ from .models import Household, Member
 
 
 def age_on(born: dt.date, day: dt.date) -> int:
+    """Completed years on ``day``. A birth known only by its year is stored as 1 January of that year, so
+    the age is counted from 1 January (a provisional rule: the commune lists give only "Năm sinh")."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
@@ -32,8 +34,15 @@ def member_facts(member: Member, on: dt.date) -> MemberFacts:
 
 
 def household_facts(
-    household: Household, members: Iterable[Member], *, on: dt.date, area: str, income_per_capita: int
+    household: Household,
+    members: Iterable[Member],
+    *,
+    on: dt.date,
+    area: str,
+    income_per_capita: int | None,
 ) -> HouseholdFacts:
+    """The household's facts as the engine reads them; every fact not recorded stays None (unknown),
+    ``income_per_capita`` included."""
     return HouseholdFacts(
         area=area,
         income_per_capita=income_per_capita,
