@@ -98,13 +98,16 @@ def classify_bulk(
         )
     if area_arr.shape != income_arr.shape:
         raise StandardError("area and income must have the same length")
-    if income_known is None:
-        known_income = np.ones(income_arr.shape[0], dtype=np.bool_)
-    else:
+    known_income = None
+    if income_known is not None:
         known_income = np.asarray(income_known, dtype=np.bool_)
         if known_income.shape != income_arr.shape:
             raise StandardError("income_known must have one value per household")
-    if income_arr.size and (known_income & (income_arr < 0)).any():
+    if (
+        income_arr.size
+        and income_arr.min() < 0
+        and (known_income is None or (known_income & (income_arr < 0)).any())
+    ):
         raise StandardError("income cannot be negative")
     unknown_matrix = None
     if unknown is not None:
@@ -127,13 +130,12 @@ def classify_bulk(
         count = np.count_nonzero(matrix[:, used], axis=1).astype(np.int16)
     else:
         count = np.zeros(n, dtype=np.int16)
-    if unknown_matrix is not None and used:
+    unknown_count = np.zeros(n, dtype=np.int16)
+    if unknown_matrix is not None and used and unknown_matrix.any():
         undecided = (unknown_matrix != 0) & (matrix == 0)
         if len(used) != matrix.shape[1]:
             undecided = undecided[:, used]
         unknown_count = np.count_nonzero(undecided, axis=1).astype(np.int16)
-    else:
-        unknown_count = np.zeros(n, dtype=np.int16)
     urban = area_arr == URBAN
     line = np.where(urban, standard.income_line.urban, standard.income_line.rural).astype(np.int64)
     below = income_arr <= line
@@ -143,9 +145,12 @@ def classify_bulk(
         category[(~below) & (income_arr <= middle_limit)] = MIDDLE
     category[below] = NEAR_POOR
     category[below & (count >= standard.cutoff)] = POOR
-    determined = known_income & ~(
-        below & (count < standard.cutoff) & (count.astype(np.int64) + unknown_count >= standard.cutoff)
-    )
+    determined = np.ones(n, dtype=np.bool_) if known_income is None else known_income.copy()
+    if unknown_matrix is not None:
+        open_ = (
+            below & (count < standard.cutoff) & (count.astype(np.int64) + unknown_count >= standard.cutoff)
+        )
+        determined &= ~open_
     category[~determined] = UNDETERMINED
     return BulkResult(
         standard=standard,

@@ -275,7 +275,9 @@ def classify_flags(
     line = standard.line(area)
     middle = standard.middle_limit(area)
     kept = tuple(k for k in standard.indicator_keys if k in deprived)
-    missing = tuple(k for k in standard.indicator_keys if k in unknown and k not in deprived)
+    missing = (
+        tuple(k for k in standard.indicator_keys if k in unknown and k not in deprived) if unknown else ()
+    )
     return Result(
         category=decide(income_per_capita, line, middle, len(kept), len(missing), standard.cutoff),
         deprivation_count=len(kept),
