@@ -383,10 +383,10 @@ VectorRule = Callable[[Chunk, Mapping[str, Any]], Column | None]
 def _text_rule(values: Sequence[str | None], allowed: Sequence[str]) -> Column:
     """Deprived when the value is recorded and not in ``allowed``; unknown when not recorded."""
     accepted = set(allowed)
-    n = len(values)
-    unknown = np.fromiter((v is None for v in values), dtype=np.bool_, count=n)
-    deprived = np.fromiter((v is not None and v not in accepted for v in values), dtype=np.bool_, count=n)
-    return deprived, unknown
+    codes = np.fromiter(
+        (0 if v in accepted else 2 if v is None else 1 for v in values), dtype=np.int8, count=len(values)
+    )
+    return codes == 1, codes == 2
 
 
 def _working_age_member_without_stable_job(c: Chunk, p: Mapping[str, Any]) -> Column:
@@ -478,10 +478,10 @@ def _no_member_uses_internet(c: Chunk, p: Mapping[str, Any]) -> Column:
 
 def _no_information_device(c: Chunk, p: Mapping[str, Any]) -> Column:
     wanted = set(p["devices"])
-    n = len(c.devices)
-    unknown = np.fromiter((d is None for d in c.devices), dtype=np.bool_, count=n)
-    deprived = np.fromiter((d is not None and not (d & wanted) for d in c.devices), dtype=np.bool_, count=n)
-    return deprived, unknown
+    codes = np.fromiter(
+        (2 if d is None else 0 if d & wanted else 1 for d in c.devices), dtype=np.int8, count=len(c.devices)
+    )
+    return codes == 1, codes == 2
 
 
 def _waste_not_handled(c: Chunk, p: Mapping[str, Any]) -> Column:
