@@ -341,3 +341,90 @@ def test_year_only_births_count_from_the_first_of_january() -> None:
     born = np.array([20100101], dtype=np.int64)  # "2010"
     assert ages_on(born, dt.date(2026, 1, 1)).tolist() == [16]
     assert ages_on(born, dt.date(2025, 12, 31)).tolist() == [15]
+
+
+def _random_rows(seed: int, n: int) -> tuple[list[tuple[object, ...]], list[tuple[int, ...]]]:
+    """Encoded households and members with every fact sometimes unknown (no database)."""
+    import random
+
+    from giamngheo.households.reclassify import encode_household, encode_member
+
+    rng = random.Random(seed)
+
+    def tri(p_none: float = 0.2, p_true: float = 0.5) -> bool | None:
+        return None if rng.random() < p_none else rng.random() < p_true
+
+    def pick(options: list[str], p_none: float = 0.15) -> str | None:
+        return None if rng.random() < p_none else rng.choice(options)
+
+    households, members = [], []
+    for pk in range(1, n + 1):
+        households.append(
+            encode_household(
+                pk,
+                1 + pk % 2,
+                {
+                    "income_per_capita": None
+                    if rng.random() < 0.1
+                    else rng.choice([0, 1_500_000, 2_000_000])
+                    + rng.randrange(-300_000, 300_000, 100_000)
+                    + 300_000,
+                    "walls_durable": tri(0.2, 0.7),
+                    "columns_durable": tri(0.2, 0.7),
+                    "roof_durable": tri(0.2, 0.7),
+                    "floor_area_m2": None if rng.random() < 0.1 else rng.randint(5, 60),
+                    "water_source": pick(["piped", "surface", "drilled_well"]),
+                    "latrine": pick(["septic", "none", "simple_pit"]),
+                    "devices": None if rng.random() < 0.2 else rng.choice([[], ["tv"], ["radio", "fridge"]]),
+                    "waste_handling": pick(["collected", "dumped"]),
+                },
+            )
+        )
+        for _k in range(rng.choice([0, 0, 1, 2, 3, 4, 6])):
+            members.append(
+                encode_member(
+                    pk,
+                    {
+                        "date_of_birth": dt.date(rng.randint(1930, 2025), rng.randint(1, 12), 1),
+                        "sex": rng.choice("MF"),
+                        "has_health_insurance": tri(),
+                        "in_education": tri(),
+                        "attending_appropriate_level": tri(),
+                        "education": pick(
+                            ["none", "primary", "lower_secondary", "upper_secondary", "higher"]
+                        ),
+                        "employment": pick(["unemployed", "self_employed", "wage_without_contract"]),
+                        "disabled": tri(0.3, 0.2),
+                        "monthly_social_allowance": tri(0.3, 0.4),
+                        "stunted": tri(0.3, 0.2),
+                        "underweight": tri(0.3, 0.2),
+                        "uses_internet": tri(0.3, 0.3),
+                    },
+                )
+            )
+    return households, members
+
+
+@pytest.mark.parametrize(("national", "local"), [("ND07-2021", "DN-QD32-2022"), ("ND351-2025", None)])
+def test_vector_twins_equal_the_engine_on_random_unknowns(national: str, local: str | None) -> None:
+    """Every vectorised rule has the engine's three-valued semantics: random facts, a fifth unknown,
+    households without members, devices None vs [], nullable disability and allowance."""
+    from giamngheo.poverty.standard import get_standard
+
+    households, members = _random_rows(seed=len(national), n=1500)
+    chunk = reclassify.read_chunk(households, members, urban={1: False, 2: True}, on=ON)
+    standard = get_standard(national)
+    provincial = get_standard(local) if local else None
+    result = reclassify.classify_chunk(chunk, standard, provincial)
+    undetermined = 0
+    for i in range(len(chunk)):
+        facts = chunk.facts(i)
+        scalar = classify(facts, standard)
+        assert result.category[i] == str(scalar.category or ""), i
+        assert result.deprived_keys[i] == ("|" + "|".join(scalar.deprived) + "|" if scalar.deprived else "")
+        assert result.unknown_keys[i] == ("|" + "|".join(scalar.unknown) + "|" if scalar.unknown else "")
+        if provincial is not None:
+            assert result.provincial_category[i] == str(classify(facts, provincial).category or "")
+        undetermined += not scalar.determined
+    assert 0 < undetermined < len(chunk)  # the sample exercises both outcomes
+    assert sum(1 for size in chunk.size.tolist() if size == 0) > 50  # and households without members
