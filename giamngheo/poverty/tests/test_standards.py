@@ -507,3 +507,12 @@ def test_indicators_11_and_12_and_the_middle_band_are_marked_provisional() -> No
     assert nd07.indicator("telecom").provisional and nd07.indicator("information_devices").provisional
     assert any("Middle-living" in item for item in nd07.provisional)
     assert any("middle-living" in item for item in get_standard("ND351-2025").provisional)
+
+
+def test_every_provisional_note_has_its_vietnamese_text() -> None:
+    for standard in all_standards():
+        assert len(standard.provisional_vi) == len(standard.provisional), standard.code
+        assert standard.provisional_notes(True) == standard.provisional_vi
+        assert standard.provisional_notes(False) == standard.provisional
+        for indicator in standard.indicators:
+            assert len(indicator.provisional_vi) == len(indicator.provisional), (standard.code, indicator.key)
