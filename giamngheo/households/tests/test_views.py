@@ -198,6 +198,7 @@ def test_filter_by_the_engine_result_including_not_enough_information(users, com
     assert codes(client.get(list_url(), {"engine": "bogus"})) == ["EP", "EU", "EX"]
     body = response.content.decode()
     assert 'data-testid="engine-filter"' in body and "Chưa đủ thông tin" in body
+    assert body.count('data-testid="undetermined"') == 1  # the flag in the table, for EU only
 
 
 def test_filter_especially_difficult_villages(users, commune_b) -> None:
