@@ -428,3 +428,12 @@ def test_vector_twins_equal_the_engine_on_random_unknowns(national: str, local: 
         undetermined += not scalar.determined
     assert 0 < undetermined < len(chunk)  # the sample exercises both outcomes
     assert sum(1 for size in chunk.size.tolist() if size == 0) > 50  # and households without members
+
+
+def test_the_command_reports_not_enough_information_apart_from_no_income(unknowns, capsys) -> None:
+    call_command("households_reclassify", "--province", "75", "--year", "2026", "--on", "2026-10-01")
+    out = capsys.readouterr().out.lower()
+    assert "2 hộ chưa đủ thông tin để phân loại" in out or "2 households: not enough information" in out
+    assert "income recorded" not in out and "chưa có thông tin thu nhập" not in out  # every income is known
+    record = AuditRecord.objects.get(action="households.reclassify")
+    assert record.after["undetermined"] == 2 and record.after["unclassified"] == 0
