@@ -4,7 +4,6 @@ submitted review is locked until the province reopens it with a reason."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 from typing import Any
@@ -21,7 +20,6 @@ from giamngheo.households.engine import facts_snapshot, household_facts
 from giamngheo.households.models import Household
 from giamngheo.households.reference import Category
 from giamngheo.poverty.classify import classify
-from giamngheo.poverty.facts import HouseholdFacts
 from giamngheo.standards.adapters import area_type, province_code, standards_in_force
 
 from .models import (
@@ -45,9 +43,6 @@ from .models import (
 )
 
 AGREEMENT_MIN_PCT = 50
-_ENGINE_TAKES_UNKNOWN_INCOME = "None" in str(
-    next(f.type for f in dataclasses.fields(HouseholdFacts) if f.name == "income_per_capita")
-)
 
 
 def _event(
@@ -321,7 +316,7 @@ def classify_assessment(assessment: Assessment, *, on: dt.date) -> None:
         household.members.all(),
         on=on,
         area=area_type(commune),
-        income_per_capita=_income_for_engine(income),
+        income_per_capita=income,
     )
     standard_year = round_standard_year(assessment.round)
     standards = standards_in_force(year=standard_year, province=province_code(commune))
@@ -331,26 +326,21 @@ def classify_assessment(assessment: Assessment, *, on: dt.date) -> None:
     if national:
         result = classify(facts, national[0])
         assessment.standard = result.standard_code
-        assessment.proposed_category = str(result.category)
+        # Not enough information: no category by the standard (the meeting decides with the facts it has).
+        assessment.proposed_category = str(result.category) if result.determined and result.category else ""
         assessment.deprivation_count = result.deprivation_count
         assessment.deprived = list(result.deprived)
-        assessment.unknown = list(getattr(result, "unknown", ()) or ())
+        assessment.unknown = list(result.unknown)
         assessment.reasons = result.reasons_vi
         assessment.reasons_en = result.reasons_en
     if local:
         local_result = classify(facts, local[0])
         assessment.provincial_standard = local_result.standard_code
-        assessment.provincial_category = str(local_result.category)
+        assessment.provincial_category = (
+            str(local_result.category) if local_result.determined and local_result.category else ""
+        )
     else:
         assessment.provincial_standard = assessment.provincial_category = ""
-
-
-def _income_for_engine(income: int | None) -> Any:
-    """The income as the engine takes it: ``None`` (unknown) once ``HouseholdFacts.income_per_capita`` is
-    ``int | None`` (helper "engine" of issue 11); until then 0, as before. TODO: drop after the merge."""
-    if income is not None or _ENGINE_TAKES_UNKNOWN_INCOME:
-        return income
-    return 0
 
 
 @transaction.atomic
