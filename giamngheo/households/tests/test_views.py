@@ -188,7 +188,8 @@ def test_filter_by_deprived_indicator(users, commune_b) -> None:
 def test_filter_by_the_engine_result_including_not_enough_information(users, commune_b) -> None:
     poor = make_household(commune_b, code="EP")
     open_ = make_household(commune_b, code="EU")
-    make_household(commune_b, code="EX")  # never classified: neither
+    never = make_household(commune_b, code="EX")  # never classified: neither
+    Household.objects.filter(pk=never.pk).update(engine_standard="", engine_category="")
     Household.objects.filter(pk=poor.pk).update(engine_standard="ND07-2021", engine_category="poor")
     Household.objects.filter(pk=open_.pk).update(engine_standard="ND07-2021", engine_category="")
     client = client_for(users["canbo.tranbien"])
