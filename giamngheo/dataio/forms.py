@@ -54,6 +54,7 @@ def field_choices() -> list[tuple[str, str]]:
     for f in FIELDS:
         level = {
             "location": _("commune"),
+            "row": _("row"),
             "household": _("household"),
             "member": _("member"),
             "both": _("member"),
