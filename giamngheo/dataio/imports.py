@@ -249,7 +249,8 @@ def check_mapping(mapping: list[str], *, fixed_commune: bool) -> list[str]:
             "Mỗi trường chỉ gán cho một cột; đang gán nhiều cột cho: " + ", ".join(duplicated) + "."
         )
     if "code" not in keys and "head_name" not in keys:
-        problems.append("Chưa chọn cột 'Mã hộ' (hoặc 'Họ và tên chủ hộ' để tạo mã hộ).")
+        # (A list named by the heads, without codes, gets generated codes.)
+        problems.append("Chưa chọn cột 'Mã hộ'.")
     if "village" not in keys:
         problems.append("Chưa chọn cột 'Thôn/ấp/khu phố'.")
     if not fixed_commune and "commune" not in keys:
@@ -324,7 +325,11 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
                     household["_head_not_member"] = True
         code = household.pop("code", "")
         code = str(code).strip() if code is not None else ""
-        if has_code and not code and not any(h == _header(columns, "code") for h, _m in errors):
+        if (
+            (has_code or not head_lines)
+            and not code
+            and not any(h == _header(columns, "code") for h, _m in errors)
+        ):
             errors.append((_header(columns, "code"), "bắt buộc: ghi mã hộ trên mọi dòng của hộ"))
         if member:
             if "full_name" not in member:
@@ -1305,7 +1310,8 @@ def household_import(
         defaults=defaults,
         village_aliases=options.village_aliases,
     )
-    generate_codes = "code" not in headers
+    # A list named by its heads without codes: codes are generated (a member list needs its codes).
+    generate_codes = "code" not in headers and "head_name" in headers and "full_name" not in headers
     outcome = Outcome()
     stage_read = "Đọc và kiểm tra tệp"
 
@@ -1319,7 +1325,12 @@ def household_import(
     with tempfile.TemporaryFile() as scratch, ExitStack() as stack:
         staged: IO[bytes] = scratch
         plans_at = 0
-        if checked_plans is not None and checked_plans.is_file() and not options.create_villages:
+        if (
+            checked_plans is not None
+            and checked_plans.is_file()
+            and not options.create_villages
+            and not options.village_aliases
+        ):
             # The plans of this file's check (its dry run): only the second pass is left to do.
             staged = stack.enter_context(checked_plans.open("rb"))
             checked: Outcome = pickle.load(staged)  # noqa: S301 - written by our own dry run

@@ -100,8 +100,11 @@ class Command(BaseCommand):
         )
         try:
             outcome = household_import(table=table, options=run, acting_user=user, progress=self._bar)
-            if options["create_villages"] and outcome.new_villages and not options["dry_run"]:
-                self.stdout.write(f"\nTạo {len(outcome.new_villages)} thôn/ấp mới rồi nhập lại…")
+            if options["create_villages"] and outcome.new_villages:
+                self.stdout.write(
+                    f"\n{'Sẽ tạo' if options['dry_run'] else 'Tạo'} {len(outcome.new_villages)} thôn/ấp mới: "
+                    + ", ".join(v["village"] for v in outcome.new_villages.values())
+                )
                 run.create_villages = list(outcome.new_villages)
                 table = load_table(path, source=source, sheet=options["sheet"])
                 outcome = household_import(table=table, options=run, acting_user=user, progress=self._bar)
@@ -143,11 +146,14 @@ class Command(BaseCommand):
 
     def _report(self, outcome: Any, *, dry_run: bool) -> None:
         out = self.stdout.write
-        verb = "sẽ " if dry_run or not outcome.written else ""
+        rejected = not dry_run and not outcome.written and outcome.error_count > 0
+        verb = "sẽ " if dry_run or rejected else ""
         if dry_run:
             out("Chạy thử: không ghi gì vào sổ.")
-        elif not outcome.written:
+        elif rejected:
             out("KHÔNG GHI GÌ vào sổ (có dòng bị từ chối): số dưới đây là những gì sẽ ghi khi sửa xong.")
+        elif not outcome.households_created and not outcome.households_updated:
+            out("Không có gì mới để ghi: sổ hộ đã có đúng như tệp.")
         out(f"Số dòng đọc: {outcome.rows}; số hộ trong tệp: {outcome.households}")
         out(
             f"Hộ: {verb}tạo mới {outcome.households_created}, {verb}cập nhật {outcome.households_updated}, "
