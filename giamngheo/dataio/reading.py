@@ -243,12 +243,14 @@ def locate_header(rows: Iterator[tuple[int, list[Any]]], sheet: str, sheets: lis
     title = [text for _n, row in buffered[:position] if (text := _distinct_texts(row))]
     header = list(header)
     rest = buffered[position + 1 :]
-    while rest and _header_continuation(header, rest[0][1]):
+    while rest and (all(blank(v) for v in rest[0][1]) or _header_continuation(header, rest[0][1])):
         # Sub-headers fill the header's empty cells (the header above them was merged across).
         for i, v in enumerate(rest[0][1]):
             if not blank(v) and (i >= len(header) or blank(header[i])):
                 header.extend([None] * (i + 1 - len(header)))
                 header[i] = v
+        rest = rest[1:]
+    while rest and all(blank(v) for v in rest[0][1]):
         rest = rest[1:]
     if rest and _numbering_row(rest[0][1]):
         rest = rest[1:]

@@ -63,7 +63,8 @@ def title_facts(lines: list[str]) -> TitleFacts:
             poor = "ho ngheo" in folded.replace("can ngheo", "")
             if near != poor:
                 facts.category = Category.NEAR_POOR if near else Category.POOR
-    # The unit: an old one (with its district) anywhere, else a commune named outside the national motto.
+    # The unit: an old one (with its district) anywhere, else a commune named outside the national motto,
+    # completed by a district named on another line ("UBND HUYỆN BÙ GIA MẬP" above "UBND XÃ ĐAK Ơ").
     for pattern in (OLD_UNIT, COMMUNE):
         for line in lines:
             original, folded = _same_length_fold(line)
@@ -72,8 +73,28 @@ def title_facts(lines: list[str]) -> TitleFacts:
             for m in pattern.finditer(folded):
                 if not re.match(r"nam\s*\d", m[1]):
                     facts.unit_text = original[m.start() : m.end()].strip()
+                    if pattern is COMMUNE:
+                        facts.unit_text = _with_district(facts.unit_text, lines)
                     return facts
     return facts
+
+
+DISTRICT = re.compile(rf"\b(?:huyen|thi xa|quan)\s+{NAME}\s*(?=[),.;:]|$)")
+PROVINCE = re.compile(rf"\btinh\s+{NAME}\s*(?=[),.;:]|$)")
+
+
+def _with_district(unit: str, lines: list[str]) -> str:
+    parts = [unit]
+    for pattern in (DISTRICT, PROVINCE):
+        for line in lines:
+            original, folded = _same_length_fold(line)
+            if m := pattern.search(folded):
+                parts.append(original[m.start() : m.end()].strip())
+                break
+        else:
+            if pattern is DISTRICT:
+                return unit
+    return ", ".join(parts)
 
 
 def unit_check(unit_text: str, commune: Any) -> tuple[bool, str]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.core.management.base import CommandError
 
 from giamngheo.dataio.fields import note_flags
 from giamngheo.dataio.reading import open_table
+from giamngheo.dataio.units import title_facts, unit_check
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household, Member
 
@@ -253,3 +256,64 @@ def test_a_title_for_another_old_commune_is_warned(tmp_path, commune_a) -> None:
     book.save(path)
     out, _code = cli(path, commune_a, "--dry-run")
     assert "Cảnh báo" in out and "Đăk Ơ" in out
+
+
+OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+
+
+@pytest.mark.skipif(
+    OFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)"
+)
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", ["ods", "xls"])
+def test_the_same_list_saved_as_ods_or_xls_imports_the_same(tmp_path, commune_a, suffix) -> None:
+    rows, expected = poor_list(commune_a)
+    source = write_xlsx(tmp_path / "danh-sach.xlsx", commune_a, rows)
+    subprocess.run(  # noqa: S603 - our own arguments
+        [
+            str(OFFICE),
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            suffix,
+            "--outdir",
+            str(tmp_path / "out"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    path = tmp_path / "out" / f"danh-sach.{suffix}"
+    before = set(Household.objects.filter(commune=commune_a).values_list("pk", flat=True))
+    out, code = cli(path, commune_a, "--create-villages")
+    new = Household.objects.filter(commune=commune_a).exclude(pk__in=before)
+    assert code == 0 and new.count() == expected["households"], out
+    assert sum(h.declared_persons for h in new) == expected["persons"]
+    assert Member.objects.filter(household__in=new, birth_year_only=True).count() == 8
+    assert {h.category_decision for h in new} == {"123/QĐ-UBND"}
+
+
+def test_title_facts_decision_category_and_unit() -> None:
+    facts = title_facts(
+        [
+            "UBND HUYỆN BÙ GIA MẬP",
+            "UBND XÃ ĐAK Ơ",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "DANH SÁCH HỘ CẬN NGHÈO TRÊN ĐỊA BÀN XÃ NĂM 2025",
+            "(Kèm theo Quyết định số 45/QĐ-UBND ngày 15 tháng 12 năm 2025 của Chủ tịch UBND xã)",
+        ]
+    )
+    assert (facts.decision_number, facts.decision_date) == ("45/QĐ-UBND", dt.date(2025, 12, 15))
+    assert facts.category == "near_poor"
+    assert facts.unit_text == "XÃ ĐAK Ơ, HUYỆN BÙ GIA MẬP"
+    assert title_facts(["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO"]).category == ""
+    assert title_facts(["DANH SACH HO NGHEO NAM 2025"]).category == "poor"
+
+
+@pytest.mark.django_db
+def test_an_old_unit_name_is_converted_to_todays_commune(commune_a) -> None:
+    same, message = unit_check("xã Bù Gia Mập, huyện Bù Gia Mập, tỉnh Bình Phước", commune_a)
+    assert same and "nay là Xã Bù Gia Mập" in message
+    same, message = unit_check("xã Đak Ơ, huyện Bù Gia Mập, tỉnh Bình Phước", commune_a)
+    assert not same and "Đăk Ơ" in message
