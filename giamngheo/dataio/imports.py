@@ -816,17 +816,17 @@ class Planner:
             elif f"{commune.pk}|{village_match(village_name)}" in self.approved:
                 village_id = None  # created before the households are written
             else:
-                key = f"{commune.pk}|{village_match(village_name)}"
-                if key not in outcome.new_villages:
-                    outcome.new_villages[key] = {
-                        "key": key,
+                proposed = f"{commune.pk}|{village_match(village_name)}"
+                if proposed not in outcome.new_villages:
+                    outcome.new_villages[proposed] = {
+                        "key": proposed,
                         "commune": commune.name,
                         "village": village_name,
                         "rows": 0,
                         "households": 0,
                         "near": self.near_villages(commune.pk, village_name),
                     }
-                proposal = outcome.new_villages[key]
+                proposal = outcome.new_villages[proposed]
                 proposal["households"] = proposal.get("households", 0) + 1
                 proposal["rows"] += len(group.rows)
                 problems.append(
