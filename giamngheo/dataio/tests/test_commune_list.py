@@ -317,3 +317,33 @@ def test_an_old_unit_name_is_converted_to_todays_commune(commune_a) -> None:
     assert same and "nay là Xã Bù Gia Mập" in message
     same, message = unit_check("xã Đak Ơ, huyện Bù Gia Mập, tỉnh Bình Phước", commune_a)
     assert not same and "Đăk Ơ" in message
+
+
+def test_a_mapping_given_on_the_command_line_replaces_the_proposal() -> None:
+    from giamngheo.dataio.management.commands.households_import import apply_mapping
+
+    headers = ["TT", "Tên chủ hộ", "Năm SN", "Ấp", "Ghi chú khác"]
+    proposed = ["seq", "head_name", "", "village", ""]
+    given = {"NĂM SN": "birth_year", "ghi chu khac": "Ghi chú", "TT": ""}
+    assert apply_mapping(headers, proposed, given) == ["", "head_name", "birth_year", "village", "note"]
+    with pytest.raises(CommandError, match="Không có trường"):
+        apply_mapping(headers, proposed, {"Ấp": "thôn xóm"})
+    with pytest.raises(CommandError, match="Tệp không có cột"):
+        apply_mapping(headers, proposed, {"Xã": "commune"})
+
+
+@pytest.mark.django_db
+def test_mapping_file(tmp_path, commune_a) -> None:
+    _n, trap = free_number(commune_a)
+    path = tmp_path / "ds.csv"
+    path.write_text(
+        "TT,Chủ hộ,Năm SN,Giới,Dân tộc,Ấp,Khẩu,Diện\n1,Điểu Văn Mười,1966,Nam,Xtiêng," + trap + ",2,HCN\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "cot.json"
+    mapping.write_text(
+        '{"Năm SN": "birth_year", "Giới": "sex", "Khẩu": "declared_persons", "Diện": "category"}'
+    )
+    out, code = cli(path, commune_a, "--mapping", str(mapping), "--dry-run")
+    assert code == 0 and "sẽ tạo mới 1" in out and "Hộ cận nghèo 1" in out, out
+    assert "Chạy thử" in out and not Household.objects.filter(head_name="Điểu Văn Mười").exists()

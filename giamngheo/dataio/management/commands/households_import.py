@@ -24,8 +24,11 @@ from giamngheo.geo.models import Area, AreaLevel
 class Command(BaseCommand):
     help = (
         "Import households and members from an xlsx/xls/ods/csv file (our template, a commune's own layout "
-        "with a saved or proposed column mapping, or a KoboToolbox/ODK export). Exit code 2 when rows are "
-        "rejected."
+        "with a saved, proposed or given column mapping, or a KoboToolbox/ODK export). A commune's "
+        "recognised "
+        "list (title block, one line per household named by its head, year of birth, number of persons, "
+        "notes, signature block, no codes) imports as it is: codes are generated, the head becomes the first "
+        "member, the decision and the category are read from the title. Exit code 2 when rows are rejected."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
