@@ -555,6 +555,22 @@ FIELDS: tuple[Field, ...] = (
         help="Khi chỉ biết năm sinh (danh sách của xã): ngày sinh được ghi là năm, không đoán ngày.",
     ),
     Field(
+        "birth_year_male",
+        "Năm sinh (nam)",
+        "member",
+        "year",
+        aliases=("Năm sinh Nam", "Năm sinh - Nam"),
+        help="Danh sách ghi năm sinh vào cột Nam hoặc cột Nữ: cột cho biết giới tính.",
+    ),
+    Field(
+        "birth_year_female",
+        "Năm sinh (nữ)",
+        "member",
+        "year",
+        aliases=("Năm sinh Nữ", "Năm sinh - Nữ"),
+        help="Danh sách ghi năm sinh vào cột Nam hoặc cột Nữ: cột cho biết giới tính.",
+    ),
+    Field(
         "relationship",
         "Quan hệ với chủ hộ",
         "member",

@@ -49,7 +49,7 @@ from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DivisionType
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reclassify import Classifier, encode_household, encode_member, households_reclassify
-from giamngheo.households.reference import Relationship, is_ethnic_minority, national_id_problem
+from giamngheo.households.reference import Relationship, Sex, is_ethnic_minority, national_id_problem
 from giamngheo.households.services import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from giamngheo.reviews.models import ReviewRound, RoundStatus
 from giamngheo.reviews.services import summary_refresh
@@ -295,6 +295,10 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
             except CellError as exc:
                 errors.append((column.header, str(exc)))
                 member.setdefault("_invalid", True)
+        for key, sex in (("birth_year_male", Sex.MALE), ("birth_year_female", Sex.FEMALE)):
+            if key in member:
+                member.setdefault("birth_year", member.pop(key))
+                member.setdefault("sex", sex)
         year = member.pop("birth_year", None)
         if year is not None and "date_of_birth" not in member:
             member["date_of_birth"] = dt.date(year, 1, 1)
@@ -338,6 +342,11 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
                 for key in MEMBER_REQUIRED:
                     if key not in member and not any(h == _header(columns, key) for h, _m in errors):
                         shown = "birth_year" if key == "date_of_birth" and "birth_year" in keys else key
+                        if key in ("sex", "date_of_birth") and keys & {
+                            "birth_year_male",
+                            "birth_year_female",
+                        }:
+                            shown = "birth_year_male"
                         errors.append((_header(columns, shown), "bắt buộc cho mỗi thành viên"))
         member.pop("_invalid", None)
         yield Row(

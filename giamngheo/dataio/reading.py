@@ -200,6 +200,10 @@ def _distinct_texts(row: list[Any]) -> str:
     return " ".join(" ".join(str(v).split()) for v in dict.fromkeys(v for v in row if not blank(v)))
 
 
+# Sub-headers that only name a part of the header above them ("Năm sinh" over "Nam" and "Nữ").
+SUB_HEADERS = frozenset({"nam", "nu"})
+
+
 def _header_continuation(header: list[Any], row: list[Any]) -> bool:
     """A second header line (merged header cells filled downwards, or sub-headers under a merged header):
     only texts, most of them equal to the header above."""
@@ -207,7 +211,14 @@ def _header_continuation(header: list[Any], row: list[Any]) -> bool:
     if len(values) < 2 or not all(isinstance(v, str) for _i, v in values):
         return False
     same = sum(1 for i, v in values if i < len(header) and header[i] == v)
-    return same * 2 >= len(values)
+    if same * 2 >= len(values):
+        return True
+    # Sub-headers alone ("Nam", "Nữ" under a "Năm sinh" merged across two columns): all known names.
+    index = header_index()
+    return all(
+        (i < len(header) and header[i] == v) or fold(v).strip(" *:.") in index or fold(v) in SUB_HEADERS
+        for i, v in values
+    )
 
 
 def _trim(row: list[Any]) -> list[Any]:
@@ -244,11 +255,23 @@ def locate_header(rows: Iterator[tuple[int, list[Any]]], sheet: str, sheets: lis
     header = list(header)
     rest = buffered[position + 1 :]
     while rest and (all(blank(v) for v in rest[0][1]) or _header_continuation(header, rest[0][1])):
-        # Sub-headers fill the header's empty cells (the header above them was merged across).
+        # Sub-headers fill the header's empty cells (the header above them was merged across), or name a
+        # part of it ("Năm sinh" over "Nam" and "Nữ" -> "Năm sinh Nam", "Năm sinh Nữ").
+        above = list(header)
         for i, v in enumerate(rest[0][1]):
-            if not blank(v) and (i >= len(header) or blank(header[i])):
+            if blank(v):
+                continue
+            if i >= len(header):
                 header.extend([None] * (i + 1 - len(header)))
-                header[i] = v
+            if not blank(above[i] if i < len(above) else None) and above[i] != v:
+                header[i] = f"{above[i]} {v}"
+            elif blank(above[i] if i < len(above) else None):
+                # A header merged across without its value repeated: the part of the header on its left.
+                left = next(
+                    (above[j] for j in range(min(i, len(above)) - 1, -1, -1) if not blank(above[j])), None
+                )
+                sub_left = i > 0 and not blank(rest[0][1][i - 1]) and fold(str(v)) in SUB_HEADERS
+                header[i] = f"{left} {v}" if sub_left and left else v
         rest = rest[1:]
     while rest and all(blank(v) for v in rest[0][1]):
         rest = rest[1:]

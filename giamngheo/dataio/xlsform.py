@@ -50,7 +50,7 @@ def household_fields() -> tuple[Field, ...]:
 
 
 def member_fields() -> tuple[Field, ...]:
-    return tuple(f for f in FIELDS if f.level in ("member", "both") and f.key != "birth_year")
+    return tuple(f for f in FIELDS if f.level in ("member", "both") and not f.key.startswith("birth_year"))
 
 
 def _question(f: Field) -> dict[str, str]:

@@ -347,3 +347,58 @@ def test_mapping_file(tmp_path, commune_a) -> None:
     out, code = cli(path, commune_a, "--mapping", str(mapping), "--dry-run")
     assert code == 0 and "sẽ tạo mới 1" in out and "Hộ cận nghèo 1" in out, out
     assert "Chạy thử" in out and not Household.objects.filter(head_name="Điểu Văn Mười").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_year_of_birth_under_nam_or_nu_gives_the_sex(tmp_path, commune_a, kind) -> None:
+    """ "Năm sinh" over two columns "Nam" and "Nữ": the column the year is written in gives the sex."""
+    _n, trap = free_number(commune_a)
+    top = [
+        "STT",
+        "Họ và tên chủ hộ",
+        "Năm sinh",
+        "Năm sinh" if kind == "xlsx" else "",
+        "Dân tộc",
+        "Thôn/ấp",
+        "Số nhân khẩu",
+        "Phân loại hộ",
+    ]
+    sub = ["STT", "Họ và tên chủ hộ", "Nam", "Nữ", "Dân tộc", "Thôn/ấp", "Số nhân khẩu", "Phân loại hộ"]
+    if kind == "csv":
+        sub = ["", "", "Nam", "Nữ", "", "", "", ""]
+    rows = [
+        ["1", "Điểu Văn Chín", "1961", "", "Xtiêng", trap, "3", "Hộ nghèo"],
+        ["2", "Thị Mười", "", "1979", "M'Nông", trap, "2", "Hộ cận nghèo"],
+    ]
+    lines = [
+        ["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025"],
+        top,
+        sub,
+        *rows,
+        [],
+        ["Ngày 15 tháng 12 năm 2025"],
+    ]
+    if kind == "xlsx":
+        book = openpyxl.Workbook()
+        for line in lines:
+            book.active.append([int(v) if isinstance(v, str) and v.isdigit() else v for v in line] or [None])
+        book.active.merge_cells("C2:D2")  # "Năm sinh" across; the others down two rows
+        for column in "ABEFGH":
+            book.active.merge_cells(f"{column}2:{column}3")
+        path = tmp_path / "ds.xlsx"
+        book.save(path)
+    else:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(lines)
+        path = tmp_path / "ds.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+    table = open_table(path)
+    assert table.headers[2:4] == ["Năm sinh Nam", "Năm sinh Nữ"], table.headers
+    before = set(Household.objects.filter(commune=commune_a).values_list("pk", flat=True))
+    out, code = cli(path, commune_a)
+    new = Household.objects.filter(commune=commune_a).exclude(pk__in=before)
+    assert code == 0 and new.count() == 2, out
+    chin = Member.objects.get(household__in=new, full_name="Điểu Văn Chín")
+    muoi = Member.objects.get(household__in=new, full_name="Thị Mười")
+    assert (chin.sex, chin.date_of_birth.year, muoi.sex, muoi.date_of_birth.year) == ("M", 1961, "F", 1979)
