@@ -647,7 +647,16 @@ BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 IGNORED_HEADERS = ("Ký tên", "Ký nhận", "Chữ ký")
 # Columns of a commune's own list that our template does not have (the template keeps one member per row).
 NOT_IN_TEMPLATE = frozenset(
-    {"head_name", "seq", "birth_year", "declared_persons", "note", "category_decision"}
+    {
+        "head_name",
+        "seq",
+        "birth_year",
+        "birth_year_male",
+        "birth_year_female",
+        "declared_persons",
+        "note",
+        "category_decision",
+    }
 )
 TEMPLATE_FIELDS = tuple(f for f in FIELDS if f.key not in NOT_IN_TEMPLATE)
 HOUSEHOLD_KEYS = tuple(f.key for f in FIELDS if f.level == "household")
