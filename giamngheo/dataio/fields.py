@@ -221,7 +221,7 @@ def parse_year(value: Any, f: Field) -> int:
         return parse_date(value, f).year
     if isinstance(value, str) and (DATE_TEXT.match(_text(value)) or ISO_DATE.match(_text(value))):
         return parse_date(value, f).year
-    text = _text(value)
+    text = re.sub(r"\.0+$", "", _text(value))
     if not re.fullmatch(r"\d{4}", text):
         raise CellError(f"'{text}' không phải năm sinh (4 chữ số, ví dụ 1975)")
     year = int(text)
@@ -250,6 +250,20 @@ def compact(text: str) -> str:
 def parse_choice(value: Any, f: Field) -> str:
     text = compact(value if isinstance(value, str) else _text(value))
     code = f.lookup().get(text)
+    if code is None and isinstance(value, str) and "(" in value:
+        # "Hoa (Hán)", "Hộ nghèo (N)": the name without what is in brackets
+        code = f.lookup().get(compact(re.sub(r"\(.*?\)", "", value)))
+    if code is None and f.key == "category":
+        # "Hộ nghèo thiếu hụt BHYT", "Cận nghèo mới": the category named at the start
+        folded = fold(_text(value))
+        for words, category in (
+            ("ho can ngheo", "near_poor"),
+            ("can ngheo", "near_poor"),
+            ("ho ngheo", "poor"),
+        ):
+            if folded.startswith(words):
+                code = category
+                break
     if code is None:
         shown = ", ".join(label for _code, label in f.choices[:12])
         more = "…" if len(f.choices) > 12 else ""

@@ -402,3 +402,35 @@ def test_year_of_birth_under_nam_or_nu_gives_the_sex(tmp_path, commune_a, kind) 
     chin = Member.objects.get(household__in=new, full_name="Điểu Văn Chín")
     muoi = Member.objects.get(household__in=new, full_name="Thị Mười")
     assert (chin.sex, chin.date_of_birth.year, muoi.sex, muoi.date_of_birth.year) == ("M", 1961, "F", 1979)
+
+
+def test_the_values_communes_write() -> None:
+    from giamngheo.dataio.fields import BY_KEY
+
+    category = BY_KEY["category"]
+    assert [category.parse(v) for v in ("Hộ nghèo", "NGHÈO", "cận nghèo", "Hộ Cận Nghèo", "HN", "HCN")] == [
+        "poor",
+        "poor",
+        "near_poor",
+        "near_poor",
+        "poor",
+        "near_poor",
+    ]
+    assert category.parse("Hộ nghèo thiếu hụt BHYT") == "poor" and category.parse("Hộ nghèo (N)") == "poor"
+    ethnic = BY_KEY["ethnic_group"]
+    names = ["M'Nông", "Mnông", "Xtiêng", "S'tiêng", "Khơ-me", "Khmer", "Hoa", "Kinh", "Hoa (Hán)", "Khơ Me"]
+    labels = dict(ethnic.choices)
+    assert [labels[ethnic.parse(v)] for v in names] == [
+        "Mnông",
+        "Mnông",
+        "Xtiêng",
+        "Xtiêng",
+        "Khmer",
+        "Khmer",
+        "Hoa",
+        "Kinh",
+        "Hoa",
+        "Khmer",
+    ]
+    year = BY_KEY["birth_year"]
+    assert (year.parse("1975"), year.parse(1975.0), year.parse("1975.0")) == (1975, 1975, 1975)
