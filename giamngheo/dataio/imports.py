@@ -510,12 +510,23 @@ class Planner:
         visible = Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
         if commune is not None:
             visible = visible.filter(pk=commune.pk)
-        self.communes: dict[str, Area] = {}
+        # Communes by code, exact name, else folded name when no other commune folds the same ("Xã Lộc
+        # Thành" and "Xã Lộc Thạnh" both fold to "xa loc thanh": only their exact names or codes name them).
+        folded: dict[str, Area | None] = {}
+        exact: dict[str, Area] = {}
+        codes: dict[str, Area] = {}
         for area in visible:
-            self.communes[area.code] = area
-            self.communes[area.code.lstrip("0")] = area
-            self.communes[fold(area.name)] = area
-            self.communes[village_key(area.name)] = area
+            codes[area.code] = area
+            codes[area.code.lstrip("0")] = area
+            exact[area.name] = area
+            for key in {fold(area.name), village_key(area.name)}:
+                folded[key] = area if folded.get(key, area) == area else None
+        self.ambiguous = {k for k, a in folded.items() if a is None}
+        self.communes: dict[str, Area] = {
+            **{k: a for k, a in folded.items() if a is not None},
+            **exact,
+            **codes,
+        }
         self.villages: dict[int, dict[str, Area]] = {}
         self.village_names: dict[tuple[int, str], Area | None] = {}
         self.seen_codes: dict[tuple[int, str], int] = {}
@@ -586,6 +597,11 @@ class Planner:
             found = self.communes.get(fold(group.commune)) or self.communes.get(village_key(group.commune))
             if found is not None:
                 self.communes[group.commune] = found  # the file repeats the name on every row
+        if found is None and fold(group.commune) in self.ambiguous:
+            return (
+                None,
+                f"'{group.commune}' có thể là nhiều xã (tên giống nhau khi bỏ dấu): ghi đúng dấu hoặc mã xã",
+            )
         if found is None:
             return None, f"không tìm thấy '{group.commune}' trong các xã, phường bạn được quản lý"
         return found, ""

@@ -434,3 +434,58 @@ def test_the_values_communes_write() -> None:
     ]
     year = BY_KEY["birth_year"]
     assert (year.parse("1975"), year.parse(1975.0), year.parse("1975.0")) == (1975, 1975, 1975)
+
+
+@pytest.mark.django_db
+def test_communes_whose_names_fold_alike_are_told_apart_by_their_accents(tmp_path, users, province) -> None:
+    """Province-wide: "Xã Lộc Thành" and "Xã Lộc Thạnh" both fold to "xa loc thanh"; each row goes to the
+    commune written, and "Xa Loc Thanh" without accents is refused as ambiguous."""
+    from giamngheo.dataio.fields import propose_mapping
+    from giamngheo.dataio.imports import ImportOptions, household_import
+
+    communes = {}
+    for area in Area.objects.filter(parent=province, level=AreaLevel.COMMUNE, is_active=True):
+        communes.setdefault(area.name_folded, []).append(area)
+    twins = next((pair for pair in communes.values() if len(pair) == 2), None)
+    if twins is None:
+        pytest.skip("no two communes of the province fold alike")
+    rows = []
+    for index, commune in enumerate([*twins, twins[0]]):
+        village = Area.objects.filter(parent=commune, level=AreaLevel.VILLAGE).order_by("code").first()
+        name = commune.name if index < 2 else fold_name(commune.name)
+        rows.append(
+            [name, f"TW{index}", village.name, f"Người Số {index}", 1970, "Nam", "Kinh", 2, "Hộ nghèo"]
+        )
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        [
+            [
+                "Xã/phường",
+                "Mã hộ",
+                "Thôn/ấp",
+                "Họ và tên chủ hộ",
+                "Năm sinh",
+                "Giới tính",
+                "Dân tộc",
+                "Số nhân khẩu",
+                "Phân loại hộ",
+            ],
+            *rows,
+        ]
+    )
+    path = tmp_path / "tinh.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    table = open_table(path)
+    outcome = household_import(
+        table=table,
+        options=ImportOptions(mapping=propose_mapping(table.headers), dry_run=True),
+        acting_user=users["chuyenvien"],
+    )
+    assert outcome.households_created == 2 and outcome.households_rejected == 1
+    assert "nhiều xã" in str(outcome.errors[0])
+
+
+def fold_name(name: str) -> str:
+    from giamngheo.core.text import fold
+
+    return fold(name).title()
