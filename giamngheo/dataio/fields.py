@@ -27,8 +27,10 @@ from giamngheo.households.reference import (
     ethnic_groups,
 )
 
-Level = Literal["location", "household", "member", "both"]
-Kind = Literal["text", "int", "money", "decimal", "date", "bool", "choice", "multi", "national_id", "phone"]
+Level = Literal["location", "row", "household", "member", "both"]
+Kind = Literal[
+    "text", "int", "money", "decimal", "date", "year", "bool", "choice", "multi", "national_id", "phone"
+]
 
 SEX_VI = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ"}
 RELATIONSHIP_VI = {
@@ -97,6 +99,8 @@ EXTRA_CHOICES: dict[str, dict[str, str]] = {
         "mstb": "middle",
         "khong ngheo": "not_poor",
         "thoat ngheo": "not_poor",
+        "ho ngheo moi": "poor",
+        "ho can ngheo moi": "near_poor",
     },
 }
 YES = frozenset({"co", "x", "1", "yes", "true", "dung", "c", "v", "có"})
@@ -211,6 +215,21 @@ def parse_date(value: Any, f: Field) -> dt.date:
     return day
 
 
+def parse_year(value: Any, f: Field) -> int:
+    """A year of birth ("1975", 1975, 1975.0, or a full date whose year is taken)."""
+    if isinstance(value, dt.date):
+        return parse_date(value, f).year
+    if isinstance(value, str) and (DATE_TEXT.match(_text(value)) or ISO_DATE.match(_text(value))):
+        return parse_date(value, f).year
+    text = re.sub(r"\.0+$", "", _text(value))
+    if not re.fullmatch(r"\d{4}", text):
+        raise CellError(f"'{text}' không phải năm sinh (4 chữ số, ví dụ 1975)")
+    year = int(text)
+    if not 1900 <= year <= dt.date.today().year:  # noqa: DTZ011
+        raise CellError(f"'{text}' nằm ngoài khoảng cho phép (từ năm 1900 đến năm nay)")
+    return year
+
+
 def parse_bool(value: Any, f: Field) -> bool:
     if isinstance(value, bool):
         return value
@@ -231,6 +250,20 @@ def compact(text: str) -> str:
 def parse_choice(value: Any, f: Field) -> str:
     text = compact(value if isinstance(value, str) else _text(value))
     code = f.lookup().get(text)
+    if code is None and isinstance(value, str) and "(" in value:
+        # "Hoa (Hán)", "Hộ nghèo (N)": the name without what is in brackets
+        code = f.lookup().get(compact(re.sub(r"\(.*?\)", "", value)))
+    if code is None and f.key == "category":
+        # "Hộ nghèo thiếu hụt BHYT", "Cận nghèo mới": the category named at the start
+        folded = fold(_text(value))
+        for words, category in (
+            ("ho can ngheo", "near_poor"),
+            ("can ngheo", "near_poor"),
+            ("ho ngheo", "poor"),
+        ):
+            if folded.startswith(words):
+                code = category
+                break
     if code is None:
         shown = ", ".join(label for _code, label in f.choices[:12])
         more = "…" if len(f.choices) > 12 else ""
@@ -273,6 +306,7 @@ PARSERS: dict[str, Callable[[Any, Field], Any]] = {
     "money": parse_int,
     "decimal": parse_decimal,
     "date": parse_date,
+    "year": parse_year,
     "bool": parse_bool,
     "choice": parse_choice,
     "multi": parse_multi,
@@ -471,6 +505,38 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("category_since", "Ngày công nhận", "household", "date", aliases=("Ngày quyết định công nhận",)),
     Field(
+        "category_decision",
+        "Số quyết định công nhận",
+        "household",
+        max_length=60,
+        aliases=("Số quyết định", "Số QĐ", "Quyết định công nhận", "Số QĐ công nhận"),
+    ),
+    Field(
+        "declared_persons",
+        "Số nhân khẩu",
+        "household",
+        "int",
+        maximum=99,
+        aliases=("Số khẩu", "Nhân khẩu", "Số người", "Số NK", "Số thành viên", "Tổng số nhân khẩu"),
+        help="Số người của hộ theo danh sách của xã; được dùng khi chưa ghi danh sách thành viên.",
+    ),
+    Field(
+        "note",
+        "Ghi chú",
+        "household",
+        max_length=2000,
+        aliases=("Ghi chu", "Ghi chú (nếu có)"),
+        help="Giữ nguyên. Các ghi chú thường gặp (không có khả năng lao động, người có công, bảo trợ xã "
+        "hội) được hiểu và ghi vào thông tin của hộ.",
+    ),
+    Field(
+        "seq",
+        "STT",
+        "row",
+        aliases=("TT", "Số thứ tự", "Số TT"),
+        help="Số thứ tự: dòng có số thứ tự mở đầu một hộ; dòng không có số là thành viên của hộ trên nó.",
+    ),
+    Field(
         "full_name",
         "Họ và tên",
         "member",
@@ -493,6 +559,30 @@ FIELDS: tuple[Field, ...] = (
         "date",
         aliases=("Ngày, tháng, năm sinh", "Ngày tháng năm sinh"),
         help="Ngày/tháng/năm (25/11/1980) hoặc ô kiểu ngày của Excel.",
+    ),
+    Field(
+        "birth_year",
+        "Năm sinh",
+        "member",
+        "year",
+        aliases=("Năm sinh chủ hộ", "Sinh năm"),
+        help="Khi chỉ biết năm sinh (danh sách của xã): ngày sinh được ghi là năm, không đoán ngày.",
+    ),
+    Field(
+        "birth_year_male",
+        "Năm sinh (nam)",
+        "member",
+        "year",
+        aliases=("Năm sinh Nam", "Năm sinh - Nam"),
+        help="Danh sách ghi năm sinh vào cột Nam hoặc cột Nữ: cột cho biết giới tính.",
+    ),
+    Field(
+        "birth_year_female",
+        "Năm sinh (nữ)",
+        "member",
+        "year",
+        aliases=("Năm sinh Nữ", "Năm sinh - Nữ"),
+        help="Danh sách ghi năm sinh vào cột Nam hoặc cột Nữ: cột cho biết giới tính.",
     ),
     Field(
         "relationship",
@@ -568,8 +658,21 @@ FIELDS: tuple[Field, ...] = (
 )
 BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 # Columns communes keep that have no place in the registry: recognised, proposed as "not imported".
-IGNORED_HEADERS = ("STT", "TT", "Số thứ tự", "Ghi chú", "Số nhân khẩu", "Số khẩu", "Năm sinh", "Ký tên")
-TEMPLATE_FIELDS = tuple(f for f in FIELDS if f.key != "head_name")
+IGNORED_HEADERS = ("Ký tên", "Ký nhận", "Chữ ký")
+# Columns of a commune's own list that our template does not have (the template keeps one member per row).
+NOT_IN_TEMPLATE = frozenset(
+    {
+        "head_name",
+        "seq",
+        "birth_year",
+        "birth_year_male",
+        "birth_year_female",
+        "declared_persons",
+        "note",
+        "category_decision",
+    }
+)
+TEMPLATE_FIELDS = tuple(f for f in FIELDS if f.key not in NOT_IN_TEMPLATE)
 HOUSEHOLD_KEYS = tuple(f.key for f in FIELDS if f.level == "household")
 MEMBER_KEYS = tuple(f.key for f in FIELDS if f.level in ("member", "both"))
 
@@ -604,3 +707,38 @@ def propose_mapping(headers: list[str]) -> list[str]:
             used.add(key)
         proposal.append(key)
     return proposal
+
+
+# The usual notes of a commune's list and the household fact each states (folded phrases, matched anywhere
+# in the note, spaces and punctuation ignored). Data: add a phrase here, nowhere else.
+NOTE_FLAGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "no_working_capacity",
+        "Hộ không có khả năng lao động",
+        (
+            "khong co kha nang lao dong",
+            "khong con kha nang lao dong",
+            "khong kha nang lao dong",
+            "khong co lao dong",
+            "mat kha nang lao dong",
+            "kcknld",
+        ),
+    ),
+    (
+        "has_meritorious_member",
+        "Hộ có người có công với cách mạng",
+        ("nguoi co cong", "co cong voi cach mang", "gia dinh chinh sach", "ho chinh sach"),
+    ),
+    ("social_protection", "Hộ bảo trợ xã hội", ("bao tro xa hoi", "btxh", "tro cap xa hoi")),
+)
+
+
+def _note_words(text: str) -> str:
+    return " " + " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text)).split()) + " "
+
+
+def note_flags(note: str) -> list[str]:
+    """The household fields a note sets to True ("Hộ có người có công; không có khả năng lao động" ->
+    ["no_working_capacity", "has_meritorious_member"])."""
+    words = _note_words(note)
+    return [key for key, _label, phrases in NOTE_FLAGS if any(f" {p} " in words for p in phrases)]

@@ -54,6 +54,7 @@ def field_choices() -> list[tuple[str, str]]:
     for f in FIELDS:
         level = {
             "location": _("commune"),
+            "row": _("row"),
             "household": _("household"),
             "member": _("member"),
             "both": _("member"),
@@ -65,6 +66,21 @@ def field_choices() -> list[tuple[str, str]]:
 class MappingForm(forms.Form):
     valid_rows_only = forms.BooleanField(
         label=_("Import the valid households even if some rows are rejected"), required=False
+    )
+    decision_number = forms.CharField(
+        label=_("Recognition decision number"),
+        required=False,
+        max_length=60,
+        help_text=_("Leave empty to read it from the list's title (“Kèm theo Quyết định số … ngày …”)."),
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    decision_date = forms.DateField(
+        label=_("Recognition decision date"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(
+            attrs={"class": "form-control form-control-sm", "type": "date"}, format="%Y-%m-%d"
+        ),
     )
 
     def __init__(self, *args: Any, headers: list[str], mapping: list[str], **kwargs: Any) -> None:
@@ -97,6 +113,30 @@ class ImportRunForm(forms.Form):
 
     def __init__(self, *args: Any, proposals: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.proposals = proposals
         self.fields["create_villages"].choices = [  # type: ignore[attr-defined]
             (p["key"], f"{p['village']} — {p['commune']} ({p['rows']})") for p in proposals
         ]
+        # A name close to existing villages ("Thôn 3" beside "Ấp 3"): the user may say it is one of them.
+        for index, p in enumerate(proposals):
+            if p.get("near"):
+                self.fields[f"same_{index}"] = forms.TypedChoiceField(
+                    label=_("“%(name)s” is the existing village") % {"name": p["village"]},
+                    choices=[("", _("— no, another village —"))] + [(v["id"], v["name"]) for v in p["near"]],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
+
+    def same_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("same_")]
+
+    def village_aliases(self) -> dict[str, int]:
+        """Proposed names the user mapped to an existing village (remembered as its other name)."""
+        chosen: dict[str, int] = {}
+        for index, p in enumerate(self.proposals):
+            village_id = self.cleaned_data.get(f"same_{index}")
+            if village_id and village_id in {v["id"] for v in p.get("near", [])}:
+                chosen[p["key"]] = village_id
+        return chosen

@@ -3,6 +3,7 @@ summary, the first errors and the error report on the job."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,9 @@ def run_import_job(job: Job, progress: Progress) -> dict[str, Any]:
         valid_rows_only=bool(params.get("valid_rows_only")),
         create_villages=list(params.get("create_villages", [])),
         dry_run=bool(params.get("dry_run")),
+        decision_number=params.get("decision_number", ""),
+        decision_date=dt.date.fromisoformat(params["decision_date"]) if params.get("decision_date") else None,
+        village_aliases={str(k): int(v) for k, v in (params.get("village_aliases") or {}).items()},
     )
     progress.start("Đọc và kiểm tra tệp" if options.dry_run else "Kiểm tra rồi nhập tệp", 0)
 
@@ -52,7 +56,12 @@ def run_import_job(job: Job, progress: Progress) -> dict[str, Any]:
         progress.advance(done, total)
 
     checked = plans_path(params["checked_job"]) if params.get("checked_job") else None
-    if checked is not None and checked.is_file() and not options.create_villages:
+    if (
+        checked is not None
+        and checked.is_file()
+        and not options.create_villages
+        and not options.village_aliases
+    ):
         # The check already read the file: its plans are written (verified against the registry first).
         table = Table(
             sheet=sheet or "",

@@ -22,7 +22,11 @@ How a file goes in (``household_import``):
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
+import hashlib
 import pickle
+import re
 import shutil
 import tempfile
 import time
@@ -45,23 +49,31 @@ from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DivisionType
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reclassify import Classifier, encode_household, encode_member, households_reclassify
-from giamngheo.households.reference import Relationship, is_ethnic_minority, national_id_problem
+from giamngheo.households.reference import Relationship, Sex, is_ethnic_minority, national_id_problem
 from giamngheo.households.services import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from giamngheo.reviews.models import ReviewRound, RoundStatus
 from giamngheo.reviews.services import summary_refresh
 
-from .fields import BY_KEY, CellError, Field
+from .fields import BY_KEY, CellError, Field, note_flags
 from .reading import Table, blank
 
 CHUNK = 2_000  # households planned and written together
 ERRORS_KEPT = 20_000  # messages kept for the screen; the error report has every rejected row
 # Values an import writes (the registry's own editable fields; code, village and ethnic group apart).
+LIST_KEYS = {
+    "category",
+    "category_since",
+    "category_decision",
+    "declared_persons",
+    "note",
+    "no_working_capacity",
+    "has_meritorious_member",
+    "social_protection",
+}
 HOUSEHOLD_VALUE_KEYS = tuple(
-    sorted(
-        (HOUSEHOLD_FIELDS - {"code", "village", "ethnic_group", "is_active"}) | {"category", "category_since"}
-    )
+    sorted((HOUSEHOLD_FIELDS - {"code", "village", "ethnic_group", "is_active"}) | LIST_KEYS)
 )
-MEMBER_VALUE_KEYS = tuple(sorted(MEMBER_FIELDS - {"is_active"}))
+MEMBER_VALUE_KEYS = tuple(sorted((MEMBER_FIELDS - {"is_active"}) | {"birth_year_only"}))
 MEMBER_REQUIRED = ("sex", "date_of_birth", "relationship")
 NOT_NULL_BOOLS = ("disabled", "monthly_social_allowance", "no_working_capacity")
 VILLAGE_WORDS = ("to dan pho", "khu pho", "thon", "ap", "ban", "soc", "khu", "to", "xom", "buon", "phum")
@@ -75,6 +87,21 @@ DIVISION_BY_WORD = {
     "to dan pho": DivisionType.RESIDENTIAL_GROUP,
     "to": DivisionType.RESIDENTIAL_GROUP,
 }
+
+
+def village_match(name: str) -> str:
+    """What a village name is matched by: its whole folded name ("Thôn 3" == "THON 3", never "Ấp 3")."""
+    return fold(name)
+
+
+def generated_code(village: str, head: str, year: Any, taken: dict[str, int]) -> str:
+    """A household code for a list without one: stable (the same household of the same list gets the same
+    code at every import), readable ("DS-THON3-1A2B3C4D": the village, then a digest of the village, the
+    head's folded name and year of birth), and unique in the file (a second identical line gets "-2")."""
+    digest = hashlib.sha1(f"{fold(village)}|{fold(head)}|{year or ''}".encode()).hexdigest()[:8].upper()  # noqa: S324
+    code = f"DS-{re.sub(r'[^A-Z0-9]', '', fold(village).upper())[:12]}-{digest}"
+    taken[code] = taken.get(code, 0) + 1
+    return code if taken[code] == 1 else f"{code}-{taken[code]}"
 
 
 def village_key(name: str) -> str:
@@ -98,6 +125,7 @@ class Row:
     member: dict[str, Any] | None
     ethnic_group: str | None
     errors: list[tuple[str, str]]  # (column, message)
+    starts: bool = True  # opens a household (a list without codes: the line has a number in "STT")
 
 
 @dataclass
@@ -107,6 +135,7 @@ class Group:
     commune: str
     code: str
     rows: list[Row]
+    generated: bool = False  # the code was generated (a list without codes)
 
     @property
     def first_row(self) -> int:
@@ -147,6 +176,15 @@ class Outcome:
     classified: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     written: bool = False
+    notes_understood: dict[str, int] = field(default_factory=dict)  # flag -> households
+    notes_other: int = 0  # households whose note states none of the usual facts
+    persons_declared: int = 0
+    persons_listed: int = 0
+    persons_mismatch: list[dict[str, Any]] = field(default_factory=list)
+    heads_not_members: int = 0  # heads listed without the year or sex a member needs
+    codes_generated: int = 0
+    categories: dict[str, int] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # what the import understood from the title, the end
 
     def add_error(self, issue: Issue) -> None:
         self.error_count += 1
@@ -173,6 +211,15 @@ class Outcome:
             "new_villages": list(self.new_villages.values()),
             "classified": self.classified,
             "seconds": round(self.seconds, 1),
+            "notes_understood": self.notes_understood,
+            "notes_other": self.notes_other,
+            "persons_declared": self.persons_declared,
+            "persons_listed": self.persons_listed,
+            "persons_mismatch": self.persons_mismatch[:200],
+            "heads_not_members": self.heads_not_members,
+            "codes_generated": self.codes_generated,
+            "categories": self.categories,
+            "notices": self.notices,
         }
 
 
@@ -201,7 +248,8 @@ def check_mapping(mapping: list[str], *, fixed_commune: bool) -> list[str]:
         problems.append(
             "Mỗi trường chỉ gán cho một cột; đang gán nhiều cột cho: " + ", ".join(duplicated) + "."
         )
-    if "code" not in keys:
+    if "code" not in keys and "head_name" not in keys:
+        # (A list named by the heads, without codes, gets generated codes.)
         problems.append("Chưa chọn cột 'Mã hộ'.")
     if "village" not in keys:
         problems.append("Chưa chọn cột 'Thôn/ấp/khu phố'.")
@@ -218,6 +266,13 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
     household_columns = [c for c in columns if c.field.level == "household"]
     ethnic = next((c for c in columns if c.field.key == "ethnic_group"), None)
     commune = next((c for c in columns if c.field.key == "commune"), None)
+    seq = next((c for c in columns if c.field.key == "seq"), None)
+    keys = {c.field.key for c in columns}
+    has_code = "code" in keys
+    # A commune's list: one line per household, named by its head ("Họ và tên chủ hộ"), maybe with its
+    # members on the lines under it (no number in "STT"). The head becomes the household's first member.
+    head_lines = "head_name" in keys and "full_name" not in keys
+    first = True
     for number, raw in table.rows:
         width = len(raw)
         errors: list[tuple[str, str]] = []
@@ -240,6 +295,14 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
             except CellError as exc:
                 errors.append((column.header, str(exc)))
                 member.setdefault("_invalid", True)
+        for key, sex in (("birth_year_male", Sex.MALE), ("birth_year_female", Sex.FEMALE)):
+            if key in member:
+                member.setdefault("birth_year", member.pop(key))
+                member.setdefault("sex", sex)
+        year = member.pop("birth_year", None)
+        if year is not None and "date_of_birth" not in member:
+            member["date_of_birth"] = dt.date(year, 1, 1)
+            member["birth_year_only"] = True
         ethnic_value = None
         if ethnic is not None and ethnic.index < width and not blank(raw[ethnic.index]):
             try:
@@ -251,9 +314,26 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
             commune_text = " ".join(str(raw[commune.index]).split())
             if isinstance(raw[commune.index], float) and raw[commune.index].is_integer():
                 commune_text = str(int(raw[commune.index]))
+        starts = first or seq is None or (seq.index < width and not blank(raw[seq.index]))
+        first = False
+        if head_lines and "head_name" in household:
+            if not has_code and not starts:
+                # A member listed under the head: the name column holds the member's name.
+                member["full_name"] = household.pop("head_name")
+                member.setdefault("relationship", Relationship.OTHER)
+            elif member.get("relationship", Relationship.HEAD) == Relationship.HEAD:
+                member["full_name"] = household["head_name"]
+                member["relationship"] = Relationship.HEAD
+                if "_invalid" not in member and not all(k in member for k in ("sex", "date_of_birth")):
+                    member = {}  # the head stays the household's head name; the report counts it
+                    household["_head_not_member"] = True
         code = household.pop("code", "")
         code = str(code).strip() if code is not None else ""
-        if not code and not any(h == _header(columns, "code") for h, _m in errors):
+        if (
+            (has_code or not head_lines)
+            and not code
+            and not any(h == _header(columns, "code") for h, _m in errors)
+        ):
             errors.append((_header(columns, "code"), "bắt buộc: ghi mã hộ trên mọi dòng của hộ"))
         if member:
             if "full_name" not in member:
@@ -261,7 +341,13 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
             else:
                 for key in MEMBER_REQUIRED:
                     if key not in member and not any(h == _header(columns, key) for h, _m in errors):
-                        errors.append((_header(columns, key), "bắt buộc cho mỗi thành viên"))
+                        shown = "birth_year" if key == "date_of_birth" and "birth_year" in keys else key
+                        if key in ("sex", "date_of_birth") and keys & {
+                            "birth_year_male",
+                            "birth_year_female",
+                        }:
+                            shown = "birth_year_male"
+                        errors.append((_header(columns, shown), "bắt buộc cho mỗi thành viên"))
         member.pop("_invalid", None)
         yield Row(
             number=number,
@@ -271,6 +357,7 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
             member=member or None,
             ethnic_group=ethnic_value,
             errors=errors,
+            starts=starts,
         )
 
 
@@ -278,18 +365,42 @@ def _header(columns: list[Column], key: str) -> str:
     return next((c.header for c in columns if c.field.key == key), BY_KEY[key].header)
 
 
-def group_rows(rows: Iterable[Row]) -> Iterator[Group]:
+def group_rows(rows: Iterable[Row], *, generate_codes: bool = False) -> Iterator[Group]:
+    """Adjacent rows of one household. Without a code column, a row that opens a household (a number in
+    "STT", or every row when there is no such column) starts a group, and the group gets a generated code."""
     current: Group | None = None
+    taken: dict[str, int] = {}
+
+    def done(group: Group) -> Group:
+        if generate_codes:
+            head = next((r for r in group.rows if r.household.get("head_name")), group.rows[0])
+            year = (head.member or {}).get("date_of_birth")
+            group.code = generated_code(
+                str(head.household.get("village", "")),
+                str(head.household.get("head_name", "")),
+                year.year if year else "",
+                taken,
+            )
+            group.generated = True
+            for row in group.rows:
+                row.code = group.code
+        return group
+
     for row in rows:
-        key = (row.commune, row.code)
-        if current is not None and (current.commune, current.code) == key and row.code:
-            current.rows.append(row)
-            continue
+        if generate_codes:
+            if current is not None and not row.starts:
+                current.rows.append(row)
+                continue
+        else:
+            key = (row.commune, row.code)
+            if current is not None and (current.commune, current.code) == key and row.code:
+                current.rows.append(row)
+                continue
         if current is not None:
-            yield current
+            yield done(current)
         current = Group(commune=row.commune, code=row.code, rows=[row])
     if current is not None:
-        yield current
+        yield done(current)
 
 
 # --- Planning against the registry --------------------------------------------------------------------
@@ -386,8 +497,12 @@ class Planner:
         commune: Area | None,
         create_villages: Iterable[str] = (),
         headers: dict[str, str] | None = None,
+        defaults: dict[str, Any] | None = None,
+        village_aliases: dict[str, int] | None = None,
     ) -> None:
         self.user = user
+        self.defaults = defaults or {}  # category, category_since, category_decision of the whole list
+        self.village_aliases = village_aliases or {}  # "commune_id|folded name" -> village id (confirmed)
         self.sheet = sheet
         self.commune = commune
         self.headers = headers or {}
@@ -395,12 +510,23 @@ class Planner:
         visible = Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
         if commune is not None:
             visible = visible.filter(pk=commune.pk)
-        self.communes: dict[str, Area] = {}
+        # Communes by code, exact name, else folded name when no other commune folds the same ("Xã Lộc
+        # Thành" and "Xã Lộc Thạnh" both fold to "xa loc thanh": only their exact names or codes name them).
+        folded: dict[str, Area | None] = {}
+        exact: dict[str, Area] = {}
+        codes: dict[str, Area] = {}
         for area in visible:
-            self.communes[area.code] = area
-            self.communes[area.code.lstrip("0")] = area
-            self.communes[fold(area.name)] = area
-            self.communes[village_key(area.name)] = area
+            codes[area.code] = area
+            codes[area.code.lstrip("0")] = area
+            exact[area.name] = area
+            for key in {fold(area.name), village_key(area.name)}:
+                folded[key] = area if folded.get(key, area) == area else None
+        self.ambiguous = {k for k, a in folded.items() if a is None}
+        self.communes: dict[str, Area] = {
+            **{k: a for k, a in folded.items() if a is not None},
+            **exact,
+            **codes,
+        }
         self.villages: dict[int, dict[str, Area]] = {}
         self.village_names: dict[tuple[int, str], Area | None] = {}
         self.seen_codes: dict[tuple[int, str], int] = {}
@@ -418,10 +544,19 @@ class Planner:
     def _villages(self, commune_id: int) -> dict[str, Area]:
         if commune_id not in self.villages:
             table: dict[str, Area] = {}
-            for village in Area.objects.filter(parent_id=commune_id, level=AreaLevel.VILLAGE, is_active=True):
-                table[fold(village.name)] = village
-                table.setdefault(village_key(village.name), village)
-                table.setdefault(fold(village.code), village)
+            villages = list(
+                Area.objects.filter(parent_id=commune_id, level=AreaLevel.VILLAGE, is_active=True)
+            )
+            for village in villages:
+                for alias in village.aliases or []:
+                    table.setdefault(village_match(alias), village)
+            for village in villages:
+                table[village_match(village.name)] = village
+            by_id = {v.pk: v for v in villages}
+            for key, village_id in self.village_aliases.items():
+                commune_key, _sep, name = key.partition("|")
+                if commune_key == str(commune_id) and village_id in by_id:
+                    table[name] = by_id[village_id]
             self.villages[commune_id] = table
         return self.villages[commune_id]
 
@@ -429,8 +564,21 @@ class Planner:
         key = (commune_id, name)
         if key not in self.village_names:
             table = self._villages(commune_id)
-            self.village_names[key] = table.get(fold(name)) or table.get(village_key(name))
+            self.village_names[key] = table.get(village_match(name))
         return self.village_names[key]
+
+    def near_villages(self, commune_id: int, name: str) -> list[dict[str, Any]]:
+        """Villages whose name is close to ``name`` (the same number or name under another division word,
+        or a similar spelling): shown beside a proposed village so that the user chooses."""
+        table = self._villages(commune_id)
+        seen: dict[int, Area] = {}
+        for village in table.values():
+            if village_key(village.name) == village_key(name):
+                seen[village.pk] = village
+        names = {village_match(v.name): v for v in table.values()}
+        for close in difflib.get_close_matches(village_match(name), list(names), n=3, cutoff=0.75):
+            seen.setdefault(names[close].pk, names[close])
+        return [{"id": v.pk, "name": v.name} for v in sorted(seen.values(), key=lambda v: v.name)]
 
     def resolve_commune(self, group: Group) -> tuple[Area | None, str]:
         if self.commune is not None:
@@ -449,6 +597,11 @@ class Planner:
             found = self.communes.get(fold(group.commune)) or self.communes.get(village_key(group.commune))
             if found is not None:
                 self.communes[group.commune] = found  # the file repeats the name on every row
+        if found is None and fold(group.commune) in self.ambiguous:
+            return (
+                None,
+                f"'{group.commune}' có thể là nhiều xã (tên giống nhau khi bỏ dấu): ghi đúng dấu hoặc mã xã",
+            )
         if found is None:
             return None, f"không tìm thấy '{group.commune}' trong các xã, phường bạn được quản lý"
         return found, ""
@@ -567,6 +720,61 @@ class Planner:
                 valid.append(p)
         return valid
 
+    def _list_values(
+        self, group: Group, values: dict[str, Any], existing: dict[str, Any] | None, outcome: Outcome
+    ) -> None:
+        """A commune's list: the category of the title, the recognition decision, the facts of the notes."""
+        default_category = self.defaults.get("category")
+        if (
+            default_category
+            and "category" not in values
+            and (existing is None or existing.get("category") in ("", default_category))
+        ):
+            values["category"] = default_category
+        if values.get("category") in ("poor", "near_poor"):
+            for key in ("category_decision", "category_since"):
+                if self.defaults.get(key) and key not in values:
+                    values[key] = self.defaults[key]
+        note = values.get("note")
+        if note:
+            flags = note_flags(str(note))
+            for flag in flags:
+                values[flag] = True
+            if not flags:
+                outcome.notes_other += 1
+
+    def _count_list(
+        self,
+        group: Group,
+        values: dict[str, Any],
+        member_plans: list[MemberPlan],
+        others: list[dict[str, Any]],
+        head_not_member: bool,
+        outcome: Outcome,
+    ) -> None:
+        if values.get("note"):
+            for flag in note_flags(str(values["note"])):
+                outcome.notes_understood[flag] = outcome.notes_understood.get(flag, 0) + 1
+        if values.get("category"):
+            outcome.categories[values["category"]] = outcome.categories.get(values["category"], 0) + 1
+        outcome.codes_generated += group.generated
+        outcome.heads_not_members += head_not_member
+        listed = len(member_plans) + len(others)
+        outcome.persons_listed += listed
+        declared = values.get("declared_persons")
+        if declared is not None:
+            outcome.persons_declared += declared
+            if listed > 1 and listed != declared:
+                outcome.persons_mismatch.append(
+                    {
+                        "row": group.first_row,
+                        "code": group.code,
+                        "head": values.get("head_name", ""),
+                        "declared": declared,
+                        "listed": listed,
+                    }
+                )
+
     def _reject(self, group: Group, outcome: Outcome, problems: list[tuple[int, str, str]]) -> None:
         outcome.households_rejected += 1
         flagged = set()
@@ -620,6 +828,8 @@ class Planner:
                             f"khác với dòng {where[name]} của cùng hộ {group.code}",
                         )
                     )
+        head_not_member = bool(values.pop("_head_not_member", False))
+        self._list_values(group, values, existing, outcome)
         # Village
         village_id: int | None = existing["village_id"] if existing else None
         village_name = ""
@@ -628,18 +838,21 @@ class Planner:
             found = self._find_village(commune.pk, village_name)
             if found is not None:
                 village_id = found.pk
-            elif f"{commune.pk}|{village_key(village_name)}" in self.approved:
+            elif f"{commune.pk}|{village_match(village_name)}" in self.approved:
                 village_id = None  # created before the households are written
             else:
-                proposal = outcome.new_villages.setdefault(
-                    f"{commune.pk}|{village_key(village_name)}",
-                    {
-                        "key": f"{commune.pk}|{village_key(village_name)}",
+                proposed = f"{commune.pk}|{village_match(village_name)}"
+                if proposed not in outcome.new_villages:
+                    outcome.new_villages[proposed] = {
+                        "key": proposed,
                         "commune": commune.name,
                         "village": village_name,
                         "rows": 0,
-                    },
-                )
+                        "households": 0,
+                        "near": self.near_villages(commune.pk, village_name),
+                    }
+                proposal = outcome.new_villages[proposed]
+                proposal["households"] = proposal.get("households", 0) + 1
                 proposal["rows"] += len(group.rows)
                 problems.append(
                     (
@@ -775,6 +988,7 @@ class Planner:
         if problems:
             self._reject(group, outcome, problems)
             return None
+        self._count_list(group, values, member_plans, others, head_not_member, outcome)
         for plan in member_plans:
             if plan.existing_id is None:
                 plan.values.setdefault(
@@ -880,7 +1094,7 @@ def write_plans(
     to_update: list[HouseholdPlan] = []
     for plan in plans:
         if plan.village_id is None and plan.village_name:
-            plan.village_id = villages[f"{plan.commune_id}|{village_key(plan.village_name)}"]
+            plan.village_id = villages[f"{plan.commune_id}|{village_match(plan.village_name)}"]
             if plan.existing is not None:
                 plan.changes["village_id"] = plan.village_id
         if plan.is_new:
@@ -1021,6 +1235,46 @@ class ImportOptions:
     valid_rows_only: bool = False
     create_villages: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # The recognition decision the list is attached to (else read from its title) and the category of a
+    # list without a category column (else read from its title: "DANH SÁCH HỘ NGHÈO").
+    decision_number: str = ""
+    decision_date: dt.date | None = None
+    category: str = ""
+    # Village names confirmed as other names of existing villages: "commune_id|folded name" -> village id.
+    village_aliases: dict[str, int] = field(default_factory=dict)
+
+
+def list_defaults(
+    table: Table, options: ImportOptions, commune: Area | None
+) -> tuple[dict[str, Any], list[str]]:
+    """The values a commune's list gives all its households (from the options, else from its title), and
+    what was understood (Vietnamese lines for the report)."""
+    from .units import title_facts, unit_check
+
+    facts = title_facts(table.title)
+    notices: list[str] = []
+    defaults: dict[str, Any] = {}
+    number = options.decision_number or facts.decision_number
+    day = options.decision_date or facts.decision_date
+    if number:
+        defaults["category_decision"] = number
+    if day:
+        defaults["category_since"] = day
+    if number or day:
+        source = "đã nhập" if options.decision_number or options.decision_date else "đọc từ tiêu đề"
+        shown = f"{day:%d/%m/%Y}" if day else "?"
+        notices.append(f"Quyết định công nhận ({source}): số {number or '?'} ngày {shown}.")
+    category = options.category or facts.category
+    if category:
+        defaults["category"] = category
+        if not options.category:
+            label = "hộ nghèo" if category == "poor" else "hộ cận nghèo"
+            notices.append(f"Tiêu đề là danh sách {label}: hộ không ghi phân loại được ghi là {label}.")
+    if commune is not None and facts.unit_text:
+        same, message = unit_check(facts.unit_text, commune)
+        if message:
+            notices.append(message if same else f"Cảnh báo: {message}")
+    return defaults, notices
 
 
 def _create_villages(keys: Iterable[str], proposals: dict[str, dict[str, Any]], user: Any) -> dict[str, int]:
@@ -1071,13 +1325,18 @@ def household_import(
             raise ValidationFailed("Bạn không được nhập dữ liệu cho xã này.")
     columns = mapped_columns(table.headers, options.mapping)
     headers = {c.field.key: c.header for c in columns}
+    defaults, notices = list_defaults(table, options, commune)
     planner = Planner(
         user=acting_user,
         sheet=table.sheet,
         commune=commune,
         create_villages=options.create_villages,
         headers=headers,
+        defaults=defaults,
+        village_aliases=options.village_aliases,
     )
+    # A list named by its heads without codes: codes are generated (a member list needs its codes).
+    generate_codes = "code" not in headers and "head_name" in headers and "full_name" not in headers
     outcome = Outcome()
     stage_read = "Đọc và kiểm tra tệp"
 
@@ -1091,7 +1350,12 @@ def household_import(
     with tempfile.TemporaryFile() as scratch, ExitStack() as stack:
         staged: IO[bytes] = scratch
         plans_at = 0
-        if checked_plans is not None and checked_plans.is_file() and not options.create_villages:
+        if (
+            checked_plans is not None
+            and checked_plans.is_file()
+            and not options.create_villages
+            and not options.village_aliases
+        ):
             # The plans of this file's check (its dry run): only the second pass is left to do.
             staged = stack.enter_context(checked_plans.open("rb"))
             checked: Outcome = pickle.load(staged)  # noqa: S301 - written by our own dry run
@@ -1106,7 +1370,9 @@ def household_import(
                 count_plans(plans, outcome)
                 pickle.dump([p.freeze() for p in plans], scratch, protocol=pickle.HIGHEST_PROTOCOL)
 
-            for group in group_rows(counted(parse_rows(table, options.mapping))):
+            for group in group_rows(
+                counted(parse_rows(table, options.mapping)), generate_codes=generate_codes
+            ):
                 chunk.append(group)
                 if len(chunk) >= CHUNK:
                     plan_chunk(chunk)
@@ -1115,6 +1381,12 @@ def household_import(
                 plan_chunk(chunk)
             if progress is not None:
                 progress(stage_read, outcome.rows, outcome.rows)
+            outcome.notices = notices
+            if table.end:
+                outcome.notices.append(
+                    f"Bảng dừng ở dòng {table.end['row']} ('{table.end['text'][:80]}'): các dòng từ đó trở "
+                    "xuống (nơi, ngày ký, người ký) không phải dữ liệu."
+                )
             if options.dry_run and keep_plans is not None:
                 keep_plans.parent.mkdir(parents=True, exist_ok=True)
                 with keep_plans.open("wb") as kept:
@@ -1134,6 +1406,7 @@ def household_import(
         check = Outcome()
         villages = _create_villages_from_staged(staged, options.create_villages, planner, acting_user)
         outcome.villages_created = len(villages)
+        _confirm_aliases(options.village_aliases, acting_user)
         staged.seek(plans_at)
         written = 0
         communes: set[int] = set()
@@ -1198,11 +1471,21 @@ def _create_villages_from_staged(
     for plans in _load(staged):
         for plan in plans:
             if plan.village_id is None and plan.village_name:
-                key = f"{plan.commune_id}|{village_key(plan.village_name)}"
+                key = f"{plan.commune_id}|{village_match(plan.village_name)}"
                 if key in wanted and key not in proposals:
                     proposals[key] = {"village": plan.village_name}
     with transaction.atomic():
         return _create_villages(proposals.keys(), proposals, user)
+
+
+def _confirm_aliases(aliases: dict[str, int], user: Any) -> None:
+    """Remember the village names the user mapped to existing villages (the next import matches them)."""
+    from giamngheo.geo.services import village_alias_confirm
+
+    for key, village_id in aliases.items():
+        village = Area.objects.filter(pk=village_id, level=AreaLevel.VILLAGE).first()
+        if village is not None and key.partition("|")[0] == str(village.parent_id):
+            village_alias_confirm(village=village, alias=key.partition("|")[2], acting_user=user)
 
 
 def _load(staged: IO[bytes]) -> Iterator[list[HouseholdPlan]]:

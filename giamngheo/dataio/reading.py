@@ -51,6 +51,11 @@ class Table:
     headers: list[str]
     rows: Iterator[tuple[int, list[Any]]]
     sheets: list[str] = field(default_factory=list)
+    # The lines above the header (a commune list's title block: "DANH SÁCH HỘ NGHÈO …", "(Kèm theo Quyết
+    # định số … ngày …)"), each once.
+    title: list[str] = field(default_factory=list)
+    # Where reading stopped: the first line under the table that is not data (place and date, signers).
+    end: dict[str, Any] = field(default_factory=dict)
 
 
 def _detect(path: Path) -> str:
@@ -165,6 +170,57 @@ def _numbering_row(row: list[Any]) -> bool:
     )
 
 
+# Lines under a table that are not data: the place and date of signing, signer titles, totals.
+FOOTER = re.compile(
+    r"(^|\W)(ngay\s*\.*\s*\d{0,2}\s*\.*\s*thang\s*\.*\s*\d{0,2}\s*\.*\s*nam\s*\.*\s*\d{0,4}"
+    r"|nguoi lap( bieu| danh sach)?"
+    r"|chu tich|pho chu tich|tm\.? ?(uy ban|ubnd)|kt\.? ?chu tich|truong (thon|ap|ban|khu pho)|thu truong"
+    r"|xac nhan cua|ky,? ghi ro ho ten|ky ten|dong dau|tong cong|tong so|^cong$|^tong$)(\W|$)"
+)
+FOOTER_MAX_CELLS = 3
+
+
+def footer_line(row: list[Any]) -> str:
+    """The text of a line under the table that is not data ("Bù Gia Mập, ngày 15 tháng 12 năm 2025",
+    "NGƯỜI LẬP BIỂU   CHỦ TỊCH", "Tổng cộng"), else ""."""
+    texts = [v for v in row if not blank(v)]
+    if not texts or len(texts) > FOOTER_MAX_CELLS or not isinstance(texts[0], str):
+        return ""
+    numbers = not all(isinstance(v, str) for v in texts)
+    for value in texts:
+        if isinstance(value, str) and (found := FOOTER.search(fold(value))):
+            if numbers and not found.group(2).startswith(("tong", "cong")):
+                return ""  # numbers beside a text: only a total line ("Tổng cộng | 60 | 290") ends the table
+            return " ".join(" ".join(str(v).split()) for v in dict.fromkeys(texts))
+    return ""
+
+
+def _distinct_texts(row: list[Any]) -> str:
+    """A title line: its texts once each (a merged title cell is filled into every cell it covers)."""
+    return " ".join(" ".join(str(v).split()) for v in dict.fromkeys(v for v in row if not blank(v)))
+
+
+# Sub-headers that only name a part of the header above them ("Năm sinh" over "Nam" and "Nữ").
+SUB_HEADERS = frozenset({"nam", "nu"})
+
+
+def _header_continuation(header: list[Any], row: list[Any]) -> bool:
+    """A second header line (merged header cells filled downwards, or sub-headers under a merged header):
+    only texts, most of them equal to the header above."""
+    values = [(i, v) for i, v in enumerate(row) if not blank(v)]
+    if len(values) < 2 or not all(isinstance(v, str) for _i, v in values):
+        return False
+    same = sum(1 for i, v in values if i < len(header) and header[i] == v)
+    if same * 2 >= len(values):
+        return True
+    # Sub-headers alone ("Nam", "Nữ" under a "Năm sinh" merged across two columns): all known names.
+    index = header_index()
+    return all(
+        (i < len(header) and header[i] == v) or fold(v).strip(" *:.") in index or fold(v) in SUB_HEADERS
+        for i, v in values
+    )
+
+
 def _trim(row: list[Any]) -> list[Any]:
     end = len(row)
     while end and blank(row[end - 1]):
@@ -195,17 +251,57 @@ def locate_header(rows: Iterator[tuple[int, list[Any]]], sheet: str, sheets: lis
         )
     position = -negative_index
     header_number, header = buffered[position]
-    headers = [str(v).strip() if not blank(v) else "" for v in _trim(list(header))]
+    title = [text for _n, row in buffered[:position] if (text := _distinct_texts(row))]
+    header = list(header)
     rest = buffered[position + 1 :]
+    while rest and (all(blank(v) for v in rest[0][1]) or _header_continuation(header, rest[0][1])):
+        # Sub-headers fill the header's empty cells (the header above them was merged across), or name a
+        # part of it ("Năm sinh" over "Nam" and "Nữ" -> "Năm sinh Nam", "Năm sinh Nữ").
+        above = list(header)
+        for i, v in enumerate(rest[0][1]):
+            if blank(v):
+                continue
+            if i >= len(header):
+                header.extend([None] * (i + 1 - len(header)))
+            if not blank(above[i] if i < len(above) else None) and above[i] != v:
+                header[i] = f"{above[i]} {v}"
+            elif blank(above[i] if i < len(above) else None):
+                # A header merged across without its value repeated: the part of the header on its left.
+                left = next(
+                    (above[j] for j in range(min(i, len(above)) - 1, -1, -1) if not blank(above[j])), None
+                )
+                sub_left = i > 0 and not blank(rest[0][1][i - 1]) and fold(str(v)) in SUB_HEADERS
+                header[i] = f"{left} {v}" if sub_left and left else v
+        rest = rest[1:]
+    while rest and all(blank(v) for v in rest[0][1]):
+        rest = rest[1:]
     if rest and _numbering_row(rest[0][1]):
         rest = rest[1:]
+    headers = [str(v).strip() if not blank(v) else "" for v in _trim(header)]
+    end: dict[str, Any] = {}
 
     def data() -> Iterator[tuple[int, list[Any]]]:
         for number, row in itertools.chain(rest, rows):
-            if any(not blank(v) for v in row):
-                yield number, row
+            filled = len(row) - row.count(None) - row.count("")
+            if filled <= FOOTER_MAX_CELLS:
+                if not any(not blank(v) for v in row):
+                    continue
+                text = footer_line(row)
+                if text:
+                    # The end of the table: what follows (signers' names) is never data.
+                    end.update(row=number, text=text)
+                    return
+            yield number, row
 
-    return Table(sheet=sheet, header_row=header_number, headers=headers, rows=data(), sheets=sheets)
+    return Table(
+        sheet=sheet,
+        header_row=header_number,
+        headers=headers,
+        rows=data(),
+        sheets=sheets,
+        title=title,
+        end=end,
+    )
 
 
 FORMULA_CELL = re.compile(

@@ -37,6 +37,7 @@ KIND_VI = {
     "money": "Số nguyên (đồng)",
     "decimal": "Số (ví dụ: 35,5)",
     "date": "Ngày/tháng/năm",
+    "year": "Năm (4 chữ số)",
     "bool": "Có hoặc Không",
     "national_id": "12 chữ số",
     "phone": "Số điện thoại",

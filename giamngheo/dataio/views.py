@@ -24,7 +24,7 @@ from giamngheo.jobs.models import Job, JobKind, JobStatus
 from giamngheo.jobs.services import job_create, job_enqueue
 
 from . import selectors, services
-from .fields import BY_KEY
+from .fields import BY_KEY, CATEGORY_IMPORT_VI, NOTE_FLAGS
 from .forms import ImportRunForm, ImportStartForm, MappingForm
 from .import_jobs import load_table
 from .imports import check_mapping
@@ -114,6 +114,10 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
                 "mapping": chosen,
                 "dry_run": True,
                 "valid_rows_only": form.cleaned_data["valid_rows_only"],
+                "decision_number": form.cleaned_data["decision_number"].strip(),
+                "decision_date": form.cleaned_data["decision_date"].isoformat()
+                if form.cleaned_data["decision_date"]
+                else "",
             }
             job.title = _("Check %(file)s") % {"file": job.input_name}
             job.save(update_fields=["params", "title", "updated_at"])
@@ -157,6 +161,14 @@ def _detail_context(request: HttpRequest, job: Job) -> dict[str, Any]:
         "run_form": run_form,
         "proposals": proposals,
         "mapped": [BY_KEY[k].header for k in job.params.get("mapping", []) if k in BY_KEY],
+        "notes": [
+            (label, summary.get("notes_understood", {}).get(key, 0))
+            for key, label, _phrases in NOTE_FLAGS
+            if summary.get("notes_understood", {}).get(key)
+        ],
+        "categories": [
+            (CATEGORY_IMPORT_VI.get(k, k), n) for k, n in sorted(summary.get("categories", {}).items())
+        ],
     }
 
 
@@ -180,6 +192,7 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
         return render(
             request, "dataio/import_detail.html", {**_detail_context(request, checked), "run_form": form}
         )
+    aliases = form.village_aliases()
     job = job_create(
         kind=JobKind.HOUSEHOLD_IMPORT,
         title=_("Import %(file)s") % {"file": checked.input_name},
@@ -188,7 +201,8 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
             **checked.params,
             "dry_run": False,
             "valid_rows_only": form.cleaned_data["valid_rows_only"],
-            "create_villages": form.cleaned_data["create_villages"],
+            "create_villages": [k for k in form.cleaned_data["create_villages"] if k not in aliases],
+            "village_aliases": aliases,
             "checked_job": checked.pk,
         },
         source_file=checked,

@@ -24,7 +24,9 @@ MEMBERS_REPEAT = "members"
 YES_NO_LIST = "yes_no"
 YES_NO_CHOICES = (("yes", "Có"), ("no", "Không"))
 # The survey does not classify (that is the review's job) and names the head in the member list.
-NOT_SURVEYED = frozenset({"head_name", "category", "category_since"})
+NOT_SURVEYED = frozenset(
+    {"head_name", "category", "category_since", "category_decision", "declared_persons", "note"}
+)
 REQUIRED = frozenset({"commune", "code", "village", "full_name", "sex", "date_of_birth", "relationship"})
 SURVEY_COLUMNS = (
     "type",
@@ -48,7 +50,7 @@ def household_fields() -> tuple[Field, ...]:
 
 
 def member_fields() -> tuple[Field, ...]:
-    return tuple(f for f in FIELDS if f.level in ("member", "both"))
+    return tuple(f for f in FIELDS if f.level in ("member", "both") and not f.key.startswith("birth_year"))
 
 
 def _question(f: Field) -> dict[str, str]:

@@ -77,6 +77,9 @@ class Area(BaseModel):
         help_text=_("Leave empty to follow the unit type: wards are urban, communes are rural."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Other names of a village that a user confirmed (folded), e.g. "thon 3" for "Ấp 3": an import matches a
+    # village by its folded name or one of these, never by a shared number alone.
+    aliases = models.JSONField(_("other names"), default=list, db_default=[], blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     legal_source = models.CharField(_("legal source"), max_length=255, blank=True)

@@ -194,6 +194,38 @@ def village_create(*, commune: Area, name: str, division_type: str, acting_user:
 
 
 @transaction.atomic
+def village_alias_confirm(*, village: Area, alias: str, acting_user: Any) -> Area:
+    """Remember that ``alias`` (as a commune's list writes it, e.g. "Thôn 3") names ``village`` ("Ấp 3"):
+    imports then match it. Refused when another village of the commune has that name or alias."""
+    locked = Area.objects.select_for_update().get(pk=village.pk)
+    if locked.level != AreaLevel.VILLAGE:
+        raise ValidationFailed(_("Only a village can have other names."))
+    folded = fold(alias)
+    if not folded:
+        raise ValidationFailed(_("Enter the village name."), extra={"field": "name"})
+    if folded == locked.name_folded or folded in locked.aliases:
+        return locked
+    siblings = Area.objects.filter(parent_id=locked.parent_id, level=AreaLevel.VILLAGE).exclude(pk=locked.pk)
+    for other in siblings.only("pk", "name", "name_folded", "aliases"):
+        if other.name_folded == folded or folded in (other.aliases or []):
+            raise ValidationFailed(
+                _("“%(alias)s” already names the village %(village)s.")
+                % {"alias": alias, "village": other.name}
+            )
+    before = {"aliases": list(locked.aliases)}
+    locked.aliases = [*locked.aliases, folded]
+    locked.save(update_fields=["aliases", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="geo.village.alias",
+        target=locked,
+        before=before,
+        after={"aliases": list(locked.aliases)},
+    )
+    return locked
+
+
+@transaction.atomic
 def village_update(
     *, village: Area, name: str, division_type: str, is_active: bool, acting_user: Any
 ) -> Area:

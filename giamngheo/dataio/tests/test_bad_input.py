@@ -387,7 +387,9 @@ def test_extra_unknown_columns_are_ignored(tmp_path, users, commune_a) -> None:
     table = open_table(path)
     mapping = propose_mapping(table.headers)
     extra = {i for i, h in enumerate(headers) if h not in HEADERS} | {len(headers) - 2}  # 2nd "Họ và tên"
-    assert {i for i, key in enumerate(mapping) if key == ""} == extra
+    kept = {0: "seq", len(headers) - 4: "note"}  # "STT" and "Ghi chú" are a commune list's columns
+    assert {i: mapping[i] for i in kept} == kept
+    assert {i for i, key in enumerate(mapping) if key == ""} == extra - set(kept)
     assert check_mapping(mapping, fixed_commune=True) == []
     outcome = import_table(table, officer(users), commune_a, mapping)
     assert outcome.written and (outcome.households_created, outcome.members_created) == (1, 3)

@@ -203,6 +203,16 @@ def test_scope(tmp_path, users, commune_a, commune_b):
     assert "không tìm thấy" in str(outcome.errors[0])
     specialist = users["chuyenvien"]
     outcome = run(write_csv(tmp_path / "p.csv", headers, rows), specialist, None)
+    # "Thôn 1" and "Ấp 2" are not villages of the ward (it has "Khu phố 1", "Khu phố 2"): proposed, never
+    # matched by their number.
+    assert not outcome.written and {v["village"] for v in outcome.new_villages.values()} == {"Thôn 1", "Ấp 2"}
+    assert all(v["near"] for v in outcome.new_villages.values())
+    outcome = run(
+        write_csv(tmp_path / "p.csv", headers, rows),
+        specialist,
+        None,
+        create_villages=list(outcome.new_villages),
+    )
     assert outcome.written and Household.objects.filter(commune=commune_b, code="IMP001").exists()
 
 

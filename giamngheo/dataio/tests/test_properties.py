@@ -303,6 +303,8 @@ def _well_typed(f: Field, value: Any) -> bool:
         return isinstance(value, Decimal) and value.is_finite() and 0 <= value <= Decimal("100000")
     if f.kind == "date":
         return type(value) is dt.date and dt.date(1900, 1, 1) <= value <= TODAY + dt.timedelta(days=1)
+    if f.kind == "year":
+        return type(value) is int and 1900 <= value <= TODAY.year
     if f.kind == "bool":
         return isinstance(value, bool)
     if f.kind == "choice":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -46,8 +47,19 @@ def test_own_layout_upload_map_check_create_village_import(users, commune_a):
     assert page.status_code == 200
     form = page.context["form"]
     proposed = [form.fields[f"col_{i}"].initial for i in range(len(job.params["headers"]))]
-    assert proposed == ["", "code", "head_name", "", "ethnic_group", "village", "", "category", ""]
+    assert proposed == [
+        "seq",
+        "code",
+        "head_name",
+        "birth_year",
+        "ethnic_group",
+        "village",
+        "declared_persons",
+        "category",
+        "note",
+    ]
     data = {f"col_{i}": key for i, key in enumerate(proposed)}
+    data.update(decision_number="12/QĐ-UBND", decision_date="2026-12-01")
     response = client.post(response["Location"], data)
     assert response.status_code == 302
     job.refresh_from_db()
@@ -72,6 +84,12 @@ def test_own_layout_upload_map_check_create_village_import(users, commune_a):
     assert imported.summary["households_created"] == 2 and imported.summary["villages_created"] == 1
     h = Household.objects.get(commune=commune_a, code="OWN01")
     assert h.head_name == "Điểu Thị Mai" and h.category == "poor" and h.is_ethnic_minority
+    assert (h.category_decision, h.category_since, h.declared_persons) == (
+        "12/QĐ-UBND",
+        dt.date(2026, 12, 1),
+        4,
+    )
+    assert Household.objects.get(commune=commune_a, code="OWN02").note == "chuyển đến"
     assert Household.objects.get(commune=commune_a, code="OWN02").village.name == "Ấp Mới Lập"
 
     # The next file of the same layout gets the saved mapping.
@@ -142,3 +160,49 @@ def test_the_import_writes_the_plans_of_its_check(users, commune_a):
     assert imported.summary["households_created"] == 1 and imported.summary["written"] is True
     assert Household.objects.get(commune=commune_a, code="PL01").head_name == "Lê Văn Kế"
     assert not plans_path(check.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_village_name_close_to_an_existing_one_is_chosen_by_the_user_and_remembered(users, commune_a):
+    """ "Thôn n" beside an existing "Ấp n": proposed with the near match; the user says it is "Ấp n"; the
+    name is remembered, and the next import matches it without asking."""
+    from giamngheo.dataio.tests.test_commune_list import free_number
+    from giamngheo.geo.models import Area
+
+    n, trap = free_number(commune_a)
+    village = Area.objects.get(parent=commune_a, name=trap)
+    text = (
+        "STT,Họ và tên chủ hộ,Năm sinh,Giới tính,Dân tộc,Thôn/ấp,Số nhân khẩu,Phân loại hộ\n"
+        f"1,Điểu Văn Bảy,1977,Nam,Xtiêng,Thôn {n},3,Hộ nghèo\n"
+    )
+    officer = users["canbo.bugiamap"]
+    client = client_for(officer)
+
+    def check() -> Job:
+        upload = SimpleUploadedFile("ds.csv", text.encode("utf-8"), content_type="text/csv")
+        response = client.post(
+            reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"}
+        )
+        job = Job.objects.filter(created_by=officer).latest("pk")
+        page = client.get(response["Location"])
+        form = page.context["form"]
+        data = {f"col_{i}": form.fields[f"col_{i}"].initial for i in range(len(job.params["headers"]))}
+        client.post(response["Location"], data)
+        job.refresh_from_db()
+        return job
+
+    job = check()
+    [proposal] = job.summary["new_villages"]
+    assert proposal["village"] == f"Thôn {n}" and {"id": village.pk, "name": trap} in proposal["near"]
+    body = client.get(reverse("dataio:import-detail", args=[job.pk])).content.decode()
+    assert 'name="same_0"' in body and trap in body
+    response = client.post(reverse("dataio:import-run", args=[job.pk]), {"same_0": village.pk})
+    assert response.status_code == 302
+    imported = Job.objects.filter(created_by=officer).latest("pk")
+    assert imported.summary["households_created"] == 1 and imported.summary["villages_created"] == 0
+    household = Household.objects.get(commune=commune_a, head_name="Điểu Văn Bảy")
+    assert household.village_id == village.pk and household.members.count() == 1
+    village.refresh_from_db()
+    assert f"thon {n}" in village.aliases
+    again = check()
+    assert again.summary["new_villages"] == [] and again.summary["households_unchanged"] == 1
