@@ -51,8 +51,6 @@ from giamngheo.households.models import Household, Member
 from giamngheo.households.reclassify import Classifier, encode_household, encode_member, households_reclassify
 from giamngheo.households.reference import Relationship, Sex, is_ethnic_minority, national_id_problem
 from giamngheo.households.services import HOUSEHOLD_FIELDS, MEMBER_FIELDS
-from giamngheo.reviews.models import ReviewRound, RoundStatus
-from giamngheo.reviews.services import summary_refresh
 
 from .fields import BY_KEY, CellError, Field, note_flags
 from .reading import Table, blank
@@ -1139,12 +1137,13 @@ def write_plans(
         result = classifier.classify(
             [encode_household(r["id"], r["commune_id"], r) for r in household_rows], encoded_members
         )
-        for row, standard, category, provincial, keys in zip(
+        for row, standard, category, provincial, keys, unknown in zip(
             household_rows,
             result.standard,
             result.category,
             result.provincial_category,
             result.deprived_keys,
+            result.unknown_keys,
             strict=True,
         ):
             row.update(
@@ -1152,6 +1151,7 @@ def write_plans(
                 engine_category=category,
                 engine_provincial_category=provincial,
                 deprived_keys=keys,
+                unknown_keys=unknown,
             )
         if classified is not None:
             classified.update(result.category)
@@ -1447,7 +1447,7 @@ def household_import(
         _analyze()
         classified.update(households_reclassify(household_ids=to_reclassify))
         outcome.classified = dict(classified)
-        _refresh_summaries(communes)
+        # The review recounts the open round's summaries of these communes (reviews.receivers).
         households_changed.send(sender=Household, commune_ids=communes)
     outcome.seconds = time.perf_counter() - started
     audit_record(
@@ -1506,12 +1506,3 @@ def _analyze() -> None:
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Household, Member))
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {tables}")
-
-
-def _refresh_summaries(commune_ids: set[int]) -> None:
-    """Recount the open review round's summaries of the communes written to."""
-    communes = Area.objects.filter(pk__in=commune_ids)
-    provinces = set(communes.values_list("parent_id", flat=True))
-    for review_round in ReviewRound.objects.filter(province_id__in=provinces, status=RoundStatus.OPEN):
-        for commune_id in communes.filter(parent_id=review_round.province_id).values_list("pk", flat=True):
-            summary_refresh(round_id=review_round.pk, commune_id=commune_id)

@@ -188,5 +188,6 @@ def reclassify(job: Job, progress: Progress) -> dict[str, Any]:
         "households": result.households,
         "changed": result.changed,
         "unclassified": result.unclassified,
+        "undetermined": result.undetermined,
         "seconds": round(result.seconds, 1),
     }

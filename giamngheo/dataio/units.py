@@ -1,7 +1,7 @@
 """What a commune's list says about itself in its title block: the recognition decision it is attached to
 ("Kèm theo Quyết định số 123/QĐ-UBND ngày 15/12/2025"), the category it lists ("DANH SÁCH HỘ NGHÈO …")
 and the commune it was drawn up for, possibly under its name before 1 July 2025 ("xã Đak Ơ, huyện Bù Gia
-Mập, tỉnh Bình Phước"), converted to today's unit by the ``vietnamadminunits`` library (decision 0012).
+Mập, tỉnh Bình Phước"), converted to today's unit by the ``vietnamadminunits`` library (decision 0010).
 
 Pure functions on text; the library is imported only when a title names a district (its data takes half a
 second to load). No street is ever passed to it, so it never looks a place up on the network.

@@ -36,6 +36,7 @@ SUMMARY_LABELS: dict[str, Any] = {
     "households_rejected": gettext_lazy("Households rejected"),
     "changed": gettext_lazy("Households whose result changed"),
     "unclassified": gettext_lazy("Households without a result (no income recorded)"),
+    "undetermined": gettext_lazy("Households without a result (not enough information)"),
     "seconds": gettext_lazy("Duration (seconds)"),
     "records": gettext_lazy("Support records"),
     "amount": gettext_lazy("Amount (VND)"),
