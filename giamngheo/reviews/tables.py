@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +28,8 @@ from giamngheo.households.models import Household
 from giamngheo.households.reference import Category, ethnic_group_name
 from giamngheo.poverty.standard import StandardError, all_standards, standard_for
 
-from . import table_selectors
-from .models import AreaSummary, Assessment, Movement, ReviewRound
+from . import figures, table_selectors
+from .models import AreaSummary, Assessment, Movement, ReviewRound, RoundHousehold
 
 # Kinds of columns (how a formatter shows a value).
 STT = "stt"
@@ -358,7 +359,16 @@ class ListKind:
     description: Any
     title_vi: str
     category: str = ""  # lists of the registry's recognised category
-    movement: str = ""  # lists of the round's movements
+    movements: tuple[str, ...] = ()  # lists of the round's movements (assessments of an open commune)
+    frozen: tuple[tuple[str, Any], ...] = ()  # the filter of the frozen list (``RoundHousehold``)
+
+    @property
+    def movement(self) -> str:
+        return self.movements[0] if self.movements else ""
+
+    @property
+    def frozen_q(self) -> Q:
+        return Q(**dict(self.frozen))
 
 
 LIST_KINDS: dict[str, ListKind] = {
@@ -370,6 +380,7 @@ LIST_KINDS: dict[str, ListKind] = {
             _("Households recognised as poor, as counted at the end of the year."),
             "DANH SÁCH HỘ NGHÈO NĂM {year}",
             category=Category.POOR,
+            frozen=(("end_category", figures.POOR),),
         ),
         ListKind(
             "near-poor",
@@ -377,34 +388,43 @@ LIST_KINDS: dict[str, ListKind] = {
             _("Households recognised as near-poor, as counted at the end of the year."),
             "DANH SÁCH HỘ CẬN NGHÈO NĂM {year}",
             category=Category.NEAR_POOR,
+            frozen=(("end_category", figures.NEAR_POOR),),
         ),
         ListKind(
             "escaped",
             _("Households that escaped poverty"),
             _("Poor at the start of the round and no longer poor at its end (now near-poor or above)."),
             "DANH SÁCH HỘ THOÁT NGHÈO NĂM {year}",
-            movement=Movement.ESCAPED_POVERTY,
+            movements=(
+                Movement.ESCAPED_POVERTY,
+                Movement.POOR_TO_NEAR_POOR,
+                Movement.ESCAPED_ABOVE_NEAR_POOR,
+            ),
+            frozen=(("poor_movement__in", (figures.POOR_TO_NEAR_POOR, figures.ESCAPED_ABOVE_NEAR_POOR)),),
         ),
         ListKind(
             "escaped-near-poverty",
             _("Households that escaped near-poverty"),
             _("Near-poor at the start of the round and neither poor nor near-poor at its end."),
             "DANH SÁCH HỘ THOÁT CẬN NGHÈO NĂM {year}",
-            movement=Movement.ESCAPED_NEAR_POVERTY,
+            movements=(Movement.ESCAPED_NEAR_POVERTY,),
+            frozen=(("near_poor_movement", figures.ESCAPED_NEAR_POVERTY),),
         ),
         ListKind(
             "newly-poor",
             _("Newly poor households"),
             _("Neither poor nor near-poor at the start of the round, poor at its end."),
             "DANH SÁCH HỘ NGHÈO PHÁT SINH MỚI NĂM {year}",
-            movement=Movement.NEWLY_POOR,
+            movements=(Movement.NEWLY_POOR,),
+            frozen=(("poor_movement", figures.NEW[figures.POOR]),),
         ),
         ListKind(
             "re-poor",
             _("Households fallen back into poverty"),
             _("Households that had escaped poverty earlier and are poor again at the end of the round."),
             "DANH SÁCH HỘ TÁI NGHÈO NĂM {year}",
-            movement=Movement.RE_POOR,
+            movements=(Movement.RE_POOR,),
+            frozen=(("poor_movement", figures.RE[figures.POOR]),),
         ),
     )
 }
@@ -458,17 +478,33 @@ def _category_label(value: str, official: bool) -> str:
 
 
 def household_rows(
-    items: Iterable[Household | Assessment],
+    items: Iterable[Household | Assessment | RoundHousehold],
     *,
     review_round: ReviewRound,
     start: int = 1,
     official: bool = False,
     dates: dict[int, dt.date] | None = None,
 ) -> Iterator[Row]:
-    """One row per household of a list. ``items`` are households (registry lists) or assessments
-    (movement lists: the category decided in the round, the date of the commune's decision)."""
+    """One row per household of a list. ``items`` are households (registry lists of an open commune),
+    assessments (movement lists of an open commune: the category decided in the round, the date of the
+    commune's decision) or frozen households (every list of a frozen commune)."""
     vietnamese = official or (get_language() or "vi").startswith("vi")
     for n, item in enumerate(items, start):
+        if isinstance(item, RoundHousehold):
+            values = [
+                item.code,
+                item.head_name,
+                item.village_name,
+                item.commune.name,
+                ethnic_group_name(item.ethnic_group),
+                item.is_ethnic_minority,
+                item.persons,
+                _category_label(item.end_category, official),
+                indicator_names(item.deprived.split("|"), year=review_round.year, vietnamese=vietnamese),
+                (dates or {}).get(item.commune_id) or item.category_since,
+            ]
+            yield make_row(LIST_COLUMNS, [str(n), *values])
+            continue
         if isinstance(item, Assessment):
             household = item.household
             category = item.decided_category
@@ -497,17 +533,79 @@ def household_rows(
         )
 
 
+class ChainedLists:
+    """Two querysets read one after the other (the frozen communes' lists, then the open communes'), with
+    what the paginator and the export need: ``count()``, slices and ``iterator()``."""
+
+    def __init__(self, *parts: Any) -> None:
+        self.parts = parts
+        self._counts: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            self._counts = [part.count() for part in self.parts]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        if not isinstance(index, slice):
+            raise TypeError("ChainedLists takes slices only")
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        items: list[Any] = []
+        offset = 0
+        for part, size in zip(self.parts, self.counts(), strict=True):
+            lo, hi = max(start - offset, 0), min(stop - offset, size)
+            if lo < hi:
+                items.extend(part[lo:hi])
+            offset += size
+        return items
+
+    def iterator(self, chunk_size: int = 2000) -> Iterator[Any]:
+        for part in self.parts:
+            yield from part.iterator(chunk_size=chunk_size)
+
+
 def household_queryset(
     *, user: Any, review_round: ReviewRound, kind: ListKind, commune: Area | None = None
 ) -> Any:
-    """The households (or assessments) of a list, scoped to the user; paginated by the view on screen."""
-    if kind.category:
-        return table_selectors.registry_households(
-            user=user, review_round=review_round, category=kind.category, commune=commune
+    """The households of a list, scoped to the user; paginated by the view on screen. A frozen commune's
+    list is its frozen rows; an open commune's, the registry (or the round's assessments)."""
+    frozen = table_selectors.frozen_communes(user=user, review_round=review_round)
+    if commune is not None and commune.pk not in frozen:
+        frozen = set()
+    frozen_part = (
+        table_selectors.frozen_households(
+            user=user, review_round=review_round, q=kind.frozen_q, commune=commune
         )
-    return table_selectors.movement_assessments(
-        user=user, review_round=review_round, movement=kind.movement, commune=commune
+        if frozen
+        else None
     )
+    if commune is not None and frozen_part is not None:
+        return frozen_part
+    if kind.category:
+        live = table_selectors.registry_households(
+            user=user,
+            review_round=review_round,
+            category=kind.category,
+            commune=commune,
+            exclude_communes=frozen,
+        )
+    else:
+        live = table_selectors.movement_assessments(
+            user=user,
+            review_round=review_round,
+            movements=kind.movements,
+            commune=commune,
+            exclude_communes=frozen,
+        )
+    if frozen_part is None:
+        return live
+    return ChainedLists(frozen_part, live)
 
 
 def household_list_table(
