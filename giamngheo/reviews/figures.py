@@ -99,7 +99,8 @@ INFLOWS = {side: COLUMNS[side][4:8] for side in SIDES}
 HH, PERSONS = "hh", "persons"
 UNITS = (HH, PERSONS)
 EM, NWC, MERIT = "em", "nwc", "merit"  # ethnic minority, no working capacity, meritorious member
-SPLITS = (EM, NWC, MERIT)
+OTHER = "other"  # in none of the groups above (Mẫu 7.8 "Khác")
+SPLITS = (EM, NWC, MERIT, OTHER)
 NO_CAUSE = "none"
 
 # Movements that mean "escaped poverty / near-poverty" when found in an earlier round.
@@ -436,11 +437,12 @@ def count_row(bucket: Counter[str], row: RoundHousehold) -> None:
             bucket[category_key(category, when, HH)] += 1
             bucket[category_key(category, when, PERSONS)] += persons
             if category in SIDES:
-                for split, member in (
+                groups = (
                     (EM, row.is_ethnic_minority),
                     (NWC, row.no_working_capacity),
                     (MERIT, row.has_meritorious_member is True),
-                ):
+                )
+                for split, member in (*groups, (OTHER, not any(m for _s, m in groups))):
                     if member:
                         bucket[split_key(category, when, split, HH)] += 1
                         bucket[split_key(category, when, split, PERSONS)] += persons

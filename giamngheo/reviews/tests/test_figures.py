@@ -350,3 +350,93 @@ def test_the_next_round_starts_from_the_frozen_end(world, commune_a, province) -
     assert (row.start_category, row.end_category) == ("near_poor", "poor")
     assert row.poor_movement == "near_poor_to_poor"
     assert figures.balance_errors(summary.figures) == []
+
+
+# The Circular 07 tables -----------------------------------------------------------------------------------
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _sheet(response: Any) -> Any:
+    assert response.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+@pytest.mark.parametrize("slug", ["7-2", "7-3"])
+def test_every_row_of_the_flow_tables_balances(world, commune_a, commune_b, users, slug) -> None:
+    side = POOR if slug == "7-2" else NEAR_POOR
+    make_household(commune_b, head="Hộ Phường Nghèo", category="poor")
+    services.summaries_rebuild(review_round=world["round"])
+    response = _client(users["chuyenvien"]).get(reverse("tables:form", args=[slug]), {"year": 2026})
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert len(rows) == 2 * (1 + 2 + 95)  # total, urban / rural, communes; households and persons
+    for row in rows:
+        c = row.values[3:]
+        assert c[8] == c[0] - c[1] - c[2] - c[3] + c[4] + c[5] + c[6] + c[7], row.values
+    mine = [r for r in rows if r.area_id == commune_a.pk]
+    for row, unit in zip(mine, (HH, PERSONS), strict=True):
+        expected = hand_count(unit)
+        assert list(row.values[3:]) == [expected.get(f"{side}.{col}", 0) for col in figures.COLUMNS[side]]
+    ws = _sheet(_client(users["chuyenvien"]).get(reverse("tables:form-xlsx", args=[slug]), {"year": 2026}))
+    text = "\n".join(str(v) for r in ws.iter_rows(values_only=True) for v in r if v is not None)
+    number = slug.replace("-", ".")
+    assert f"Mẫu số {number}" in text and "SUY LUẬN" in text and "Cột suy luận" in text
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize in ("9", 9)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0
+    body = [r for r in ws.iter_rows(values_only=True) if r[1] == commune_a.name]
+    assert body and list(body[0][3:12]) == [
+        hand_count(HH).get(f"{side}.{c}", 0) for c in figures.COLUMNS[side]
+    ]
+    # Header rows are tall enough for their wrapped text (more than one line somewhere).
+    codes = next(n for n, r in enumerate(ws.iter_rows(values_only=True), 1) if r[0] == "A" and r[1] == "B")
+    assert max(ws.row_dimensions[n].height or 0 for n in range(codes - 2, codes)) > 30
+
+
+@pytest.mark.parametrize("slug", list(tables.FORMS))
+def test_every_form_renders_from_the_summaries_only(world, users, slug) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(users["chuyenvien"])
+    for name in ("tables:form", "tables:form-xlsx"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(name, args=[slug]), {"year": 2026})
+            assert response.status_code == 200
+            if name.endswith("xlsx"):
+                b"".join(response.streaming_content)
+        sql = " ".join(q["sql"] for q in queries.captured_queries)
+        assert "households_household" not in sql and "reviews_assessment" not in sql
+        assert "reviews_roundhousehold" not in sql
+
+
+def test_deprivation_and_group_tables_show_the_hand_counts(world, commune_a, users) -> None:
+    officer = _client(users["canbo.bugiamap"])
+
+    def row(slug: str) -> dict[str, Any]:
+        rows = officer.get(reverse("tables:form", args=[slug]), {"year": 2026}).context["rows"]
+        assert [r.area_id for r in rows] in ([commune_a.pk], [commune_a.pk, commune_a.pk])  # own commune only
+        return dict(zip([c.column.key for c in rows[0].cells], rows[0].values, strict=True))
+
+    d = row("7-4")
+    assert (d["total"], d["deprivations"], d["d_water"], d["d_sanitation"]) == (5, 5, 3, 1)
+    assert (d["u_information_devices"], d["u_nutrition"], d.get("d_information_devices")) == (2, 1, 0)
+    r = row("7-5")
+    assert str(r["d_water"]) == "60.00" and str(r["u_information_devices"]) == "40.00"
+    g = row("7-8")
+    assert (g["poor_total"], g["poor_em"], g["poor_nwc"], g["poor_merit"], g["poor_other"]) == (5, 1, 2, 1, 2)
+    e = row("7-9")
+    assert (e["poor_total"], e["poor_kinh"], e["poor_em"], e["poor_22"]) == (5, 4, 1, 1)
+    c = row("7-10")
+    assert (c["poor_total"], c["poor_land"], c["poor_capital"], c["poor_illness"], c["poor_none"]) == (
+        5,
+        1,
+        1,
+        1,
+        3,
+    )
+    one = row("7-1")
+    assert (one["all_hh"], one["all_persons"], one["poor_hh"], one["middle_hh"]) == (13, 29, 5, 2)
