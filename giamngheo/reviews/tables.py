@@ -343,7 +343,13 @@ def summary_table(*, user: Any, review_round: ReviewRound, sort: str = "", offic
         authority_vi=authority_vi(scope),
         subtitle_vi=tuple(subtitle),
         unit_vi=VI_UNIT_HOUSEHOLDS,
-        notes_vi=VI_SUMMARY_NOTES,
+        notes_vi=(
+            *VI_SUMMARY_NOTES,
+            "Tổng hợp theo Mẫu số 7.1, 7.2, 7.3, Phụ lục VII Thông tư 07/2021/TT-BLĐTBXH (sửa đổi bởi "
+            "Thông tư 02/2022/TT-BLĐTBXH): bố cục SUY LUẬN. Cột 4 gồm hộ trở thành hộ cận nghèo và hộ vượt "
+            "chuẩn cận nghèo; các cột khác giảm, khác tăng ở Mẫu 7.2, 7.3.",
+        ),
+        template_vi="Tổng hợp Mẫu số 7.1–7.3",
         freeze_columns=2,
         meta={
             "communes": len(summaries),
@@ -633,6 +639,11 @@ def household_list_table(
         sheet_title=f"Danh sách {review_round.year}",
         authority_vi=authority_vi(scope),
         subtitle_vi=(_scope_line(review_round, scope),),
+        notes_vi=(
+            "Theo danh sách hộ của Phụ lục I Thông tư 07/2021/TT-BLĐTBXH (bố cục SUY LUẬN). Danh sách của "
+            "xã đã chốt số liệu là danh sách tại thời điểm chốt.",
+        ),
+        template_vi="Danh sách theo Phụ lục I",
         freeze_columns=3,
     )
 
