@@ -272,8 +272,8 @@ def compute(review_round: ReviewRound, commune: Area, *, now: dt.datetime | None
         previous is not None
         and CommuneReview.objects.filter(round=previous, commune=commune, frozen_at__isnull=False).exists()
     ):
-        for row in RoundHousehold.objects.filter(round=previous, commune=commune).values():
-            frozen_before[row["household_id"] or ("code", row["code"])] = row
+        for frozen_row in RoundHousehold.objects.filter(round=previous, commune=commune).values():
+            frozen_before[frozen_row["household_id"] or ("code", frozen_row["code"])] = dict(frozen_row)
     # Households listed here (or frozen here) that have since left the commune.
     elsewhere = [k for k in [*assessments, *frozen_before] if isinstance(k, int) and k not in households]
     for row in Household.objects.filter(pk__in=elsewhere).values_list(*HOUSEHOLD_FIELDS):
@@ -285,21 +285,21 @@ def compute(review_round: ReviewRound, commune: Area, *, now: dt.datetime | None
     # Start and end of every household that counts.
     ends: dict[Any, str] = {}
     starts: dict[Any, str] = {}
-    for pk, h in households.items():
-        ends[pk] = (h["category"] or str(Category.NOT_POOR)) if h["is_active"] else GONE
+    for pk, info in households.items():
+        ends[pk] = (info["category"] or str(Category.NOT_POOR)) if info["is_active"] else GONE
         if frozen_before:
             starts[pk] = frozen_before[pk]["end_category"] if pk in frozen_before else ""
         elif pk in assessments:
             starts[pk] = assessments[pk]["category_before"]
-        elif h["commune_id"] != commune.pk:
+        elif info["commune_id"] != commune.pk:
             starts[pk] = ""
         elif started:
-            starts[pk] = h["category"] if h["category"] == MIDDLE else ""
+            starts[pk] = info["category"] if info["category"] == MIDDLE else ""
         else:
-            starts[pk] = h["category"] if h["is_active"] else ""
-    for key, row in frozen_before.items():
+            starts[pk] = info["category"] if info["is_active"] else ""
+    for key, old_row in frozen_before.items():
         if key not in households:  # deleted since: it was counted at the start, it is gone at the end
-            starts[key], ends[key] = row["end_category"], GONE
+            starts[key], ends[key] = old_row["end_category"], GONE
 
     # History, only for the households that became poor / near-poor from neither.
     candidates = [

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django.db.models import Q
@@ -595,6 +595,7 @@ def household_queryset(
     )
     if commune is not None and frozen_part is not None:
         return frozen_part
+    live: Any
     if kind.category:
         live = table_selectors.registry_households(
             user=user,
@@ -688,6 +689,10 @@ def _unit(key_of: Callable[[str], str]) -> Callable[[Mapping[str, int], str], in
     return lambda f, unit: int(f.get(key_of(unit), 0))
 
 
+def _sum_of(keys: list[str]) -> Callable[[Mapping[str, int], str], int]:
+    return lambda f, unit: sum(int(f.get(k, 0)) for k in keys)
+
+
 def _rate_of(
     part: Callable[[Mapping[str, int], str], int], whole: Callable[[Mapping[str, int], str], int]
 ) -> Callable[[Mapping[str, int], str], Decimal | None]:
@@ -769,7 +774,7 @@ def _form_flows(side: str) -> Callable[..., tuple[list[FormColumn], Any]]:
         cols = [
             FormColumn(
                 _col(column, str(n), labels[column], width=11 if column == figures.END else 9),
-                _unit(lambda unit, column=column: figures.flow_key(side, column, unit)),
+                _unit(partial(figures.flow_key, side, column)),
             )
             for n, column in enumerate(figures.COLUMNS[side], 1)
         ]
@@ -881,11 +886,9 @@ def _form_7_8(
             (figures.OTHER, "Khác"),
         ):
             if split:
-                value = _unit(
-                    lambda unit, side=side, split=split: figures.split_key(side, figures.END, split, unit)
-                )
+                value = _unit(partial(figures.split_key, side, figures.END, split))
             else:
-                value = _unit(lambda unit, side=side: figures.category_key(side, figures.END, unit))
+                value = _unit(partial(figures.category_key, side, figures.END))
             cols.append(FormColumn(_col(f"{side}_{split or 'total'}", str(code), label), value))
             code += 1
     header = (
@@ -923,7 +926,7 @@ def _form_7_9(
             FormColumn(_col(f"{side}_kinh", f"{n}.1", VI_KINH), _get(figures.ethnic_key(side, KINH))),
             FormColumn(
                 _col(f"{side}_em", f"{n}.2", "Tổng số hộ dân tộc thiểu số"),
-                lambda f, unit, keys=minority_keys: sum(int(f.get(k, 0)) for k in keys),
+                _sum_of(minority_keys),
             ),
         ]
         cols += [
