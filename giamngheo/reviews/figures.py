@@ -339,8 +339,9 @@ def compute(review_round: ReviewRound, commune: Area, *, now: dt.datetime | None
                 continue
             if a["movement"] in (RE[POOR], RE[NEAR_POOR]):
                 escaped[POOR if a["movement"] == RE[POOR] else NEAR_POOR].add(pk)
-            if a["status"] == AssessmentStatus.RECOGNISED and a["decided_category"] in SIDES:
-                decided[a["decided_category"]].add(pk)
+            if a["status"] == AssessmentStatus.RECOGNISED:  # the round's decision gave its category
+                decided[POOR].add(pk)
+                decided[NEAR_POOR].add(pk)
 
     rows: list[RoundHousehold] = []
     counts: dict[int, Counter[str]] = defaultdict(Counter)
