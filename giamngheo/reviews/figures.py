@@ -23,12 +23,14 @@ Everything is set-based: a handful of queries per commune, whatever its size.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from giamngheo.geo.models import Area, AreaLevel
@@ -200,7 +202,7 @@ HOUSEHOLD_FIELDS = (
     "no_working_capacity",
     "has_meritorious_member",
     "declared_persons",
-    "poverty_causes",
+    "causes_text",
     "category",
     "category_since",
     "category_decision",
@@ -209,6 +211,49 @@ HOUSEHOLD_FIELDS = (
     "is_active",
     "commune_id",
 )
+
+
+def _households(queryset: Any) -> Any:
+    """The fields of ``HOUSEHOLD_FIELDS``; the causes as text, decoded only for the rows that count."""
+    return queryset.annotate(causes_text=Cast("poverty_causes", TextField())).values_list(*HOUSEHOLD_FIELDS)
+
+
+def _causes(text: str | None) -> list[str]:
+    value = json.loads(text) if text else []
+    return [str(c) for c in value] if isinstance(value, list) else []
+
+
+def _totals(commune: Area, counts: dict[int, Counter[str]]) -> None:
+    """Every active household and person of the commune, per village and for the commune (three
+    aggregates): persons are the active members, or the declared number when no member is listed."""
+    active = Household.objects.filter(commune=commune, is_active=True)
+
+    def add(village_id: int | None, key: str, n: int) -> None:
+        counts[commune.pk][key] += n
+        if village_id:
+            counts[village_id][key] += n
+
+    for village_id, minority, n, persons in (
+        active.order_by()
+        .values_list("village_id", "is_ethnic_minority")
+        .annotate(n=Count("pk", distinct=True), persons=Count("members", filter=Q(members__is_active=True)))
+    ):
+        add(village_id, all_key(HH), n)
+        add(village_id, all_key(PERSONS), persons)
+        if minority:
+            add(village_id, all_key(HH, EM), n)
+            add(village_id, all_key(PERSONS, EM), persons)
+    has_members = Member.objects.filter(household_id=OuterRef("pk"), is_active=True)
+    for village_id, minority, n in (
+        active.filter(declared_persons__isnull=False)
+        .exclude(Exists(has_members))
+        .order_by()
+        .values_list("village_id", "is_ethnic_minority")
+        .annotate(n=Sum("declared_persons"))
+    ):
+        add(village_id, all_key(PERSONS), n or 0)
+        if minority:
+            add(village_id, all_key(PERSONS, EM), n or 0)
 
 
 def _persons(members: dict[int, int], pk: int, declared: int | None) -> int:
@@ -244,16 +289,6 @@ def compute(review_round: ReviewRound, commune: Area, *, now: dt.datetime | None
     review = CommuneReview.objects.filter(round=review_round, commune=commune).only("step").first()
     started = review is not None and review.step >= Step.LISTING
 
-    households = {
-        row[0]: dict(zip(HOUSEHOLD_FIELDS, row, strict=True))
-        for row in Household.objects.filter(commune=commune).values_list(*HOUSEHOLD_FIELDS)
-    }
-    members = dict(
-        Member.objects.filter(household__commune=commune, is_active=True)
-        .order_by()
-        .values_list("household_id")
-        .annotate(n=Count("pk"))
-    )
     assessments = {
         a["household_id"]: a
         for a in Assessment.objects.filter(round=review_round, commune=commune).values(
@@ -274,13 +309,35 @@ def compute(review_round: ReviewRound, commune: Area, *, now: dt.datetime | None
     ):
         for frozen_row in RoundHousehold.objects.filter(round=previous, commune=commune).values():
             frozen_before[frozen_row["household_id"] or ("code", frozen_row["code"])] = dict(frozen_row)
+    # Only the households that can count are read one by one: poor, near-poor or middle-living in the
+    # registry, listed in the round or frozen in the previous round. The totals come from aggregates.
+    extra = {k for k in [*assessments, *frozen_before] if isinstance(k, int)}
+    households = {
+        row[0]: dict(zip(HOUSEHOLD_FIELDS, row, strict=True))
+        for row in _households(
+            Household.objects.filter(commune=commune).filter(
+                Q(is_active=True, category__in=[POOR, NEAR_POOR, MIDDLE]) | Q(pk__in=sorted(extra))
+            )
+        )
+    }
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    _totals(commune, counts)
     # Households listed here (or frozen here) that have since left the commune.
     elsewhere = [k for k in [*assessments, *frozen_before] if isinstance(k, int) and k not in households]
-    for row in Household.objects.filter(pk__in=elsewhere).values_list(*HOUSEHOLD_FIELDS):
+    for row in _households(Household.objects.filter(pk__in=elsewhere)):
         record = dict(zip(HOUSEHOLD_FIELDS, row, strict=True))
         record["is_active"] = False  # gone from this commune
         record["village_id"], record["village__name"] = None, ""
         households[row[0]] = record
+    members: dict[int, int] = {}
+    ids = sorted(households)
+    for chunk in range(0, len(ids), 5000):
+        members.update(
+            Member.objects.filter(household_id__in=ids[chunk : chunk + 5000], is_active=True)
+            .order_by()
+            .values_list("household_id")
+            .annotate(n=Count("pk"))
+        )
 
     # Start and end of every household that counts.
     ends: dict[Any, str] = {}
@@ -344,7 +401,6 @@ def compute(review_round: ReviewRound, commune: Area, *, now: dt.datetime | None
                 decided[NEAR_POOR].add(pk)
 
     rows: list[RoundHousehold] = []
-    counts: dict[int, Counter[str]] = defaultdict(Counter)
     villages: set[int] = set()
     codes: set[str] = set()
     counted = (POOR, NEAR_POOR, MIDDLE)
@@ -360,14 +416,6 @@ def compute(review_round: ReviewRound, commune: Area, *, now: dt.datetime | None
         if village_id:
             villages.add(village_id)
         areas = [commune.pk, village_id] if village_id else [commune.pk]
-        if end and end != GONE:
-            for area in areas:
-                bucket = counts[area]
-                bucket[all_key(HH)] += 1
-                bucket[all_key(PERSONS)] += persons
-                if h is not None and h["is_ethnic_minority"]:
-                    bucket[all_key(HH, EM)] += 1
-                    bucket[all_key(PERSONS, EM)] += persons
         if start not in counted and end not in counted:
             continue
         flows = {
@@ -406,7 +454,7 @@ def compute(review_round: ReviewRound, commune: Area, *, now: dt.datetime | None
                 near_poor_movement=flows[NEAR_POOR],
                 deprived=_pipes(deprived),
                 unknown=_pipes(unknown),
-                causes=list(h["poverty_causes"] or []),
+                causes=_causes(h["causes_text"]),
                 category_since=h["category_since"],
                 decision_number=h["category_decision"],
                 frozen_at=now,
