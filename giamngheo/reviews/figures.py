@@ -303,10 +303,11 @@ def compute(review_round: ReviewRound, commune: Area, *, now: dt.datetime | None
         )
     }
     frozen_before: dict[Any, dict[str, Any]] = {}
-    if (
+    previous_frozen = (
         previous is not None
         and CommuneReview.objects.filter(round=previous, commune=commune, frozen_at__isnull=False).exists()
-    ):
+    )
+    if previous_frozen:
         for frozen_row in RoundHousehold.objects.filter(round=previous, commune=commune).values():
             frozen_before[frozen_row["household_id"] or ("code", frozen_row["code"])] = dict(frozen_row)
     # Only the households that can count are read one by one: poor, near-poor or middle-living in the
@@ -344,7 +345,7 @@ def compute(review_round: ReviewRound, commune: Area, *, now: dt.datetime | None
     starts: dict[Any, str] = {}
     for pk, info in households.items():
         ends[pk] = (info["category"] or str(Category.NOT_POOR)) if info["is_active"] else GONE
-        if frozen_before:
+        if previous_frozen:
             starts[pk] = frozen_before[pk]["end_category"] if pk in frozen_before else ""
         elif pk in assessments:
             starts[pk] = assessments[pk]["category_before"]

@@ -352,6 +352,40 @@ def test_the_next_round_starts_from_the_frozen_end(world, commune_a, province) -
     assert figures.balance_errors(summary.figures) == []
 
 
+def test_the_next_round_counts_moves_deletions_and_in_year_decisions(
+    world, commune_a, commune_b, province
+) -> None:
+    review_round = world["round"]
+    CommuneReview.objects.filter(round=review_round).update(locked=True)
+    services.round_close(review_round=review_round, acting_user=None)
+    h = world["h"]
+    h["O1"].delete()  # poor at the end of 2026, deleted since
+    Household.objects.filter(pk=h["NP1"].pk).update(commune=commune_b, village=commune_b.children.first())
+    request = services.regular_request_file(
+        household=Household.objects.get(pk=h["M1"].pk),
+        kind=RequestKind.BECOME_NEAR_POOR,
+        filed_on=dt.date(2026, 12, 16),
+        acting_user=None,
+    )
+    services.regular_request_decide(
+        request=request,
+        approved=True,
+        decided_on=dt.date(2026, 12, 20),
+        decision_number="7/QĐ-UBND",
+        acting_user=None,
+    )
+    next_round = services.round_open(province=province, year=2027, acting_user=None)
+    rows_a = {r.code: r for r in figures.compute(next_round, commune_a).rows}
+    assert rows_a["FX-O1"].poor_movement == "other_out" and rows_a["FX-O1"].end_category == ""
+    assert rows_a["FX-NP1"].poor_movement == "other_out"  # moved to another commune
+    assert rows_a["FX-M1"].near_poor_movement == "newly_near_poor"  # an in-year decision of the period
+    rows_b = {r.code: r for r in figures.compute(next_round, commune_b).rows}
+    assert rows_b["FX-NP1"].poor_movement == "other_in"
+    for commune in (commune_a, commune_b):
+        summary = services.summary_refresh(round_id=next_round.pk, commune_id=commune.pk)
+        assert figures.balance_errors(summary.figures) == []
+
+
 # The Circular 07 tables -----------------------------------------------------------------------------------
 def _client(user: Any) -> Client:
     client = Client()
