@@ -85,12 +85,15 @@ browser:
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-## LibreOffice for the tests that open our generated files with it (Debian's package).
+## LibreOffice (Calc and Writer) and poppler's pdftotext for the tests that open our generated files with
+## them (Debian's packages): spreadsheets are recalculated by Calc, documents converted to PDF by Writer.
 office:
-	@if ! command -v soffice >/dev/null && ! command -v libreoffice >/dev/null; then \
-	    echo "Installing Debian's LibreOffice Calc for document tests…"; \
+	@if ! dpkg-query -W -f='$${Status}' libreoffice-calc-nogui libreoffice-writer-nogui \
+	        poppler-utils fonts-liberation 2>/dev/null | grep -q '^\(install ok installed\)\{4\}$$'; then \
+	    echo "Installing Debian's LibreOffice Calc and Writer and pdftotext for document tests…"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	        libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-liberation >/dev/null; \
 	fi
 
 format: deps

@@ -72,6 +72,9 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "households:member-history": lambda w: [{"pk": w.member.pk}],
     "reviews:round-detail": lambda w: [{"pk": w.other_round.pk}],
     "reviews:round-close": lambda w: [{"pk": w.other_round.pk}, {"pk": w.commune_review.round_id}],
+    "reviews:round-standard": lambda w: [{"pk": w.other_round.pk}, {"pk": w.commune_review.round_id}],
+    "dataio:round-whatif": lambda w: [{"pk": w.other_round.pk}, {"pk": w.commune_review.round_id}],
+    "reviews:village-meeting": lambda w: [{"pk": w.commune_review.pk, "village": w.village.pk}],
     "reviews:commune-review": lambda w: [{"pk": w.commune_review.pk}],
     "reviews:step-action": lambda w: [{"pk": w.commune_review.pk}],
     "reviews:reopen": lambda w: [{"pk": w.commune_review.pk}],
@@ -82,6 +85,8 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "reviews:survey": lambda w: [{"pk": w.assessment.pk}],
     "reviews:meeting": lambda w: [{"pk": w.assessment.pk}],
     "reviews:certificate": lambda w: [{"pk": w.assessment.pk}],
+    "reviews:meeting-minutes": lambda w: [{"pk": w.commune_review.pk, "meeting": _foreign_meeting(w).pk}],
+    "reviews:decision-docx": lambda w: [{"pk": w.commune_review.pk}],
     "reviews:complaint-resolve": lambda w: [{"pk": w.complaint.pk}],
     "reviews:request-decide": lambda w: [{"pk": w.request.pk}],
     "policies:household-policies": lambda w: [{"pk": w.household.pk}],
@@ -176,6 +181,20 @@ def _foreign_support(w: ForeignWorld) -> Any:
         acting_user=w.other_officer,
     )
     return records[0]
+
+
+def _foreign_meeting(w: ForeignWorld) -> Any:
+    """The foreign commune's village meeting (its minutes name the village, its chair and households)."""
+    import datetime as dt
+
+    from giamngheo.reviews.models import VillageMeeting
+
+    meeting, _ = VillageMeeting.objects.get_or_create(
+        commune_review=w.commune_review,
+        village=w.village,
+        defaults={"held_on": dt.date(2026, 10, 5), "chair": MARKERS[1], "attendance": 30},
+    )
+    return meeting
 
 
 def _foreign_job(w: ForeignWorld) -> Any:

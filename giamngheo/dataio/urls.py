@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import support_views, views
+from . import round_whatif, support_views, views
 
 app_name = "dataio"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("support/", support_views.support_import, name="support-import"),
     path("support/<int:pk>/", support_views.support_import_detail, name="support-import-detail"),
     path("support/<int:pk>/run/", support_views.support_import_run, name="support-import-run"),
+    path("rounds/<int:pk>/whatif/", round_whatif.round_whatif_page, name="round-whatif"),
     path("support/template.xlsx", support_views.support_template, name="support-template"),
 ]

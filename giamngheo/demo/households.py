@@ -17,7 +17,13 @@ How a household is drawn:
    ND07-2021 rules;
 4. the recognised category: the engine's result on those facts (``giamngheo.poverty.classify``) on the
    commune's 2025 survey date, under every standard in force that year (the provincial one too), so the
-   registry starts consistent with the engine; ``category_since`` is the commune's decision in December.
+   registry starts consistent with the engine; ``category_since`` is the commune's decision in December;
+5. realistic gaps (from their own random stream, so the rest of a seed's data does not move): most
+   households were surveyed completely, but among those not on the poor and near-poor lists (whose
+   facts the review records in full) about 3 % were never asked about information devices, 1.5 % have
+   one member whose survey facts were not recorded, 0.5 % lack the disability and allowance flags of
+   their members, and 0.5 % are new households whose income has not been surveyed yet (not classified:
+   "chưa đủ thông tin"). The engine's fields are computed on the facts with the gaps, three-valued.
 
 Money is whole đồng, floor areas are ``Decimal`` with one decimal, dates are dates.
 """
@@ -44,7 +50,7 @@ from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import is_ethnic_minority
-from giamngheo.poverty.classify import classify_flags, evaluate_indicators
+from giamngheo.poverty.classify import Category, Result, classify_flags, evaluate_indicators
 from giamngheo.poverty.facts import EDUCATION_RANK, Education, Employment, HouseholdFacts, MemberFacts
 from giamngheo.poverty.standard import Standard
 from giamngheo.standards.adapters import standards_in_force
@@ -223,8 +229,8 @@ class GeneratedMember:
     attending_appropriate_level: bool | None = None
     education: str = ""
     employment: str = ""
-    disabled: bool = False
-    monthly_social_allowance: bool = False
+    disabled: bool | None = False
+    monthly_social_allowance: bool | None = False
     stunted: bool | None = None
     underweight: bool | None = None
     uses_internet: bool | None = False
@@ -274,7 +280,23 @@ class GeneratedHousehold:
     engine_category: str = ""
     engine_provincial_category: str = ""
     deprived_keys: str = ""
+    unknown_keys: str = ""
     intended: frozenset[str] = field(default_factory=frozenset)  # what the generator aimed at (tests)
+    # Gaps: the devices were never asked (saved as None), the income was not surveyed (saved as None).
+    devices_asked: bool = True
+    income_recorded: bool = True
+
+    @property
+    def saved_devices(self) -> list[str] | None:
+        return self.devices if self.devices_asked else None
+
+    @property
+    def saved_income(self) -> int | None:
+        return self.income_per_capita if self.income_recorded else None
+
+    @property
+    def saved_category_since(self) -> dt.date | None:
+        return self.category_since if self.category else None
 
     @property
     def is_ethnic_minority(self) -> bool:
@@ -294,7 +316,7 @@ class GeneratedHousehold:
         """As ``giamngheo.households.engine.household_facts`` reads the saved household."""
         return HouseholdFacts(
             area="urban" if self.slot.urban else "rural",
-            income_per_capita=self.income_per_capita,
+            income_per_capita=self.saved_income,
             members=tuple(m.facts(on) for m in self.members),
             walls_durable=self.walls_durable,
             columns_durable=self.columns_durable,
@@ -302,9 +324,35 @@ class GeneratedHousehold:
             floor_area_m2=self.floor_area_m2,
             water_source=self.water_source or None,
             latrine=self.latrine or None,
-            devices=frozenset(self.devices),
+            devices=frozenset(self.devices) if self.devices_asked else None,
             waste_handling=self.waste_handling or None,
         )
+
+
+# Gaps (see the module's docstring): thresholds on one uniform draw per household.
+GAP_NO_INCOME = 0.005
+GAP_DEVICES = GAP_NO_INCOME + 0.03
+GAP_MEMBER = GAP_DEVICES + 0.015
+GAP_SHARE = GAP_MEMBER + 0.005  # the last band: disability and allowance flags not recorded
+
+
+def _apply_gap(household: GeneratedHousehold, gap: float) -> None:
+    """Make the facts of a household incomplete, as the registry has them (deterministic for ``gap``)."""
+    if gap < GAP_NO_INCOME:
+        # A new household (split or moved in): its income is not surveyed yet, it is not classified.
+        household.income_recorded = False
+        household.category = household.provincial_category = ""
+    elif gap < GAP_DEVICES:
+        household.devices_asked = False
+    elif gap < GAP_MEMBER:
+        member = household.members[-1]  # the survey facts of one member were not recorded
+        member.has_health_insurance = member.in_education = member.uses_internet = None
+        member.disabled = member.monthly_social_allowance = None
+        member.education = member.employment = ""
+        member.stunted = member.underweight = member.attending_appropriate_level = None
+    else:
+        for member in household.members:
+            member.disabled = member.monthly_social_allowance = None
 
 
 def village_slots(province: Area, *, year: int = REVIEW_YEAR) -> list[VillageSlot]:
@@ -530,6 +578,7 @@ class HouseholdGenerator:
         self, code: str, villages: Sequence[tuple[VillageSlot, int]]
     ) -> Iterator[GeneratedHousehold]:
         rng = random.Random(f"households:{self.seed}:{code}")  # noqa: S311 - demo data
+        gaps = random.Random(f"gaps:{self.seed}:{code}")  # noqa: S311 - demo data
         first = villages[0][0]
         if first.former_binh_phuoc:
             em_share = rng.uniform(0.05, 0.10) if first.urban else rng.uniform(0.15, 0.30)
@@ -545,7 +594,7 @@ class HouseholdGenerator:
         for slot, n in villages:
             for _ in range(n):
                 group = groups.pick(rng) if rng.random() < em_share else "Kinh"
-                yield self._household(rng, slot, next(seq), group, index, calendar)
+                yield self._household(rng, slot, next(seq), group, index, calendar, gaps.random())
 
     # One household -----------------------------------------------------------------------------------
 
@@ -557,6 +606,7 @@ class HouseholdGenerator:
         group: str,
         commune_index: int,
         calendar: ReviewCalendar,
+        gap: float = 1.0,
     ) -> GeneratedHousehold:
         on = calendar.survey
         em = group != "Kinh"
@@ -697,26 +747,45 @@ class HouseholdGenerator:
             intended=frozenset(wanted),
         )
         if self.classify:
-            self.apply_engine(household, on)
+            self.apply_engine(household, on, gap)
         return household
 
-    def apply_engine(self, household: GeneratedHousehold, on: dt.date) -> None:
-        """The recognised category (and the engine's fields) from the engine's result on the facts."""
+    def apply_engine(self, household: GeneratedHousehold, on: dt.date, gap: float = 1.0) -> None:
+        """The recognised category from the engine's result on the complete facts; then the gaps (``gap``:
+        a uniform draw of the gaps' own stream) for households not on the poor and near-poor lists; then
+        the engine's fields on the facts with the gaps."""
         if self.national is None:
             return
-        facts = household.facts(on)
-        values = evaluate_indicators(facts, self.national)
+        national, local = self._classify(household.facts(on))
+        household.category = str(national.category)
+        household.provincial_category = str(local.category) if local is not None else ""
+        if gap < GAP_SHARE and household.category not in (Category.POOR, Category.NEAR_POOR):
+            _apply_gap(household, gap)
+            national, local = self._classify(household.facts(on))
+        household.engine_category = str(national.category or "")
+        household.engine_standard = national.standard_code
+        household.deprived_keys = "|" + "|".join(national.deprived) + "|" if national.deprived else ""
+        household.unknown_keys = "|" + "|".join(national.unknown) + "|" if national.unknown else ""
+        if local is not None:
+            household.engine_provincial_category = str(local.category or "")
+
+    def _classify(self, facts: HouseholdFacts) -> tuple[Result, Result | None]:
+        """The engine's result under the national standard and the provincial one (indicators evaluated
+        once when both standards share them)."""
+        national_standard = self.national
+        if national_standard is None:  # pragma: no cover - apply_engine checks it
+            raise ValueError("no national standard")
+        values = evaluate_indicators(facts, national_standard)
         deprived = {k for k, v in values.items() if v is True}
-        result = classify_flags(facts.area, facts.income_per_capita, deprived, self.national)
-        household.category = household.engine_category = str(result.category)
-        household.engine_standard = result.standard_code
-        household.deprived_keys = "|" + "|".join(result.deprived) + "|" if result.deprived else ""
-        if self.local is not None:
-            if self.local.indicators != self.national.indicators:
-                values = evaluate_indicators(facts, self.local)
-                deprived = {k for k, v in values.items() if v is True}
-            local = classify_flags(facts.area, facts.income_per_capita, deprived, self.local)
-            household.provincial_category = household.engine_provincial_category = str(local.category)
+        unknown = {k for k, v in values.items() if v is None}
+        national = classify_flags(facts.area, facts.income_per_capita, deprived, national_standard, unknown)
+        if self.local is None:
+            return national, None
+        if self.local.indicators != national_standard.indicators:
+            values = evaluate_indicators(facts, self.local)
+            deprived = {k for k, v in values.items() if v is True}
+            unknown = {k for k, v in values.items() if v is None}
+        return national, classify_flags(facts.area, facts.income_per_capita, deprived, self.local, unknown)
 
     def _members(
         self,
@@ -924,14 +993,15 @@ def _household_model(g: GeneratedHousehold) -> Household:
         floor_area_m2=g.floor_area_m2,
         water_source=g.water_source,
         latrine=g.latrine,
-        devices=g.devices,
+        devices=g.saved_devices,
         waste_handling=g.waste_handling,
-        income_per_capita=g.income_per_capita,
+        income_per_capita=g.saved_income,
         no_working_capacity=g.no_working_capacity,
         category=g.category,
         provincial_category=g.provincial_category,
-        category_since=g.category_since,
+        category_since=g.saved_category_since,
         deprived_keys=g.deprived_keys,
+        unknown_keys=g.unknown_keys,
         engine_standard=g.engine_standard,
         engine_category=g.engine_category,
         engine_provincial_category=g.engine_provincial_category,
@@ -1056,6 +1126,7 @@ HOUSEHOLD_ROW = [
     "provincial_category",
     "category_since",
     "deprived_keys",
+    "unknown_keys",
     "engine_standard",
     "engine_category",
     "engine_provincial_category",
@@ -1098,14 +1169,15 @@ def household_row(g: GeneratedHousehold) -> tuple[Any, ...]:
         g.floor_area_m2,
         g.water_source,
         g.latrine,
-        json.dumps(g.devices),
+        json.dumps(g.devices) if g.devices_asked else None,
         g.waste_handling,
-        g.income_per_capita,
+        g.saved_income,
         g.no_working_capacity,
         g.category,
         g.provincial_category,
-        g.category_since,
+        g.saved_category_since,
         g.deprived_keys,
+        g.unknown_keys,
         g.engine_standard,
         g.engine_category,
         g.engine_provincial_category,

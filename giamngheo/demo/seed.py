@@ -59,17 +59,20 @@ from giamngheo.reviews.services import (
     listing_complete,
     meeting_complete,
     meeting_record,
+    meeting_villages,
     movement_of,
     posting_complete,
     recognise,
     request_add,
     round_close,
     round_open,
+    round_standard_year,
     screening_record,
     submit,
     summaries_rebuild,
     survey_complete,
     survey_record,
+    village_meeting_record,
 )
 from giamngheo.standards.adapters import area_type, province_code, standards_in_force
 
@@ -461,7 +464,8 @@ def _closed_round(*, province: Area, seed: int) -> ReviewRound:
     rng = random.Random(f"round:{seed}:{CLOSED_YEAR}")  # noqa: S311 - demo data
     review_round = round_open(province=province, year=CLOSED_YEAR, acting_user=None)
     reviews = {r.commune_id: r for r in review_round.commune_reviews.select_related("commune")}
-    standards = standards_in_force(year=CLOSED_YEAR, province=province_code(province))
+    # The round's standard: the one in force on 1 January 2026, when its lists apply.
+    standards = standards_in_force(year=round_standard_year(review_round), province=province_code(province))
     national = next(s for s in standards.values() if s.is_national)
     local = next((s for s in standards.values() if not s.is_national), None)
 
@@ -664,9 +668,23 @@ def _walk(review: CommuneReview, target: int, officer: User | None, rng: random.
     survey_complete(review=review, acting_user=officer)
     if target < Step.MEETING:
         return
-    meeting = dt.date(year, 11, rng.randint(2, 8))
-    for assessment in review.round.assessments.filter(commune=review.commune):
-        attendance = rng.randint(25, 80)
+    # Decision 24/2021: each village with households on the list holds its own meeting, then votes.
+    villages = meeting_villages(review)
+    held = {v.pk: dt.date(year, 11, rng.randint(2, 8)) for v in villages}
+    attendances = {v.pk: rng.randint(25, 80) for v in villages}
+    for village in villages:
+        village_meeting_record(
+            review=review,
+            village=village,
+            held_on=held[village.pk],
+            place=f"Nhà văn hóa {village.name}",
+            chair=f"Trưởng {village.name}",
+            secretary="Chi hội trưởng Chi hội Phụ nữ",
+            attendance=attendances[village.pk],
+            acting_user=officer,
+        )
+    for assessment in review.round.assessments.filter(commune=review.commune).select_related("household"):
+        attendance = attendances[assessment.household.village_id]
         # The meeting knows what the survey does not (a new job, a serious illness): some households
         # move, with the reason written down, so that the round has movements.
         decided, reason = assessment.proposed_category, ""
@@ -684,22 +702,23 @@ def _walk(review: CommuneReview, target: int, officer: User | None, rng: random.
         meeting_record(
             assessment=assessment,
             votes_for=attendance - rng.randint(0, attendance // 3),
-            attendance=attendance,
             decided_category=decided,
             reason=reason,
             acting_user=officer,
         )
-    meeting_complete(
-        review=review, meeting_date=meeting, attendance=rng.randint(40, 150), acting_user=officer
-    )
+    meeting_complete(review=review, acting_user=officer)
+    meeting = max(held.values(), default=dt.date(year, 11, 8))
     if target < Step.POSTING:
         return
-    posting_complete(
-        review=review,
-        posting_from=meeting + dt.timedelta(days=1),
-        posting_to=meeting + dt.timedelta(days=8),
-        acting_user=officer,
-    )
+    if held:
+        posting_complete(
+            review=review,
+            posting_from=meeting + dt.timedelta(days=1),
+            posting_to=meeting + dt.timedelta(days=8),
+            acting_user=officer,
+        )
+    else:  # nobody on the list: the posting is not held
+        posting_complete(review=review, acting_user=officer)
     if target < Step.RECOGNITION:
         return
     recognise(

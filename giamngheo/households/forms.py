@@ -29,7 +29,7 @@ from giamngheo.geo.selectors import current_year
 from giamngheo.poverty.standard import Standard, StandardError, standard_for
 
 from .models import Household, Member
-from .reference import Category, Device, national_id_problem
+from .reference import Category, Device, national_id_problem, poverty_causes
 from .selectors import HouseholdFilters
 
 if TYPE_CHECKING:
@@ -119,8 +119,45 @@ phone_validator = RegexValidator(
 )
 
 
+class TriStateSelect(forms.NullBooleanSelect):
+    """Yes / No / Not known: a fact never asked stays "not known" (it is the first choice, so a new form
+    does not guess)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
+
+
 def _null_boolean() -> forms.NullBooleanSelect:
-    return forms.NullBooleanSelect(attrs=SELECT)
+    return TriStateSelect(attrs=SELECT)
+
+
+YEAR_ONLY = re.compile(r"^\d{4}$")
+
+
+class BirthDateField(forms.CharField):
+    """A full date of birth (dd/mm/yyyy) or the year alone ("1975"), as the commune's lists give it.
+    Cleans to ``(date, year_only)``: a year alone is 1 January of that year, marked as year only."""
+
+    default_error_messages = {
+        "invalid": _("Enter the date of birth as dd/mm/yyyy, or the year alone (e.g. 1975)."),
+    }
+
+    def to_python(self, value: Any) -> tuple[dt.date, bool] | None:  # type: ignore[override]
+        if isinstance(value, dt.date):
+            return value, False
+        text = (super().to_python(value) or "").strip()
+        if not text:
+            return None
+        if YEAR_ONLY.match(text):
+            return dt.date(int(text), 1, 1), True
+        try:
+            born = forms.DateField().to_python(text)
+        except forms.ValidationError:
+            born = None
+        if born is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return born, False
 
 
 class SkipUniqueCheckMixin:
@@ -242,7 +279,17 @@ class HouseholdFilterForm(forms.Form):
 HOUSEHOLD_LAYOUT: list[tuple[Promise, list[str]]] = [
     (
         _("Household"),
-        ["commune", "village", "code", "address", "head_name", "phone", "ethnic_group", "is_active"],
+        [
+            "commune",
+            "village",
+            "code",
+            "address",
+            "head_name",
+            "phone",
+            "ethnic_group",
+            "declared_persons",
+            "is_active",
+        ],
     ),
     (
         _("Living conditions"),
@@ -253,13 +300,20 @@ HOUSEHOLD_LAYOUT: list[tuple[Promise, list[str]]] = [
             "floor_area_m2",
             "water_source",
             "latrine",
+            "devices_state",
             "devices",
             "waste_handling",
             "income_per_capita",
-            "no_working_capacity",
         ],
     ),
+    (
+        _("Circumstances"),
+        ["no_working_capacity", "has_meritorious_member", "social_protection", "poverty_causes", "note"],
+    ),
 ]
+
+# The three answers about information devices: never asked, asked and owns none, asked and owns some.
+DEVICES_UNKNOWN, DEVICES_NONE, DEVICES_SOME = "unknown", "none", "some"
 
 
 class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
@@ -269,11 +323,41 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
     commune. Whether the village belongs to the commune is checked by the service.
     """
 
+    devices_state = forms.ChoiceField(
+        label=_("Information devices: asked?"),
+        choices=[
+            (DEVICES_UNKNOWN, _("Not asked yet")),
+            (DEVICES_NONE, _("Asked: owns none of these devices")),
+            (DEVICES_SOME, _("Asked: owns the devices ticked below")),
+        ],
+        required=False,
+        widget=forms.Select(attrs=SELECT),
+        help_text=_("“Not asked yet” keeps the indicator “not enough information”, never deprived."),
+    )
     devices = forms.MultipleChoiceField(
         label=_("Information devices"),
         choices=Device.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs=CHECK),
+    )
+    poverty_causes = forms.MultipleChoiceField(
+        label=_("Causes of poverty"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs=CHECK),
+        help_text=_(
+            "Provisional list (the report's layout), not yet checked against the official survey form."
+        ),
+    )
+    declared_persons = forms.IntegerField(
+        label=_("Declared number of persons"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "numeric"}),
+        help_text=_(
+            "“Số nhân khẩu” of the commune's list. Person counts use it until the members are listed."
+        ),
     )
     income_per_capita = MoneyField(
         label=_("Income per person per month (VND)"),
@@ -309,6 +393,11 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
             "waste_handling",
             "income_per_capita",
             "no_working_capacity",
+            "has_meritorious_member",
+            "social_protection",
+            "declared_persons",
+            "poverty_causes",
+            "note",
         ]
         localized_fields = ["floor_area_m2"]
         widgets = {
@@ -327,9 +416,17 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
             "latrine": forms.Select(attrs=SELECT),
             "waste_handling": forms.Select(attrs=SELECT),
             "no_working_capacity": forms.CheckboxInput(attrs=CHECK),
+            "has_meritorious_member": _null_boolean(),
+            "social_protection": _null_boolean(),
+            "note": forms.Textarea(attrs={**TEXT, "rows": 3}),
+        }
+        labels = {
+            "has_meritorious_member": _("Has a member with meritorious services (người có công)"),
+            "social_protection": _("Is a social protection household (bảo trợ xã hội)"),
         }
         help_texts = {
             "code": _("Unique within the commune."),
+            "note": _("As written on the commune's list (“Ghi chú”), or anything worth knowing."),
             "head_name": _("Updated automatically from the member recorded as head of household."),
             "floor_area_m2": _("Total floor area of the dwelling, e.g. 45,5."),
         }
@@ -344,6 +441,13 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
         super().__init__(*args, **kwargs)
         editing = self.instance.pk is not None
         self.fields["phone"].validators.append(phone_validator)
+        causes: forms.MultipleChoiceField = self.fields["poverty_causes"]  # type: ignore[assignment]
+        causes.choices = poverty_causes()
+        devices = self.instance.devices if editing else None
+        self.initial.setdefault(
+            "devices_state",
+            DEVICES_UNKNOWN if devices is None else DEVICES_SOME if devices else DEVICES_NONE,
+        )
         village_field: forms.ModelChoiceField[Area] = self.fields["village"]  # type: ignore[assignment]
         village_field.queryset = villages
         if editing:
@@ -389,11 +493,33 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
             raise forms.ValidationError(
                 _("The form is incomplete: reload the page and enter your changes again.")
             )
+        self._clean_devices(data)
         return data
+
+    def _clean_devices(self, data: dict[str, Any]) -> None:
+        """``devices``: None (never asked), [] (asked, owns none) or the devices ticked."""
+        if "devices" not in data:
+            return
+        ticked = list(data.get("devices") or [])
+        state = data.get("devices_state") or (DEVICES_SOME if ticked else DEVICES_UNKNOWN)
+        if state == DEVICES_SOME and not ticked:
+            self.add_error(
+                "devices",
+                _("Tick the devices the household owns, or choose “Asked: owns none of these devices”."),
+            )
+        elif state != DEVICES_SOME and ticked:
+            self.add_error(
+                "devices_state",
+                _("Devices are ticked below: choose “Asked: owns the devices ticked below”, or untick them."),
+            )
+        else:
+            data["devices"] = None if state == DEVICES_UNKNOWN else ticked
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values the service takes (the commune and version are passed separately)."""
-        return {k: v for k, v in self.cleaned_data.items() if k not in {"commune", "version"}}
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in {"commune", "version", "devices_state"}
+        }
 
     def sections(self) -> list[FormSection]:
         return _sections(self, HOUSEHOLD_LAYOUT)
@@ -424,6 +550,12 @@ MEMBER_LAYOUT: list[tuple[Promise, list[str]]] = [
 
 class MemberForm(SkipUniqueCheckMixin, MemberModelForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    date_of_birth = BirthDateField(
+        label=_("Date of birth"),
+        widget=forms.TextInput(attrs={**DATE, "placeholder": "dd/mm/yyyy", "maxlength": "10"}),
+        help_text=_("dd/mm/yyyy, or the year alone (e.g. 1975) when only the year is known."),
+        error_messages={"required": _("Enter the date of birth, or the year of birth.")},
+    )
 
     class Meta:
         model = Member
@@ -459,15 +591,14 @@ class MemberForm(SkipUniqueCheckMixin, MemberModelForm):
             "attending_appropriate_level": _null_boolean(),
             "education": forms.Select(attrs=SELECT),
             "employment": forms.Select(attrs=SELECT),
-            "disabled": forms.CheckboxInput(attrs=CHECK),
-            "monthly_social_allowance": forms.CheckboxInput(attrs=CHECK),
+            "disabled": _null_boolean(),
+            "monthly_social_allowance": _null_boolean(),
             "stunted": _null_boolean(),
             "underweight": _null_boolean(),
             "uses_internet": _null_boolean(),
         }
         labels = {"national_id": _("National ID number (CCCD)")}
         help_texts = {
-            "date_of_birth": _("dd/mm/yyyy"),
             "national_id": _("12 digits. Leave empty if the person has none yet."),
             "attending_appropriate_level": _("For children of school age."),
             "employment": _("Wage work: say whether there is a labour contract."),
@@ -480,6 +611,10 @@ class MemberForm(SkipUniqueCheckMixin, MemberModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial["version"] = self.instance.version
+            born = self.instance.date_of_birth
+            self.initial["date_of_birth"] = (
+                str(born.year) if self.instance.birth_year_only else born.strftime("%d/%m/%Y")
+            )
         else:
             del self.fields["is_active"], self.fields["version"]
         self.fields["national_id"].max_length = None  # type: ignore[attr-defined]
@@ -497,7 +632,9 @@ class MemberForm(SkipUniqueCheckMixin, MemberModelForm):
         return number
 
     def clean_date_of_birth(self) -> dt.date | None:
-        born: dt.date | None = self.cleaned_data.get("date_of_birth")
+        value: tuple[dt.date, bool] | None = self.cleaned_data.get("date_of_birth")
+        born, year_only = value if value is not None else (None, False)
+        self.cleaned_data["birth_year_only"] = year_only
         if born is not None and born > timezone.localdate():
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
         if born is not None and born.year < 1900:

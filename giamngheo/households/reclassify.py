@@ -1,9 +1,15 @@
 """Province-wide reclassification: the engine's result on every household's current facts.
 
 ``province_reclassify`` refreshes the engine's fields of the registry (``engine_standard``,
-``engine_category``, ``engine_provincial_category``, ``deprived_keys``) for all active households of a
-province, under the national standard in force in a year and the province's own standard if it has one.
-The recognised ``category`` is never touched: it only changes by a decision of the commune chairperson.
+``engine_category``, ``engine_provincial_category``, ``deprived_keys``, ``unknown_keys``) for all active
+households of a province, under the national standard in force in a year and the province's own standard if
+it has one. The recognised ``category`` is never touched: it only changes by a decision of the commune
+chairperson.
+
+Unknown facts stay unknown, exactly as in the engine: every vectorised rule gives a "deprived" and an
+"unknown" column; a household whose category the missing facts (or a missing income) could change gets
+``engine_category = ""`` with ``engine_standard`` set and its ``unknown_keys`` filled ("chưa đủ thông
+tin"); ``deprived_keys`` lists only the indicators really deprived.
 
 Built for a whole province (1.2 million households) in well under a minute:
 
@@ -80,6 +86,7 @@ class ReclassifyResult:
     households: int  # processed (active households of the province)
     changed: int  # rows whose engine fields were written
     unclassified: int  # no income recorded: no category
+    undetermined: int  # income recorded, but missing facts could change the category: no category
     before: dict[str, int]  # engine category counts before the run ("" = none)
     after: dict[str, int]
     provincial_after: dict[str, int]
@@ -113,8 +120,8 @@ class Chunk:
     appropriate: TriArray
     education: npt.NDArray[np.int8]  # index into EDUCATIONS, -1: not recorded
     employment: npt.NDArray[np.int8]  # index into EMPLOYMENTS, -1: not recorded
-    disabled: BoolArray
-    allowance: BoolArray
+    disabled: TriArray
+    allowance: TriArray
     stunted: TriArray
     underweight: TriArray
     internet: TriArray
@@ -128,6 +135,16 @@ class Chunk:
 
     def count_members(self, mask: BoolArray) -> IntArray:
         return np.bincount(self.owner[mask], minlength=len(self))
+
+    def any_of_members(
+        self, applies: BoolArray, true: BoolArray, unknown: BoolArray
+    ) -> tuple[BoolArray, BoolArray]:
+        """The engine's ``_members_any``: (deprived, unknown) per household from per-member values (among
+        the members where ``applies``): deprived if one is true; else unknown if one is unknown; a
+        household without members is unknown."""
+        deprived = self.any_member(applies & true)
+        undecided = ~deprived & (self.any_member(applies & unknown) | (self.size == 0))
+        return deprived, undecided
 
     def facts(self, index: int) -> HouseholdFacts:
         """One household's facts as ``engine.household_facts`` gives them (for rules without a twin here)."""
@@ -145,8 +162,8 @@ class Chunk:
                 attending_appropriate_level=tri(self.appropriate, i),
                 education=EDUCATIONS[self.education[i]] if self.education[i] >= 0 else None,
                 employment=EMPLOYMENTS[self.employment[i]] if self.employment[i] >= 0 else None,
-                disabled=bool(self.disabled[i]),
-                monthly_social_allowance=bool(self.allowance[i]),
+                disabled=tri(self.disabled, i),
+                monthly_social_allowance=tri(self.allowance, i),
                 stunted=tri(self.stunted, i),
                 underweight=tri(self.underweight, i),
                 uses_internet=tri(self.internet, i),
@@ -156,7 +173,7 @@ class Chunk:
         floor = int(self.floor_tenths[index])
         return HouseholdFacts(
             area="urban" if self.area[index] == URBAN else "rural",
-            income_per_capita=max(int(self.income[index]), 0),
+            income_per_capita=int(self.income[index]) if self.income[index] >= 0 else None,
             members=members,
             walls_durable=tri(self.walls, index),
             columns_durable=tri(self.columns, index),
@@ -216,9 +233,11 @@ HOUSEHOLD_TEXT = (
     "engine_category",
     "engine_provincial_category",
     "deprived_keys",
+    "unknown_keys",
 )
 H_PK, H_COMMUNE, H_INCOME, H_WALLS, H_COLUMNS, H_ROOF, H_FLOOR = range(7)
 H_WATER, H_LATRINE, H_DEVICES, H_WASTE, H_CATEGORY, H_STANDARD, H_ENGINE, H_PROVINCIAL, H_KEYS = range(7, 16)
+H_UNKNOWN = 16
 # Member columns: all integers; the date of birth as YYYYMMDD.
 MEMBER_NUMBERS: dict[str, Any] = {
     "x_household": F("household_id"),
@@ -242,24 +261,29 @@ MEMBER_NUMBERS: dict[str, Any] = {
  M_ALLOWANCE, M_STUNTED, M_UNDERWEIGHT, M_INTERNET) = range(13)  # fmt: skip
 
 
-_DEVICES_CACHE: dict[str, frozenset[str]] = {}
+_DEVICES_CACHE: dict[str, frozenset[str] | None] = {}
 
 
 def _devices(value: Any) -> frozenset[str] | None:
+    """The devices as the engine reads them: SQL NULL or JSON ``null`` -> None (never asked: unknown),
+    ``[]`` -> the empty set (asked, owns none)."""
     if value is None:
         return None
     if isinstance(value, str):  # JSON text (SQLite, and PostgreSQL through Django's loader)
-        found = _DEVICES_CACHE.get(value)
-        if found is None:
+        try:
+            return _DEVICES_CACHE[value]
+        except KeyError:
             parsed = json.loads(value)
-            found = frozenset(parsed) if parsed is not None else frozenset()
+            found = frozenset(parsed) if parsed is not None else None
             _DEVICES_CACHE[value] = found
-        return found
+            return found
     return frozenset(value)
 
 
 def ages_on(born: IntArray, on: dt.date) -> IntArray:
-    """Completed years on ``on`` (as ``engine.age_on``) for dates of birth given as YYYYMMDD integers."""
+    """Completed years on ``on`` (as ``engine.age_on``) for dates of birth given as YYYYMMDD integers. A
+    birth known only by its year is stored as 1 January of that year: its age counts from 1 January (the
+    provisional rule for year-only births)."""
     not_yet = (born % 10_000) > (on.month * 100 + on.day)
     return (on.year - born // 10_000 - not_yet).astype(np.int64)
 
@@ -342,8 +366,8 @@ def read_chunk(
         appropriate=matrix[:, M_APPROPRIATE].astype(np.int8),
         education=matrix[:, M_EDUCATION].astype(np.int8),
         employment=matrix[:, M_EMPLOYMENT].astype(np.int8),
-        disabled=matrix[:, M_DISABLED] == 1,
-        allowance=matrix[:, M_ALLOWANCE] == 1,
+        disabled=matrix[:, M_DISABLED].astype(np.int8),
+        allowance=matrix[:, M_ALLOWANCE].astype(np.int8),
         stunted=matrix[:, M_STUNTED].astype(np.int8),
         underweight=matrix[:, M_UNDERWEIGHT].astype(np.int8),
         internet=matrix[:, M_INTERNET].astype(np.int8),
@@ -352,41 +376,58 @@ def read_chunk(
 
 # The indicator rules, vectorised (twins of giamngheo.poverty.indicators) ---------------------------------
 
-VectorRule = Callable[[Chunk, Mapping[str, Any]], BoolArray | None]
+Column = tuple[BoolArray, BoolArray]  # (deprived, unknown) per household
+VectorRule = Callable[[Chunk, Mapping[str, Any]], Column | None]
 
 
-def _not_in(values: Sequence[str | None], allowed: Sequence[str]) -> BoolArray:
+def _text_rule(values: Sequence[str | None], allowed: Sequence[str]) -> Column:
+    """Deprived when the value is recorded and not in ``allowed``; unknown when not recorded."""
     accepted = set(allowed)
-    return np.fromiter(
-        (v is not None and v not in accepted for v in values), dtype=np.bool_, count=len(values)
+    codes = np.fromiter(
+        (0 if v in accepted else 2 if v is None else 1 for v in values), dtype=np.int8, count=len(values)
     )
+    return codes == 1, codes == 2
 
 
-def _working_age_member_without_stable_job(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+def _working_age_member_without_stable_job(c: Chunk, p: Mapping[str, Any]) -> Column:
     upper = np.where(c.female, p["max_age_female"], p["max_age_male"])
     working = (c.age >= p["min_age"]) & (c.age < upper)
     unstable = np.isin(
         c.employment,
         [EMPLOYMENTS.index(Employment.UNEMPLOYED), EMPLOYMENTS.index(Employment.WAGE_WITHOUT_CONTRACT)],
     )
-    return c.any_member(working & unstable)
+    return c.any_of_members(working, unstable, c.employment < 0)
 
 
-def _dependants_share_above(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
-    dependants = c.count_members((c.age < p["child_max_age"]) | c.allowance)
-    deprived: BoolArray = (c.size > 0) & (dependants > p["share"] * c.size)
-    return deprived
+def _dependants_share_above(c: Chunk, p: Mapping[str, Any]) -> Column:
+    """Twin of ``indicators.dependants_share_above`` with ``is_dependant`` member by member."""
+    child = c.age < p["child_max_age"]
+    elderly = c.age >= p["elderly_min_age"]
+    on_allowance, allowance_unknown = c.allowance == 1, c.allowance < 0
+    disabled, not_disabled = c.disabled == 1, c.disabled == 0
+    dependant = child | (on_allowance & (elderly | disabled))
+    undecided = ~child & (
+        (on_allowance & ~elderly & (c.disabled < 0)) | (allowance_unknown & (elderly | ~not_disabled))
+    )
+    known = c.count_members(dependant)
+    unknown = c.count_members(undecided)
+    limit = p["share"] * c.size
+    deprived: BoolArray = (c.size > 0) & (known > limit)
+    open_: BoolArray = (c.size == 0) | (~deprived & (known + unknown > limit))
+    return deprived, open_
 
 
-def _child_malnourished(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
-    return c.any_member((c.age < p["child_max_age"]) & ((c.stunted == 1) | (c.underweight == 1)))
+def _child_malnourished(c: Chunk, p: Mapping[str, Any]) -> Column:
+    true = (c.stunted == 1) | (c.underweight == 1)
+    unknown = ~true & ((c.stunted < 0) | (c.underweight < 0))
+    return c.any_of_members(c.age < p["child_max_age"], true, unknown)
 
 
-def _member_without_health_insurance(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
-    return c.any_member((c.age >= p["min_age"]) & (c.insured == 0))
+def _member_without_health_insurance(c: Chunk, p: Mapping[str, Any]) -> Column:
+    return c.any_of_members(c.age >= p["min_age"], c.insured == 0, c.insured < 0)
 
 
-def _young_adult_without_expected_education(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+def _young_adult_without_expected_education(c: Chunk, p: Mapping[str, Any]) -> Column:
     rank = EDUCATION_RANKS[c.education]
     needed = np.where(
         c.age >= p["upper_secondary_from_age"],
@@ -394,49 +435,57 @@ def _young_adult_without_expected_education(c: Chunk, p: Mapping[str, Any]) -> B
         EDUCATION_RANK[Education.LOWER_SECONDARY],
     )
     in_range = (c.age >= p["min_age"]) & (c.age <= p["max_age"])
-    return c.any_member(in_range & (c.studying == 0) & (rank >= 0) & (rank < needed))
+    open_ = (c.studying != 1) & (rank < needed)  # neither studying nor known to have the level
+    true = open_ & (c.studying == 0) & (rank >= 0)
+    unknown = open_ & ((c.studying < 0) | (rank < 0))
+    return c.any_of_members(in_range, true, unknown)
 
 
-def _child_not_at_appropriate_level(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
-    return c.any_member((c.age >= p["min_age"]) & (c.age < p["max_age"]) & (c.appropriate == 0))
+def _child_not_at_appropriate_level(c: Chunk, p: Mapping[str, Any]) -> Column:
+    in_range = (c.age >= p["min_age"]) & (c.age < p["max_age"])
+    return c.any_of_members(in_range, c.appropriate == 0, c.appropriate < 0)
 
 
-def _non_durable_house(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+def _non_durable_house(c: Chunk, p: Mapping[str, Any]) -> Column:
     non_durable = (c.walls == 0).astype(np.int64) + (c.columns == 0) + (c.roof == 0)
-    return np.asarray(non_durable >= p["min_non_durable_parts"], dtype=np.bool_)
+    unknown = (c.walls < 0).astype(np.int64) + (c.columns < 0) + (c.roof < 0)
+    deprived = np.asarray(non_durable >= p["min_non_durable_parts"], dtype=np.bool_)
+    return deprived, ~deprived & (non_durable + unknown >= p["min_non_durable_parts"])
 
 
-def _floor_area_per_person_below(c: Chunk, p: Mapping[str, Any]) -> BoolArray | None:
+def _floor_area_per_person_below(c: Chunk, p: Mapping[str, Any]) -> Column | None:
     minimum = p["min_m2_per_person"]
     if isinstance(minimum, bool) or not isinstance(minimum, int):
         return None  # a fractional bound: the engine's own rule compares it exactly
-    return (c.floor_tenths >= 0) & (c.size > 0) & (c.floor_tenths < minimum * 10 * c.size)
+    unknown = (c.floor_tenths < 0) | (c.size == 0)
+    return ~unknown & (c.floor_tenths < minimum * 10 * c.size), unknown
 
 
-def _no_clean_water(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
-    return _not_in(c.water, p["clean_sources"])
+def _no_clean_water(c: Chunk, p: Mapping[str, Any]) -> Column:
+    return _text_rule(c.water, p["clean_sources"])
 
 
-def _no_hygienic_latrine(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
-    return _not_in(c.latrine, p["hygienic_types"])
+def _no_hygienic_latrine(c: Chunk, p: Mapping[str, Any]) -> Column:
+    return _text_rule(c.latrine, p["hygienic_types"])
 
 
-def _no_member_uses_internet(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+def _no_member_uses_internet(c: Chunk, p: Mapping[str, Any]) -> Column:
     users = c.count_members(c.internet == 1)
     unknown = c.count_members(c.internet < 0)
     deprived: BoolArray = (c.size > 0) & (users == 0) & (unknown == 0)
-    return deprived
+    return deprived, (users == 0) & ((unknown > 0) | (c.size == 0))
 
 
-def _no_information_device(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
+def _no_information_device(c: Chunk, p: Mapping[str, Any]) -> Column:
     wanted = set(p["devices"])
-    return np.fromiter(
-        (d is not None and not (d & wanted) for d in c.devices), dtype=np.bool_, count=len(c.devices)
+    codes = np.fromiter(
+        (2 if d is None else 0 if d & wanted else 1 for d in c.devices), dtype=np.int8, count=len(c.devices)
     )
+    return codes == 1, codes == 2
 
 
-def _waste_not_handled(c: Chunk, p: Mapping[str, Any]) -> BoolArray:
-    return _not_in(c.waste, p["handled"])
+def _waste_not_handled(c: Chunk, p: Mapping[str, Any]) -> Column:
+    return _text_rule(c.waste, p["handled"])
 
 
 VECTOR_RULES: dict[str, VectorRule] = {
@@ -456,24 +505,38 @@ VECTOR_RULES: dict[str, VectorRule] = {
 }
 
 
-def deprivation_matrix(chunk: Chunk, standard: Standard) -> npt.NDArray[np.bool_]:
-    """n × d: household i is deprived in the standard's indicator j (unknown counts as not deprived)."""
-    matrix = np.zeros((len(chunk), len(standard.indicators)), dtype=np.bool_)
+def indicator_matrices(
+    chunk: Chunk, standard: Standard
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Two n × d matrices: household i is deprived in the standard's indicator j / the facts cannot decide
+    it (never both)."""
+    deprived = np.zeros((len(chunk), len(standard.indicators)), dtype=np.bool_)
+    unknown = np.zeros_like(deprived)
     for j, indicator in enumerate(standard.indicators):
         vector = VECTOR_RULES.get(indicator.rule)
         column = vector(chunk, indicator.params) if vector is not None else None
         if column is None:  # no twin here: the engine's rule, household by household
             rule = RULES[indicator.rule]
-            column = np.fromiter(
-                (rule(chunk.facts(i), indicator.params) is True for i in range(len(chunk))),
-                dtype=np.bool_,
-                count=len(chunk),
+            values = [rule(chunk.facts(i), indicator.params) for i in range(len(chunk))]
+            column = (
+                np.fromiter((v is True for v in values), dtype=np.bool_, count=len(chunk)),
+                np.fromiter((v is None for v in values), dtype=np.bool_, count=len(chunk)),
             )
-        matrix[:, j] = column
-    return matrix
+        deprived[:, j], unknown[:, j] = column
+    return deprived, unknown
+
+
+def deprivation_matrix(chunk: Chunk, standard: Standard) -> npt.NDArray[np.bool_]:
+    """n × d: household i is deprived in the standard's indicator j (an unknown one is not in it)."""
+    return indicator_matrices(chunk, standard)[0]
 
 
 def deprived_keys(matrix: npt.NDArray[np.bool_], keys: Sequence[str]) -> list[str]:
+    """Also used for the unknown keys (the same "|key|" text of another matrix)."""
+    return _keys_text(matrix, keys)
+
+
+def _keys_text(matrix: npt.NDArray[np.bool_], keys: Sequence[str]) -> list[str]:
     """ "|key|key|" per row ("" when none), keys in the standard's order."""
     if not len(keys):
         return [""] * len(matrix)
@@ -494,47 +557,51 @@ def deprived_keys(matrix: npt.NDArray[np.bool_], keys: Sequence[str]) -> list[st
 @dataclass(frozen=True)
 class ChunkResult:
     standard: list[str]
-    category: list[str]
+    category: list[str]  # "" when not determined (no income, or missing facts that could change it)
     provincial_category: list[str]
     deprived_keys: list[str]
+    unknown_keys: list[str]  # indicators of the national standard the facts cannot decide
+    income_known: list[bool]
+
+
+def _categories(
+    chunk: Chunk, standard: Standard, deprived: npt.NDArray[np.bool_], unknown: npt.NDArray[np.bool_]
+) -> list[str]:
+    known = chunk.income >= 0
+    result = classify_bulk(
+        area=chunk.area,
+        income=np.where(known, chunk.income, 0),
+        deprivations=deprived,
+        indicators=standard.indicator_keys,
+        standard=standard,
+        unknown=unknown,
+        income_known=known,
+    )
+    codes = [c.value for c in CATEGORIES] + [""]  # UNDETERMINED is the code after the categories
+    return [codes[code] for code in result.category.tolist()]
 
 
 def classify_chunk(chunk: Chunk, national: Standard, local: Standard | None) -> ChunkResult:
-    """The engine's fields for every household of the chunk (empty category without an income)."""
+    """The engine's fields for every household of the chunk: the standard's code always, the category only
+    when determined ("" without an income, or when missing facts could change it)."""
     n = len(chunk)
-    matrix = deprivation_matrix(chunk, national)
-    keys = deprived_keys(matrix, national.indicator_keys)
-    known = chunk.income >= 0
-    category = [""] * n
+    deprived, unknown = indicator_matrices(chunk, national)
+    keys = national.indicator_keys
+    category = _categories(chunk, national, deprived, unknown) if n else []
     provincial = [""] * n
-    standard = [""] * n
-    rows = np.flatnonzero(known)
-    if rows.size:
-        result = classify_bulk(
-            area=chunk.area[rows],
-            income=chunk.income[rows],
-            deprivations=matrix[rows],
-            indicators=national.indicator_keys,
-            standard=national,
-        )
-        for i, code in zip(rows.tolist(), result.category.tolist(), strict=True):
-            category[i] = CATEGORIES[code].value
-            standard[i] = national.code
-        if local is not None:
-            local_matrix = (
-                matrix if local.indicators == national.indicators else deprivation_matrix(chunk, local)
-            )
-            local_result = classify_bulk(
-                area=chunk.area[rows],
-                income=chunk.income[rows],
-                deprivations=local_matrix[rows],
-                indicators=local.indicator_keys,
-                standard=local,
-            )
-            for i, code in zip(rows.tolist(), local_result.category.tolist(), strict=True):
-                provincial[i] = CATEGORIES[code].value
+    if local is not None and n:
+        if local.indicators == national.indicators:
+            local_deprived, local_unknown = deprived, unknown
+        else:
+            local_deprived, local_unknown = indicator_matrices(chunk, local)
+        provincial = _categories(chunk, local, local_deprived, local_unknown)
     return ChunkResult(
-        standard=standard, category=category, provincial_category=provincial, deprived_keys=keys
+        standard=[national.code] * n,
+        category=category,
+        provincial_category=provincial,
+        deprived_keys=deprived_keys(deprived, keys),
+        unknown_keys=_keys_text(unknown, keys),
+        income_known=(chunk.income >= 0).tolist(),
     )
 
 
@@ -580,26 +647,33 @@ def column_of(model: type[Model], name: str) -> str:
 STAGING = "giamngheo_reclassify_rows"  # temporary table of the PostgreSQL path
 
 
-def _write(changes: list[tuple[int, str, str, str, str]]) -> None:
-    """Store (pk, standard, category, provincial category, deprived keys) rows: on PostgreSQL, COPY into a
+def _write(changes: list[tuple[int, str, str, str, str, str]]) -> None:
+    """Store (pk, standard, category, provincial category, deprived keys, unknown keys) rows: on PostgreSQL,
+    COPY into a
     temporary table then one UPDATE … FROM it; elsewhere, one prepared UPDATE run for every row. Runs
     inside the chunk's transaction."""
     if not changes:
         return
     table = connection.ops.quote_name(Household._meta.db_table)
-    fields = ("engine_standard", "engine_category", "engine_provincial_category", "deprived_keys")
+    fields = (
+        "engine_standard",
+        "engine_category",
+        "engine_provincial_category",
+        "deprived_keys",
+        "unknown_keys",
+    )
     columns = [connection.ops.quote_name(column_of(Household, f)) for f in fields]
     pk = connection.ops.quote_name(column_of(Household, "id"))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} "
-                "(id bigint, c0 text, c1 text, c2 text, c3 text) ON COMMIT DELETE ROWS"
+                "(id bigint, c0 text, c1 text, c2 text, c3 text, c4 text) ON COMMIT DELETE ROWS"
             )
             # Empty it explicitly too: inside an outer transaction (a test, or a caller's atomic block)
             # nothing commits between chunks, and stale rows would join the next UPDATE.
             cursor.execute(f"TRUNCATE {STAGING}")
-            with cursor.cursor.copy(f"COPY {STAGING} (id, c0, c1, c2, c3) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {STAGING} (id, c0, c1, c2, c3, c4) FROM STDIN") as copy:
                 for row in changes:
                     copy.write_row(row)
             assignments = ", ".join(f"{c} = v.c{i}" for i, c in enumerate(columns))
@@ -643,7 +717,7 @@ def province_reclassify(
     after: Counter[str] = Counter()
     provincial_after: Counter[str] = Counter()
     recognised: Counter[str] = Counter()
-    done = changed = unclassified = differs = 0
+    done = changed = unclassified = undetermined = differs = 0
     for rows, members in _chunks(sorted(urban), chunk_size):
         chunk = read_chunk(rows, members, urban=urban, on=on)
         result = classify_chunk(chunk, national, local)
@@ -653,16 +727,19 @@ def province_reclassify(
                 result.category,
                 result.provincial_category,
                 result.deprived_keys,
+                result.unknown_keys,
                 strict=True,
             )
         )
-        old = [(r[H_STANDARD], r[H_ENGINE], r[H_PROVINCIAL], r[H_KEYS]) for r in rows]
+        old = [(r[H_STANDARD], r[H_ENGINE], r[H_PROVINCIAL], r[H_KEYS], r[H_UNKNOWN] or "") for r in rows]
         current = [r[H_CATEGORY] for r in rows]
         before.update(o[1] for o in old)
         after.update(result.category)
         provincial_after.update(result.provincial_category)
         recognised.update(current)
-        unclassified += result.category.count("")
+        no_income = result.income_known.count(False)
+        unclassified += no_income
+        undetermined += result.category.count("") - no_income
         differs += sum(1 for c, r in zip(result.category, current, strict=True) if c != r)
         changes = [(r[H_PK], *n) for r, n, o in zip(rows, new, old, strict=True) if n != o]
         with transaction.atomic():
@@ -681,6 +758,7 @@ def province_reclassify(
         households=done,
         changed=changed,
         unclassified=unclassified,
+        undetermined=undetermined,
         before=dict(before),
         after=dict(after),
         provincial_after=dict(provincial_after),
@@ -700,6 +778,7 @@ def province_reclassify(
             "households": outcome.households,
             "changed": outcome.changed,
             "unclassified": outcome.unclassified,
+            "undetermined": outcome.undetermined,
             "before": outcome.before,
             "after": outcome.after,
             "provincial_after": outcome.provincial_after,
@@ -749,12 +828,17 @@ def households_reclassify(
         chunk = read_chunk(rows, members, urban=urban, on=on)
         result = classify_chunk(chunk, national, local)
         new = zip(
-            result.standard, result.category, result.provincial_category, result.deprived_keys, strict=True
+            result.standard,
+            result.category,
+            result.provincial_category,
+            result.deprived_keys,
+            result.unknown_keys,
+            strict=True,
         )
         changes = []
         for r, n in zip(rows, new, strict=True):
             counts[n[1]] += 1
-            if n != (r[H_STANDARD], r[H_ENGINE], r[H_PROVINCIAL], r[H_KEYS]):
+            if n != (r[H_STANDARD], r[H_ENGINE], r[H_PROVINCIAL], r[H_KEYS], r[H_UNKNOWN] or ""):
                 changes.append((r[H_PK], *n))
         with transaction.atomic():
             _write(changes)
@@ -773,7 +857,9 @@ def _tri_value(value: bool | None) -> int:
 
 
 def encode_household(pk: int, commune_id: int, values: Mapping[str, Any]) -> tuple[Any, ...]:
-    """A household's values (field names -> Python values) in the layout of ``household_rows``."""
+    """A household's values (field names -> Python values) in the layout of ``household_rows``. Unknown
+    facts stay unknown: a missing income, None flags and ``devices`` None (never asked; [] is "owns
+    none")."""
     floor = values.get("floor_area_m2")
     income = values.get("income_per_capita")
     return (
@@ -793,11 +879,13 @@ def encode_household(pk: int, commune_id: int, values: Mapping[str, Any]) -> tup
         "",
         "",
         "",
+        "",
     )
 
 
 def encode_member(household_pk: int, values: Mapping[str, Any]) -> tuple[int, ...]:
-    """An active member's values in the layout of ``member_rows``."""
+    """An active member's values in the layout of ``member_rows`` (None facts stay unknown: -1). A birth
+    known only by its year is 1 January of that year."""
     born: dt.date = values["date_of_birth"]
     return (
         household_pk,
@@ -808,8 +896,8 @@ def encode_member(household_pk: int, values: Mapping[str, Any]) -> tuple[int, ..
         _tri_value(values.get("attending_appropriate_level")),
         _EDUCATION_INDEX.get(values.get("education") or "", -1),
         _EMPLOYMENT_INDEX.get(values.get("employment") or "", -1),
-        _tri_value(values.get("disabled") or False),
-        _tri_value(values.get("monthly_social_allowance") or False),
+        _tri_value(values.get("disabled")),
+        _tri_value(values.get("monthly_social_allowance")),
         _tri_value(values.get("stunted")),
         _tri_value(values.get("underweight")),
         _tri_value(values.get("uses_internet")),
@@ -835,7 +923,12 @@ class Classifier:
         if self.national is None or not households:
             n = len(households)
             return ChunkResult(
-                standard=[""] * n, category=[""] * n, provincial_category=[""] * n, deprived_keys=[""] * n
+                standard=[""] * n,
+                category=[""] * n,
+                provincial_category=[""] * n,
+                deprived_keys=[""] * n,
+                unknown_keys=[""] * n,
+                income_known=[True] * n,
             )
         chunk = read_chunk(households, members, urban=self.urban, on=self.on)
         return classify_chunk(chunk, self.national, self.local)

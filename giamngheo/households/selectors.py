@@ -17,6 +17,8 @@ from giamngheo.geo.selectors import communes_in_scope, current_year, especially_
 from .models import Household, Member
 from .reference import mask_national_id
 
+ENGINE_UNDETERMINED = "undetermined"
+
 
 @dataclass(frozen=True)
 class HouseholdFilters:
@@ -26,6 +28,8 @@ class HouseholdFilters:
     category: str = ""
     ethnic_minority: bool | None = None
     deprived: str = ""
+    # The engine's result on the current facts: a category, or "undetermined" (not enough information).
+    engine: str = ""
     difficult_village: bool = False
     include_inactive: bool = False
 
@@ -53,6 +57,10 @@ def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> Que
         qs = qs.filter(is_ethnic_minority=f.ethnic_minority)
     if f.deprived:
         qs = qs.filter(deprived_keys__contains=f"|{f.deprived}|")
+    if f.engine == ENGINE_UNDETERMINED:
+        qs = qs.filter(engine_category="").exclude(engine_standard="")
+    elif f.engine:
+        qs = qs.filter(engine_category=f.engine)
     if f.difficult_village:
         qs = qs.filter(village_id__in=especially_difficult_ids(year=current_year()))
     return qs.order_by("commune_id", "code")

@@ -1,11 +1,22 @@
-"""Writes to the registry. Atomic, audited, optimistically locked (``version``)."""
+"""Writes to the registry: the one writer of ``Household`` and ``Member`` (docs/decisions/0009).
+
+Every function is keyword-only, atomic, audited (before/after), optimistically locked (``version``) and
+keeps the history (simple_history, with the acting user). After a change of facts (a household's or a
+member's) the engine's fields of the household are refreshed with the standards in force
+(``reclassify.households_reclassify``, the bulk path, here for one household), and
+``core.signals.households_changed`` is sent inside the transaction: the policies recompute coverage, the
+review recounts the open round's summary of the commune on commit (``reviews.receivers``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.core.audit import audit_record, snapshot
@@ -15,7 +26,8 @@ from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel
 
 from .models import Household, Member
-from .reference import Relationship, is_ethnic_minority, national_id_problem
+from .reclassify import households_reclassify
+from .reference import Category, Relationship, is_ethnic_minority, national_id_problem, poverty_causes
 
 HOUSEHOLD_FIELDS = {
     "code",
@@ -34,12 +46,18 @@ HOUSEHOLD_FIELDS = {
     "waste_handling",
     "income_per_capita",
     "no_working_capacity",
+    "has_meritorious_member",
+    "social_protection",
+    "declared_persons",
+    "poverty_causes",
+    "note",
     "is_active",
 }
 MEMBER_FIELDS = {
     "full_name",
     "sex",
     "date_of_birth",
+    "birth_year_only",
     "relationship",
     "national_id",
     "ethnic_group",
@@ -57,8 +75,41 @@ MEMBER_FIELDS = {
 }
 
 
+# The engine's fields of a household (derived from its facts and the standards in force).
+ENGINE_FIELDS = [
+    "engine_standard",
+    "engine_category",
+    "engine_provincial_category",
+    "deprived_keys",
+    "unknown_keys",
+]
+# What a recognition decision writes.
+RECOGNITION_FIELDS = ["category", "provincial_category", "category_since", "category_decision"]
+
+
 class StaleVersion(ApplicationError):
     """Someone else saved the record after it was opened: nothing was written."""
+
+
+def _history_user(acting_user: Any) -> Any:
+    return acting_user if getattr(acting_user, "pk", None) else None
+
+
+def engine_refresh(*, households: Sequence[Household]) -> None:
+    """Refresh the engine's fields of these households from their facts, with the standards in force
+    today, and update the instances. Part of every write of facts (no audit of its own: derived data)."""
+    ids = [h.pk for h in households]
+    if not ids:
+        return
+    households_reclassify(household_ids=ids)
+    fresh = {row["pk"]: row for row in Household.objects.filter(pk__in=ids).values("pk", *ENGINE_FIELDS)}
+    for household in households:
+        for name in ENGINE_FIELDS:
+            setattr(household, name, fresh[household.pk][name])
+
+
+def _changed(household_ids: Sequence[int]) -> None:
+    households_changed.send(sender=Household, household_ids=list(household_ids))
 
 
 def _check_fields(data: Mapping[str, Any], allowed: set[str]) -> None:
@@ -97,11 +148,27 @@ def refresh_search_text(household: Household) -> None:
     household.search_text = text
 
 
+def _check_household_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    values = dict(data)
+    if "poverty_causes" in values:
+        known = {code for code, _name in poverty_causes()}
+        causes = list(values["poverty_causes"] or [])
+        if any(c not in known for c in causes):
+            raise ValidationFailed(_("Choose causes from the list."), extra={"field": "poverty_causes"})
+        values["poverty_causes"] = sorted(set(causes), key=[c for c, _n in poverty_causes()].index)
+    if "devices" in values and values["devices"] is not None:
+        values["devices"] = list(dict.fromkeys(values["devices"]))
+    if "note" in values:
+        values["note"] = (values["note"] or "").strip()
+    return values
+
+
 @transaction.atomic
 def household_create(*, commune: Area, data: Mapping[str, Any], acting_user: Any) -> Household:
     _check_fields(data, HOUSEHOLD_FIELDS)
     _check_village(commune, data["village"])
-    code = str(data.get("code", "")).strip()
+    values = _check_household_values(data)
+    code = str(values.get("code", "")).strip()
     if not code:
         raise ValidationFailed(_("Enter the household code."), extra={"field": "code"})
     if Household.objects.filter(commune=commune, code=code).exists():
@@ -110,23 +177,29 @@ def household_create(*, commune: Area, data: Mapping[str, Any], acting_user: Any
             % {"code": code, "commune": commune.name},
             extra={"field": "code"},
         )
-    household = Household(commune=commune, **{**data, "code": code})
+    household = Household(commune=commune, **{**values, "code": code})
     household.is_ethnic_minority = is_ethnic_minority(household.ethnic_group)
-    household._history_user = acting_user if getattr(acting_user, "pk", None) else None  # type: ignore[attr-defined]
+    household._history_user = _history_user(acting_user)  # type: ignore[attr-defined]
     household.save()
     refresh_search_text(household)
+    engine_refresh(households=[household])
     audit_record(
         actor=acting_user, action="households.household.create", target=household, after=snapshot(household)
     )
-    households_changed.send(sender=Household, household_ids=[household.pk])
+    _changed([household.pk])
     return household
 
 
-@transaction.atomic
-def household_update(
-    *, household: Household, data: Mapping[str, Any], version: int | None, acting_user: Any
+def _household_write(
+    *,
+    household: Household,
+    data: Mapping[str, Any],
+    version: int | None,
+    acting_user: Any,
+    action: str,
+    note: str = "",
 ) -> Household:
-    _check_fields(data, HOUSEHOLD_FIELDS)
+    """Lock, check the version, write the facts with a history row, refresh the engine, audit, signal."""
     locked = Household.objects.select_for_update().get(pk=household.pk)
     _check_version(locked, version)
     if "village" in data:
@@ -139,23 +212,126 @@ def household_update(
         raise ValidationFailed(
             _("This household code is already used in the commune."), extra={"field": "code"}
         )
+    values = _check_household_values(data)
     before = snapshot(locked)
-    for key, value in data.items():
+    for key, value in values.items():
         setattr(locked, key, value)
     locked.is_ethnic_minority = is_ethnic_minority(locked.ethnic_group)
     locked.version += 1
-    locked._history_user = acting_user if getattr(acting_user, "pk", None) else None  # type: ignore[attr-defined]
+    locked._history_user = _history_user(acting_user)  # type: ignore[attr-defined]
+    if note:
+        locked._change_reason = note[:100]  # type: ignore[attr-defined]
     locked.save()
     refresh_search_text(locked)
+    engine_refresh(households=[locked])
+    audit_record(
+        actor=acting_user, action=action, target=locked, before=before, after=snapshot(locked), note=note
+    )
+    _changed([locked.pk])
+    return locked
+
+
+@transaction.atomic
+def household_update(
+    *, household: Household, data: Mapping[str, Any], version: int | None, acting_user: Any
+) -> Household:
+    _check_fields(data, HOUSEHOLD_FIELDS)
+    return _household_write(
+        household=household,
+        data=data,
+        version=version,
+        acting_user=acting_user,
+        action="households.household.update",
+    )
+
+
+@transaction.atomic
+def household_income_record(
+    *,
+    household: Household,
+    income_per_capita: int | None,
+    acting_user: Any,
+    version: int | None = None,
+    note: str = "",
+) -> Household:
+    """The income per person found by a survey (form B of the review): written like a form edit (version
+    bumped, so that an edit form opened before the survey cannot write the old income back)."""
+    if income_per_capita is not None and income_per_capita < 0:
+        raise ValidationFailed(_("The amount cannot be negative."), extra={"field": "income_per_capita"})
+    return _household_write(
+        household=household,
+        data={"income_per_capita": income_per_capita},
+        version=version,
+        acting_user=acting_user,
+        action="households.household.income",
+        note=note,
+    )
+
+
+Decision = tuple[int, str, str | None]
+
+
+@transaction.atomic
+def households_recognise(
+    *,
+    decisions: Sequence[Decision],
+    decision_number: str,
+    decision_date: dt.date,
+    acting_user: Any,
+    reason: str = "",
+) -> list[Household]:
+    """A recognition decision of the commune chairperson: ``decisions`` are (household id, category,
+    provincial category or ``None`` to leave it unchanged). Written in bulk with a history row per
+    household (the acting user, ``reason`` as the change reason), versions bumped, one audit record
+    with every household's before and after, one signal. The engine's fields do not change (the facts
+    did not)."""
+    number = decision_number.strip()
+    if not number:
+        raise ValidationFailed(_("Enter the decision number."), extra={"field": "decision_number"})
+    wanted: dict[int, tuple[str, str | None]] = {}
+    for household_id, category, provincial in decisions:
+        if category not in Category.values or (provincial and provincial not in Category.values):
+            raise ValueError(f"unknown category for household {household_id}: {category!r}/{provincial!r}")
+        wanted[household_id] = (category, provincial)
+    if not wanted:
+        return []
+    households = list(Household.objects.select_for_update().filter(pk__in=list(wanted)).order_by("pk"))
+    if len(households) != len(wanted):
+        raise ValueError("unknown household in the decision")
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    now = timezone.now()
+    for household in households:
+        before[str(household.pk)] = snapshot(household, RECOGNITION_FIELDS)
+        category, provincial = wanted[household.pk]
+        household.category = category
+        if provincial is not None:
+            household.provincial_category = provincial
+        household.category_since = decision_date
+        household.category_decision = number[:60]
+        household.version += 1
+        household.updated_at = now
+        after[str(household.pk)] = snapshot(household, RECOGNITION_FIELDS)
+    Household.objects.bulk_update(households, [*RECOGNITION_FIELDS, "version", "updated_at"], batch_size=500)
+    Household.history.bulk_history_create(
+        households,
+        batch_size=500,
+        update=True,
+        default_user=_history_user(acting_user),
+        default_change_reason=(reason or number)[:100],
+        default_date=now,
+    )
     audit_record(
         actor=acting_user,
-        action="households.household.update",
-        target=locked,
+        action="households.household.recognise",
+        target_type=Household._meta.label_lower,
+        target_repr=f"{number} ({len(households)})",
         before=before,
-        after=snapshot(locked),
+        after=after,
+        note=reason,
     )
-    households_changed.send(sender=Household, household_ids=[locked.pk])
-    return locked
+    _changed([h.pk for h in households])
+    return households
 
 
 def _validate_member(
@@ -164,6 +340,10 @@ def _validate_member(
     values = dict(data)
     national_id = (values.get("national_id") or "").strip() or None
     values["national_id"] = national_id
+    if values.get("birth_year_only"):
+        born = values.get("date_of_birth", member.date_of_birth if member else None)
+        if born is not None:
+            values["date_of_birth"] = dt.date(born.year, 1, 1)
     if national_id:
         problem = national_id_problem(
             national_id,
@@ -191,16 +371,19 @@ def _validate_member(
     return values
 
 
-def _after_member_change(household: Household, member: Member) -> None:
+def _after_member_change(household: Household, member: Member | None) -> None:
+    """A member's change changes the household's persons and facts: head's name, search text, engine."""
     if (
-        member.relationship == Relationship.HEAD
+        member is not None
+        and member.relationship == Relationship.HEAD
         and member.is_active
         and household.head_name != member.full_name
     ):
         Household.objects.filter(pk=household.pk).update(head_name=member.full_name)
         household.head_name = member.full_name
     refresh_search_text(household)
-    households_changed.send(sender=Household, household_ids=[household.pk])
+    engine_refresh(households=[household])
+    _changed([household.pk])
 
 
 @transaction.atomic
@@ -208,7 +391,7 @@ def member_create(*, household: Household, data: Mapping[str, Any], acting_user:
     _check_fields(data, MEMBER_FIELDS)
     values = _validate_member(household, data)
     member = Member(household=household, **values)
-    member._history_user = acting_user if getattr(acting_user, "pk", None) else None  # type: ignore[attr-defined]
+    member._history_user = _history_user(acting_user)  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             member.save()
@@ -216,8 +399,8 @@ def member_create(*, household: Household, data: Mapping[str, Any], acting_user:
         raise ValidationFailed(
             _("This national ID is already recorded."), extra={"field": "national_id"}
         ) from exc
-    _after_member_change(household, member)
     audit_record(actor=acting_user, action="households.member.create", target=member, after=snapshot(member))
+    _after_member_change(household, member)
     return member
 
 
@@ -233,9 +416,8 @@ def member_update(
     for key, value in values.items():
         setattr(locked, key, value)
     locked.version += 1
-    locked._history_user = acting_user if getattr(acting_user, "pk", None) else None  # type: ignore[attr-defined]
+    locked._history_user = _history_user(acting_user)  # type: ignore[attr-defined]
     locked.save()
-    _after_member_change(locked.household, locked)
     audit_record(
         actor=acting_user,
         action="households.member.update",
@@ -243,4 +425,40 @@ def member_update(
         before=before,
         after=snapshot(locked),
     )
+    _after_member_change(locked.household, locked)
     return locked
+
+
+@transaction.atomic
+def member_delete(*, member: Member, version: int | None, acting_user: Any, reason: str = "") -> None:
+    """Remove a member recorded by mistake (a person who left or died is made inactive instead: the
+    history of the household keeps them). The history keeps a "deleted" row."""
+    locked = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    _check_version(locked, version)
+    household = locked.household
+    before = snapshot(locked)
+    locked._history_user = _history_user(acting_user)  # type: ignore[attr-defined]
+    if reason:
+        locked._change_reason = reason[:100]  # type: ignore[attr-defined]
+    target_repr = str(locked)
+    target_id = str(locked.pk)
+    try:
+        with transaction.atomic():
+            locked.delete()
+    except ProtectedError as exc:
+        raise ValidationFailed(
+            _(
+                "This person has records that depend on them (e.g. support received): untick “lives in "
+                "the household” instead of deleting."
+            )
+        ) from exc
+    audit_record(
+        actor=acting_user,
+        action="households.member.delete",
+        target_type=Member._meta.label_lower,
+        target_id=target_id,
+        target_repr=target_repr,
+        before=before,
+        note=reason,
+    )
+    _after_member_change(household, None)

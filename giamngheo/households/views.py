@@ -4,6 +4,7 @@ member history. Reads go through ``selectors`` (scoped to the user), writes thro
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -26,12 +27,13 @@ from giamngheo.accounts.scoping import can
 from giamngheo.core.views import get_or_404, paginate, submit
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.geo.selectors import area_list, village_list
+from giamngheo.poverty.standard import StandardError, get_standard
 
 from . import exports, selectors, services
-from .engine import age_on
+from .engine import age_on, missing_facts
 from .forms import HouseholdFilterForm, HouseholdForm, MemberForm, indicator_names, indicator_standard
 from .models import Household, Member
-from .reference import Device, Relationship
+from .reference import Category, Device, Relationship
 
 # Fields of a member's history that are bookkeeping, not facts about the person.
 HISTORY_HIDDEN = ["id", "household", "version", "created_at", "updated_at"]
@@ -63,6 +65,23 @@ def _household_crumbs(household: Household, *tail: tuple[str, str | None]) -> li
     )
 
 
+def _engine_choices() -> list[tuple[str, str]]:
+    """The household list's filter by the engine's result (not a field of the filter form)."""
+    return [
+        ("", _("All results")),
+        *((str(value), str(label)) for value, label in Category.choices),
+        (selectors.ENGINE_UNDETERMINED, _("Not enough information")),
+    ]
+
+
+def _filters(request: HttpRequest, form: HouseholdFilterForm) -> selectors.HouseholdFilters:
+    """The form's filters and the engine's result (``?engine=``)."""
+    engine = request.GET.get("engine", "")
+    if engine not in {value for value, _label in _engine_choices()}:
+        engine = ""
+    return dataclasses.replace(form.filters(), engine=engine)
+
+
 def _filter_form(request: HttpRequest) -> HouseholdFilterForm:
     user = request.user
     return HouseholdFilterForm(
@@ -81,12 +100,14 @@ DIRECT_EXPORT_ROWS = 5_000
 @require_GET
 def household_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
-    filters = form.filters()
+    filters = _filters(request, form)
     page = paginate(request, selectors.household_list(user=request.user, filters=filters))
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {
         "form": form,
+        "engine_choices": _engine_choices(),
+        "engine": filters.engine,
         "page_obj": page,
         "filtered": filters != selectors.HouseholdFilters(),
         "commune_id": filters.commune_id,
@@ -108,7 +129,7 @@ def household_export(request: HttpRequest) -> HttpResponseBase:
     kind = request.GET.get("format", "")
     if kind not in ("xlsx", "csv"):
         raise BadRequest("format must be xlsx or csv")
-    households = selectors.household_list(user=request.user, filters=_filter_form(request).filters())
+    households = selectors.household_list(user=request.user, filters=_filters(request, _filter_form(request)))
     names = {i.key: i.name_vi for i in indicator_standard().indicators}
     rows = exports.household_rows(households, user=request.user, indicator_names=names)
     filename = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.{kind}"
@@ -162,6 +183,14 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     names = indicator_names()
     deprived = [names.get(k, k) for k in household.deprived_keys.strip("|").split("|") if k]
     devices = [Device(d).label for d in household.devices or [] if d in Device.values]
+    # What is missing to classify the household, under the standard of its engine result.
+    try:
+        standard = (
+            get_standard(household.engine_standard) if household.engine_standard else indicator_standard()
+        )
+    except StandardError:
+        standard = indicator_standard()
+    missing = missing_facts(household, household.members.all(), standard=standard, on=today, vietnamese=_vi())
     return render(
         request,
         "households/household_detail.html",
@@ -172,6 +201,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "latest": assessments[0] if assessments else None,
             "deprived": deprived,
             "devices": devices,
+            "missing": missing,
+            "missing_standard": standard,
+            "income_missing": household.income_per_capita is None,
+            "undetermined": bool(household.engine_standard) and not household.engine_category,
             "vi": _vi(),
             "can_edit": can(request.user, Capability.EDIT_HOUSEHOLDS),
             "breadcrumbs": _household_crumbs(household),
@@ -248,12 +281,18 @@ def household_update(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "household": household,
+            "listed_persons": _listed_persons(household),
             "breadcrumbs": _household_crumbs(household, (_("Edit"), None)),
         },
     )
 
 
 # --- Member forms and history -----------------------------------------------------------------------
+
+
+def _listed_persons(household: Household) -> int:
+    """The members who live in the household (for the member list of the form pages)."""
+    return household.members.filter(is_active=True).count()
 
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
@@ -282,6 +321,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "household": household,
+            "listed_persons": _listed_persons(household),
             "breadcrumbs": _household_crumbs(household, (_("Add member"), None)),
         },
     )
@@ -315,6 +355,7 @@ def member_update(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "household": household,
             "member": member,
+            "listed_persons": _listed_persons(household),
             "breadcrumbs": _household_crumbs(household, (member.full_name, None), (_("Edit"), None)),
         },
     )
@@ -347,11 +388,15 @@ def _history_entries(user: Any, records: list[Any]) -> list[dict[str, Any]]:
             delta = record.diff_against(previous, excluded_fields=HISTORY_HIDDEN)
             for change in delta.changes:
                 field = meta.get_field(change.field)
+                old, new = _shown(user, field, change.old), _shown(user, field, change.new)
+                if change.field == "date_of_birth":  # the year alone when only the year is known
+                    old = str(change.old.year) if change.old and previous.birth_year_only else old
+                    new = str(change.new.year) if change.new and record.birth_year_only else new
                 changes.append(
                     {
                         "label": capfirst(str(getattr(field, "verbose_name", change.field))),
-                        "old": _shown(user, field, change.old),
-                        "new": _shown(user, field, change.new),
+                        "old": old,
+                        "new": new,
                     }
                 )
         entries.append(

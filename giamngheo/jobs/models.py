@@ -21,6 +21,7 @@ class JobKind(models.TextChoices):
     MEMBER_EXPORT = "member_export", _("Member export")
     RECLASSIFY = "reclassify", _("Province reclassification")
     SUPPORT_IMPORT = "support_import", _("Support records import")
+    ROUND_WHATIF = "round_whatif", _("What-if of a review round's standard")
 
 
 class JobStatus(models.TextChoices):

@@ -34,6 +34,7 @@ HANDLERS: dict[str, str] = {
     JobKind.MEMBER_EXPORT: "giamngheo.dataio.jobs.member_export",
     JobKind.RECLASSIFY: "giamngheo.dataio.jobs.reclassify",
     JobKind.SUPPORT_IMPORT: "giamngheo.dataio.support_import.run_support_import_job",
+    JobKind.ROUND_WHATIF: "giamngheo.dataio.round_whatif.run_round_whatif",
 }
 LOG_LIMIT = 200_000  # characters of log kept on the row
 

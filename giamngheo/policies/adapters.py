@@ -102,7 +102,7 @@ def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, Househol
                     eligibility.Member(
                         age=age_on(born, on),
                         in_education=in_education,
-                        disabled=disabled,
+                        disabled=disabled is True,  # not known: no entitlement can rest on it
                         ethnic_minority=is_ethnic_minority(ethnic),
                         sex=sex,
                     ),

@@ -1,6 +1,7 @@
 """Command line of the poverty engine (no Django needed).
 
 python -m giamngheo.poverty classify INPUT.csv [--standard CODE | --year YYYY [--province CODE]] [-o OUT.csv]
+    (an empty cell or "?" is a fact not known: a household whose category it could change is "undetermined")
 python -m giamngheo.poverty af INPUT.csv --indicators a,b,c --k K [--weights equal|w1,w2,...]
 python -m giamngheo.poverty whatif INPUT.csv --from CODE --to CODE [--group-column commune]
 python -m giamngheo.poverty standards
@@ -18,7 +19,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .bulk import CATEGORIES, classify_bulk
+import numpy as np
+
+from .bulk import CATEGORIES, UNDETERMINED, classify_bulk
 from .standard import Standard, StandardError, all_standards, get_standard, standard_for
 from .table import TableError, read_csv
 
@@ -41,7 +44,7 @@ def _report_errors(exc: TableError) -> int:
 def cmd_classify(args: argparse.Namespace) -> int:
     standard = _pick_standard(args)
     try:
-        table = read_csv(args.input, standard.indicator_keys)
+        table = read_csv(args.input, standard.indicator_keys, allow_unknown=True)
     except TableError as exc:
         return _report_errors(exc)
     result = classify_bulk(
@@ -50,16 +53,35 @@ def cmd_classify(args: argparse.Namespace) -> int:
         deprivations=table.deprivations,
         indicators=table.indicators,
         standard=standard,
+        unknown=table.unknown,
+        income_known=table.income_known,
     )
     keys = table.indicators
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["household_id", "category", "deprivation_count", "deprived", "standard"])
+    writer.writerow(["household_id", "category", "deprivation_count", "deprived", "standard", "unknown"])
     categories = [str(c) for c in CATEGORIES]
+    categories.insert(UNDETERMINED, "undetermined")
+    unknown = table.unknown if table.unknown is not None else np.zeros_like(table.deprivations)
+    income_known = table.income_known if table.income_known is not None else np.ones(len(table), bool)
     for i, hid in enumerate(table.ids):
         deprived = ";".join(k for k, flag in zip(keys, table.deprivations[i].tolist(), strict=True) if flag)
+        missing = [
+            k
+            for k, flag, known in zip(keys, table.deprivations[i].tolist(), unknown[i].tolist(), strict=True)
+            if known and not flag
+        ]
+        if not income_known[i]:
+            missing.insert(0, "income_per_capita")
         writer.writerow(
-            [hid, categories[result.category[i]], int(result.deprivation_count[i]), deprived, standard.code]
+            [
+                hid,
+                categories[result.category[i]],
+                int(result.deprivation_count[i]),
+                deprived,
+                standard.code,
+                ";".join(missing),
+            ]
         )
     if args.output:
         # Write to a temporary file and rename: never a partial output file.
@@ -72,6 +94,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
         sys.stdout.write(buffer.getvalue())
     counts = result.counts()
     summary = ", ".join(f"{c}={n}" for c, n in counts.items())
+    if result.undetermined:
+        summary += f", undetermined={result.undetermined}"
     print(f"{len(table)} households classified under {standard.code}: {summary}", file=sys.stderr)
     return 0
 

@@ -1,7 +1,10 @@
 """What the engine needs to know about a household and its members (from survey form B).
 
-Every fact is optional: a fact the survey did not record makes the indicators that need it
-"unknown" (listed in the result), unless the officer ticked the indicator directly (``ticked``).
+Every fact is optional: a fact the survey did not record (None) makes the indicators that need it
+"unknown" (listed in the result), unless the officer ticked the indicator directly (``ticked``). An unknown
+indicator is never counted as deprived nor as not deprived: when it could change the category, the result
+is not determined. A household without members makes every indicator about its members unknown, and an
+unknown income (None) leaves the household unclassified.
 """
 
 from __future__ import annotations
@@ -49,8 +52,8 @@ class MemberFacts:
     attending_appropriate_level: bool | None = None  # children: at the level/grade for their age
     education: Education | None = None  # highest level completed
     employment: Employment | None = None
-    disabled: bool = False
-    monthly_social_allowance: bool = False
+    disabled: bool | None = None
+    monthly_social_allowance: bool | None = None
     stunted: bool | None = None  # children: height-for-age
     underweight: bool | None = None  # children: weight-for-age
     uses_internet: bool | None = None
@@ -59,7 +62,7 @@ class MemberFacts:
 @dataclass(frozen=True, slots=True)
 class HouseholdFacts:
     area: str  # "rural" | "urban" (the income line of the household's commune or ward)
-    income_per_capita: int  # VND per person per month
+    income_per_capita: int | None  # VND per person per month; None: not recorded
     members: tuple[MemberFacts, ...] = ()
     walls_durable: bool | None = None
     columns_durable: bool | None = None

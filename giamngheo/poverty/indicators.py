@@ -1,6 +1,8 @@
 """The deprivation rules. Each is a small function of the household's facts and the indicator's
 parameters (from the standard's data file) returning True (deprived), False, or None (unknown: a fact
-is missing). The legal clause of each indicator is in the standard file; the function's docstring
+is missing). A household with no member recorded is unknown on every indicator about its members: an
+empty list of members is a missing fact, not a household whose members all meet the threshold. The legal
+clause of each indicator is in the standard file; the function's docstring
 says which clause it implements and how.
 """
 
@@ -29,6 +31,11 @@ def _any(values: list[bool | None]) -> bool | None:
     return False
 
 
+def _members_any(h: HouseholdFacts, values: list[bool | None]) -> bool | None:
+    """``_any`` over the members' values; unknown when the household has no member recorded."""
+    return _any(values) if h.members else None
+
+
 def _working_age(m: MemberFacts, p: Mapping[str, Any]) -> bool:
     upper = p["max_age_female"] if m.sex == "F" else p["max_age_male"]
     return bool(p["min_age"] <= m.age < upper)
@@ -46,18 +53,43 @@ def working_age_member_without_stable_job(h: HouseholdFacts, p: Mapping[str, Any
             values.append(None)
         else:
             values.append(m.employment in (Employment.UNEMPLOYED, Employment.WAGE_WITHOUT_CONTRACT))
-    return _any(values)
+    return _members_any(h, values)
+
+
+def is_dependant(m: MemberFacts, p: Mapping[str, Any]) -> bool | None:
+    """A dependant (2026–2030 draft definition, provisional for 2022–2025): a child under
+    ``child_max_age``, or an elderly (``elderly_min_age`` or over) or disabled member receiving a monthly
+    social allowance. None when the facts that decide it are not known."""
+    if m.age < p["child_max_age"]:
+        return True
+    elderly = m.age >= p["elderly_min_age"]
+    if m.monthly_social_allowance is False:
+        return False
+    if m.monthly_social_allowance is True:
+        if elderly or m.disabled is True:
+            return True
+        return None if m.disabled is None else False
+    # Allowance not known: it only matters for the elderly and for members who may be disabled.
+    return None if elderly or m.disabled is not False else False
 
 
 @rule
 def dependants_share_above(h: HouseholdFacts, p: Mapping[str, Any]) -> bool | None:
-    """Indicator 2 (dependants): dependants are more than ``share`` of the members. Dependants: children
-    under ``child_max_age``, and members receiving a monthly social allowance for old age or disability."""
+    """Indicator 2 (dependants): dependants (``is_dependant``) are more than ``share`` of the members.
+    With ``d`` known dependants and ``u`` members not known to be dependants or not among ``n``: deprived
+    when ``d > share·n``, not deprived when ``d + u <= share·n``, else unknown."""
     if not h.members:
         return None
-    dependants = sum(1 for m in h.members if m.age < p["child_max_age"] or m.monthly_social_allowance)
+    flags = [is_dependant(m, p) for m in h.members]
+    known = sum(1 for f in flags if f is True)
+    unknown = sum(1 for f in flags if f is None)
     # Compare without division: dependants / n > share  <=>  dependants > share * n
-    return bool(dependants > p["share"] * len(h.members))
+    limit = p["share"] * len(h.members)
+    if known > limit:
+        return True
+    if known + unknown <= limit:
+        return False
+    return None
 
 
 @rule
@@ -73,19 +105,20 @@ def child_malnourished(h: HouseholdFacts, p: Mapping[str, Any]) -> bool | None:
                 values.append(None)
             else:
                 values.append(False)
-    return _any(values)
+    return _members_any(h, values)
 
 
 @rule
 def member_without_health_insurance(h: HouseholdFacts, p: Mapping[str, Any]) -> bool | None:
     """Indicator 4 (health insurance): at least one member aged ``min_age`` or over has no health
     insurance (children under 6 are insured free of charge)."""
-    return _any(
+    return _members_any(
+        h,
         [
             None if m.has_health_insurance is None else not m.has_health_insurance
             for m in h.members
             if m.age >= p["min_age"]
-        ]
+        ],
     )
 
 
@@ -110,19 +143,20 @@ def young_adult_without_expected_education(h: HouseholdFacts, p: Mapping[str, An
             values.append(None)
         else:
             values.append(True)
-    return _any(values)
+    return _members_any(h, values)
 
 
 @rule
 def child_not_at_appropriate_level(h: HouseholdFacts, p: Mapping[str, Any]) -> bool | None:
     """Indicator 6 (school attendance): at least one child from ``min_age`` to under ``max_age`` does not
     attend the level or grade appropriate to the age."""
-    return _any(
+    return _members_any(
+        h,
         [
             None if m.attending_appropriate_level is None else not m.attending_appropriate_level
             for m in h.members
             if p["min_age"] <= m.age < p["max_age"]
-        ]
+        ],
     )
 
 

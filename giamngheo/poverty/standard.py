@@ -59,6 +59,10 @@ class Indicator:
     legal_clause: str
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     provisional: tuple[str, ...] = ()
+    provisional_vi: tuple[str, ...] = ()  # the same notes in Vietnamese (for the pages)
+
+    def provisional_notes(self, vietnamese: bool) -> tuple[str, ...]:
+        return self.provisional_vi if vietnamese and self.provisional_vi else self.provisional
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,10 @@ class Standard:
     scores: Scores | None = None
     provisional: tuple[str, ...] = ()
     source_file: str = ""
+    provisional_vi: tuple[str, ...] = ()  # the same notes in Vietnamese (for the pages)
+
+    def provisional_notes(self, vietnamese: bool) -> tuple[str, ...]:
+        return self.provisional_vi if vietnamese and self.provisional_vi else self.provisional
 
     @property
     def is_national(self) -> bool:
@@ -160,9 +168,15 @@ def _parse(data: Mapping[str, Any], source: str, base: Standard | None) -> Stand
                 legal_clause=i.get("legal_clause", ""),
                 params=MappingProxyType(dict(i.get("params", {}))),
                 provisional=tuple(i.get("provisional", ())),
+                provisional_vi=tuple(i.get("provisional_vi", ())),
             )
             for i in data.get("indicators", [])
         )
+    for indicator in indicators:
+        if indicator.provisional_vi and len(indicator.provisional_vi) != len(indicator.provisional):
+            raise StandardError(f"{source}: indicator {indicator.key}: provisional_vi must match provisional")
+    if data.get("provisional_vi") and len(data["provisional_vi"]) != len(data.get("provisional", ())):
+        raise StandardError(f"{source}: provisional_vi must match provisional")
     keys = [i.key for i in indicators]
     if not keys:
         raise StandardError(f"{source}: a standard needs indicators (or 'indicators_from')")
@@ -212,6 +226,7 @@ def _parse(data: Mapping[str, Any], source: str, base: Standard | None) -> Stand
         indicators=indicators,
         scores=scores,
         provisional=tuple(data.get("provisional", ())),
+        provisional_vi=tuple(data.get("provisional_vi", ())),
         source_file=source,
     )
 

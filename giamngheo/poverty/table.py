@@ -35,6 +35,10 @@ class HouseholdTable:
     deprivations: npt.NDArray[np.uint8]  # n × len(indicators)
     groups: list[str] | None = None
     errors: list[RowError] = field(default_factory=list)
+    # With ``allow_unknown``: n × len(indicators), 1 where the cell was empty or "?" (not known), and
+    # False where the income was empty or "?".
+    unknown: npt.NDArray[np.uint8] | None = None
+    income_known: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -61,9 +65,11 @@ def read_csv(
     *,
     group_column: str | None = None,
     require_income: bool = True,
+    allow_unknown: bool = False,
     max_errors: int = 1000,
 ) -> HouseholdTable:
-    """Read and validate a household CSV.
+    """Read and validate a household CSV. With ``allow_unknown``, an empty cell or "?" is a fact not known
+    (an indicator flag or the income).
 
     Raises ``TableError`` listing every bad row (up to ``max_errors``)."""
     wanted = tuple(indicators)
@@ -72,6 +78,8 @@ def read_csv(
     areas: list[int] = []
     incomes: list[int] = []
     rows: list[list[int]] = []
+    unknown_rows: list[list[int]] = []
+    income_known: list[bool] = []
     groups: list[str] = []
     with Path(path).open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -90,14 +98,18 @@ def read_csv(
                 bad = True
             area_code = RURAL
             income = 0
+            has_income = True
             if require_income:
                 area = (row.get("area") or "").strip().lower()
                 if area not in ("rural", "urban"):
                     errors.append(RowError(line, "area", f"{row.get('area')!r} is not 'rural' or 'urban'"))
                     bad = True
                 area_code = URBAN if area == "urban" else RURAL
-                parsed = parse_income(row.get("income_per_capita") or "")
-                if parsed is None:
+                raw_income = (row.get("income_per_capita") or "").strip()
+                parsed = parse_income(raw_income)
+                if allow_unknown and raw_income in ("", "?"):
+                    has_income = False
+                elif parsed is None:
                     errors.append(
                         RowError(
                             line,
@@ -109,8 +121,14 @@ def read_csv(
                 else:
                     income = parsed
             flags = []
+            absent = []
             for key in wanted:
                 value = (row.get(key) or "").strip()
+                if allow_unknown and value in ("", "?"):
+                    flags.append(0)
+                    absent.append(1)
+                    continue
+                absent.append(0)
                 if value not in ("0", "1"):
                     errors.append(RowError(line, key, f"{value!r} is not 0 or 1"))
                     bad = True
@@ -124,7 +142,9 @@ def read_csv(
             ids.append(hid)
             areas.append(area_code)
             incomes.append(income)
+            income_known.append(has_income)
             rows.append(flags)
+            unknown_rows.append(absent)
             if group_column:
                 groups.append((row.get(group_column) or "").strip())
     if errors:
@@ -137,4 +157,8 @@ def read_csv(
         indicators=wanted,
         deprivations=matrix,
         groups=groups if group_column else None,
+        unknown=np.array(unknown_rows, dtype=np.uint8).reshape(len(rows), len(wanted))
+        if allow_unknown
+        else None,
+        income_known=np.array(income_known, dtype=np.bool_) if allow_unknown else None,
     )

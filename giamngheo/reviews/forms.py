@@ -32,7 +32,15 @@ class RoundForm(forms.Form):
         label=_("Province"), queryset=Area.objects.none(), widget=forms.Select(attrs=SELECT), empty_label=None
     )
     year = forms.IntegerField(
-        label=_("Year"), min_value=2021, max_value=2100, widget=forms.NumberInput(attrs=NUMBER)
+        label=_("Year"),
+        min_value=2021,
+        max_value=2100,
+        widget=forms.NumberInput(attrs=NUMBER),
+        help_text=_(
+            "The lists decided by the review apply from 1 January of the following year: the round "
+            "classifies by the standards in force on that day (provisional rule; the province can change "
+            "it, with a reason, before the survey starts)."
+        ),
     )
     starts_on = forms.DateField(
         label=_("Starts on"),
@@ -57,6 +65,24 @@ class RoundForm(forms.Form):
         if start and end and end < start:
             self.add_error("ends_on", _("The end date cannot be before the start date."))
         return data
+
+
+class RoundStandardForm(forms.Form):
+    standard_year = forms.TypedChoiceField(
+        label=_("Apply the standards in force on 1 January of"),
+        coerce=int,
+        choices=(),
+        widget=forms.Select(attrs=SELECT),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+        help_text=_("Shown on the round's page and kept in the audit trail."),
+    )
+
+    def __init__(self, *args: Any, years: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["standard_year"].choices = years  # type: ignore[attr-defined]
 
 
 class CommuneReviewFilterForm(forms.Form):
@@ -183,14 +209,37 @@ class MeetingForm(VersionedForm):
         return data
 
 
-class MeetingCompleteForm(forms.Form):
-    meeting_date = forms.DateField(label=_("Meeting date"), widget=date_input())
-    attendance = forms.IntegerField(
-        label=_("Attendance"), min_value=1, widget=forms.NumberInput(attrs=NUMBER)
+class VillageMeetingForm(VersionedForm):
+    """The record of one village meeting (Decision 24/2021): date, place, chair, secretary, attendance."""
+
+    held_on = forms.DateField(label=_("Meeting date"), widget=date_input())
+    place = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=255,
+        widget=forms.TextInput(attrs={**TEXT, "placeholder": _("e.g. the village cultural house")}),
     )
+    chair = forms.CharField(
+        label=_("Chaired by"),
+        max_length=150,
+        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "name"}),
+        help_text=_("Name and title, e.g. the head of the village."),
+    )
+    secretary = forms.CharField(
+        label=_("Secretary"), required=False, max_length=150, widget=forms.TextInput(attrs=TEXT)
+    )
+    attendance = forms.IntegerField(
+        label=_("Attendance"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={**NUMBER, "inputmode": "numeric"}),
+        help_text=_("Representatives of households present; each household's vote counts against it."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
 
 
 class PostingCompleteForm(forms.Form):
+    """The posting's dates; it is closed on or after its last day."""
+
     posting_from = forms.DateField(label=_("Posted from"), widget=date_input())
     posting_to = forms.DateField(label=_("Posted until"), widget=date_input())
 

@@ -13,18 +13,22 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from giamngheo.accounts.scoping import area_ancestor_q, area_q
 from giamngheo.core.errors import NotFound
 from giamngheo.core.text import fold
+from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.geo.selectors import today as today  # re-exported for the views
 from giamngheo.households.models import Household
 from giamngheo.households.reference import Category, ethnic_group_name
 from giamngheo.households.selectors import HouseholdFilters, household_list, shown_national_id
+from giamngheo.standards.adapters import province_code, standards_in_force
 
 from .models import (
     Assessment,
     AssessmentStatus,
+    Certificate,
     CommuneReview,
     Complaint,
     ComplaintStatus,
@@ -34,6 +38,7 @@ from .models import (
     ReviewRound,
     Step,
     StepEvent,
+    VillageMeeting,
 )
 
 SURVEYED_STATUSES = (AssessmentStatus.SURVEYED, AssessmentStatus.AGREED, AssessmentStatus.RECOGNISED)
@@ -108,6 +113,81 @@ def round_progress(*, user: Any, rounds: list[ReviewRound]) -> dict[int, RoundPr
             communes=row["communes"], started=row["started"], submitted=row["submitted"], only_review_id=only
         )
     return result
+
+
+@dataclass(frozen=True)
+class RoundStandard:
+    """The standards a round classifies by, as its page shows them."""
+
+    year: int  # the lists apply from 1 January of this year
+    code: str
+    name: str
+    legal_source: str
+    standard_provisional: bool  # the standard itself has unconfirmed items
+    provincial: str  # the province's own standard of that year ("" when none)
+    is_default: bool  # year + 1 (the rule)
+    reason: str
+    rule_provisional: bool
+    rule_source: str
+    survey_started: bool
+
+    @property
+    def label(self) -> str:
+        return round_standard_text(self)
+
+
+def round_standard_text(info: RoundStandard) -> str:
+    return _("%(name)s, lists applying from 1 January %(year)s") % {"name": info.name, "year": info.year}
+
+
+def round_standard(*, review_round: ReviewRound) -> RoundStandard:
+    from .services import (
+        STANDARD_RULE_PROVISIONAL,
+        STANDARD_RULE_SOURCE,
+        round_default_standard_year,
+        round_standard_year,
+        round_survey_started,
+    )
+
+    year = round_standard_year(review_round)
+    standards = standards_in_force(year=year, province=province_code(review_round.province))
+    national = next((s for s in standards.values() if s.is_national), None)
+    local = next((s for s in standards.values() if not s.is_national), None)
+    return RoundStandard(
+        year=year,
+        code=national.code if national else review_round.standard_code,
+        name=national.name_vi if national else review_round.standard_code,
+        legal_source=national.legal_source if national else "",
+        standard_provisional=bool(national and (national.status != "published" or national.provisional)),
+        provincial=local.name_vi if local else "",
+        is_default=year == round_default_standard_year(review_round.year),
+        reason=review_round.standard_reason,
+        rule_provisional=STANDARD_RULE_PROVISIONAL,
+        rule_source=STANDARD_RULE_SOURCE,
+        survey_started=round_survey_started(review_round),
+    )
+
+
+def round_standard_label(*, review_round: ReviewRound) -> str:
+    """One line naming the standard a round applies, for the headers of its tables and exports, e.g.
+    "Chuẩn nghèo đa chiều quốc gia giai đoạn 2026–2030 (Nghị định 351/2025/NĐ-CP), danh sách áp dụng từ
+    01/01/2027"."""
+    return round_standard(review_round=review_round).label
+
+
+def round_standard_years(*, review_round: ReviewRound) -> list[tuple[int, str]]:
+    """The years a specialist may choose for a round (those with a national standard), with its name."""
+    choices = []
+    for year in range(review_round.year - 1, review_round.year + 3):
+        national = next((s for s in standards_in_force(year=year).values() if s.is_national), None)
+        if national is not None:
+            choices.append((year, f"{year} · {national.name_vi}"))
+    return choices
+
+
+def can_see_whole_round(*, user: Any, review_round: ReviewRound) -> bool:
+    """Whether the user sees the round's whole province (the province's what-if, its standard's choice)."""
+    return ReviewRound.objects.filter(area_q(user, "province__path"), pk=review_round.pk).exists()
 
 
 # Commune reviews ------------------------------------------------------------------------------------------
@@ -215,6 +295,94 @@ def step_tracker(*, user: Any, review: CommuneReview) -> list[StepState]:
             )
         )
     return states
+
+
+@dataclass(frozen=True)
+class VillageMeetingRow:
+    village: Area
+    households: int  # on the commune's list
+    meeting: VillageMeeting | None
+
+
+def village_meeting_rows(*, user: Any, review: CommuneReview) -> list[VillageMeetingRow]:
+    """The villages with households on the commune's list, each with its meeting (or none yet); then the
+    meetings of villages no longer on the list (recorded before a household was sent back)."""
+    counts = dict(
+        Assessment.objects.filter(area_q(user, "commune__path"), round=review.round, commune=review.commune)
+        .exclude(status=AssessmentStatus.SCREENED_OUT)
+        .order_by()
+        .values_list("household__village_id")
+        .annotate(n=Count("pk"))
+    )
+    meetings = {
+        m.village_id: m
+        for m in VillageMeeting.objects.filter(
+            area_q(user, "commune_review__commune__path"), commune_review=review
+        )
+    }
+    villages = Area.objects.filter(pk__in=set(counts) | set(meetings)).order_by("code", "name")
+    return [
+        VillageMeetingRow(village=v, households=counts.get(v.pk, 0), meeting=meetings.get(v.pk))
+        for v in villages
+    ]
+
+
+def access_meeting_village(*, user: Any, review: CommuneReview, village_id: int) -> Area:
+    """A village of the review's commune (in the user's scope)."""
+    village = Area.objects.filter(
+        area_q(user, "path"), pk=village_id, parent=review.commune, level=AreaLevel.VILLAGE
+    ).first()
+    if village is None:
+        raise NotFound("village")
+    return village
+
+
+def village_meeting_of(*, user: Any, review: CommuneReview, village: Area) -> VillageMeeting | None:
+    return VillageMeeting.objects.filter(
+        area_q(user, "commune_review__commune__path"), commune_review=review, village=village
+    ).first()
+
+
+def village_households_on_list(*, user: Any, review: CommuneReview, village: Area) -> QuerySet[Assessment]:
+    """The households of a village on the commune's list, with their vote (the meeting's agenda)."""
+    return (
+        Assessment.objects.filter(
+            area_q(user, "commune__path"),
+            round=review.round,
+            commune=review.commune,
+            household__village=village,
+        )
+        .exclude(status=AssessmentStatus.SCREENED_OUT)
+        .select_related("household")
+        .order_by("household__code")
+    )
+
+
+def household_meeting_attendance(*, user: Any, assessment: Assessment) -> int | None:
+    """The attendance of the meeting of the household's village, if recorded."""
+    return (
+        VillageMeeting.objects.filter(
+            area_q(user, "commune_review__commune__path"),
+            commune_review__round=assessment.round,
+            commune_review__commune=assessment.commune,
+            village_id=assessment.household.village_id,
+        )
+        .values_list("attendance", flat=True)
+        .first()
+    )
+
+
+def steps_not_held(*, user: Any, review: CommuneReview) -> set[int]:
+    """The steps passed as "not held" (the commune's list was empty), from their latest completion."""
+    latest: dict[int, StepEvent] = {}
+    for event in step_events(user=user, review=review):
+        if event.action == "complete":
+            latest[event.step] = event
+    return {
+        step
+        for step, event in latest.items()
+        if review.step >= step and isinstance(event.data, dict) and event.data.get("held") is False
+    }
 
 
 # Assessments ----------------------------------------------------------------------------------------------
@@ -439,10 +607,11 @@ class CertificateData:
     decision_number: str
     decision_date: dt.date | None
     members: list[CertificateMember] = field(default_factory=list)
+    lists_year: int | None = None  # the round's ``standard_year``: the year the lists apply
 
     @property
     def valid_year(self) -> int:
-        return self.year + 1
+        return self.lists_year or self.year + 1
 
 
 def certificate_assessments(*, user: Any, review: CommuneReview) -> QuerySet[Assessment]:
@@ -455,20 +624,31 @@ def certificate_assessments(*, user: Any, review: CommuneReview) -> QuerySet[Ass
 def certificate_list(
     *, user: Any, review: CommuneReview, assessment_id: int | None = None
 ) -> list[CertificateData]:
-    """Certificates of the review (all, or the one of ``assessment_id``), numbered 1… in list order."""
-    ordered = list(certificate_assessments(user=user, review=review).values_list("pk", flat=True))
-    numbers = {pk: i for i, pk in enumerate(ordered, start=1)}
-    wanted = ordered if assessment_id is None else [pk for pk in ordered if pk == assessment_id]
+    """Certificates of the review (all, or the one of ``assessment_id``), in the order of their registered
+    numbers (``reviews.Certificate``; ``services.certificates_register`` gives them). A recognised
+    household without a registered number has no certificate yet."""
+    recognised = list(certificate_assessments(user=user, review=review).values_list("pk", "household_id"))
+    numbers = dict(
+        Certificate.objects.filter(
+            round_id=review.round_id,
+            commune_id=review.commune_id,
+            household_id__in=[household_id for _, household_id in recognised],
+        ).values_list("household_id", "number")
+    )
+    ordered = sorted(
+        (numbers[household_id], pk) for pk, household_id in recognised if household_id in numbers
+    )
+    wanted = [(number, pk) for number, pk in ordered if assessment_id is None or pk == assessment_id]
     if assessment_id is not None and not wanted:
         raise NotFound("certificate")
     assessments = {
         a.pk: a
-        for a in Assessment.objects.filter(pk__in=wanted)
+        for a in Assessment.objects.filter(pk__in=[pk for _, pk in wanted])
         .select_related("household", "household__village", "commune", "commune__parent", "round")
         .prefetch_related("household__members")
     }
     result = []
-    for pk in wanted:
+    for number, pk in wanted:
         assessment = assessments[pk]
         household = assessment.household
         members = sorted(
@@ -479,7 +659,7 @@ def certificate_list(
         commune = assessment.commune
         result.append(
             CertificateData(
-                number=numbers[pk],
+                number=number,
                 assessment_id=pk,
                 category=assessment.decided_category,
                 household_code=household.code,
@@ -493,6 +673,7 @@ def certificate_list(
                 province=commune.parent.name if commune.parent else "",
                 province_division_type=commune.parent.division_type if commune.parent else "",
                 year=assessment.round.year,
+                lists_year=assessment.round.standard_year,
                 decision_number=review.decision_number,
                 decision_date=review.decision_date,
                 members=[

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import ValidationFailed
-from giamngheo.core.signals import households_changed
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.engine import facts_snapshot, household_facts
 from giamngheo.households.models import Household
@@ -28,6 +27,7 @@ from .models import (
     AreaSummary,
     Assessment,
     AssessmentStatus,
+    Certificate,
     CommuneReview,
     Complaint,
     ComplaintStatus,
@@ -40,6 +40,7 @@ from .models import (
     Source,
     Step,
     StepEvent,
+    VillageMeeting,
 )
 
 AGREEMENT_MIN_PCT = 50
@@ -93,6 +94,31 @@ def _advance(review: CommuneReview, to: int, actor: Any, data: dict[str, Any] | 
     return review
 
 
+# The rule that a periodic review held in year Y applies the standards in force on 1 January of Y + 1 (the
+# year its lists take effect) is read from the 2021 review ("theo chuẩn nghèo đa chiều giai đoạn
+# 2022–2025"); the facts file (shared/domain/review-forms.md) does not confirm it yet, so it is provisional.
+STANDARD_RULE_PROVISIONAL = True
+STANDARD_RULE_SOURCE = (
+    "Quyết định 24/2021/QĐ-TTg; rà soát năm 2021 thực hiện theo chuẩn nghèo đa chiều giai đoạn 2022–2025"
+)
+
+
+def round_default_standard_year(year: int) -> int:
+    """The year whose standards a round held in ``year`` applies by default: its lists apply from 1 January
+    of the next year."""
+    return year + 1
+
+
+def _national_standard_code(standard_year: int) -> str:
+    national = [s for s in standards_in_force(year=standard_year).values() if s.is_national]
+    return national[0].code if national else ""
+
+
+def round_standard_year(review_round: ReviewRound) -> int:
+    """The year whose standards the round classifies by (rounds opened before the field existed: Y + 1)."""
+    return review_round.standard_year or round_default_standard_year(review_round.year)
+
+
 @transaction.atomic
 def round_open(
     *,
@@ -102,6 +128,8 @@ def round_open(
     ends_on: dt.date | None = None,
     acting_user: Any,
 ) -> ReviewRound:
+    """Open a province's periodic review of ``year``: one commune review per active commune. The round
+    classifies by the standards in force on 1 January of ``year + 1`` (provisional rule, see above)."""
     if province.level != AreaLevel.PROVINCE:
         raise ValidationFailed(_("A review round is opened for a province."))
     if ReviewRound.objects.filter(province=province, year=year).exists():
@@ -112,12 +140,24 @@ def round_open(
     starts_on, ends_on = starts_on or default_start, ends_on or default_end
     if ends_on < starts_on:
         raise ValidationFailed(_("The end date cannot be before the start date."), extra={"field": "ends_on"})
-    if not standards_in_force(year=year):
+    standard_year = round_default_standard_year(year)
+    standard_code = _national_standard_code(standard_year)
+    if not standard_code:
         raise ValidationFailed(
-            _("No poverty standard governs %(year)s.") % {"year": year}, extra={"field": "year"}
+            _(
+                "No national poverty standard governs %(standard_year)s, the year the lists of a review "
+                "held in %(year)s apply from."
+            )
+            % {"standard_year": standard_year, "year": year},
+            extra={"field": "year"},
         )
     review_round = ReviewRound.objects.create(
-        province=province, year=year, starts_on=starts_on, ends_on=ends_on
+        province=province,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        standard_year=standard_year,
+        standard_code=standard_code,
     )
     communes = Area.objects.filter(parent=province, level=AreaLevel.COMMUNE, is_active=True)
     CommuneReview.objects.bulk_create([CommuneReview(round=review_round, commune=c) for c in communes])
@@ -125,6 +165,52 @@ def round_open(
         actor=acting_user, action="reviews.round.open", target=review_round, after=snapshot(review_round)
     )
     return review_round
+
+
+def round_survey_started(review_round: ReviewRound) -> bool:
+    """Whether any household of the round has been surveyed (the round's standard is then fixed)."""
+    return Assessment.objects.filter(round=review_round, surveyed_on__isnull=False).exists()
+
+
+@transaction.atomic
+def round_standard_change(
+    *, review_round: ReviewRound, standard_year: int, reason: str, acting_user: Any
+) -> ReviewRound:
+    """A provincial specialist changes the standards the round applies (those in force on 1 January of
+    another year whose standards exist, or back to the default), with a reason, before the survey starts."""
+    locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    if locked.status != RoundStatus.OPEN:
+        raise ValidationFailed(_("The review round is closed."))
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for changing the standard."), extra={"field": "reason"})
+    if round_survey_started(locked):
+        raise ValidationFailed(
+            _("The survey of this round has started: its standard can no longer be changed."),
+            extra={"field": "standard_year"},
+        )
+    code = _national_standard_code(standard_year)
+    if not code:
+        raise ValidationFailed(
+            _("No national poverty standard governs %(year)s.") % {"year": standard_year},
+            extra={"field": "standard_year"},
+        )
+    if standard_year == round_standard_year(locked):
+        raise ValidationFailed(
+            _("The round already applies the standards of %(year)s.") % {"year": standard_year},
+            extra={"field": "standard_year"},
+        )
+    before = snapshot(locked, ["standard_year", "standard_code", "standard_reason"])
+    locked.standard_year, locked.standard_code, locked.standard_reason = standard_year, code, reason.strip()
+    locked.save(update_fields=["standard_year", "standard_code", "standard_reason", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action="reviews.round.standard",
+        target=locked,
+        before=before,
+        after=snapshot(locked, ["standard_year", "standard_code", "standard_reason"]),
+        note=reason.strip(),
+    )
+    return locked
 
 
 @transaction.atomic
@@ -226,29 +312,42 @@ def screening_record(*, assessment: Assessment, passed: bool, acting_user: Any) 
 
 
 def classify_assessment(assessment: Assessment, *, on: dt.date) -> None:
-    """Run the engine on the household's current facts and store results under every standard in force."""
+    """Run the engine on the household's current facts and store the results under the standards the round
+    applies: those in force on 1 January of ``round.standard_year`` (national, and the province's own)."""
     household = assessment.household
     commune = assessment.commune
-    income = assessment.income_per_capita if assessment.income_per_capita is not None else 0
+    # No income surveyed: the income is unknown (the engine then decides only what it can).
+    income = assessment.income_per_capita
     facts = household_facts(
-        household, household.members.all(), on=on, area=area_type(commune), income_per_capita=income
+        household,
+        household.members.all(),
+        on=on,
+        area=area_type(commune),
+        income_per_capita=income,
     )
-    standards = standards_in_force(year=assessment.round.year, province=province_code(commune))
+    standard_year = round_standard_year(assessment.round)
+    standards = standards_in_force(year=standard_year, province=province_code(commune))
     national = [s for s in standards.values() if s.is_national]
     local = [s for s in standards.values() if not s.is_national]
     assessment.facts = facts_snapshot(facts)
     if national:
         result = classify(facts, national[0])
         assessment.standard = result.standard_code
-        assessment.proposed_category = str(result.category)
+        # Not enough information: no category by the standard (the meeting decides with the facts it has).
+        assessment.proposed_category = str(result.category) if result.determined and result.category else ""
         assessment.deprivation_count = result.deprivation_count
         assessment.deprived = list(result.deprived)
+        assessment.unknown = list(result.unknown)
         assessment.reasons = result.reasons_vi
         assessment.reasons_en = result.reasons_en
     if local:
         local_result = classify(facts, local[0])
         assessment.provincial_standard = local_result.standard_code
-        assessment.provincial_category = str(local_result.category)
+        assessment.provincial_category = (
+            str(local_result.category) if local_result.determined and local_result.category else ""
+        )
+    else:
+        assessment.provincial_standard = assessment.provincial_category = ""
 
 
 @transaction.atomic
@@ -280,9 +379,16 @@ def survey_record(
     locked.decided_category = ""
     locked.version += 1
     locked.save()
-    Household.objects.filter(pk=locked.household_id).update(
+    # The registry's income through its one writer: version bumped (an edit form opened before the survey
+    # is refused instead of writing the old income back), history, audit, engine fields refreshed with the
+    # standards in force, ``households_changed`` sent.
+    from giamngheo.households.services import household_income_record
+
+    household_income_record(
+        household=locked.household,
         income_per_capita=income_per_capita,
-        deprived_keys="|" + "|".join(locked.deprived) + "|" if locked.deprived else "",
+        acting_user=acting_user,
+        note=_("Survey of the %(year)s review") % {"year": locked.round.year},
     )
     audit_record(
         actor=acting_user,
@@ -307,23 +413,199 @@ def survey_complete(*, review: CommuneReview, acting_user: Any) -> CommuneReview
     return _advance(review, Step.SURVEY, acting_user)
 
 
+def _on_list(review: CommuneReview) -> Any:
+    """The households on the commune's list (those screened out by form A are not)."""
+    return review.round.assessments.filter(commune=review.commune).exclude(
+        status=AssessmentStatus.SCREENED_OUT
+    )
+
+
+def meeting_villages(review: CommuneReview) -> list[Area]:
+    """The villages that hold a meeting: those with at least one household on the commune's list."""
+    ids = _on_list(review).order_by().values_list("household__village_id", flat=True).distinct()
+    return list(Area.objects.filter(pk__in=ids).order_by("code", "name"))
+
+
+def _meeting_fields(
+    *,
+    review: CommuneReview,
+    held_on: dt.date,
+    place: str,
+    chair: str,
+    secretary: str,
+    attendance: int,
+    note: str,
+) -> dict[str, Any]:
+    if held_on > timezone.localdate():
+        raise ValidationFailed(_("The meeting cannot be dated in the future."), extra={"field": "held_on"})
+    if held_on < review.round.starts_on:
+        raise ValidationFailed(
+            _("The meeting cannot be dated before the review round started (%(date)s).")
+            % {"date": review.round.starts_on.strftime("%d/%m/%Y")},
+            extra={"field": "held_on"},
+        )
+    if not chair.strip():
+        raise ValidationFailed(_("Enter who chaired the meeting."), extra={"field": "chair"})
+    if attendance is None or attendance <= 0:
+        raise ValidationFailed(
+            _("Enter the number of people who attended the meeting."), extra={"field": "attendance"}
+        )
+    return {
+        "held_on": held_on,
+        "place": place.strip(),
+        "chair": chair.strip(),
+        "secretary": secretary.strip(),
+        "attendance": attendance,
+        "note": note.strip(),
+    }
+
+
+MEETING_FIELDS = ["held_on", "place", "chair", "secretary", "attendance", "note"]
+
+
+@transaction.atomic
+def village_meeting_record(
+    *,
+    review: CommuneReview,
+    village: Area,
+    held_on: dt.date,
+    chair: str,
+    attendance: int,
+    place: str = "",
+    secretary: str = "",
+    note: str = "",
+    acting_user: Any,
+) -> VillageMeeting:
+    """The meeting of one village (Decision 24/2021): held after the survey, before the votes on its
+    households. One per village with households on the commune's list."""
+    _require_step(review, Step.SURVEY)
+    if village.parent_id != review.commune_id or village.level != AreaLevel.VILLAGE:
+        raise ValidationFailed(_("The village is not in this commune."), extra={"field": "village"})
+    if not _on_list(review).filter(household__village=village).exists():
+        raise ValidationFailed(
+            _("No household of %(village)s is on the commune's list: the village holds no meeting.")
+            % {"village": village.name},
+            extra={"field": "village"},
+        )
+    if VillageMeeting.objects.filter(commune_review=review, village=village).exists():
+        raise ValidationFailed(
+            _("The meeting of %(village)s is already recorded: edit it instead.") % {"village": village.name}
+        )
+    values = _meeting_fields(
+        review=review,
+        held_on=held_on,
+        place=place,
+        chair=chair,
+        secretary=secretary,
+        attendance=attendance,
+        note=note,
+    )
+    meeting = VillageMeeting.objects.create(commune_review=review, village=village, **values)
+    audit_record(
+        actor=acting_user,
+        action="reviews.village_meeting.record",
+        target=meeting,
+        after=snapshot(meeting, MEETING_FIELDS),
+    )
+    return meeting
+
+
+@transaction.atomic
+def village_meeting_update(
+    *,
+    meeting: VillageMeeting,
+    version: int | None,
+    held_on: dt.date,
+    chair: str,
+    attendance: int,
+    place: str = "",
+    secretary: str = "",
+    note: str = "",
+    acting_user: Any,
+) -> VillageMeeting:
+    """Correct a village meeting's record (before the commune closes the meeting step)."""
+    locked = (
+        VillageMeeting.objects.select_for_update()
+        .select_related("commune_review__round", "commune_review__commune", "village")
+        .get(pk=meeting.pk)
+    )
+    if version is not None and locked.version != version:
+        from giamngheo.households.services import StaleVersion
+
+        raise StaleVersion(_("Someone else saved this meeting after you opened it. Reload the page."))
+    review = locked.commune_review
+    _require_step(review, Step.SURVEY)
+    values = _meeting_fields(
+        review=review,
+        held_on=held_on,
+        place=place,
+        chair=chair,
+        secretary=secretary,
+        attendance=attendance,
+        note=note,
+    )
+    most_votes = (
+        _on_list(review)
+        .filter(household__village=locked.village, meeting_attendance__isnull=False)
+        .order_by("-meeting_attendance")
+        .values_list("meeting_attendance", flat=True)
+        .first()
+    )
+    if most_votes is not None and attendance < most_votes:
+        raise ValidationFailed(
+            _("%(n)s people already voted on a household of this village: the attendance cannot be lower.")
+            % {"n": most_votes},
+            extra={"field": "attendance"},
+        )
+    before = snapshot(locked, MEETING_FIELDS)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    audit_record(
+        actor=acting_user,
+        action="reviews.village_meeting.update",
+        target=locked,
+        before=before,
+        after=snapshot(locked, MEETING_FIELDS),
+    )
+    return locked
+
+
 @transaction.atomic
 def meeting_record(
     *,
     assessment: Assessment,
     votes_for: int,
-    attendance: int,
     decided_category: str,
+    attendance: int | None = None,
     reason: str = "",
     version: int | None = None,
     acting_user: Any,
 ) -> Assessment:
-    """The village meeting's vote on one household. Below 50 % agreement the household goes back to survey."""
+    """The village meeting's vote on one household. Below 50 % agreement the household goes back to survey.
+    The household's village meeting must be recorded first; ``attendance`` (those who voted, default: the
+    meeting's attendance) cannot exceed it."""
     review = CommuneReview.objects.get(round=assessment.round, commune=assessment.commune)
     _require_step(review, Step.SURVEY)
     locked = _locked_assessment(assessment, version)
     if locked.status not in (AssessmentStatus.SURVEYED, AssessmentStatus.AGREED):
         raise ValidationFailed(_("Only surveyed households go to the village meeting."))
+    village_meeting = VillageMeeting.objects.filter(
+        commune_review=review, village_id=locked.household.village_id
+    ).first()
+    if village_meeting is None:
+        raise ValidationFailed(
+            _("Record the meeting of the household's village first (date, chair, attendance).")
+        )
+    if attendance is None:
+        attendance = village_meeting.attendance
+    if attendance > village_meeting.attendance:
+        raise ValidationFailed(
+            _("The meeting of %(village)s had %(n)s attendees: the attendance cannot be higher.")
+            % {"village": village_meeting.village.name, "n": village_meeting.attendance},
+            extra={"field": "attendance"},
+        )
     if attendance <= 0 or votes_for < 0 or votes_for > attendance:
         raise ValidationFailed(
             _("Votes in favour must be between 0 and the attendance."), extra={"field": "votes_for"}
@@ -356,17 +638,36 @@ def meeting_record(
             "attendance": attendance,
             "decided": locked.decided_category,
             "status": locked.status,
+            "village_meeting": village_meeting.pk,
         },
     )
     return locked
 
 
+# How a step is recorded when the commune's list is empty: the meeting and the posting are not held.
+NOT_HELD_EMPTY_LIST = "empty_list"
+
+
+def list_is_empty(review: CommuneReview) -> bool:
+    return not _on_list(review).exists()
+
+
 @transaction.atomic
-def meeting_complete(
-    *, review: CommuneReview, meeting_date: dt.date, attendance: int, acting_user: Any
-) -> CommuneReview:
+def meeting_complete(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
+    """Close step 3: every village with households on the list has held its meeting and every household
+    has its vote. The commune's meeting date is the last village meeting, its attendance their sum. A
+    commune whose list is empty passes the step without a meeting ("not held: no household on the list")."""
     _require_step(review, Step.SURVEY)
+    if list_is_empty(review):
+        review.meeting_date, review.meeting_attendance = None, None
+        return _advance(review, Step.MEETING, acting_user, {"held": False, "reason": NOT_HELD_EMPTY_LIST})
     qs = review.round.assessments.filter(commune=review.commune)
+    missing = [v.name for v in meeting_villages(review) if not review.meetings.filter(village=v).exists()]
+    if missing:
+        raise ValidationFailed(
+            _("The meeting of these villages is not recorded yet: %(villages)s.")
+            % {"villages": ", ".join(missing)}
+        )
     back = qs.filter(status=AssessmentStatus.LISTED).count()
     if back:
         raise ValidationFailed(
@@ -376,12 +677,20 @@ def meeting_complete(
     undecided = qs.filter(status=AssessmentStatus.SURVEYED).count()
     if undecided:
         raise ValidationFailed(_("%(n)s households have no meeting result yet.") % {"n": undecided})
-    review.meeting_date, review.meeting_attendance = meeting_date, attendance
+    villages = {v.pk for v in meeting_villages(review)}
+    meetings = [m for m in review.meetings.all() if m.village_id in villages]
+    review.meeting_date = max(m.held_on for m in meetings)
+    review.meeting_attendance = sum(m.attendance for m in meetings)
     return _advance(
         review,
         Step.MEETING,
         acting_user,
-        {"meeting_date": meeting_date.isoformat(), "attendance": attendance},
+        {
+            "held": True,
+            "meeting_date": review.meeting_date.isoformat(),
+            "attendance": review.meeting_attendance,
+            "villages": len(meetings),
+        },
     )
 
 
@@ -458,12 +767,43 @@ def complaint_resolve_in_review(
 
 @transaction.atomic
 def posting_complete(
-    *, review: CommuneReview, posting_from: dt.date, posting_to: dt.date, acting_user: Any
+    *,
+    review: CommuneReview,
+    posting_from: dt.date | None = None,
+    posting_to: dt.date | None = None,
+    acting_user: Any,
 ) -> CommuneReview:
+    """Close step 4, the public posting: not before its last day (local date). A commune whose list is empty
+    passes the step without a posting ("not held: no household on the list"), never with dates."""
     _require_step(review, Step.MEETING)
+    if list_is_empty(review):
+        if posting_from is not None or posting_to is not None:
+            raise ValidationFailed(
+                _("No household is on the commune's list: there is nothing to post, so no dates."),
+                extra={"field": "posting_from"},
+            )
+        review.posting_from, review.posting_to = None, None
+        return _advance(review, Step.POSTING, acting_user, {"held": False, "reason": NOT_HELD_EMPTY_LIST})
+    if posting_from is None:
+        raise ValidationFailed(_("Enter the first day of the posting."), extra={"field": "posting_from"})
+    if posting_to is None:
+        raise ValidationFailed(_("Enter the last day of the posting."), extra={"field": "posting_to"})
     if posting_to < posting_from:
         raise ValidationFailed(
             _("The end date cannot be before the start date."), extra={"field": "posting_to"}
+        )
+    if review.meeting_date is not None and posting_from < review.meeting_date:
+        raise ValidationFailed(
+            _("The posting starts after the village meetings (the last one was on %(date)s).")
+            % {"date": review.meeting_date.strftime("%d/%m/%Y")},
+            extra={"field": "posting_from"},
+        )
+    today = timezone.localdate()
+    if posting_to > today:
+        raise ValidationFailed(
+            _("The posting runs until %(date)s: it can be closed from that day on, not before.")
+            % {"date": posting_to.strftime("%d/%m/%Y")},
+            extra={"field": "posting_to"},
         )
     open_complaints = review.complaints.filter(status=ComplaintStatus.OPEN).count()
     if open_complaints:
@@ -473,7 +813,7 @@ def posting_complete(
         review,
         Step.POSTING,
         acting_user,
-        {"posting_from": posting_from.isoformat(), "posting_to": posting_to.isoformat()},
+        {"held": True, "posting_from": posting_from.isoformat(), "posting_to": posting_to.isoformat()},
     )
 
 
@@ -525,16 +865,20 @@ def recognise(
         )
         assessment.status = AssessmentStatus.RECOGNISED
         assessment.version += 1
-        household = assessment.household
-        household.category = assessment.decided_category
-        household.provincial_category = assessment.provincial_category
-        household.category_since = decision_date
-        household.version += 1
     Assessment.objects.bulk_update(assessments, ["movement", "status", "version"])
-    Household.objects.bulk_update(
-        [a.household for a in assessments], ["category", "provincial_category", "category_since", "version"]
-    )
-    households_changed.send(sender=Household, household_ids=[a.household_id for a in assessments])
+    # The registry takes the decision through its one writer (history rows, versions, audit, signal).
+    from giamngheo.households.services import households_recognise
+
+    from .receivers import summaries_refreshed_by_caller
+
+    with summaries_refreshed_by_caller():  # the step below recounts this commune on commit
+        households_recognise(
+            decisions=[(a.household_id, a.decided_category, a.provincial_category) for a in assessments],
+            decision_number=decision_number,
+            decision_date=decision_date,
+            acting_user=acting_user,
+            reason=_("Recognition of the %(year)s review") % {"year": review.round.year},
+        )
     review.decision_number, review.decision_date = decision_number.strip(), decision_date
     counts = Counter(a.movement for a in assessments)
     return _advance(
@@ -552,6 +896,7 @@ def recognise(
 @transaction.atomic
 def certificates_complete(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
     _require_step(review, Step.RECOGNITION)
+    certificates_register(review=review, acting_user=acting_user)
     return _advance(review, Step.CERTIFICATES, acting_user)
 
 
@@ -650,26 +995,28 @@ def regular_request_decide(
     request.note = note or request.note
     request.save()
     if approved:
-        household = Household.objects.select_for_update().get(pk=request.household_id)
-        household.category = {
+        # An in-year decision does not classify (the request's kind says the category); the provincial
+        # category is left as it is. The registry takes it through its one writer, whose signal recounts
+        # the open round's summary of the commune on commit (``receivers``).
+        from giamngheo.households.services import households_recognise
+
+        current = (
+            Household.objects.select_for_update()
+            .values_list("category", flat=True)
+            .get(pk=request.household_id)
+        )
+        category = {
             RequestKind.BECOME_POOR: Category.POOR,
             RequestKind.BECOME_NEAR_POOR: Category.NEAR_POOR,
-            RequestKind.ESCAPE: Category.NOT_POOR
-            if household.category == Category.NEAR_POOR
-            else Category.NEAR_POOR,
+            RequestKind.ESCAPE: Category.NOT_POOR if current == Category.NEAR_POOR else Category.NEAR_POOR,
         }[RequestKind(request.kind)]
-        household.category_since = decided_on
-        household.version += 1
-        household.save()
-        households_changed.send(sender=Household, household_ids=[household.pk])
-        open_round = (
-            ReviewRound.objects.filter(province_id=household.commune.parent_id, status=RoundStatus.OPEN)
-            .order_by("-year")
-            .first()
+        households_recognise(
+            decisions=[(request.household_id, category, None)],
+            decision_number=request.decision_number,
+            decision_date=decided_on,
+            acting_user=acting_user,
+            reason=_("In-year decision"),
         )
-        if open_round is not None:
-            round_id, commune_id = open_round.pk, household.commune_id
-            transaction.on_commit(lambda: summary_refresh(round_id=round_id, commune_id=commune_id))
     audit_record(
         actor=acting_user,
         action="reviews.request.decide",
@@ -732,3 +1079,75 @@ def summaries_rebuild(*, review_round: ReviewRound) -> int:
         summary_refresh(round_id=review_round.pk, commune_id=commune_id)
     _province_refresh(review_round)
     return len(communes)
+
+
+# Certificate numbers (helper "docs") ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificates_register(*, review: CommuneReview, acting_user: Any) -> dict[int, int]:
+    """Register the certificate numbers of a commune's recognised poor and near-poor households (the step
+    "certificates issued", or the first download). Numbers run 1, 2, … per round and commune in the order of
+    the list (village, household code) the first time; a household recognised later gets the next number;
+    a household that leaves the list keeps its row, and its number is never given again. Nothing is ever
+    renumbered. Returns household id -> number of the households recognised now."""
+    if review.step < Step.RECOGNITION or not review.decision_date:
+        raise ValidationFailed(_("The commune chairperson has not recognised the households yet."))
+    # One registration at a time per commune: the review row is the lock.
+    CommuneReview.objects.select_for_update().filter(pk=review.pk).first()
+    recognised = list(
+        Assessment.objects.filter(
+            round_id=review.round_id,
+            commune_id=review.commune_id,
+            status=AssessmentStatus.RECOGNISED,
+            decided_category__in=(Category.POOR, Category.NEAR_POOR),
+        )
+        .order_by("household__village__code", "household__code", "pk")
+        .values_list("household_id", "household__code", "decided_category")
+    )
+    existing = {
+        c.household_id: c
+        for c in Certificate.objects.filter(
+            round_id=review.round_id, household_id__in=[row[0] for row in recognised]
+        )
+    }
+    last = (
+        Certificate.objects.filter(round_id=review.round_id, commune_id=review.commune_id)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    ) or 0
+    created: list[Certificate] = []
+    recategorised: list[Certificate] = []
+    for household_id, _code, category in recognised:
+        certificate = existing.get(household_id)
+        if certificate is None:
+            last += 1
+            certificate = Certificate(
+                round_id=review.round_id,
+                commune_id=review.commune_id,
+                household_id=household_id,
+                number=last,
+                category=category,
+            )
+            existing[household_id] = certificate
+            created.append(certificate)
+        elif certificate.category != category:
+            certificate.category = category
+            recategorised.append(certificate)
+    if created:
+        Certificate.objects.bulk_create(created)
+    if recategorised:
+        Certificate.objects.bulk_update(recategorised, ["category"])
+    if created or recategorised:
+        codes = {household_id: code for household_id, code, _category in recognised}
+        audit_record(
+            actor=acting_user,
+            action="reviews.certificates.register",
+            target=review,
+            after={
+                "numbers": {codes[c.household_id]: c.number for c in created},
+                "category_changed": {codes[c.household_id]: c.category for c in recategorised},
+            },
+        )
+    return {household_id: existing[household_id].number for household_id, _code, _category in recognised}

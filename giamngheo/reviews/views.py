@@ -27,14 +27,13 @@ from giamngheo.geo.selectors import area_list
 from giamngheo.households.reference import Device
 from giamngheo.households.selectors import access_household_by_id, household_with_members
 
-from . import certificates, selectors, services
+from . import selectors, services
 from .forms import (
     AssessmentFilterForm,
     CommuneReviewFilterForm,
     ComplaintForm,
     ComplaintResolveForm,
     HouseholdSearchForm,
-    MeetingCompleteForm,
     MeetingForm,
     PostingCompleteForm,
     RecogniseForm,
@@ -44,8 +43,10 @@ from .forms import (
     RequestFileForm,
     RequestFilterForm,
     RoundForm,
+    RoundStandardForm,
     ScreeningForm,
     SurveyForm,
+    VillageMeetingForm,
 )
 from .models import (
     Assessment,
@@ -89,12 +90,6 @@ def _form_errors_to_messages(request: HttpRequest, form: forms.BaseForm) -> None
         field = form.fields.get(name)
         for error in errors:
             messages.error(request, f"{field.label}: {error}" if field and field.label else str(error))
-
-
-def _docx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=certificates.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # Rounds -----------------------------------------------------------------------------------------------------
@@ -174,6 +169,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current_step": filters.step,
         "can_manage": can(request.user, Capability.MANAGE_REVIEW_ROUNDS),
         "total_steps": int(Step.SUBMITTED),
+        "standard": selectors.round_standard(review_round=review_round),
+        "can_see_whatif": selectors.can_see_whole_round(user=request.user, review_round=review_round),
         "breadcrumbs": _crumbs((str(review_round), None)),
     }
     template = "reviews/_commune_table.html" if _is_htmx(request) else "reviews/round_detail.html"
@@ -191,6 +188,48 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The review round was closed."))
     return redirect("reviews:round-detail", pk=review_round.pk)
+
+
+@capability_required(Capability.MANAGE_REVIEW_ROUNDS)
+@require_http_methods(["GET", "POST"])
+def round_standard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the standards a round applies (before its survey starts), with a reason."""
+    review_round = get_or_404(selectors.access_managed_round_by_id, user=request.user, round_id=pk)
+    standard = selectors.round_standard(review_round=review_round)
+    years = [(y, label) for y, label in selectors.round_standard_years(review_round=review_round)]
+    form = RoundStandardForm(
+        request.POST or None,
+        years=years,
+        initial={"standard_year": standard.year},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = submit(
+            form,
+            lambda: services.round_standard_change(
+                review_round=review_round,
+                standard_year=form.cleaned_data["standard_year"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The round now applies the standards in force on 1 January %(year)s.")
+                % {"year": done.standard_year},
+            )
+            return redirect("reviews:round-detail", pk=review_round.pk)
+    return render(
+        request,
+        "reviews/round_standard_form.html",
+        {
+            "form": form,
+            "round": review_round,
+            "standard": standard,
+            "editable": review_round.status == RoundStatus.OPEN and not standard.survey_started,
+            "breadcrumbs": _crumbs(_round_crumb(review_round), (_("Standard applied"), None)),
+        },
+    )
 
 
 # A commune's review -----------------------------------------------------------------------------------------
@@ -221,11 +260,9 @@ STEP_ACTIONS: dict[str, StepAction] = {
     ),
     "meeting_complete": StepAction(
         Step.MEETING,
-        MeetingCompleteForm,
-        lambda r, d, u: services.meeting_complete(
-            review=r, meeting_date=d["meeting_date"], attendance=d["attendance"], acting_user=u
-        ),
-        gettext_lazy("The village meeting is recorded. Post the results publicly next."),
+        None,
+        lambda r, d, u: services.meeting_complete(review=r, acting_user=u),
+        gettext_lazy("The village meetings are recorded. Post the results publicly next."),
     ),
     "posting_complete": StepAction(
         Step.POSTING,
@@ -234,6 +271,13 @@ STEP_ACTIONS: dict[str, StepAction] = {
             review=r, posting_from=d["posting_from"], posting_to=d["posting_to"], acting_user=u
         ),
         gettext_lazy("The public posting is complete."),
+    ),
+    # A commune whose list is empty: the posting is not held (no household on the list), no dates.
+    "posting_not_held": StepAction(
+        Step.POSTING,
+        None,
+        lambda r, d, u: services.posting_complete(review=r, acting_user=u),
+        gettext_lazy("No household is on the list: the public posting is recorded as not held."),
     ),
     "recognise": StepAction(
         Step.RECOGNITION,
@@ -278,6 +322,9 @@ def _review_context(request: HttpRequest, review: CommuneReview, **overrides: An
             step_forms[name] = action.form()
     step_forms.update(overrides.pop("step_forms", {}))
     status_counts = selectors.assessment_status_counts(user=user, review=review)
+    list_empty = review.step >= Step.SURVEY and services.list_is_empty(review)
+    if list_empty:
+        step_forms.pop("posting_complete", None)
     context: dict[str, Any] = {
         "review": review,
         "round": review.round,
@@ -296,6 +343,12 @@ def _review_context(request: HttpRequest, review: CommuneReview, **overrides: An
         "status_counts": status_counts,
         "status_badges": [(s.value, s.label, status_counts[s.value]) for s in AssessmentStatus],
         "step_forms": step_forms,
+        "list_empty": list_empty,
+        "village_meetings": selectors.village_meeting_rows(user=user, review=review)
+        if review.step >= Step.SURVEY
+        else [],
+        "meeting_open": can_conduct and review.step == Step.SURVEY,
+        "not_held": selectors.steps_not_held(user=user, review=review),
         "complaints": selectors.complaint_list(user=user, review=review)
         if review.step >= Step.MEETING
         else [],
@@ -572,7 +625,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(
         request.POST or None,
         initial={
-            "attendance": assessment.meeting_attendance or review.meeting_attendance,
+            "attendance": assessment.meeting_attendance
+            or selectors.household_meeting_attendance(user=request.user, assessment=assessment),
             "votes_for": assessment.meeting_votes_for,
             "decided_category": assessment.decided_category or assessment.proposed_category,
             "reason": assessment.decision_reason,
@@ -633,12 +687,81 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "show_form": editable or form.is_bound,
             "next_for_meeting": next_for_meeting,
+            "village_meeting_missing": editable
+            and selectors.household_meeting_attendance(user=request.user, assessment=assessment) is None,
             "breadcrumbs": _review_crumbs(
                 review, (_("Village meeting · %(code)s") % {"code": assessment.household.code}, None)
             ),
         }
     )
     return render(request, "reviews/meeting.html", context)
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_http_methods(["GET", "POST"])
+def village_meeting(request: HttpRequest, pk: int, village: int) -> HttpResponse:
+    """Record or correct the meeting of one village of the commune's review."""
+    if request.method == "POST":
+        require(request, Capability.CONDUCT_REVIEW)
+    review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
+    area = get_or_404(selectors.access_meeting_village, user=request.user, review=review, village_id=village)
+    meeting = selectors.village_meeting_of(user=request.user, review=review, village=area)
+    initial: dict[str, Any] = {"held_on": selectors.today()}
+    if meeting is not None:
+        initial = {name: getattr(meeting, name) for name in services.MEETING_FIELDS}
+        initial["version"] = meeting.version
+    form = VillageMeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.MEETING_FIELDS}
+        current = meeting
+        if current is None:
+            saved = submit(
+                form,
+                lambda: services.village_meeting_record(
+                    review=review, village=area, acting_user=request.user, **data
+                ),
+            )
+        else:
+            saved = submit(
+                form,
+                lambda: services.village_meeting_update(
+                    meeting=current,
+                    version=form.cleaned_data["version"],
+                    acting_user=request.user,
+                    **data,
+                ),
+            )
+        if saved is not None:
+            messages.success(request, _("The meeting of %(village)s is recorded.") % {"village": area.name})
+            return redirect(_review_url(review, "village-meetings"))
+        fresh = selectors.village_meeting_of(user=request.user, review=review, village=area)
+        if fresh is not None and str(form.data.get("version")) != str(fresh.version):
+            # Keep what was typed; saving again knowingly replaces the other person's record.
+            form.data = {**{key: form.data.get(key) for key in form.data}, "version": str(fresh.version)}
+            meeting = fresh
+    editable = (
+        can(request.user, Capability.CONDUCT_REVIEW)
+        and not review.locked
+        and review.round.status == RoundStatus.OPEN
+        and review.step == Step.SURVEY
+    )
+    return render(
+        request,
+        "reviews/village_meeting_form.html",
+        {
+            "form": form,
+            "review": review,
+            "village": area,
+            "meeting": meeting,
+            "editable": editable,
+            "households": selectors.village_households_on_list(
+                user=request.user, review=review, village=area
+            ),
+            "breadcrumbs": _review_crumbs(
+                review, (_("Meeting of %(village)s") % {"village": area.name}, None)
+            ),
+        },
+    )
 
 
 @capability_required(Capability.CONDUCT_REVIEW)
@@ -712,30 +835,6 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _review_crumbs(review, (_("Resolve a complaint"), None)),
         },
     )
-
-
-# Certificates -----------------------------------------------------------------------------------------------
-
-
-@capability_required(Capability.VIEW_HOUSEHOLDS)
-@require_GET
-def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_or_404(selectors.access_assessment_by_id, user=request.user, assessment_id=pk)
-    review = get_or_404(selectors.review_of_assessment, user=request.user, assessment=assessment)
-    certs = get_or_404(selectors.certificate_list, user=request.user, review=review, assessment_id=pk)
-    return _docx(certificates.render(certs), certificates.filename(certs[0]))
-
-
-@capability_required(Capability.VIEW_HOUSEHOLDS)
-@require_GET
-def certificates_all(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
-    certs = selectors.certificate_list(user=request.user, review=review)
-    if not certs:
-        messages.error(request, _("No poor or near-poor household has been recognised in this review yet."))
-        return redirect(_review_url(review))
-    name = certificates.filename(None, commune_code=review.commune.code, year=review.round.year)
-    return _docx(certificates.render(certs), name)
 
 
 # Regular (in-year) review -----------------------------------------------------------------------------------

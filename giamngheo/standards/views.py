@@ -38,14 +38,19 @@ def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
         standard = get_standard(code)
     except StandardError:
         raise Http404 from None
-    dimensions = [(d, [i for i in standard.indicators if i.dimension == d.key]) for d in standard.dimensions]
+    vi = _vi()
+    dimensions = [
+        (d, [(i, i.provisional_notes(vi)) for i in standard.indicators if i.dimension == d.key])
+        for d in standard.dimensions
+    ]
     return render(
         request,
         "standards/standard_detail.html",
         {
             "standard": standard,
             "dimensions": dimensions,
-            "vi": _vi(),
+            "provisional": standard.provisional_notes(vi),
+            "vi": vi,
             "breadcrumbs": [
                 (_("Poverty standards"), reverse("standards:standard-list")),
                 (standard.code, None),
@@ -70,7 +75,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 {
                     "standard": standard,
                     "result": result,
-                    "label": labels[result.category],
+                    # Every indicator is given: the result is always determined here.
+                    "label": labels[result.category] if result.category is not None else "",
                     "reasons": result.reasons_vi if _vi() else result.reasons_en,
                 }
             )

@@ -66,15 +66,19 @@ def test_officer_reviews_the_ward_and_the_province_sees_it(page, ward_review) ->
     page.goto(f"/reviews/communes/{review.pk}/")
     step(page, "survey_complete")
 
-    # Village meeting: 30 of 40 agree with the standard's result.
-    page.locator("a[href$='/meeting/']").first.click()
+    # The village's meeting (Decision 24/2021: one per village), then its vote: 30 of 40 agree.
+    page.locator("[data-testid^=village-meeting-]").first.click()
+    page.fill("#id_held_on", "2026-10-20")
+    page.fill("#id_chair", "Ông Trưởng Khu Phố")
+    page.fill("#id_attendance", "40")
+    page.locator("form[method=post] button[type=submit]").last.click()
+    page.wait_for_load_state()
+    page.locator("a[href*='/assessments/'][href$='/meeting/']").first.click()
     page.fill("#id_attendance", "40")
     page.fill("#id_votes_for", "30")
     page.locator("form[method=post] button[type=submit]").last.click()
     page.wait_for_load_state()
     page.goto(f"/reviews/communes/{review.pk}/")
-    page.fill("#id_meeting_date", "2026-10-20")
-    page.fill("#id_attendance", "40")
     step(page, "meeting_complete")
     page.fill("#id_posting_from", "2026-10-21")
     page.fill("#id_posting_to", "2026-10-28")

@@ -49,13 +49,12 @@ WAGE_WORKER = {
 }
 
 
-def expected(household: Household, year: int, on: dt.date) -> tuple[str, str, str, str]:
-    """What the scalar engine says: (standard, category, provincial category, deprived keys)."""
+def expected(household: Household, year: int, on: dt.date) -> tuple[str, str, str, str, str]:
+    """What the scalar engine says: (standard, category, provincial category, deprived keys, unknown keys);
+    a category only when the result is determined."""
     standards = standards_in_force(year=year, province="75")
     national = next(s for s in standards.values() if s.is_national)
     local = next((s for s in standards.values() if not s.is_national), None)
-    if household.income_per_capita is None:
-        return "", "", "", _keys(household, national, on)
     facts = household_facts(
         household,
         household.members.all(),
@@ -65,25 +64,19 @@ def expected(household: Household, year: int, on: dt.date) -> tuple[str, str, st
     )
     result = classify(facts, national)
     keys = "|" + "|".join(result.deprived) + "|" if result.deprived else ""
-    provincial = str(classify(facts, local).category) if local else ""
-    return national.code, str(result.category), provincial, keys
+    unknown = "|" + "|".join(result.unknown) + "|" if result.unknown else ""
+    provincial = classify(facts, local).category if local else None
+    return national.code, str(result.category or ""), str(provincial or ""), keys, unknown
 
 
-def _keys(household: Household, standard, on: dt.date) -> str:  # type: ignore[no-untyped-def]
-    facts = household_facts(
-        household, household.members.all(), on=on, area=area_type(household.commune), income_per_capita=0
-    )
-    deprived = classify(facts, standard).deprived
-    return "|" + "|".join(deprived) + "|" if deprived else ""
-
-
-def stored(household: Household) -> tuple[str, str, str, str]:
+def stored(household: Household) -> tuple[str, str, str, str, str]:
     household.refresh_from_db()
     return (
         household.engine_standard,
         household.engine_category,
         household.engine_provincial_category,
         household.deprived_keys,
+        household.unknown_keys,
     )
 
 
@@ -107,7 +100,22 @@ def households(commune_a, commune_b) -> list[Household]:  # type: ignore[no-unty
     middle = make_household(commune_b, head="Trần Thị Hoa", income_per_capita=2_600_000)
     rich = make_household(commune_b, head="Lê Văn Tài", income_per_capita=9_000_000, category="not_poor")
     unknown = make_household(commune_b, head="Phạm Văn Nam", latrine="none")  # no income recorded
-    return [poor, near, middle, rich, unknown]
+    made = [poor, near, middle, rich, unknown]
+    return unclassified(made)
+
+
+def unclassified(households: list[Household]) -> list[Household]:
+    """The registry's services classify on every write: start these tests from households never classified."""
+    Household.objects.filter(pk__in=[h.pk for h in households]).update(
+        engine_standard="",
+        engine_category="",
+        engine_provincial_category="",
+        deprived_keys="",
+        unknown_keys="",
+    )
+    for household in households:
+        household.refresh_from_db()
+    return households
 
 
 def test_engine_fields_match_classify_and_the_recognised_category_stays(households, users) -> None:
@@ -157,10 +165,10 @@ def test_only_the_province_is_reclassified(households) -> None:
     province = geo_load_province(province_code=96).province  # Cà Mau
     commune = Area.objects.filter(parent=province).order_by("code").first()
     village_create(commune=commune, name="Ấp 1", division_type="ap", acting_user=None)
-    foreign = make_household(commune, head="Nguyễn Văn Ngoài", income_per_capita=800_000)
+    [foreign] = unclassified([make_household(commune, head="Nguyễn Văn Ngoài", income_per_capita=800_000)])
     result = province_reclassify(province=Area.objects.get(code="75"), year=2026, acting_user=None, on=ON)
     assert result.households == 5
-    assert stored(foreign) == ("", "", "", "")
+    assert stored(foreign) == ("", "", "", "", "")
 
 
 def test_generated_households_match_the_scalar_engine(db) -> None:
@@ -198,3 +206,249 @@ def test_the_command_prints_progress_and_counts(households, capsys) -> None:
     out = capsys.readouterr().out
     assert "5 / 5" in out and "ND07-2021" in out
     assert AuditRecord.objects.filter(action="households.reclassify").count() == 1
+
+
+# Unknown stays unknown ------------------------------------------------------------------------------------
+
+ELDER = {
+    "full_name": "Điểu Thị Già",
+    "sex": "F",
+    "date_of_birth": dt.date(1950, 1, 1),
+    "relationship": "mother",
+    "has_health_insurance": True,
+    "uses_internet": False,
+    "monthly_social_allowance": None,  # not known: she may be a dependant
+    "disabled": False,
+    "ethnic_group": "22",
+}
+
+
+@pytest.fixture
+def unknowns(commune_a, commune_b) -> dict[str, Household]:  # type: ignore[no-untyped-def]
+    from giamngheo.households.models import Member
+
+    never_asked = make_household(commune_a, head="Thị Chưa Hỏi", income_per_capita=1_000_000, devices=None)
+    owns_none = make_household(commune_a, head="Thị Không Có", income_per_capita=1_000_000, devices=[])
+    no_members = make_household(commune_b, head="Văn Vắng", income_per_capita=1_200_000, category="poor")
+    Member.objects.filter(household=no_members).delete()
+    # 2 deprived (water, sanitation) + devices never asked: could be poor, could be near-poor.
+    open_case = make_household(
+        commune_b,
+        head="Văn Lưng Chừng",
+        income_per_capita=1_100_000,
+        category="near_poor",
+        water_source="surface",
+        latrine="simple_pit",
+        devices=None,
+        members=[ELDER, {**CHILD, "stunted": False}],
+    )
+    above = make_household(commune_b, head="Văn Khá", income_per_capita=2_500_000, devices=None)
+    return {
+        "never_asked": never_asked,
+        "owns_none": owns_none,
+        "no_members": no_members,
+        "open": open_case,
+        "above": above,
+    }
+
+
+def test_unknown_facts_are_never_deprived_and_match_the_engine(unknowns) -> None:
+    result = province_reclassify(province=Area.objects.get(code="75"), year=2026, acting_user=None, on=ON)
+    for household in unknowns.values():
+        assert stored(household) == expected(household, 2026, ON), household.head_name
+    never_asked, owns_none = unknowns["never_asked"], unknowns["owns_none"]
+    assert "information_devices" not in never_asked.deprived_keys
+    assert never_asked.unknown_keys == "|dependants|information_devices|"  # the head's flags are not recorded
+    assert never_asked.engine_category == "near_poor"  # 0 deprived + 2 unknown cannot reach 3
+    assert (
+        owns_none.deprived_keys == "|information_devices|"
+        and "information_devices" not in owns_none.unknown_keys
+    )
+    no_members = unknowns["no_members"]
+    member_keys = {
+        "employment",
+        "dependants",
+        "nutrition",
+        "health_insurance",
+        "adult_education",
+        "child_schooling",
+        "housing_area",
+        "telecom",
+    }
+    assert set(no_members.unknown_keys.strip("|").split("|")) == member_keys
+    assert no_members.deprived_keys == "" and no_members.engine_category == ""
+    assert no_members.engine_standard == "ND07-2021"
+    open_case = unknowns["open"]
+    assert open_case.deprived_keys == "|water|sanitation|"
+    assert "information_devices" in open_case.unknown_keys and open_case.engine_category == ""
+    assert unknowns["above"].engine_category == "middle"  # above the line unknowns do not matter
+    assert result.unclassified == 0 and result.undetermined == 2
+    # The recognised category never changes by reclassification.
+    assert Household.objects.get(pk=no_members.pk).category == "poor"
+    assert Household.objects.get(pk=open_case.pk).category == "near_poor"
+
+
+def test_unknowns_without_vectorised_twins_match_too(unknowns, monkeypatch) -> None:
+    monkeypatch.setattr(reclassify, "VECTOR_RULES", {})
+    province_reclassify(province=Area.objects.get(code="75"), year=2026, acting_user=None, on=ON)
+    for household in unknowns.values():
+        assert stored(household) == expected(household, 2026, ON), household.head_name
+
+
+def test_households_reclassify_writes_unknown_keys(unknowns) -> None:
+    counts = reclassify.households_reclassify(household_ids=[h.pk for h in unknowns.values()], year=2026)
+    assert counts[""] == 2
+    assert stored(unknowns["open"])[4] != ""
+
+
+def test_devices_null_is_unknown_and_empty_list_is_none_owned() -> None:
+    assert reclassify._devices(None) is None
+    assert reclassify._devices("null") is None
+    assert reclassify._devices("null") is None  # cached
+    assert reclassify._devices("[]") == frozenset()
+    assert reclassify._devices('["tv"]') == frozenset({"tv"})
+    assert reclassify._devices([]) == frozenset()
+
+
+def test_encoded_rows_keep_unknown_facts(commune_a) -> None:
+    """The import classifies rows before inserting them: None stays None (devices, income, member flags)."""
+    from giamngheo.households.reclassify import Classifier, encode_household, encode_member
+
+    province = Area.objects.get(code="75")
+    classifier = Classifier(province=province, year=2026)
+    base = {
+        "walls_durable": True,
+        "columns_durable": True,
+        "roof_durable": True,
+        "floor_area_m2": 40,
+        "water_source": "surface",
+        "latrine": "simple_pit",
+        "devices": None,
+        "income_per_capita": 1_000_000,
+    }
+    member = {
+        "date_of_birth": dt.date(1980, 1, 1),
+        "sex": "M",
+        "has_health_insurance": True,
+        "employment": "self_employed",
+        "uses_internet": True,
+        "disabled": None,
+        "monthly_social_allowance": None,
+    }
+    rows = [
+        encode_household(1, commune_a.pk, base),
+        encode_household(2, commune_a.pk, {**base, "devices": []}),
+        encode_household(3, commune_a.pk, {**base, "income_per_capita": None}),
+    ]
+    assert rows[0][reclassify.H_DEVICES] is None and rows[2][reclassify.H_INCOME] == -1
+    encoded = encode_member(1, member)
+    assert encoded[reclassify.M_DISABLED] == -1 and encoded[reclassify.M_ALLOWANCE] == -1
+    result = classifier.classify(rows, [encode_member(pk, member) for pk in (1, 2, 3)])
+    assert result.category == ["", "poor", ""]
+    assert result.deprived_keys[0] == "|water|sanitation|"
+    assert result.unknown_keys[0] == "|dependants|information_devices|"
+    assert result.deprived_keys[1] == "|water|sanitation|information_devices|"
+    assert result.income_known == [True, True, False]
+    assert result.standard == ["ND07-2021"] * 3
+
+
+def test_year_only_births_count_from_the_first_of_january() -> None:
+    born = np.array([20100101], dtype=np.int64)  # "2010"
+    assert ages_on(born, dt.date(2026, 1, 1)).tolist() == [16]
+    assert ages_on(born, dt.date(2025, 12, 31)).tolist() == [15]
+
+
+def _random_rows(seed: int, n: int) -> tuple[list[tuple[object, ...]], list[tuple[int, ...]]]:
+    """Encoded households and members with every fact sometimes unknown (no database)."""
+    import random
+
+    from giamngheo.households.reclassify import encode_household, encode_member
+
+    rng = random.Random(seed)
+
+    def tri(p_none: float = 0.2, p_true: float = 0.5) -> bool | None:
+        return None if rng.random() < p_none else rng.random() < p_true
+
+    def pick(options: list[str], p_none: float = 0.15) -> str | None:
+        return None if rng.random() < p_none else rng.choice(options)
+
+    households, members = [], []
+    for pk in range(1, n + 1):
+        households.append(
+            encode_household(
+                pk,
+                1 + pk % 2,
+                {
+                    "income_per_capita": None
+                    if rng.random() < 0.1
+                    else rng.choice([0, 1_500_000, 2_000_000])
+                    + rng.randrange(-300_000, 300_000, 100_000)
+                    + 300_000,
+                    "walls_durable": tri(0.2, 0.7),
+                    "columns_durable": tri(0.2, 0.7),
+                    "roof_durable": tri(0.2, 0.7),
+                    "floor_area_m2": None if rng.random() < 0.1 else rng.randint(5, 60),
+                    "water_source": pick(["piped", "surface", "drilled_well"]),
+                    "latrine": pick(["septic", "none", "simple_pit"]),
+                    "devices": None if rng.random() < 0.2 else rng.choice([[], ["tv"], ["radio", "fridge"]]),
+                    "waste_handling": pick(["collected", "dumped"]),
+                },
+            )
+        )
+        for _k in range(rng.choice([0, 0, 1, 2, 3, 4, 6])):
+            members.append(
+                encode_member(
+                    pk,
+                    {
+                        "date_of_birth": dt.date(rng.randint(1930, 2025), rng.randint(1, 12), 1),
+                        "sex": rng.choice("MF"),
+                        "has_health_insurance": tri(),
+                        "in_education": tri(),
+                        "attending_appropriate_level": tri(),
+                        "education": pick(
+                            ["none", "primary", "lower_secondary", "upper_secondary", "higher"]
+                        ),
+                        "employment": pick(["unemployed", "self_employed", "wage_without_contract"]),
+                        "disabled": tri(0.3, 0.2),
+                        "monthly_social_allowance": tri(0.3, 0.4),
+                        "stunted": tri(0.3, 0.2),
+                        "underweight": tri(0.3, 0.2),
+                        "uses_internet": tri(0.3, 0.3),
+                    },
+                )
+            )
+    return households, members
+
+
+@pytest.mark.parametrize(("national", "local"), [("ND07-2021", "DN-QD32-2022"), ("ND351-2025", None)])
+def test_vector_twins_equal_the_engine_on_random_unknowns(national: str, local: str | None) -> None:
+    """Every vectorised rule has the engine's three-valued semantics: random facts, a fifth unknown,
+    households without members, devices None vs [], nullable disability and allowance."""
+    from giamngheo.poverty.standard import get_standard
+
+    households, members = _random_rows(seed=len(national), n=1500)
+    chunk = reclassify.read_chunk(households, members, urban={1: False, 2: True}, on=ON)
+    standard = get_standard(national)
+    provincial = get_standard(local) if local else None
+    result = reclassify.classify_chunk(chunk, standard, provincial)
+    undetermined = 0
+    for i in range(len(chunk)):
+        facts = chunk.facts(i)
+        scalar = classify(facts, standard)
+        assert result.category[i] == str(scalar.category or ""), i
+        assert result.deprived_keys[i] == ("|" + "|".join(scalar.deprived) + "|" if scalar.deprived else "")
+        assert result.unknown_keys[i] == ("|" + "|".join(scalar.unknown) + "|" if scalar.unknown else "")
+        if provincial is not None:
+            assert result.provincial_category[i] == str(classify(facts, provincial).category or "")
+        undetermined += not scalar.determined
+    assert 0 < undetermined < len(chunk)  # the sample exercises both outcomes
+    assert sum(1 for size in chunk.size.tolist() if size == 0) > 50  # and households without members
+
+
+def test_the_command_reports_not_enough_information_apart_from_no_income(unknowns, capsys) -> None:
+    call_command("households_reclassify", "--province", "75", "--year", "2026", "--on", "2026-10-01")
+    out = capsys.readouterr().out.lower()
+    assert "2 hộ chưa đủ thông tin để phân loại" in out or "2 households: not enough information" in out
+    assert "income recorded" not in out and "chưa có thông tin thu nhập" not in out  # every income is known
+    record = AuditRecord.objects.get(action="households.reclassify")
+    assert record.after["undetermined"] == 2 and record.after["unclassified"] == 0

@@ -185,6 +185,22 @@ def test_filter_by_deprived_indicator(users, commune_b) -> None:
     assert "water" in keys and "information_devices" in keys and len(keys) == 13  # "any" + 12 indicators
 
 
+def test_filter_by_the_engine_result_including_not_enough_information(users, commune_b) -> None:
+    poor = make_household(commune_b, code="EP")
+    open_ = make_household(commune_b, code="EU")
+    make_household(commune_b, code="EX")  # never classified: neither
+    Household.objects.filter(pk=poor.pk).update(engine_standard="ND07-2021", engine_category="poor")
+    Household.objects.filter(pk=open_.pk).update(engine_standard="ND07-2021", engine_category="")
+    client = client_for(users["canbo.tranbien"])
+    response = client.get(list_url(), {"engine": "undetermined"})
+    assert codes(response) == ["EU"]
+    assert codes(client.get(list_url(), {"engine": "poor"})) == ["EP"]
+    assert codes(client.get(list_url(), {"engine": "bogus"})) == ["EP", "EU", "EX"]
+    body = response.content.decode()
+    assert 'data-testid="engine-filter"' in body and "Chưa đủ thông tin" in body
+    assert body.count('data-testid="undetermined"') == 1  # the flag in the table, for EU only
+
+
 def test_filter_especially_difficult_villages(users, commune_b) -> None:
     hard, easy = list(commune_b.children.order_by("code")[:2])
     difficulty_period_add(area=hard, from_year=2021, to_year=None, legal_source="test", acting_user=None)
@@ -495,6 +511,60 @@ def test_card_shows_members_living_conditions_and_reasons(users, province, commu
     assert reverse("households:member-history", args=[household.members.first().pk]) in body
     assert reverse("households:household-update", args=[household.pk]) in body  # the officer may edit
     assert 'data-testid="household-policies"' in body  # the policies section (loaded by htmx)
+
+
+def _card(users, household: Household) -> str:  # type: ignore[no-untyped-def]
+    response = client_for(users["canbo.tranbien"]).get(
+        reverse("households:household-detail", args=[household.pk])
+    )
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def test_card_lists_the_missing_facts_and_devices_never_asked_are_not_deprived(users, commune_b) -> None:
+    from giamngheo.households.reclassify import households_reclassify
+
+    household = make_household(commune_b, head="Lý Văn Thiếu", category="near_poor", devices=None)
+    services.member_create(
+        household=household, data=wife(has_health_insurance=None, disabled=False), acting_user=None
+    )
+    households_reclassify(household_ids=[household.pk], year=2026)
+    household.refresh_from_db()
+    assert "information_devices" in household.unknown_keys and household.deprived_keys == ""
+    assert household.engine_category == "" and household.engine_standard == "ND07-2021"
+    body = _card(users, household)
+    assert 'data-testid="missing-facts"' in body
+    assert 'data-testid="missing-income"' in body  # no income recorded
+    assert "Chưa ghi thu nhập bình quân đầu người/tháng." in body
+    assert "Chưa biết hộ có phương tiện tiếp cận thông tin nào." in body
+    assert "Chưa biết Trần Thị Bích có bảo hiểm y tế không." in body
+    # The head's allowance and disability are not known, but 1 of 2 members cannot be more than half.
+    assert 'data-testid="missing-dependants"' not in body
+    assert "Chưa đủ thông tin" in body  # the engine's result on the current facts
+    assert "Chưa hỏi" in body  # devices: not asked, not "none"
+    # Indicator 12 is nowhere shown as deprived: not in the deprived list.
+    assert 'data-testid="deprived"' not in body
+    assert "Không thiếu hụt chỉ số nào trong các chỉ số đã xác định được." in body
+    assert '<span class="badge text-bg-warning">Cận nghèo</span>' in body  # the recognised category stays
+
+
+def test_card_of_a_household_without_members(users, commune_b) -> None:
+    household = make_household(commune_b, head="Văn Một Mình", income_per_capita=1_000_000)
+    Member.objects.filter(household=household).delete()
+    body = _card(users, household)
+    assert "Chưa có thành viên nào trong sổ." in body
+    for key in ("employment", "dependants", "nutrition", "health_insurance", "adult_education", "telecom"):
+        assert f'data-testid="missing-{key}"' in body, key
+    assert 'data-testid="missing-income"' not in body
+    assert 'data-testid="missing-water"' not in body  # a household fact that is recorded
+
+
+def test_card_without_missing_facts_shows_no_missing_section(users, commune_b) -> None:
+    household = make_household(commune_b, income_per_capita=1_000_000)
+    Member.objects.filter(household=household).update(disabled=False, monthly_social_allowance=False)
+    body = _card(users, household)
+    assert 'data-testid="missing-facts"' not in body
+    assert "Chưa hỏi" not in body  # devices were asked (the factory records a television)
 
 
 def test_national_ids_in_full_for_the_officer_masked_for_a_role_without_the_right(

@@ -17,6 +17,7 @@ from giamngheo.poverty.bulk import (
     NOT_POOR,
     POOR,
     RURAL,
+    UNDETERMINED,
     URBAN,
     area_codes,
     classify_bulk,
@@ -73,6 +74,63 @@ def test_bulk_equals_classify_flags(batch: list[tuple[str, int, frozenset[str]]]
         assert bulk.deprivation_count.tolist() == [r.deprivation_count for r in expected]
         assert bulk.income_line.tolist() == [r.income_line for r in expected]
         assert sum(bulk.counts().values()) == len(batch)
+
+
+maybe_incomes = st.one_of(st.none(), incomes)
+households_with_unknowns = st.tuples(
+    st.sampled_from(AREAS),
+    maybe_incomes,
+    st.frozensets(st.sampled_from(ALL_KEYS)),
+    st.frozensets(st.sampled_from(ALL_KEYS)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(batch=st.lists(households_with_unknowns, max_size=40))
+def test_bulk_equals_classify_flags_with_unknowns(
+    batch: list[tuple[str, int | None, frozenset[str], frozenset[str]]],
+) -> None:
+    """Unknown indicators and unknown incomes: the same category or the same "not determined"."""
+    area = area_codes([a for a, _, _, _ in batch])
+    income = np.array([-1 if i is None else i for _, i, _, _ in batch], dtype=np.int64)
+    known = np.array([i is not None for _, i, _, _ in batch], dtype=np.bool_)
+
+    def flags(index: int) -> np.ndarray:  # type: ignore[type-arg]
+        return np.array(
+            [[1 if key in row[index] else 0 for key in ALL_KEYS] for row in batch], dtype=np.uint8
+        ).reshape(len(batch), len(ALL_KEYS))
+
+    for standard in STANDARDS:
+        bulk = classify_bulk(
+            area=area,
+            income=income,
+            deprivations=flags(2),
+            indicators=ALL_KEYS,
+            standard=standard,
+            unknown=flags(3),
+            income_known=known,
+        )
+        expected = [classify_flags(a, i, d, standard, u) for a, i, d, u in batch]
+        assert bulk.categories() == [r.category for r in expected]
+        assert bulk.determined.tolist() == [r.determined for r in expected]
+        assert bulk.deprivation_count.tolist() == [r.deprivation_count for r in expected]
+        assert bulk.unknown_count.tolist() == [len(r.unknown) for r in expected]
+        assert sum(bulk.counts().values()) + bulk.undetermined == len(batch)
+
+
+def test_unknown_matrix_must_match() -> None:
+    with pytest.raises(StandardError, match="unknown must be"):
+        run(area=[RURAL], income=[1], deprivations=[[0, 0, 0]], unknown=[[0, 0]])
+    with pytest.raises(StandardError, match="income_known"):
+        run(area=[RURAL], income=[1], deprivations=[[0, 0, 0]], income_known=[True, False])
+
+
+def test_an_unknown_income_is_not_checked() -> None:
+    result = run(
+        area=[RURAL, RURAL], income=[-1, 5], deprivations=[[0, 0, 0], [0, 0, 0]], income_known=[0, 1]
+    )
+    assert result.categories() == [None, Category.NEAR_POOR]
+    assert result.undetermined == 1 and result.category.tolist() == [UNDETERMINED, NEAR_POOR]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -155,7 +155,6 @@ def test_waste_is_ignored_under_nd07() -> None:
         pytest.param(1_499_999.5, id="float-fraction"),
         pytest.param(Decimal("1500000"), id="decimal"),
         pytest.param("1500000", id="string"),
-        pytest.param(None, id="none"),
     ],
 )
 def test_invalid_income_raises(income: Any) -> None:
@@ -242,6 +241,8 @@ def test_no_deprivation_names_when_none() -> None:
 
 
 def member(age: int, **kw: Any) -> MemberFacts:
+    kw.setdefault("disabled", False)
+    kw.setdefault("monthly_social_allowance", False)
     return MemberFacts(age=age, **kw)
 
 
@@ -342,7 +343,10 @@ def test_unknown_indicators_are_listed_and_explained() -> None:
     assert result.unknown == ("sanitation",)
     assert result.deprived == ("water",)
     assert any("Chưa đủ thông tin" in r and "nhà tiêu hợp vệ sinh" in r for r in result.reasons_vi)
-    assert "Not enough information to decide: hygienic latrine." in result.reasons_en
+    assert (
+        "Not enough information to decide: hygienic latrine (it does not change the category)."
+        in result.reasons_en
+    )
 
 
 def test_several_unknown_indicators_in_standard_order() -> None:
@@ -356,15 +360,84 @@ def test_several_unknown_indicators_in_standard_order() -> None:
         "information_devices",
     )
     assert result.deprivation_count == 0
+    assert result.category is None  # 0 deprived, but 5 unknown could reach 3
     en = " ".join(result.reasons_en)
     assert "employment, health insurance, education level of adults" in en
 
 
-def test_unknown_counts_as_not_deprived() -> None:
+def test_unknown_is_neither_deprived_nor_not_deprived() -> None:
+    """Was "unknown counts as not deprived": 2 deprived + 1 unknown could be 3, so the category is open."""
     facts = household(latrine=None, ticked={"employment": True, "water": True})
     result = classify(facts, get_standard(ND07))
-    assert result.category is NEAR  # 2 deprived + 1 unknown is not 3
+    assert result.category is None and not result.determined
     assert result.unknown == ("sanitation",)
+    assert result.deprived == ("employment", "water") and result.deprivation_count == 2
+    assert result.possible == (POOR, NEAR)
+    assert result.reasons_vi[0] == (
+        "Chưa đủ thông tin để phân loại theo ND07-2021: thiếu thông tin để xác định 1 chỉ số: "
+        "nhà tiêu hợp vệ sinh."
+    )
+    assert "hộ nghèo, hộ cận nghèo" in result.reasons_vi[-1]
+    assert result.reasons_en[0].startswith("Not enough information to classify under ND07-2021: missing")
+
+
+def test_unknowns_that_cannot_change_the_category_leave_it_determined() -> None:
+    nd07 = get_standard(ND07)
+    # Already poor: 3 deprived, whatever the unknown ones.
+    poor = classify(
+        household(latrine=None, ticked={"employment": True, "water": True, "telecom": True}), nd07
+    )
+    assert poor.category is POOR and poor.determined and poor.unknown == ("sanitation",)
+    assert any("không làm thay đổi kết quả" in r for r in poor.reasons_vi)
+    # 1 deprived + 1 unknown cannot reach 3: near-poor.
+    near = classify(household(latrine=None, ticked={"water": True}), nd07)
+    assert near.category is NEAR and near.determined
+    # Above the line, the indicators do not matter.
+    above = classify(
+        household(latrine=None, water_source=None, devices=None, income_per_capita=1_500_001), nd07
+    )
+    assert above.category is MIDDLE and above.determined and len(above.unknown) == 3
+
+
+def test_unknown_income_is_not_determined() -> None:
+    nd07 = get_standard(ND07)
+    result = classify(household(income_per_capita=None), nd07)
+    assert result.category is None and not result.determined and result.income_per_capita is None
+    assert result.unknown == ()
+    assert result.reasons_vi[0] == (
+        "Chưa đủ thông tin để phân loại theo ND07-2021: thiếu thu nhập bình quân đầu người."
+    )
+    assert result.possible == (NEAR, MIDDLE, Category.NOT_POOR)
+    both = classify(
+        household(income_per_capita=None, latrine=None, ticked={"water": True, "telecom": True}), nd07
+    )
+    assert both.possible == (POOR, NEAR, MIDDLE, Category.NOT_POOR)
+    assert "thiếu thu nhập bình quân đầu người; thông tin để xác định 1 chỉ số" in both.reasons_vi[0]
+    three = classify_flags("rural", None, {"water", "telecom", "sanitation"}, nd07)
+    assert three.possible == (POOR, MIDDLE, Category.NOT_POOR) and three.category is None
+
+
+def test_a_household_without_members_is_unknown_on_the_member_indicators() -> None:
+    result = classify(household(members=()), get_standard(ND07))
+    assert result.unknown == (
+        "employment",
+        "dependants",
+        "nutrition",
+        "health_insurance",
+        "adult_education",
+        "child_schooling",
+        "housing_area",
+        "telecom",
+    )
+    assert result.deprived == () and result.category is None
+
+
+def test_devices_never_asked_are_unknown_not_deprived() -> None:
+    result = classify(household(devices=None), get_standard(ND07))
+    assert result.unknown == ("information_devices",) and "information_devices" not in result.deprived
+    assert result.category is NEAR  # 0 deprived + 1 unknown cannot reach 3
+    none_owned = classify(household(devices=frozenset()), get_standard(ND07))
+    assert none_owned.deprived == ("information_devices",) and none_owned.unknown == ()
 
 
 def test_known_household_has_no_unknown_reason() -> None:

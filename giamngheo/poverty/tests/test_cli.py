@@ -17,7 +17,7 @@ from giamngheo.poverty.standard import get_standard
 REPO = Path(__file__).resolve().parents[3]
 ND07_KEYS = get_standard("ND07-2021").indicator_keys
 ND351_KEYS = get_standard("ND351-2025").indicator_keys
-HEADER = "household_id,category,deprivation_count,deprived,standard"
+HEADER = "household_id,category,deprivation_count,deprived,standard,unknown"
 
 Row = tuple[str, str, str, Iterable[str]]  # id, area, income as written, deprived keys
 
@@ -61,11 +61,11 @@ def test_classify_2026_uses_nd07(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert code == 0
     assert out.splitlines() == [
         HEADER,
-        "h1,poor,3,employment;dependants;nutrition,ND07-2021",
-        "h2,middle,3,employment;dependants;nutrition,ND07-2021",
-        "h3,near_poor,2,water;sanitation,ND07-2021",
-        "h4,not_poor,0,,ND07-2021",
-        "h5,middle,1,information_devices,ND07-2021",
+        "h1,poor,3,employment;dependants;nutrition,ND07-2021,",
+        "h2,middle,3,employment;dependants;nutrition,ND07-2021,",
+        "h3,near_poor,2,water;sanitation,ND07-2021,",
+        "h4,not_poor,0,,ND07-2021,",
+        "h5,middle,1,information_devices,ND07-2021,",
     ]
     assert "5 households classified under ND07-2021: poor=1, near_poor=1, middle=2, not_poor=1" in err
 
@@ -74,7 +74,7 @@ def test_classify_by_standard_code(tmp_path: Path, capsys: pytest.CaptureFixture
     data = write_csv(tmp_path / "in.csv", ND07_KEYS, [("h1", "urban", "2000000", THREE)])
     code, out, _ = cli(capsys, "classify", data, "--standard", "ND07-2021")
     assert code == 0
-    assert out.splitlines()[1] == "h1,poor,3,employment;dependants;nutrition,ND07-2021"
+    assert out.splitlines()[1] == "h1,poor,3,employment;dependants;nutrition,ND07-2021,"
 
 
 def test_classify_2027_uses_nd351_and_ignores_information_devices(
@@ -95,10 +95,10 @@ def test_classify_2027_uses_nd351_and_ignores_information_devices(
     assert code == 0
     assert out.splitlines() == [
         HEADER,
-        "h1,near_poor,2,water;sanitation,ND351-2025",
-        "h2,poor,3,water;sanitation;waste,ND351-2025",
-        "h3,not_poor,3,water;sanitation;waste,ND351-2025",
-        "h4,near_poor,0,,ND351-2025",
+        "h1,near_poor,2,water;sanitation,ND351-2025,",
+        "h2,poor,3,water;sanitation;waste,ND351-2025,",
+        "h3,not_poor,3,water;sanitation;waste,ND351-2025,",
+        "h4,near_poor,0,,ND351-2025,",
     ]
     assert "under ND351-2025" in err
 
@@ -126,11 +126,47 @@ def test_classify_dong_nai(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     assert out.splitlines() == [
         HEADER,
-        "h1,poor,3,employment;dependants;nutrition,DN-QD32-2022",
-        "h2,middle,3,employment;dependants;nutrition,DN-QD32-2022",
-        "h3,not_poor,0,,DN-QD32-2022",
-        "h4,near_poor,1,water,DN-QD32-2022",
+        "h1,poor,3,employment;dependants;nutrition,DN-QD32-2022,",
+        "h2,middle,3,employment;dependants;nutrition,DN-QD32-2022,",
+        "h3,not_poor,0,,DN-QD32-2022,",
+        "h4,near_poor,1,water,DN-QD32-2022,",
     ]
+
+
+def test_classify_shows_undetermined_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty cell or "?" is not known: never deprived, never not deprived."""
+    keys = list(ND07_KEYS)
+
+    def row(hid: str, income: str, deprived: Iterable[str], unknown: Iterable[str]) -> str:
+        flags = ["?" if k in set(unknown) else "1" if k in set(deprived) else "0" for k in keys]
+        return ",".join([hid, "rural", income, *flags])
+
+    data = tmp_path / "in.csv"
+    data.write_text(
+        "\n".join(
+            [
+                ",".join(["household_id", "area", "income_per_capita", *keys]),
+                row("h1", "1000000", ("water", "sanitation"), ("information_devices",)),  # could be poor
+                row("h2", "1000000", ("water",), ("information_devices",)),  # near-poor anyway
+                row("h3", "", (), ()),  # no income
+                row("h4", "1600000", (), ("information_devices", "telecom")),  # above the line
+                row("h5", "1000000", THREE, ("water",)),  # poor anyway
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli(capsys, "classify", data, "--year", "2026")
+    assert code == 0
+    assert out.splitlines() == [
+        HEADER,
+        "h1,undetermined,2,water;sanitation,ND07-2021,information_devices",
+        "h2,near_poor,1,water,ND07-2021,information_devices",
+        "h3,undetermined,0,,ND07-2021,income_per_capita",
+        "h4,middle,0,,ND07-2021,telecom;information_devices",
+        "h5,poor,3,employment;dependants;nutrition,ND07-2021,water",
+    ]
+    assert "poor=1, near_poor=1, middle=1, not_poor=0, undetermined=2" in err
 
 
 @pytest.mark.parametrize(
@@ -183,7 +219,7 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert out == ""
     assert target.read_text(encoding="utf-8").splitlines() == [
         HEADER,
-        "h1,poor,3,employment;dependants;nutrition,ND07-2021",
+        "h1,poor,3,employment;dependants;nutrition,ND07-2021,",
     ]
     assert "1 households classified" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no temporary file left

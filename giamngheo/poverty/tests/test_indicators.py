@@ -37,6 +37,8 @@ def adult(age: int = 35, **kw: Any) -> MemberFacts:
     kw.setdefault("sex", "M")
     kw.setdefault("employment", E.WAGE_WITH_CONTRACT)
     kw.setdefault("has_health_insurance", True)
+    kw.setdefault("disabled", False)
+    kw.setdefault("monthly_social_allowance", False)
     return m(age, **kw)
 
 
@@ -72,30 +74,61 @@ case("employment", "unknown-and-deprived", h(m(35, sex="M"), m(30, sex="F", empl
 case("employment", "unknown-and-stable", h(m(35, sex="M"), m(30, sex="F", employment=E.SELF_EMPLOYED)), None)
 case("employment", "one-of-two-unemployed", h(adult(), m(20, sex="M", employment=E.UNEMPLOYED)), True)
 
-# 2. Dependants: more than 50 % are children under 16 or members on a monthly social allowance.
-case("dependants", "2-of-4-exactly-half", h(m(40), m(38), m(10), m(5)), False)
-case("dependants", "3-of-4-above-half", h(m(40), m(10), m(8), m(5)), True)
-case("dependants", "1-of-2-exactly-half", h(m(40), m(1)), False)
-case("dependants", "2-of-3", h(m(40), m(1), m(15)), True)
-case("dependants", "age-16-is-not-a-child", h(m(40), m(16), m(16)), False)
-case("dependants", "age-15-is-a-child", h(m(40), m(15), m(15)), True)
-case("dependants", "allowance-counted", h(m(40), m(75, monthly_social_allowance=True), m(10)), True)
-case("dependants", "elderly-without-allowance", h(m(40), m(75), m(10)), False)
+
+# 2. Dependants: more than 50 % are children under 16, or elderly (60+) or disabled members on a monthly
+#    social allowance (the 2026-2030 draft's definition, provisional). ``nd``: an adult known not to be one.
+def nd(age: int = 40, **kw: Any) -> MemberFacts:
+    kw.setdefault("disabled", False)
+    kw.setdefault("monthly_social_allowance", False)
+    return m(age, **kw)
+
+
+case("dependants", "2-of-4-exactly-half", h(nd(40), nd(38), m(10), m(5)), False)
+case("dependants", "3-of-4-above-half", h(nd(40), m(10), m(8), m(5)), True)
+case("dependants", "1-of-2-exactly-half", h(nd(40), m(1)), False)
+case("dependants", "2-of-3", h(nd(40), m(1), m(15)), True)
+case("dependants", "age-16-is-not-a-child", h(nd(40), nd(16), nd(16)), False)
+case("dependants", "age-15-is-a-child", h(nd(40), m(15), m(15)), True)
+case("dependants", "elderly-allowance-counted", h(nd(40), m(75, monthly_social_allowance=True), m(10)), True)
+case("dependants", "elderly-without-allowance", h(nd(40), nd(75), m(10)), False)
+case("dependants", "age-60-is-elderly", h(nd(40), m(60, monthly_social_allowance=True), m(10)), True)
+case(
+    "dependants",
+    "age-59-with-allowance-not-disabled",
+    h(nd(40), m(59, monthly_social_allowance=True, disabled=False), m(10)),
+    False,
+)
+case(
+    "dependants",
+    "allowance-disability-unknown",
+    h(nd(40), m(30, monthly_social_allowance=True), m(10)),
+    None,
+)
 case(
     "dependants",
     "disabled-with-allowance",
-    h(m(40), m(30, disabled=True, monthly_social_allowance=True)),
+    h(nd(40), m(30, disabled=True, monthly_social_allowance=True)),
     False,
 )
 case(
     "dependants",
     "two-disabled-with-allowance-of-3",
-    h(m(40), m(30, monthly_social_allowance=True), m(60, monthly_social_allowance=True)),
+    h(nd(40), m(30, disabled=True, monthly_social_allowance=True), m(60, monthly_social_allowance=True)),
     True,
 )
-case("dependants", "child-with-allowance-counted-once", h(m(40), m(10, monthly_social_allowance=True)), False)
+case(
+    "dependants", "child-with-allowance-counted-once", h(nd(40), m(10, monthly_social_allowance=True)), False
+)
 case("dependants", "single-child", h(m(15)), True)
 case("dependants", "no-members-unknown", h(), None)
+# Three-valued: d known dependants, u unknown, n members: deprived if d > n/2, not if d + u <= n/2.
+case("dependants", "unknown-adult-could-tip-it", h(m(40), m(10)), None)
+case("dependants", "disabled-allowance-unknown", h(m(40, disabled=True), m(10)), None)
+case("dependants", "not-disabled-allowance-unknown-under-60", h(m(40, disabled=False), m(10)), False)
+case("dependants", "elderly-allowance-unknown", h(nd(40), m(70, disabled=False), m(10)), None)
+case("dependants", "known-majority-despite-unknown", h(m(40), m(10), m(8), m(5)), True)
+case("dependants", "unknown-cannot-reach-half", h(m(40), nd(40), nd(38), m(10)), False)
+case("dependants", "allowance-false-decides", h(m(70, monthly_social_allowance=False), m(10)), False)
 
 # 3. Nutrition: a child under 16 is stunted or underweight.
 case("nutrition", "child-15-stunted", h(adult(), m(15, stunted=True, underweight=False)), True)
@@ -239,6 +272,10 @@ case("telecom", "uses-and-unknown", h(adult(uses_internet=True), m(70)), False)
 case("telecom", "nobody-uses", h(adult(uses_internet=False), m(70, uses_internet=False)), True)
 case("telecom", "nobody-known-uses", h(adult(uses_internet=False), m(70)), None)
 case("telecom", "no-members", h(), None)
+# A household with no member recorded is unknown on every indicator about its members (not "not deprived").
+for _key in ("employment", "nutrition", "health_insurance", "adult_education", "child_schooling"):
+    case(_key, "no-members-unknown", h(), None)
+case("housing_area", "no-members-no-area", h(), None)
 
 # 12. Information devices (ND07 only).
 for devices, deprived in [
@@ -304,7 +341,7 @@ def test_every_indicator_uses_a_known_rule(code: str) -> None:
     ("key", "params"),
     [
         ("employment", {"min_age": 15, "max_age_male": 60, "max_age_female": 55}),
-        ("dependants", {"share": 0.5, "child_max_age": 16}),
+        ("dependants", {"share": 0.5, "child_max_age": 16, "elderly_min_age": 60}),
         ("nutrition", {"child_max_age": 16}),
         ("health_insurance", {"min_age": 6}),
         ("adult_education", {"min_age": 16, "upper_secondary_from_age": 18, "max_age": 30}),

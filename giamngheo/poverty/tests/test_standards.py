@@ -489,3 +489,30 @@ def test_environment_variable_cannot_redefine_a_shipped_standard(
 def test_without_the_environment_variable_only_the_shipped_standards(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GIAMNGHEO_POVERTY_STANDARDS", raising=False)
     assert set(load_standards()) == {ND07, ND351, DN}
+
+
+@pytest.mark.parametrize("code", ["ND07-2021", "ND351-2025", "DN-QD32-2022"])
+def test_the_dependants_rule_is_marked_provisional(code: str) -> None:
+    """review-forms.md §1.2 row 2: who is a dependant is UNCONFIRMED for 2022-2025 (the 2026-2030 draft's
+    definition is used), and the age of "elderly" is the application's choice."""
+    dependants = get_standard(code).indicator("dependants")
+    notes = " ".join(dependants.provisional)
+    assert "unconfirmed" in notes and "monthly social allowance" in notes and "60" in notes
+    assert dependants.params["elderly_min_age"] == 60 and dependants.params["child_max_age"] == 16
+    assert any(item.startswith("dependants: ") for item in get_standard(code).all_provisional())
+
+
+def test_indicators_11_and_12_and_the_middle_band_are_marked_provisional() -> None:
+    nd07 = get_standard("ND07-2021")
+    assert nd07.indicator("telecom").provisional and nd07.indicator("information_devices").provisional
+    assert any("Middle-living" in item for item in nd07.provisional)
+    assert any("middle-living" in item for item in get_standard("ND351-2025").provisional)
+
+
+def test_every_provisional_note_has_its_vietnamese_text() -> None:
+    for standard in all_standards():
+        assert len(standard.provisional_vi) == len(standard.provisional), standard.code
+        assert standard.provisional_notes(True) == standard.provisional_vi
+        assert standard.provisional_notes(False) == standard.provisional
+        for indicator in standard.indicators:
+            assert len(indicator.provisional_vi) == len(indicator.provisional), (standard.code, indicator.key)

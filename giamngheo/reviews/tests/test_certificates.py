@@ -10,10 +10,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from docx import Document
+from docx.enum.section import WD_SECTION
 
 from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import certificates, services
 from giamngheo.reviews.models import Assessment, CommuneReview
+from giamngheo.reviews.tests.meetings import hold_village_meetings
 
 
 def client_for(user: Any) -> Client:
@@ -44,6 +46,7 @@ def recognised(province, commune_a, users) -> dict[str, Any]:  # type: ignore[no
         water_source="surface",
         latrine="none",
         devices=[],
+        waste_handling="dumped",  # a third indicator under the 2027 standard the 2026 round applies
         members=[
             {
                 "full_name": "Thị Bông",
@@ -71,6 +74,7 @@ def recognised(province, commune_a, users) -> dict[str, Any]:  # type: ignore[no
             acting_user=None,
         )
     services.survey_complete(review=review, acting_user=None)
+    hold_village_meetings(review, on=dt.date(2026, 10, 5), attendance=30)
     for assessment in Assessment.objects.filter(round=review_round, commune=commune_a):
         services.meeting_record(
             assessment=assessment,
@@ -79,9 +83,7 @@ def recognised(province, commune_a, users) -> dict[str, Any]:  # type: ignore[no
             decided_category=assessment.proposed_category,
             acting_user=None,
         )
-    services.meeting_complete(
-        review=review, meeting_date=dt.date(2026, 10, 5), attendance=30, acting_user=None
-    )
+    services.meeting_complete(review=review, acting_user=None)
     services.posting_complete(
         review=review, posting_from=dt.date(2026, 10, 6), posting_to=dt.date(2026, 10, 12), acting_user=None
     )
@@ -147,8 +149,9 @@ def test_all_certificates_of_the_commune_in_one_document(recognised, users) -> N
     assert "Điểu Lệ" in text and "Lâm Thị Cận" in text and "Hồ Văn Khá" not in text
     assert "01/GCN-HN.HCN" in text and "02/GCN-HN.HCN" in text
     assert text.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 2
-    xml = Document(io.BytesIO(response.content)).element.xml
-    assert xml.count('w:type="page"') == 1  # one page break between the two
+    document = Document(io.BytesIO(response.content))
+    assert len(document.sections) == 2  # each certificate in its own section, starting a new page
+    assert document.sections[1].start_type == WD_SECTION.NEW_PAGE
 
 
 def test_no_certificate_for_a_household_that_is_not_poor_or_near_poor(recognised, users) -> None:

@@ -27,6 +27,7 @@ from giamngheo.reviews.models import (
     RoundHousehold,
     Source,
 )
+from giamngheo.reviews.tests.meetings import hold_village_meetings
 
 CHILD = {"full_name": "Con", "sex": "F", "date_of_birth": dt.date(2015, 3, 1), "relationship": "child"}
 
@@ -140,18 +141,16 @@ def world(commune_a, province) -> dict[str, Any]:  # type: ignore[no-untyped-def
         )
     services.survey_complete(review=review, acting_user=None)
     by_pk = {hh.pk: name for name, hh in h.items()}
+    hold_village_meetings(review, on=dt.date(2026, 11, 2), attendance=40)
     for assessment in Assessment.objects.filter(round=review_round, commune=commune_a):
         services.meeting_record(
             assessment=assessment,
             votes_for=30,
-            attendance=40,
             decided_category=DECIDED[by_pk[assessment.household_id]],
             reason="Theo kết quả rà soát",
             acting_user=None,
         )
-    services.meeting_complete(
-        review=review, meeting_date=dt.date(2026, 11, 2), attendance=40, acting_user=None
-    )
+    services.meeting_complete(review=review, acting_user=None)
     services.posting_complete(
         review=review, posting_from=dt.date(2026, 11, 3), posting_to=dt.date(2026, 11, 10), acting_user=None
     )
@@ -173,7 +172,11 @@ def world(commune_a, province) -> dict[str, Any]:  # type: ignore[no-untyped-def
         acting_user=None,
     )
     Household.objects.filter(pk=h["O1"].pk).update(
-        category="poor", declared_persons=4, deprived_keys="|water|", poverty_causes=["land", "capital"]
+        category="poor",
+        declared_persons=4,
+        deprived_keys="|water|",
+        unknown_keys="",
+        poverty_causes=["land", "capital"],
     )
     h["O2"] = _household(commune_a, "O2", "near_poor")
     Household.objects.filter(pk=h["O2"].pk).update(unknown_keys="|nutrition|")

@@ -10,6 +10,7 @@ from giamngheo.households.models import Household
 from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import services
 from giamngheo.reviews.models import AreaSummary, Assessment, AssessmentStatus, CommuneReview, Movement, Step
+from giamngheo.reviews.tests.meetings import hold_village_meetings
 
 
 @pytest.fixture
@@ -54,7 +55,9 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
         a.household_id: a for a in Assessment.objects.filter(round=review.round, commune=commune_a)
     }
     # The poor household's income rose: near-poor by the standard; the applicant lacks 3 indicators.
-    Household.objects.filter(pk=applicant.pk).update(water_source="surface", latrine="none", devices=[])
+    Household.objects.filter(pk=applicant.pk).update(
+        water_source="surface", latrine="none", devices=[], waste_handling="dumped"
+    )
     services.survey_record(
         assessment=by_household[poor.pk], income_per_capita=1_400_000, version=None, acting_user=officer
     )
@@ -65,10 +68,25 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
         assessment=by_household[applicant.pk], income_per_capita=1_000_000, version=None, acting_user=officer
     )
     assert surveyed.proposed_category == "poor"
-    assert set(surveyed.deprived) >= {"water", "sanitation", "information_devices"}
+    # The 2026 round classifies by the standard of 2027 (Decree 351/2025): no information-devices indicator.
+    assert surveyed.standard == "ND351-2025"
+    assert set(surveyed.deprived) >= {"water", "sanitation", "waste"}
     assert any("Hộ nghèo" in r for r in surveyed.reasons)
     assert surveyed.provincial_standard == "" or surveyed.provincial_category  # 2026: no provincial standard
     services.survey_complete(review=review, acting_user=officer)
+    with pytest.raises(ValidationFailed):  # the village meeting first
+        services.meeting_record(
+            assessment=by_household[poor.pk], votes_for=30, decided_category="near_poor", acting_user=officer
+        )
+    hold_village_meetings(review, on=dt.date(2026, 10, 20), attendance=40, acting_user=officer)
+    with pytest.raises(ValidationFailed):  # more voters than the village meeting's attendance
+        services.meeting_record(
+            assessment=by_household[poor.pk],
+            votes_for=30,
+            attendance=41,
+            decided_category="near_poor",
+            acting_user=officer,
+        )
     with pytest.raises(ValidationFailed):  # different from the standard without a reason
         services.meeting_record(
             assessment=by_household[poor.pk],
@@ -102,9 +120,7 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
     )
     assert low.status == AssessmentStatus.LISTED
     with pytest.raises(ValidationFailed):
-        services.meeting_complete(
-            review=review, meeting_date=dt.date(2026, 10, 20), attendance=40, acting_user=officer
-        )
+        services.meeting_complete(review=review, acting_user=officer)
     with pytest.raises(ValidationFailed):  # back to survey first
         services.meeting_record(
             assessment=low, votes_for=30, attendance=40, decided_category="poor", acting_user=officer
@@ -115,9 +131,9 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
     services.meeting_record(
         assessment=resurveyed, votes_for=30, attendance=40, decided_category="poor", acting_user=officer
     )
-    services.meeting_complete(
-        review=review, meeting_date=dt.date(2026, 10, 20), attendance=40, acting_user=officer
-    )
+    services.meeting_complete(review=review, acting_user=officer)
+    review.refresh_from_db()
+    assert (review.meeting_date, review.meeting_attendance) == (dt.date(2026, 10, 20), 40)
     complaint = services.complaint_add(
         review=review,
         content="Hộ X chưa được xét",

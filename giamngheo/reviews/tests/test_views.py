@@ -30,6 +30,7 @@ from giamngheo.reviews.models import (
     Source,
     Step,
 )
+from giamngheo.reviews.tests.meetings import hold_village_meetings
 
 
 def client_for(user: Any) -> Client:
@@ -75,15 +76,9 @@ def _rush_to(review: CommuneReview, step: int, user: Any) -> None:
     calls = {
         Step.LISTING: lambda: services.listing_complete(review=review, acting_user=user),
         Step.SURVEY: lambda: services.survey_complete(review=review, acting_user=user),
-        Step.MEETING: lambda: services.meeting_complete(
-            review=review, meeting_date=dt.date(2026, 10, 1), attendance=30, acting_user=user
-        ),
-        Step.POSTING: lambda: services.posting_complete(
-            review=review,
-            posting_from=dt.date(2026, 10, 2),
-            posting_to=dt.date(2026, 10, 8),
-            acting_user=user,
-        ),
+        # An empty list: the meeting and the posting are passed as "not held", without dates.
+        Step.MEETING: lambda: services.meeting_complete(review=review, acting_user=user),
+        Step.POSTING: lambda: services.posting_complete(review=review, acting_user=user),
         Step.RECOGNITION: lambda: services.recognise(
             review=review, decision_number="9/QĐ-UBND", decision_date=dt.date(2026, 11, 2), acting_user=user
         ),
@@ -180,7 +175,9 @@ def test_officer_completes_every_step_through_the_pages(
     officer = client_for(users["canbo.bugiamap"])
     poor = make_household(commune_a, head="Điểu Lệ", category="poor", ethnic_group="22")
     applicant = make_household(commune_a, head="Trần Văn Bình")
-    Household.objects.filter(pk=applicant.pk).update(water_source="surface", latrine="none", devices=[])
+    Household.objects.filter(pk=applicant.pk).update(
+        water_source="surface", latrine="none", devices=[], waste_handling="dumped"
+    )
     page_url = reverse("reviews:commune-review", args=[review.pk])
     assert officer.get(page_url).status_code == 200
 
@@ -228,7 +225,23 @@ def test_officer_completes_every_step_through_the_pages(
     review.refresh_from_db()
     assert review.step == Step.SURVEY
 
-    # Step 3: the village meeting; below 50 % goes back to the survey.
+    # Step 3: the village meeting; below 50 % goes back to the survey. The village's meeting comes first.
+    village = listed.household.village
+    refused = officer.post(
+        reverse("reviews:meeting", args=[listed.pk]),
+        {"attendance": "40", "votes_for": "30", "decided_category": "near_poor", "version": listed.version},
+    )
+    assert refused.status_code == 200 and "Ghi biên bản họp của thôn" in refused.content.decode()
+    assert 'data-testid="village-meeting-missing"' in refused.content.decode()
+    page = officer.get(reverse("reviews:commune-review", args=[review.pk])).content.decode()
+    assert f'data-testid="village-meeting-{village.pk}"' in page and "chưa họp" in page
+    meeting_url = reverse("reviews:village-meeting", args=[review.pk, village.pk])
+    typed = {"held_on": "2026-10-20", "place": "Nhà văn hóa", "chair": "", "attendance": "40", "version": ""}
+    kept = officer.post(meeting_url, typed)  # no chair: refused, what was typed is kept
+    assert kept.status_code == 200 and 'value="Nhà văn hóa"' in kept.content.decode()
+    officer.post(meeting_url, {**typed, "chair": "Ông Điểu Lên, Trưởng thôn"})
+    page = officer.get(reverse("reviews:commune-review", args=[review.pk])).content.decode()
+    assert "Ông Điểu Lên, Trưởng thôn" in page
     officer.post(
         reverse("reviews:meeting", args=[listed.pk]),
         {"attendance": "40", "votes_for": "30", "decided_category": "near_poor", "version": listed.version},
@@ -244,7 +257,7 @@ def test_officer_completes_every_step_through_the_pages(
     assert requested.status == AssessmentStatus.LISTED
     assert 'data-testid="back-to-survey"' in low.content.decode()
     assert messages_of(low, constants.WARNING)
-    blocked = _step(officer, review, "meeting_complete", meeting_date="2026-10-20", attendance="40")
+    blocked = _step(officer, review, "meeting_complete")
     assert "cần khảo sát lại trước" in blocked.content.decode()
     review.refresh_from_db()
     assert review.step == Step.SURVEY
@@ -259,9 +272,10 @@ def test_officer_completes_every_step_through_the_pages(
     )
     requested.refresh_from_db()
     assert requested.status == AssessmentStatus.AGREED
-    _step(officer, review, "meeting_complete", meeting_date="2026-10-22", attendance="40")
+    _step(officer, review, "meeting_complete")
     review.refresh_from_db()
     assert review.step == Step.MEETING and review.meeting_attendance == 40
+    assert review.meeting_date == dt.date(2026, 10, 20)
 
     # Step 4: public posting with a complaint, which must be resolved first.
     officer.post(
@@ -349,7 +363,9 @@ def test_meeting_needs_a_reason_when_the_category_differs(review, commune_a, use
         assessment=assessment, income_per_capita=900_000, version=None, acting_user=None
     )
     services.survey_complete(review=review, acting_user=None)
+    hold_village_meetings(review, on=dt.date(2026, 10, 20), attendance=20)
     page = officer.get(reverse("reviews:meeting", args=[assessment.pk]))
+    assert page.context["form"].initial["attendance"] == 20  # the village meeting's attendance
     assert page.context["form"].initial["decided_category"] == assessment.proposed_category
     other = "not_poor" if assessment.proposed_category != "not_poor" else "poor"
     refused = officer.post(
@@ -454,6 +470,7 @@ def _foreign_world(review: CommuneReview, commune_a: Any, users: Any) -> dict[st
     services.survey_record(assessment=assessment, income_per_capita=900_000, version=None, acting_user=None)
     services.survey_complete(review=review, acting_user=None)
     assessment.refresh_from_db()
+    hold_village_meetings(review, on=dt.date(2026, 10, 1), attendance=20)
     services.meeting_record(
         assessment=assessment,
         votes_for=20,
@@ -461,9 +478,7 @@ def _foreign_world(review: CommuneReview, commune_a: Any, users: Any) -> dict[st
         decided_category=assessment.proposed_category,
         acting_user=None,
     )
-    services.meeting_complete(
-        review=review, meeting_date=dt.date(2026, 10, 1), attendance=20, acting_user=None
-    )
+    services.meeting_complete(review=review, acting_user=None)
     complaint = services.complaint_add(
         review=review, content="Khiếu nại", received_on=dt.date(2026, 10, 2), household=None, acting_user=None
     )

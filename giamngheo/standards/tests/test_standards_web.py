@@ -22,7 +22,11 @@ def test_list_and_detail_show_sources_and_provisional_items(users) -> None:
     assert "1.500.000 đ" in body and "2.200.000 đ" in body
     detail = client.get(reverse("standards:standard-detail", args=["DN-QD32-2022"])).content.decode()
     assert "Quyết định 32/2022/QĐ-UBND" in detail
-    assert "cut-off unconfirmed" in detail  # provisional items are shown with the standard
+    # Provisional items are shown with the standard, in Vietnamese on a Vietnamese page.
+    assert "Ngưỡng số chỉ số thiếu hụt chưa được xác nhận" in detail and "cut-off unconfirmed" not in detail
+    nd07 = client.get(reverse("standards:standard-detail", args=["ND07-2021"])).content.decode()
+    assert "Chưa xác nhận ai là người phụ thuộc trong giai đoạn 2022–2025" in nd07  # the dependants rule
+    assert "Danh mục phương tiện chưa được xác nhận." in nd07  # indicator 12
     assert client.get(reverse("standards:standard-detail", args=["XX"])).status_code == 404
 
 

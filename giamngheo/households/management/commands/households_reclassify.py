@@ -109,6 +109,14 @@ class Command(BaseCommand):
                 _("%(n)s households have no income recorded and were not classified.")
                 % {"n": f"{result.unclassified:,}"}
             )
+        if result.undetermined:
+            self.stdout.write(
+                _(
+                    "%(n)s households: not enough information to classify (facts not recorded that could "
+                    "change the category)."
+                )
+                % {"n": f"{result.undetermined:,}"}
+            )
         self.stdout.write(
             _("%(n)s households: the engine's category differs from the recognised one.")
             % {"n": f"{result.differs_from_recognised:,}"}

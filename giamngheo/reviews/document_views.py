@@ -1,0 +1,91 @@
+"""Downloads of the review's documents: the household certificates (numbers registered on first issue), the
+minutes of a village meeting and the commune's recognition decision with its lists. Thin: the same
+capability and scope as the certificate downloads (see households), reads through the selectors, the
+numbers written through ``services.certificates_register``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from giamngheo.accounts.permissions import capability_required
+from giamngheo.accounts.roles import Capability
+from giamngheo.core.errors import ValidationFailed
+from giamngheo.core.views import get_or_404
+
+from . import certificates, document_selectors, documents, selectors, services
+from .models import CommuneReview
+
+
+def _docx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=certificates.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _back(review: CommuneReview) -> HttpResponse:
+    return redirect(reverse("reviews:commune-review", args=[review.pk]))
+
+
+def _register(request: HttpRequest, review: CommuneReview) -> bool:
+    """Give the recognised households their certificate numbers if they have none yet (first issue)."""
+    try:
+        services.certificates_register(review=review, acting_user=request.user)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+        return False
+    return True
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_or_404(selectors.access_assessment_by_id, user=request.user, assessment_id=pk)
+    review = get_or_404(selectors.review_of_assessment, user=request.user, assessment=assessment)
+    if not _register(request, review):
+        return _back(review)
+    certs = get_or_404(selectors.certificate_list, user=request.user, review=review, assessment_id=pk)
+    return _docx(certificates.render(certs), certificates.filename(certs[0]))
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def certificates_all(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
+    if not _register(request, review):
+        return _back(review)
+    certs = selectors.certificate_list(user=request.user, review=review)
+    if not certs:
+        messages.error(request, _("No poor or near-poor household has been recognised in this review yet."))
+        return _back(review)
+    name = certificates.filename(None, commune_code=review.commune.code, year=review.round.year)
+    return _docx(certificates.render(certs), name)
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def meeting_minutes(request: HttpRequest, pk: int, meeting: int) -> HttpResponse:
+    review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
+    village_meeting = get_or_404(
+        document_selectors.access_village_meeting, user=request.user, review=review, meeting_id=meeting
+    )
+    data = document_selectors.meeting_minutes(user=request.user, review=review, meeting=village_meeting)
+    return _docx(documents.minutes(data), documents.minutes_filename(data))
+
+
+@capability_required(Capability.VIEW_HOUSEHOLDS)
+@require_GET
+def decision_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
+    if not document_selectors.decision_available(review):
+        messages.error(
+            request,
+            _("The decision can be downloaded once the commune chairperson has recognised the households."),
+        )
+        return _back(review)
+    data = document_selectors.recognition_decision(user=request.user, review=review)
+    return _docx(documents.decision(data), documents.decision_filename(data))
