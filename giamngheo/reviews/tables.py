@@ -802,7 +802,8 @@ def _form_flows(side: str) -> Callable[..., tuple[list[FormColumn], Any]]:
 def round_indicators(
     review_round: ReviewRound, all_figures: Iterable[Mapping[str, int]]
 ) -> list[tuple[str, str]]:
-    """(key, Vietnamese name) of the indicators of the round's standard in order, then any other indicator
+    """(key, Vietnamese name) of the indicators of the round's standard (``standard_code``, else the one
+    governing the year its lists apply from) in order, then any other indicator
     found in the figures (an assessment classified under another standard)."""
     standard = None
     try:
@@ -811,7 +812,7 @@ def round_indicators(
         standard = None
     if standard is None:
         try:
-            standard = standard_for(review_round.year)
+            standard = standard_for(review_round.standard_year or review_round.year)
         except StandardError:
             standard = None
     ordered = list(standard.indicator_keys) if standard is not None else []
