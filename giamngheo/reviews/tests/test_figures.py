@@ -477,3 +477,15 @@ def test_deprivation_and_group_tables_show_the_hand_counts(world, commune_a, use
     )
     one = row("7-1")
     assert (one["all_hh"], one["all_persons"], one["poor_hh"], one["middle_hh"]) == (13, 29, 5, 2)
+
+
+def test_a_province_list_reads_frozen_communes_then_open_ones(world, commune_b, users) -> None:
+    make_household(commune_b, head="Hộ Phường Mở", category="poor")
+    client = _client(users["chuyenvien"])
+    response = client.get(reverse("tables:household-list", args=["poor"]), {"year": 2026})
+    heads = [r.values[2] for r in response.context["rows"]]
+    assert heads[:5] == ["Hộ N2", "Hộ NP1", "Hộ O1", "Hộ P1", "Hộ R1"]  # frozen rows of commune A
+    assert "Hộ Phường Mở" in heads[5:] and response.context["page_obj"].paginator.count == len(heads)
+    ws = _sheet(client.get(reverse("tables:household-list-xlsx", args=["poor"]), {"year": 2026}))
+    names = {r[2] for r in ws.iter_rows(values_only=True)}
+    assert {"Hộ N2", "Hộ Phường Mở"} <= names
