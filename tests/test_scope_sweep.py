@@ -107,6 +107,7 @@ SKIP = {"javascript-catalog"}
 # Parametrised URLs of public reference data (no area or personal data): visited, may answer 200.
 # Lists whose parameter is not an object of a commune: they show the user's own scope and may answer 200,
 # and they are checked for leaks like every page.
+_FORMS = ["7-1", "7-2", "7-3", "7-4", "7-5", "7-6", "7-7", "7-8", "7-9", "7-10", "no-such"]
 _KINDS = ["poor", "near-poor", "escaped", "escaped-near-poverty", "newly-poor", "re-poor", "no-such"]
 PUBLIC: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "standards:standard-detail": lambda w: [{"code": "ND07-2021"}, {"code": "NO-SUCH"}],
@@ -116,6 +117,8 @@ PUBLIC: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "policies:gap-record": lambda w: [{"code": "H1"}, {"code": "C1"}],
     "tables:household-list": lambda w: [{"kind": k} for k in _KINDS],
     "tables:household-list-xlsx": lambda w: [{"kind": k} for k in _KINDS],
+    "tables:form": lambda w: [{"form": f} for f in _FORMS],
+    "tables:form-xlsx": lambda w: [{"form": f} for f in _FORMS],
 }
 
 

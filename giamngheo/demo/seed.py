@@ -63,9 +63,11 @@ from giamngheo.reviews.services import (
     movement_of,
     posting_complete,
     recognise,
+    request_add,
     round_close,
     round_open,
     round_standard_year,
+    screening_record,
     submit,
     summaries_rebuild,
     survey_complete,
@@ -646,6 +648,12 @@ def _walk(review: CommuneReview, target: int, officer: User | None, rng: random.
     """Take a commune's 2026 review through the services up to step ``target``."""
     year = review.round.year
     listing_complete(review=review, acting_user=officer)
+    # Two households of modest means filed a request (form 01): so the round has newly poor ones.
+    for household in Household.objects.filter(
+        commune=review.commune, is_active=True, category__in=[Category.MIDDLE, Category.NOT_POOR]
+    ).order_by("income_per_capita", "pk")[:2]:
+        requested = request_add(review=review, household=household, acting_user=officer)
+        screening_record(assessment=requested, passed=True, acting_user=officer)
     if target < Step.SURVEY:
         return
     surveyed_on = dt.date(year, 10, rng.randint(1, 25))
@@ -677,10 +685,25 @@ def _walk(review: CommuneReview, target: int, officer: User | None, rng: random.
         )
     for assessment in review.round.assessments.filter(commune=review.commune).select_related("household"):
         attendance = attendances[assessment.household.village_id]
+        # The meeting knows what the survey does not (a new job, a serious illness): some households
+        # move, with the reason written down, so that the round has movements.
+        decided, reason = assessment.proposed_category, ""
+        draw = rng.random()
+        if assessment.source == Source.REQUEST:
+            decided, reason = Category.POOR, "Chủ hộ ốm nặng, mất khả năng lao động trong năm"
+        elif decided == Category.POOR and draw < 0.3:
+            decided, reason = Category.NEAR_POOR, "Có thêm lao động có việc làm ổn định"
+        elif decided == Category.POOR and draw < 0.4:
+            decided, reason = Category.NOT_POOR, "Thu nhập tăng ổn định từ sản xuất"
+        elif decided == Category.NEAR_POOR and draw < 0.25:
+            decided, reason = Category.MIDDLE, "Thu nhập tăng ổn định từ sản xuất"
+        elif decided == Category.NEAR_POOR and draw < 0.35:
+            decided, reason = Category.POOR, "Chủ hộ ốm nặng, mất khả năng lao động trong năm"
         meeting_record(
             assessment=assessment,
             votes_for=attendance - rng.randint(0, attendance // 3),
-            decided_category=assessment.proposed_category,
+            decided_category=decided,
+            reason=reason,
             acting_user=officer,
         )
     meeting_complete(review=review, acting_user=officer)

@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from giamngheo.households.reference import Category
 from giamngheo.poverty.classify import classify
 from giamngheo.standards.adapters import area_type, province_code, standards_in_force
 
+from . import figures
 from .models import (
     AreaSummary,
     Assessment,
@@ -217,7 +218,13 @@ def round_close(*, review_round: ReviewRound, acting_user: Any) -> ReviewRound:
     open_reviews = review_round.commune_reviews.filter(locked=False).count()
     if open_reviews:
         raise ValidationFailed(_("%(n)s communes have not submitted yet.") % {"n": open_reviews})
+    # Freeze what is not frozen yet (a commune frozen when it submitted keeps what it submitted).
+    now = timezone.now()
+    for review in review_round.commune_reviews.filter(frozen_at__isnull=True).select_related("commune"):
+        figures.freeze(review_round, review.commune, now=now)
+    _province_refresh(review_round)
     review_round.status = RoundStatus.CLOSED
+    review_round.closed_at = now
     review_round.save()
     audit_record(actor=acting_user, action="reviews.round.close", target=review_round)
     return review_round
@@ -898,7 +905,10 @@ def submit(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
     _require_step(review, Step.CERTIFICATES)
     review.locked = True
     review.submitted_at = timezone.now()
-    return _advance(review, Step.SUBMITTED, acting_user)
+    review = _advance(review, Step.SUBMITTED, acting_user)
+    review.frozen_at = figures.freeze(review.round, review.commune, now=review.submitted_at).frozen_at
+    _province_refresh(review.round)
+    return review
 
 
 @transaction.atomic
@@ -922,6 +932,9 @@ def reopen(*, review: CommuneReview, to_step: int, reason: str, acting_user: Any
     review.version += 1
     review.save()
     _event(review, to_step, "reopen", acting_user, note=reason.strip())
+    figures.unfreeze(review.round, review.commune)  # follows the registry again until it submits again
+    review.frozen_at = None
+    transaction.on_commit(lambda: summary_refresh(round_id=review.round_id, commune_id=review.commune_id))
     audit_record(
         actor=acting_user,
         action="reviews.reopen",
@@ -1018,55 +1031,20 @@ def regular_request_decide(
 
 
 def summary_refresh(*, round_id: int, commune_id: int) -> AreaSummary:
-    """Recount one commune of one round, then the province row. Cheap: a few indexed aggregates."""
+    """Recount one commune of one round (and its villages), then the province row: a few set-based
+    queries (``reviews.figures``). A frozen commune is returned untouched: its figures are those it
+    submitted."""
     review_round = ReviewRound.objects.get(pk=round_id)
     commune = Area.objects.get(pk=commune_id)
-    households = Household.objects.filter(commune=commune, is_active=True)
-    registry = households.aggregate(
-        households=Count("pk"),
-        em=Count("pk", filter=Q(is_ethnic_minority=True)),
-        poor=Count("pk", filter=Q(category=Category.POOR)),
-        near=Count("pk", filter=Q(category=Category.NEAR_POOR)),
-        poor_em=Count("pk", filter=Q(category=Category.POOR, is_ethnic_minority=True)),
-        near_em=Count("pk", filter=Q(category=Category.NEAR_POOR, is_ethnic_minority=True)),
-        poor_nwc=Count("pk", filter=Q(category=Category.POOR, no_working_capacity=True)),
-    )
-    review = CommuneReview.objects.filter(round=review_round, commune=commune).first()
-    assessments = Assessment.objects.filter(round=review_round, commune=commune)
-    moves = dict(assessments.exclude(movement="").values_list("movement").annotate(n=Count("pk")))
-    if review is not None and review.step >= Step.LISTING:
-        start = assessments.aggregate(
-            poor=Count("pk", filter=Q(category_before=Category.POOR)),
-            near=Count("pk", filter=Q(category_before=Category.NEAR_POOR)),
-        )
-        start_poor, start_near = start["poor"], start["near"]
-    else:
-        start_poor, start_near = registry["poor"], registry["near"]
-    values = {
-        "is_urban": commune.is_urban,
-        "households": registry["households"],
-        "em_households": registry["em"],
-        "start_poor": start_poor,
-        "start_near_poor": start_near,
-        "escaped_poverty": moves.get(Movement.ESCAPED_POVERTY, 0),
-        "escaped_near_poverty": moves.get(Movement.ESCAPED_NEAR_POVERTY, 0),
-        "newly_poor": moves.get(Movement.NEWLY_POOR, 0),
-        "re_poor": moves.get(Movement.RE_POOR, 0),
-        "near_poor_to_poor": moves.get(Movement.NEAR_POOR_TO_POOR, 0),
-        "newly_near_poor": moves.get(Movement.NEWLY_NEAR_POOR, 0),
-        "end_poor": registry["poor"],
-        "end_near_poor": registry["near"],
-        "end_poor_em": registry["poor_em"],
-        "end_near_poor_em": registry["near_em"],
-        "end_poor_no_work_capacity": registry["poor_nwc"],
-    }
-    summary, _created = AreaSummary.objects.update_or_create(
-        round=review_round, area=commune, defaults=values
-    )
+    frozen = AreaSummary.objects.filter(round=review_round, area=commune, frozen_at__isnull=False).first()
+    if frozen is not None:
+        return frozen
+    summary = figures.store(review_round, commune, figures.compute(review_round, commune), frozen_at=None)
     _province_refresh(review_round)
     return summary
 
 
+# The columns of AreaSummary that are counts (the others of the official tables are in ``figures``).
 COUNT_FIELDS = [
     "households",
     "em_households",
@@ -1087,25 +1065,19 @@ COUNT_FIELDS = [
 
 
 def _province_refresh(review_round: ReviewRound) -> None:
-    from django.db.models import Sum
-
-    totals = (
-        AreaSummary.objects.filter(round=review_round)
-        .exclude(area=review_round.province)
-        .aggregate(**{f: Sum(f) for f in COUNT_FIELDS})
-    )
-    AreaSummary.objects.update_or_create(
-        round=review_round,
-        area=review_round.province,
-        defaults={f: totals[f] or 0 for f in COUNT_FIELDS} | {"is_urban": False},
-    )
+    """The province row is the sum of the commune rows (villages are not added again)."""
+    values = figures.province_values(review_round)
+    AreaSummary.objects.update_or_create(round=review_round, area=review_round.province, defaults=values)
 
 
 def summaries_rebuild(*, review_round: ReviewRound) -> int:
-    """Recount every commune of a round (after an import or a reclassification)."""
-    communes = list(review_round.commune_reviews.values_list("commune_id", flat=True))
+    """Recount every commune of a round that is not frozen (after an import or a reclassification)."""
+    communes = list(
+        review_round.commune_reviews.filter(frozen_at__isnull=True).values_list("commune_id", flat=True)
+    )
     for commune_id in communes:
         summary_refresh(round_id=review_round.pk, commune_id=commune_id)
+    _province_refresh(review_round)
     return len(communes)
 
 

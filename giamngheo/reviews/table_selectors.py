@@ -1,9 +1,10 @@
 """Reads behind the official tables, always scoped to the user through ``accounts.scoping``.
 
-The summary table reads only ``AreaSummary`` (pre-aggregated per round and area, refreshed by the review
-services), never the registry. The named lists read ``Household`` (poor, near-poor: the recognised
-category in the registry, index ``(commune, category)``) or ``Assessment`` (movements of the round),
-one page at a time on screen and with an iterator for the Excel export.
+The summary and the Circular 07 tables read only ``AreaSummary`` (pre-aggregated per round and area by
+``reviews.figures``), never the registry. The named lists of a frozen commune read ``RoundHousehold``
+(the frozen lists); of a commune still open, ``Household`` (poor, near-poor: the recognised category in
+the registry, index ``(commune, category)``) or ``Assessment`` (movements of the round), one page at a
+time on screen and with an iterator for the Excel export.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from giamngheo.accounts.scoping import area_q
@@ -19,7 +20,7 @@ from giamngheo.core.errors import NotFound
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household, Member
 
-from .models import AreaSummary, Assessment, CommuneReview, ReviewRound
+from .models import AreaSummary, Assessment, CommuneReview, ReviewRound, RoundHousehold
 
 
 def round_list(*, user: Any) -> QuerySet[ReviewRound]:
@@ -97,8 +98,32 @@ def _member_count(household_ref: str) -> Coalesce:
     return Coalesce(Subquery(members, output_field=IntegerField()), Value(0))
 
 
+def frozen_communes(*, user: Any, review_round: ReviewRound) -> set[int]:
+    """Ids of the visible communes whose figures and lists are frozen in the round."""
+    return set(
+        CommuneReview.objects.filter(
+            area_q(user, "commune__path"), round=review_round, frozen_at__isnull=False
+        ).values_list("commune_id", flat=True)
+    )
+
+
+def frozen_households(
+    *, user: Any, review_round: ReviewRound, q: Q, commune: Area | None = None
+) -> QuerySet[RoundHousehold]:
+    """The frozen lists of the round (``RoundHousehold``) matching ``q``, scoped to the user."""
+    qs = RoundHousehold.objects.filter(area_q(user, "commune__path"), q, round=review_round)
+    if commune is not None:
+        qs = qs.filter(commune=commune)
+    return qs.select_related("commune").order_by("commune__code", "village_name", "code")
+
+
 def registry_households(
-    *, user: Any, review_round: ReviewRound, category: str, commune: Area | None = None
+    *,
+    user: Any,
+    review_round: ReviewRound,
+    category: str,
+    commune: Area | None = None,
+    exclude_communes: set[int] | None = None,
 ) -> QuerySet[Household]:
     """Active households of the round's province with the recognised ``category`` (as counted in the
     "end of year" columns of the summary), with ``member_count``."""
@@ -110,6 +135,8 @@ def registry_households(
     )
     if commune is not None:
         qs = qs.filter(commune=commune)
+    if exclude_communes:
+        qs = qs.exclude(commune_id__in=exclude_communes)
     return (
         qs.select_related("commune", "village")
         .annotate(member_count=_member_count("pk"))
@@ -118,13 +145,20 @@ def registry_households(
 
 
 def movement_assessments(
-    *, user: Any, review_round: ReviewRound, movement: str, commune: Area | None = None
+    *,
+    user: Any,
+    review_round: ReviewRound,
+    movements: tuple[str, ...],
+    commune: Area | None = None,
+    exclude_communes: set[int] | None = None,
 ) -> QuerySet[Assessment]:
-    """Assessments of the round with ``movement`` (escaped, newly poor, fallen back…), with the household
-    and its ``member_count``."""
-    qs = Assessment.objects.filter(area_q(user, "commune__path"), round=review_round, movement=movement)
+    """Assessments of the round with one of ``movements`` (escaped, newly poor, fallen back…), with the
+    household and its ``member_count``."""
+    qs = Assessment.objects.filter(area_q(user, "commune__path"), round=review_round, movement__in=movements)
     if commune is not None:
         qs = qs.filter(commune=commune)
+    if exclude_communes:
+        qs = qs.exclude(commune_id__in=exclude_communes)
     return (
         qs.select_related("commune", "household", "household__village")
         .annotate(member_count=_member_count("household_id"))

@@ -88,6 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "rounds": rounds,
         "year": year,
         "kinds": list(tables.LIST_KINDS.values()),
+        "forms": list(tables.FORMS.values()),
         "can_view_households": can(request.user, Capability.VIEW_HOUSEHOLDS),
         "breadcrumbs": [(_("Official tables"), None)],
     }
@@ -178,4 +179,46 @@ def household_list_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
     table = tables.household_list_table(
         user=request.user, review_round=review_round, kind=list_kind, commune=commune
     )
+    return _csv(table) if request.GET.get("format") == "csv" else _xlsx(table)
+
+
+def _form(slug: str) -> tables.Form:
+    form = tables.FORMS.get(slug)
+    if form is None:
+        raise Http404
+    return form
+
+
+@require_safe
+@capability_required(Capability.VIEW_TABLES)
+def form(request: HttpRequest, form: str) -> HttpResponse:
+    """One of the Circular 07 templates (Mẫu 7.1–7.10) on screen, from the summaries only."""
+    spec = _form(form)
+    review_round, rounds, year = _round(request)
+    table = (
+        tables.form_table(user=request.user, review_round=review_round, form=spec)
+        if review_round is not None
+        else None
+    )
+    context: dict[str, Any] = {
+        "form": spec,
+        "forms": list(tables.FORMS.values()),
+        "review_round": review_round,
+        "rounds": rounds,
+        "year": year,
+        "table": table,
+        "rows": list(table.rows) if table is not None and table.meta["communes"] else [],
+        "breadcrumbs": [_index_crumb(review_round), (str(spec.label), None)],
+    }
+    return render(request, "tables/form.html", context)
+
+
+@require_safe
+@capability_required(Capability.VIEW_TABLES)
+def form_xlsx(request: HttpRequest, form: str) -> HttpResponse:
+    spec = _form(form)
+    review_round, _rounds, _year = _round(request)
+    if review_round is None:
+        raise Http404
+    table = tables.form_table(user=request.user, review_round=review_round, form=spec, official=True)
     return _csv(table) if request.GET.get("format") == "csv" else _xlsx(table)

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from .tables import (
     BOOL,
@@ -120,6 +121,39 @@ def header_layout(table: Table) -> list[tuple[int, int, int, int, Any]]:
     return placed
 
 
+LINE_HEIGHT = 15.0  # points per line of 11 pt text
+CHAR_WIDTH = 1.15  # column-width units per character of bold 11 pt Times New Roman (estimate)
+
+
+def header_heights(table: Table) -> dict[int, float]:
+    """Height (points) of each header row (0-based) so that every header text fits, wrapped, in the
+    width of the columns it spans; a cell spanning rows takes what its rows give, the last one grows."""
+    widths = [c.width for c in table.columns]
+    heights = [LINE_HEIGHT + 3] * len(table.header_rows)
+
+    def needed(text: str, column: int, colspan: int) -> float:
+        width = sum(widths[column : column + colspan]) or 1
+        words, lines, used = text.split(), 1, 0.0
+        for word in words:
+            size = len(word) * CHAR_WIDTH
+            if used and used + 1 + size > width:
+                lines, used = lines + 1, size
+            else:
+                used += size + (1 if used else 0)
+        return lines * LINE_HEIGHT + 3
+
+    layout = header_layout(table)
+    for r, c, rowspan, colspan, cell in layout:
+        if rowspan == 1:
+            heights[r] = max(heights[r], needed(cell.label_vi, c, colspan))
+    for r, c, rowspan, colspan, cell in layout:
+        if rowspan > 1:
+            deficit = needed(cell.label_vi, c, colspan) - sum(heights[r : r + rowspan])
+            if deficit > 0:
+                heights[r + rowspan - 1] += deficit
+    return dict(enumerate(heights))
+
+
 ALIGNMENTS = {STT: CENTER, BOOL: CENTER, DATE: CENTER, INT: RIGHT, RATE: RIGHT}
 
 
@@ -143,15 +177,23 @@ def write_table(table: Table, fh: IO[bytes]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = column.width
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = "9"  # A4
-    # Lines above the header: authority/nation, motto, blank, title, subtitles, unit, blank.
-    header_top = 5 + len(table.subtitle_vi) + (1 if table.unit_vi else 0) + 1
+    # Fitted to one page wide, as many pages tall as needed.
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    # Lines above the header: template, authority/nation, motto, blank, title, subtitles, unit, blank.
+    template_lines = 1 if table.template_vi else 0
+    header_top = template_lines + 5 + len(table.subtitle_vi) + (1 if table.unit_vi else 0) + 1
     codes_row = header_top + len(table.header_rows)
     if table.freeze_columns:
         ws.freeze_panes = f"{get_column_letter(table.freeze_columns + 1)}{codes_row + 1}"
     ws.print_title_rows = f"{header_top}:{codes_row}"
+    for row_number, height in header_heights(table).items():
+        ws.row_dimensions[header_top + row_number].height = height
     sheet = _Sheet(ws, width)
 
-    # The page's top: the authority and the nation, the title, the unit of the figures.
+    # The page's top: the template followed, the authority and the nation, the title, the unit.
+    if table.template_vi:
+        sheet.pair("", table.template_vi, font=_font(bold=True, italic=True, size=11))
     sheet.pair(table.authority_vi, VI_NATION, font=_font(bold=True, size=12))
     sheet.pair("", VI_MOTTO, font=_font(bold=True, size=12))
     sheet.append([])
