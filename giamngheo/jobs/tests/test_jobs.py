@@ -399,7 +399,7 @@ def test_reclassify_job_runs_for_the_province_and_reports_counts(users, commune_
     )
     assert job.status == JobStatus.SUCCEEDED, job.log
     assert job.params == {"province": 75, "year": dt.date.today().year}
-    assert set(job.summary) == {"households", "changed", "unclassified", "seconds"}
+    assert set(job.summary) == {"households", "changed", "unclassified", "undetermined", "seconds"}
     assert job.summary["households"] >= 1 and job.done == job.total == job.summary["households"]
     page = client.get(reverse("jobs:job-detail", kwargs={"pk": job.pk})).content.decode()
     assert "Hộ có kết quả thay đổi" in page
