@@ -689,7 +689,12 @@ def _walk(review: CommuneReview, target: int, officer: User | None, rng: random.
         # move, with the reason written down, so that the round has movements.
         decided, reason = assessment.proposed_category, ""
         draw = rng.random()
-        if assessment.source == Source.REQUEST:
+        if not decided:  # not enough information for the standard: the meeting keeps the current list
+            decided = assessment.category_before or Category.NEAR_POOR
+            reason = (
+                "Chưa đủ thông tin theo chuẩn; hội nghị giữ theo kết quả năm trước, bổ sung thông tin sau"
+            )
+        elif assessment.source == Source.REQUEST:
             decided, reason = Category.POOR, "Chủ hộ ốm nặng, mất khả năng lao động trong năm"
         elif decided == Category.POOR and draw < 0.3:
             decided, reason = Category.NEAR_POOR, "Có thêm lao động có việc làm ổn định"

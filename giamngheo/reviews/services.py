@@ -19,6 +19,7 @@ from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.engine import facts_snapshot, household_facts
 from giamngheo.households.models import Household
 from giamngheo.households.reference import Category
+from giamngheo.households.services import StaleVersion, household_income_record, households_recognise
 from giamngheo.poverty.classify import classify
 from giamngheo.standards.adapters import area_type, province_code, standards_in_force
 
@@ -42,6 +43,7 @@ from .models import (
     StepEvent,
     VillageMeeting,
 )
+from .receivers import summaries_refreshed_by_caller
 
 AGREEMENT_MIN_PCT = 50
 
@@ -284,8 +286,6 @@ def _locked_assessment(assessment: Assessment, version: int | None) -> Assessmen
         .get(pk=assessment.pk)
     )
     if version is not None and locked.version != version:
-        from giamngheo.households.services import StaleVersion
-
         raise StaleVersion(_("Someone else saved this assessment after you opened it. Reload the page."))
     return locked
 
@@ -382,8 +382,6 @@ def survey_record(
     # The registry's income through its one writer: version bumped (an edit form opened before the survey
     # is refused instead of writing the old income back), history, audit, engine fields refreshed with the
     # standards in force, ``households_changed`` sent.
-    from giamngheo.households.services import household_income_record
-
     household_income_record(
         household=locked.household,
         income_per_capita=income_per_capita,
@@ -530,8 +528,6 @@ def village_meeting_update(
         .get(pk=meeting.pk)
     )
     if version is not None and locked.version != version:
-        from giamngheo.households.services import StaleVersion
-
         raise StaleVersion(_("Someone else saved this meeting after you opened it. Reload the page."))
     review = locked.commune_review
     _require_step(review, Step.SURVEY)
@@ -867,10 +863,6 @@ def recognise(
         assessment.version += 1
     Assessment.objects.bulk_update(assessments, ["movement", "status", "version"])
     # The registry takes the decision through its one writer (history rows, versions, audit, signal).
-    from giamngheo.households.services import households_recognise
-
-    from .receivers import summaries_refreshed_by_caller
-
     with summaries_refreshed_by_caller():  # the step below recounts this commune on commit
         households_recognise(
             decisions=[(a.household_id, a.decided_category, a.provincial_category) for a in assessments],
@@ -998,8 +990,6 @@ def regular_request_decide(
         # An in-year decision does not classify (the request's kind says the category); the provincial
         # category is left as it is. The registry takes it through its one writer, whose signal recounts
         # the open round's summary of the commune on commit (``receivers``).
-        from giamngheo.households.services import households_recognise
-
         current = (
             Household.objects.select_for_update()
             .values_list("category", flat=True)
