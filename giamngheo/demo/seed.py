@@ -54,6 +54,7 @@ from giamngheo.reviews.models import (
     Step,
     StepEvent,
 )
+from giamngheo.reviews.receivers import summaries_refreshed_by_caller
 from giamngheo.reviews.services import (
     certificates_complete,
     listing_complete,
@@ -639,7 +640,9 @@ def _open_round(*, province: Area, seed: int) -> ReviewRound:
     for review, step in plan:
         if review.commune.name == NOT_STARTED:
             continue
-        _walk(review, step, officers.get(review.commune_id), rng)
+        # Each survey and vote would recount the commune on commit; the round is recounted once below.
+        with summaries_refreshed_by_caller():
+            _walk(review, step, officers.get(review.commune_id), rng)
     summaries_rebuild(review_round=review_round)
     return review_round
 
