@@ -227,10 +227,22 @@ TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "redis" if REDIS_URL else "datab
 JOBS_QUEUE = os.environ.get("JOBS_QUEUE", REDIS_KEY_PREFIX)
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": [JOBS_QUEUE]}}
 RQ_QUEUES = {JOBS_QUEUE: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 6 * 3600}}
-# Largest file an import accepts (bytes).
-IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (docs/security.md): every request body is bounded before it is read, each kind of upload has a
+# size limit of its own, and zip-based files (xlsx, ods) are checked once for their unpacked size and ratio.
+MB = 1024 * 1024
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * MB)))  # a province's household list
+UPLOAD_MAX_BYTES = {
+    "household_import": IMPORT_MAX_BYTES,
+    "support_import": int(os.environ.get("SUPPORT_IMPORT_MAX_BYTES", str(50 * MB))),
+    "village_import": int(os.environ.get("VILLAGE_IMPORT_MAX_BYTES", str(2 * MB))),
+}
+# Largest request body of any kind (a proxy in front should refuse larger ones too: docs/security.md).
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(max(UPLOAD_MAX_BYTES.values()) + MB)))
+# Unpacked size and compression ratio a zip-based spreadsheet may have (real xlsx: ratio 5-30).
+ZIP_MAX_UNPACKED_BYTES = int(os.environ.get("ZIP_MAX_UNPACKED_BYTES", str(1024 * MB)))
+ZIP_MAX_RATIO = int(os.environ.get("ZIP_MAX_RATIO", "100"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * MB
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * MB
 
 # The province this installation serves (used by geo_load and demo_seed defaults).
 DEFAULT_PROVINCE_CODE = int(os.environ.get("DEFAULT_PROVINCE_CODE", "75"))
