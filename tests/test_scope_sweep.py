@@ -101,6 +101,8 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "dataio:import-run": lambda w: [{"pk": w.job.pk}],
     "dataio:support-import-detail": lambda w: [{"pk": w.job.pk}],
     "dataio:support-import-run": lambda w: [{"pk": w.job.pk}],
+    "dataio:village-import-detail": lambda w: [{"pk": w.job.pk}],
+    "dataio:village-import-run": lambda w: [{"pk": w.job.pk}],
 }
 # URLs that are not pages of the app (they render nothing from the database).
 SKIP = {"javascript-catalog"}

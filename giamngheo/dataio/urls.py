@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import round_whatif, support_views, views
+from . import round_whatif, support_views, village_views, views
 
 app_name = "dataio"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("support/<int:pk>/run/", support_views.support_import_run, name="support-import-run"),
     path("rounds/<int:pk>/whatif/", round_whatif.round_whatif_page, name="round-whatif"),
     path("support/template.xlsx", support_views.support_template, name="support-template"),
+    path("villages/", village_views.village_import, name="village-import"),
+    path("villages/<int:pk>/", village_views.village_import_detail, name="village-import-detail"),
+    path("villages/<int:pk>/run/", village_views.village_import_run, name="village-import-run"),
+    path("villages/template.xlsx", village_views.village_template, name="village-template"),
 ]

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import VILLAGE_DIVISION_TYPES, DivisionType
@@ -104,15 +108,37 @@ class UrbanOverrideForm(forms.Form):
     )
 
 
+VILLAGE_IMPORT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".ods")
+
+
 class VillageImportForm(forms.Form):
+    """The upload of a list of villages. Only the size and the name are checked here: the file is read and
+    checked by a background job, never in the request."""
+
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8 CSV with the columns commune_code, village_name and (optional) village_type."),
-        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,text/csv"}),
+        label=_("File"),
+        help_text=_(
+            "Our template (xlsx), or a CSV or spreadsheet with the columns Mã xã, Tên thôn and "
+            "(optional) Loại, Mã thôn."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ",".join(VILLAGE_IMPORT_SUFFIXES) + ",text/csv"}
+        ),
     )
-    dry_run = forms.BooleanField(
-        label=_("Check only (do not create anything)"),
-        required=False,
-        initial=True,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.UPLOAD_MAX_BYTES["village_import"]
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s; a list of villages may be at most %(max)s (a commune has a few "
+                    "hundred villages at most). Check that this is the right file."
+                )
+                % {"size": filesizeformat(upload.size), "max": filesizeformat(limit)}
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        if not (upload.name or "").lower().endswith(VILLAGE_IMPORT_SUFFIXES):
+            raise forms.ValidationError(_("Upload a CSV file or a spreadsheet (xlsx, xls, ods)."))
+        return upload

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from giamngheo.core.audit import audit_record, snapshot
@@ -252,6 +254,20 @@ class VillageRow:
     commune_code: str
     name: str
     division_type: str
+    code: str = ""  # the village's own code; empty: generated ("<commune code>-007")
+
+
+@dataclass
+class VillageRowError:
+    """A refused row: its line in the file, the column at fault (a key of ``VillageRow``: "commune_code",
+    "name", "division_type", "code"; empty for the whole row) and the reason."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -259,22 +275,18 @@ class VillageImportResult:
     created: list[Area] = field(default_factory=list)
     planned: list[VillageRow] = field(default_factory=list)
     existing: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[VillageRowError] = field(default_factory=list)
 
 
-def villages_import(
-    *, rows: list[VillageRow], allowed_communes: dict[str, Area], acting_user: Any, dry_run: bool = False
-) -> VillageImportResult:
-    """Create the villages in ``rows``; all or nothing. Rows naming an existing village are skipped.
+VILLAGE_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,31}")
+IMPORT_BATCH = 500  # villages per INSERT
 
-    ``allowed_communes`` maps commune codes the user may manage to communes (the caller scopes it).
-    """
-    result = VillageImportResult()
-    seen: dict[tuple[str, str], int] = {}
-    valid: list[VillageRow] = []
-    type_by_label: dict[str, str] = {fold(str(label)): str(value) for value, label in DivisionType.choices}
-    type_by_label.update({fold(v): v for v in VILLAGE_DIVISION_TYPES})
-    type_by_label.update(
+
+def _village_types() -> dict[str, str]:
+    """Folded ways of writing a village type -> the type ("Khu phố", "khu_pho", "Quarter (khu phố)")."""
+    types: dict[str, str] = {fold(str(label)): str(value) for value, label in DivisionType.choices}
+    types.update({fold(v): str(v) for v in VILLAGE_DIVISION_TYPES})
+    types.update(
         {
             "ap": "ap",
             "thon": "thon",
@@ -284,55 +296,176 @@ def villages_import(
             "to dan pho": "to_dan_pho",
         }
     )
+    return {folded: value for folded, value in types.items() if value in VILLAGE_DIVISION_TYPES}
+
+
+def _check_rows(
+    rows: list[VillageRow], allowed_communes: dict[str, Area], result: VillageImportResult
+) -> list[tuple[VillageRow, Area]]:
+    """The rows that are valid on their own (no query), with their commune; the others' errors in result."""
+    types = _village_types()
+    seen_names: dict[tuple[str, str], int] = {}
+    seen_codes: dict[str, int] = {}
+    valid: list[tuple[VillageRow, Area]] = []
+
+    def refuse(row: VillageRow, column: str, message: str) -> None:
+        result.errors.append(VillageRowError(row.line, column, message))
+
     for row in rows:
         commune = allowed_communes.get(row.commune_code.strip())
         name = " ".join(row.name.split())
+        code = row.code.strip()
         if commune is None:
-            result.errors.append(
-                _("Line %(line)s: commune code “%(code)s” does not exist or is outside your scope.")
-                % {"line": row.line, "code": row.commune_code}
+            refuse(
+                row,
+                "commune_code",
+                _("commune code “%(code)s” does not exist or is outside your scope.")
+                % {"code": row.commune_code},
             )
             continue
         if not name:
-            result.errors.append(_("Line %(line)s: the village name is empty.") % {"line": row.line})
+            refuse(row, "name", _("the village name is empty."))
             continue
-        dtype = type_by_label.get(fold(row.division_type or "")) if row.division_type else None
-        if dtype is None:
-            dtype = "khu_pho" if commune.is_urban else "ap"
-            if row.division_type:
-                result.errors.append(
-                    _(
-                        "Line %(line)s: unknown village type “%(type)s” "
-                        "(use ấp, thôn, bản, sóc, khu phố or tổ dân phố)."
-                    )
-                    % {"line": row.line, "type": row.division_type}
-                )
-                continue
-        key = (commune.code, fold(name))
-        if key in seen:
-            result.errors.append(
-                _("Line %(line)s: “%(name)s” repeats line %(first)s.")
-                % {"line": row.line, "name": name, "first": seen[key]}
+        if len(name) > Area._meta.get_field("name").max_length:  # type: ignore[operator]
+            refuse(row, "name", _("the village name is longer than 150 characters."))
+            continue
+        dtype = types.get(fold(row.division_type)) if row.division_type.strip() else None
+        if row.division_type.strip() and dtype is None:
+            refuse(
+                row,
+                "division_type",
+                _("unknown village type “%(type)s” (use ấp, thôn, bản, sóc, khu phố or tổ dân phố).")
+                % {"type": row.division_type},
             )
             continue
-        seen[key] = row.line
-        if Area.objects.filter(parent=commune, name_folded=fold(name)).exists():
+        if code and VILLAGE_CODE.fullmatch(code) is None:
+            refuse(
+                row,
+                "code",
+                _("the village code “%(code)s” may only have letters, digits, “.”, “-” and “_” (32 at most).")
+                % {"code": code},
+            )
+            continue
+        key = (commune.code, fold(name))
+        if key in seen_names:
+            refuse(
+                row,
+                "name",
+                _("“%(name)s” repeats line %(first)s.") % {"name": name, "first": seen_names[key]},
+            )
+            continue
+        if code and code in seen_codes:
+            refuse(
+                row,
+                "code",
+                _("the code “%(code)s” repeats line %(first)s.") % {"code": code, "first": seen_codes[code]},
+            )
+            continue
+        seen_names[key] = row.line
+        if code:
+            seen_codes[code] = row.line
+        dtype = dtype or ("khu_pho" if commune.is_urban else "ap")
+        valid.append((VillageRow(row.line, commune.code, name, dtype, code), commune))
+    return valid
+
+
+@transaction.atomic
+def villages_import(
+    *,
+    rows: list[VillageRow],
+    allowed_communes: dict[str, Area],
+    acting_user: Any,
+    dry_run: bool = False,
+    valid_rows_only: bool = False,
+) -> VillageImportResult:
+    """Create the villages in ``rows``. Rows naming an existing village (by name or confirmed other name)
+    are skipped. All or nothing: one refused row and nothing is created — unless ``valid_rows_only``,
+    when the valid rows are created and the others reported.
+
+    ``allowed_communes`` maps commune codes the user may manage to communes (the caller scopes it). A
+    constant number of queries whatever the number of rows: the villages and codes of the communes are
+    read in one query, the new villages written with ``bulk_create`` in batches, one audit row for the
+    import (the created codes and names in ``after``).
+    """
+    result = VillageImportResult()
+    valid = _check_rows(rows, allowed_communes, result)
+    communes = {commune.pk: commune for _row, commune in valid}
+    names: dict[int, set[str]] = {pk: set() for pk in communes}
+    village_counts: dict[int, int] = dict.fromkeys(communes, 0)
+    taken: set[str] = set()
+    if valid:
+        given = {row.code for row, _c in valid if row.code}
+        wanted = Q(parent_id__in=list(communes)) | Q(code__in=list(given))
+        for commune in communes.values():  # generated codes: "<commune code>-NNN"
+            wanted |= Q(code__startswith=f"{commune.code}-")
+        for parent_id, level, code, name_folded, aliases in Area.objects.filter(wanted).values_list(
+            "parent_id", "level", "code", "name_folded", "aliases"
+        ):
+            taken.add(code)
+            if parent_id in names and level == AreaLevel.VILLAGE:
+                names[parent_id].add(name_folded)
+                names[parent_id].update(aliases or [])
+                village_counts[parent_id] += 1
+    planned: list[tuple[VillageRow, Area]] = []
+    for row, commune in valid:
+        if fold(row.name) in names[commune.pk]:
             result.existing += 1
             continue
-        valid.append(VillageRow(row.line, commune.code, name, dtype))
-    result.planned = valid
-    if result.errors or dry_run:
-        return result
-    with transaction.atomic():
-        for row in valid:
-            result.created.append(
-                village_create(
-                    commune=allowed_communes[row.commune_code],
-                    name=row.name,
-                    division_type=row.division_type,
-                    acting_user=acting_user,
+        if row.code and row.code in taken:
+            result.errors.append(
+                VillageRowError(
+                    row.line,
+                    "code",
+                    _("the code “%(code)s” is already used by another unit.") % {"code": row.code},
                 )
             )
+            continue
+        planned.append((row, commune))
+    taken.update(row.code for row, _c in planned if row.code)
+    sequence = village_counts  # the next generated number follows the commune's villages
+    for row, commune in planned:
+        if row.code:
+            continue
+        seq = sequence[commune.pk] + 1
+        while f"{commune.code}-{seq:03d}" in taken:
+            seq += 1
+        sequence[commune.pk] = seq
+        row.code = f"{commune.code}-{seq:03d}"
+        taken.add(row.code)
+    result.errors.sort(key=lambda error: error.line)
+    result.planned = [row for row, _c in planned]
+    if (result.errors and not valid_rows_only) or dry_run or not planned:
+        return result
+    villages = [
+        Area(
+            code=row.code,
+            name=row.name,
+            name_folded=fold(row.name),
+            level=AreaLevel.VILLAGE,
+            division_type=row.division_type,
+            parent=commune,
+            path=f"{commune.path}{row.code}/",
+        )
+        for row, commune in planned
+    ]
+    result.created = Area.objects.bulk_create(villages, batch_size=IMPORT_BATCH)
+    touched = sorted({commune.pk for _row, commune in planned})
+    single = communes[touched[0]] if len(touched) == 1 else None
+    audit_record(
+        actor=acting_user,
+        action="geo.villages.import",
+        target=single,
+        target_type="" if single else Area._meta.label_lower,
+        target_repr="" if single else _("%(n)s communes") % {"n": len(touched)},
+        after={
+            "count": len(villages),
+            "communes": [communes[pk].code for pk in touched],
+            "villages": [
+                {"code": v.code, "name": v.name, "commune": communes[v.parent_id].code} for v in villages
+            ],
+        },
+        note=_("Import of %(n)s villages") % {"n": len(villages)},
+    )
     return result
 
 

@@ -22,6 +22,7 @@ class JobKind(models.TextChoices):
     RECLASSIFY = "reclassify", _("Province reclassification")
     SUPPORT_IMPORT = "support_import", _("Support records import")
     ROUND_WHATIF = "round_whatif", _("What-if of a review round's standard")
+    VILLAGE_IMPORT = "village_import", _("Village import")
 
 
 class JobStatus(models.TextChoices):

@@ -35,6 +35,7 @@ HANDLERS: dict[str, str] = {
     JobKind.RECLASSIFY: "giamngheo.dataio.jobs.reclassify",
     JobKind.SUPPORT_IMPORT: "giamngheo.dataio.support_import.run_support_import_job",
     JobKind.ROUND_WHATIF: "giamngheo.dataio.round_whatif.run_round_whatif",
+    JobKind.VILLAGE_IMPORT: "giamngheo.dataio.village_import.run_village_import_job",
 }
 LOG_LIMIT = 200_000  # characters of log kept on the row
 

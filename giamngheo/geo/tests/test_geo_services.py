@@ -87,8 +87,9 @@ def test_village_import_reports_every_error_with_its_line_and_imports_nothing(
         allowed_communes=allowed,
         acting_user=users["admin"],
     )
-    assert [e.split(":")[0] for e in result.errors] == ["Dòng 3", "Dòng 4", "Dòng 5", "Dòng 6"]
-    assert "ngoài phạm vi" in result.errors[0]
+    assert [str(e).split(":")[0] for e in result.errors] == ["Dòng 3", "Dòng 4", "Dòng 5", "Dòng 6"]
+    assert [e.column for e in result.errors] == ["commune_code", "name", "name", "division_type"]
+    assert "ngoài phạm vi" in str(result.errors[0])
     assert Area.objects.count() == before
 
 

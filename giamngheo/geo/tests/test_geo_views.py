@@ -65,26 +65,7 @@ def test_commune_officer_cannot_flag_or_override(users, commune_a) -> None:
     )
 
 
-def test_village_import_page_dry_run_and_import(users, commune_a) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    client = client_for(users["canbo.bugiamap"])
-    csv = f"commune_code,village_name,village_type\n{commune_a.code},Thôn Nhập 1,thôn\n".encode("utf-16")
-    url = reverse("geo:village-import")
-    dry = client.post(url, {"file": SimpleUploadedFile("v.csv", csv), "dry_run": "on"})
-    assert 'data-testid="import-preview"' in dry.content.decode()
-    assert not Area.objects.filter(name="Thôn Nhập 1").exists()
-    done = client.post(url, {"file": SimpleUploadedFile("v.csv", csv)})
-    assert done.status_code == 302
-    assert Area.objects.get(name="Thôn Nhập 1").parent == commune_a
-
-
-def test_village_import_rejects_a_file_without_the_columns(users) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    client = client_for(users["canbo.bugiamap"])
-    response = client.post(
-        reverse("geo:village-import"), {"file": SimpleUploadedFile("v.csv", b"a,b\n1,2\n")}
-    )
-    assert response.status_code == 200
-    assert "commune_code" in str(response.context["form"].errors["file"])
+def test_the_old_village_import_address_redirects_to_the_import_page(users) -> None:
+    """The import itself is tested in dataio/tests/test_village_import.py (a background job)."""
+    response = client_for(users["canbo.bugiamap"]).get(reverse("geo:village-import"))
+    assert response.status_code == 302 and response.url == "/data/villages/"
