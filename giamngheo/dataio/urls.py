@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import round_whatif, support_views, village_views, views
+from . import round_whatif, support_views, views, village_views
 
 app_name = "dataio"
 

@@ -228,7 +228,7 @@ def run_village_import_job(job: Job, progress: Progress) -> dict[str, Any]:
             "rows": outcome.rows,
             "villages": len(outcome.result.created) if not dry_run else len(outcome.result.planned),
             "errors": len(outcome.errors),
-            "seconds": f"{outcome.seconds:.1f}",
+            "seconds": f"{outcome.seconds:.1f}".replace(".", ","),
         }
     )
     return outcome.summary(communes)

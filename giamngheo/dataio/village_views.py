@@ -8,6 +8,7 @@ import tempfile
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -59,13 +60,19 @@ def village_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dataio/village_import.html",
-        {"form": form, "breadcrumbs": _crumbs((_("Import villages"), None))},
+        {
+            "form": form,
+            "max_size": settings.UPLOAD_MAX_BYTES["village_import"],
+            "breadcrumbs": _crumbs((_("Import villages"), None)),
+        },
     )
 
 
 def _detail_context(job: Job, form: VillageImportRunForm | None = None) -> dict[str, Any]:
     summary = job.summary if isinstance(job.summary, dict) else {}
-    figures = summary.get("villages") if isinstance(summary.get("villages"), dict) else {}
+    figures: dict[str, Any] = summary.get("villages") or {}
+    if not isinstance(figures, dict):
+        figures = {}
     dry_run = bool(job.params.get("dry_run"))
     return {
         "job": job,

@@ -461,7 +461,7 @@ def villages_import(
             "count": len(villages),
             "communes": [communes[pk].code for pk in touched],
             "villages": [
-                {"code": v.code, "name": v.name, "commune": communes[v.parent_id].code} for v in villages
+                {"code": row.code, "name": row.name, "commune": commune.code} for row, commune in planned
             ],
         },
         note=_("Import of %(n)s villages") % {"n": len(villages)},

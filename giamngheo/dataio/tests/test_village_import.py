@@ -81,6 +81,11 @@ def test_a_50_mb_file_is_refused_before_it_is_read_and_the_process_does_not_grow
     assert not Area.objects.filter(name="Thôn Rất Nhiều").exists()
 
 
+def test_the_upload_page_says_the_limit(users) -> None:
+    page = client_for(users["canbo.bugiamap"]).get(reverse("dataio:village-import")).content.decode()
+    assert "Tệp chỉ được tối đa 2,0\xa0MB." in page
+
+
 def test_the_limit_comes_from_the_settings(users, settings) -> None:
     settings.UPLOAD_MAX_BYTES = {**settings.UPLOAD_MAX_BYTES, "village_import": 100}
     response = upload(client_for(users["canbo.bugiamap"]), b"x" * 101)
@@ -98,7 +103,9 @@ def test_check_lists_the_villages_then_import_creates_them(users, commune_a) -> 
     )
     response = upload(client, to_cp1258(csv))  # Windows-1258, ";" separated: as old Excel writes it
     job = last_job(officer)
-    assert response.status_code == 302 and response.url == reverse("dataio:village-import-detail", args=[job.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "dataio:village-import-detail", args=[job.pk]
+    )
     assert job.status == JobStatus.SUCCEEDED and job.params["dry_run"] is True
     assert not Area.objects.filter(name__in=["Thôn Nhập Một", "Ấp Nhập Hai"]).exists()
     page = client.get(response.url).content.decode()
@@ -122,7 +129,9 @@ def test_check_lists_the_villages_then_import_creates_them(users, commune_a) -> 
 
 def test_a_running_job_page_polls_every_2_seconds(users) -> None:
     officer = users["canbo.bugiamap"]
-    job = Job.objects.create(kind=JobKind.VILLAGE_IMPORT, title="t", created_by=officer, params={"dry_run": True})
+    job = Job.objects.create(
+        kind=JobKind.VILLAGE_IMPORT, title="t", created_by=officer, params={"dry_run": True}
+    )
     page = client_for(officer).get(reverse("dataio:village-import-detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in page and "<progress" in page
 
@@ -173,7 +182,13 @@ def test_bad_lines_are_reported_by_line_and_column_with_an_error_report(users, c
     upload(client, csv.encode())
     job = last_job(officer)
     messages = job.summary["error_messages"]
-    assert [m.split(",")[0].split(":")[0] for m in messages] == ["Dòng 3", "Dòng 4", "Dòng 5", "Dòng 6", "Dòng 7"]
+    assert [m.split(",")[0].split(":")[0] for m in messages] == [
+        "Dòng 3",
+        "Dòng 4",
+        "Dòng 5",
+        "Dòng 6",
+        "Dòng 7",
+    ]
     assert messages[0] == f"Dòng 3, cột Mã xã: mã xã “{commune_b.code}” không có hoặc ngoài phạm vi của bạn."
     assert messages[4].endswith("không có hoặc ngoài phạm vi của bạn.")  # the same words: nothing revealed
     assert messages[2].startswith("Dòng 5, cột Loại: ")
@@ -181,7 +196,7 @@ def test_bad_lines_are_reported_by_line_and_column_with_an_error_report(users, c
     assert 'data-testid="village-errors-alert"' in page and 'name="valid_rows_only"' in page
     report = client.get(reverse("jobs:job-download", args=[job.pk, "report"]))
     sheet = load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
-    lines = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+    lines = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in lines] == [3, 4, 5, 6, 7]
     assert "ngoài phạm vi" in lines[0][1] and lines[0][3] == "Khu phố Ngoài"
 
@@ -198,7 +213,10 @@ def test_bad_lines_are_reported_by_line_and_column_with_an_error_report(users, c
 def test_the_service_is_all_or_nothing(users, commune_a, commune_b) -> None:
     before = Area.objects.count()
     result = villages_import(
-        rows=[VillageRow(2, commune_a.code, "Thôn Đúng", ""), VillageRow(3, commune_b.code, "Khu phố Sai", "")],
+        rows=[
+            VillageRow(2, commune_a.code, "Thôn Đúng", ""),
+            VillageRow(3, commune_b.code, "Khu phố Sai", ""),
+        ],
         allowed_communes={commune_a.code: commune_a},
         acting_user=users["canbo.bugiamap"],
     )
@@ -209,7 +227,10 @@ def test_the_service_is_all_or_nothing(users, commune_a, commune_b) -> None:
 def test_a_village_code_already_used_is_refused(users, commune_a, commune_b) -> None:
     taken = commune_b.children.first().code
     result = villages_import(
-        rows=[VillageRow(2, commune_a.code, "Thôn Mã Trùng", "", taken), VillageRow(3, commune_a.code, "Thôn X", "", "a/b")],
+        rows=[
+            VillageRow(2, commune_a.code, "Thôn Mã Trùng", "", taken),
+            VillageRow(3, commune_a.code, "Thôn X", "", "a/b"),
+        ],
         allowed_communes={commune_a.code: commune_a},
         acting_user=None,
     )
@@ -297,6 +318,16 @@ def test_the_new_templates_have_no_inline_script_or_style() -> None:
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
 def test_csv_in_other_encodings_is_read(users, commune_a, encoding) -> None:
     officer = users["canbo.bugiamap"]
-    upload(client_for(officer), f"commune_code,village_name,village_type\n{commune_a.code},Sóc Mới,sóc\n".encode(encoding))
+    upload(
+        client_for(officer),
+        f"commune_code,village_name,village_type\n{commune_a.code},Sóc Mới,sóc\n".encode(encoding),
+    )
     job = last_job(officer)
-    assert job.summary["new_villages"] == [[commune_a.name, "Sóc Mới", "Sóc", f"{commune_a.code}-{job.summary['new_villages'][0][3].rsplit('-', 1)[1]}"]]
+    assert job.summary["new_villages"] == [
+        [
+            commune_a.name,
+            "Sóc Mới",
+            "Sóc",
+            f"{commune_a.code}-{job.summary['new_villages'][0][3].rsplit('-', 1)[1]}",
+        ]
+    ]

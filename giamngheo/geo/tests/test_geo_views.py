@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from giamngheo.geo.models import Area, DifficultyPeriod
+from giamngheo.geo.models import DifficultyPeriod
 
 
 def client_for(user) -> Client:  # type: ignore[no-untyped-def]
