@@ -126,16 +126,25 @@ class VillageImportForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, refused_size: int = 0, **kwargs: Any) -> None:
+        """``refused_size``: the upload was stopped past the limit while it was received (the view's upload
+        handler), so there is no file, only its size to report."""
+        super().__init__(*args, **kwargs)
+        self.refused_size = refused_size
+        if refused_size:
+            self.fields["file"].required = False
+
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         limit = settings.UPLOAD_MAX_BYTES["village_import"]
-        if upload.size > limit:
+        size = self.refused_size or upload.size
+        if size > limit:
             raise forms.ValidationError(
                 _(
                     "The file is %(size)s; a list of villages may be at most %(max)s (a commune has a few "
                     "hundred villages at most). Check that this is the right file."
                 )
-                % {"size": filesizeformat(upload.size), "max": filesizeformat(limit)}
+                % {"size": filesizeformat(size), "max": filesizeformat(limit)}
             )
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))

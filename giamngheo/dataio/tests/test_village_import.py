@@ -77,8 +77,24 @@ def test_a_50_mb_file_is_refused_before_it_is_read_and_the_process_does_not_grow
     assert "tối đa 2,0 MB" in message, message  # the limit, in Vietnamese
     assert peak < 50 * MB, f"the request allocated {peak / MB:.0f} MB"
     assert rss_growth < 50 * MB, f"the process grew by {rss_growth / MB:.0f} MB"
+    assert not response.wsgi_request.FILES  # stopped at the limit: the file was never stored
+    assert "50,0 MB" in message  # its size, from the request's length
     assert not Job.objects.filter(kind=JobKind.VILLAGE_IMPORT).exists()
     assert not Area.objects.filter(name="Thôn Rất Nhiều").exists()
+
+
+def test_the_upload_is_still_protected_against_csrf(users, commune_a) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["canbo.bugiamap"])
+    content = f"Mã xã,Tên thôn\n{commune_a.code},Thôn Có Token\n".encode()
+    url = reverse("dataio:village-import")
+    refused = client.post(url, {"file": SimpleUploadedFile("t.csv", content)})
+    assert refused.status_code == 403 and not Job.objects.filter(kind=JobKind.VILLAGE_IMPORT).exists()
+    token = client.get(url).context["csrf_token"]
+    accepted = client.post(
+        url, {"csrfmiddlewaretoken": str(token), "file": SimpleUploadedFile("t.csv", content)}
+    )
+    assert accepted.status_code == 302 and Job.objects.filter(kind=JobKind.VILLAGE_IMPORT).exists()
 
 
 def test_the_upload_page_says_the_limit(users) -> None:
