@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from giamngheo.demo.seed import DEMO_PASSWORD
 
@@ -113,7 +114,7 @@ def test_officer_pages_load_without_violation_and_the_behaviour_works(page, viol
     # htmx's live search swaps the table in (no eval, no injected style).
     visit(page, "/households/")
     page.fill("input[name=q]", "Thử")
-    page.wait_for_function("document.querySelectorAll('tbody tr').length === 1")
+    expect(page.locator("tbody tr")).to_have_count(1)  # (wait_for_function would need eval: refused)
     assert household.code in page.locator("tbody").inner_text()
 
     # The commune review's progress bar and its confirmed buttons.
