@@ -151,6 +151,14 @@ def test_no_python_code_builds_html_with_inline_script_handler_or_style() -> Non
     assert found == {}
 
 
+def test_the_standalone_error_page_takes_its_style_from_the_static_stylesheet(rf) -> None:
+    from giamngheo.web.views import error_500
+
+    page = error_500(rf.get("/")).content.decode()
+    assert '<link rel="stylesheet" href="/static/css/app.css' in page and 'class="gn-error-page"' in page
+    assert offences(page) == [] and "<style" not in page
+
+
 # --- HTTPS redirect and HSTS ------------------------------------------------------------------------------
 
 # The README's production environment ("Running in production"), with a strong key of the right shape.
