@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django_htmx",
     "axes",
     "simple_history",
@@ -69,12 +70,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "giamngheo.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "giamngheo.core.headers.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -243,6 +246,38 @@ ZIP_MAX_UNPACKED_BYTES = int(os.environ.get("ZIP_MAX_UNPACKED_BYTES", str(1024 *
 ZIP_MAX_RATIO = int(os.environ.get("ZIP_MAX_RATIO", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * MB
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * MB
+
+# Security headers (issue 12, part "headers"; docs/security.md). Content-Security-Policy (django-csp): our own
+# scripts, styles, fonts and images only, no inline script or style, no eval, no framing. Behind a proxy that
+# terminates HTTPS (BEHIND_HTTPS_PROXY=true, README "Running in production"), http is redirected to https and
+# HSTS is sent; `make run` (plain http on 127.0.0.1) and the tests get neither. Pages and files shown to a
+# signed-in user are sent with Cache-Control: no-store (giamngheo.core.headers).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap's CSS draws a few icons (select arrow, close button) as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+_HTTPS = not DEBUG and env_bool("BEHIND_HTTPS_PROXY", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if _HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading binds the whole domain to HTTPS in every browser for good: a decision for the domain's owner.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # The province this installation serves (used by geo_load and demo_seed defaults).
 DEFAULT_PROVINCE_CODE = int(os.environ.get("DEFAULT_PROVINCE_CODE", "75"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from giamngheo.demo.seed import DEMO_PASSWORD
 
@@ -63,6 +64,7 @@ def test_specialist_searches_units_with_htmx_without_diacritics(page) -> None:  
     assert page.get_by_test_id("count-communes").inner_text() == "72"
     assert page.get_by_test_id("count-wards").inner_text() == "23"
     page.get_by_placeholder("Tên hoặc mã").fill("tran bien")
-    page.wait_for_function("document.querySelectorAll('#commune-table tbody tr').length === 1")
+    # Not wait_for_function: its polling evaluates a string in the page, which the CSP forbids (no eval).
+    expect(page.locator("#commune-table tbody tr")).to_have_count(1)
     assert "Phường Trấn Biên" in page.locator("#commune-table").inner_text()
     assert "tran+bien" in page.url or "tran%20bien" in page.url
