@@ -244,6 +244,12 @@ ZIP_MAX_RATIO = int(os.environ.get("ZIP_MAX_RATIO", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * MB
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * MB
 
+# Exports and sign-ins (issue 12, part "exports"; docs/security.md): every download of personal data
+# writes a row of the export log (core.ExportRecord, page web:export-log); failed sign-ins are kept by
+# django-axes (AccessFailureLog, page web:signin-failures), at most this many per username.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = int(os.environ.get("AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT", "1000"))
+
 # The province this installation serves (used by geo_load and demo_seed defaults).
 DEFAULT_PROVINCE_CODE = int(os.environ.get("DEFAULT_PROVINCE_CODE", "75"))
 
