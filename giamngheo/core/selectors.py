@@ -79,9 +79,9 @@ def signin_failure_list(
     date_to: dt.date | None = None,
 ) -> QuerySet[AccessFailureLog]:
     """Failed sign-ins kept by django-axes (``AXES_ENABLE_ACCESS_FAILURE_LOG``): administrators only."""
+    qs: QuerySet[AccessFailureLog] = AccessFailureLog.objects.order_by("-attempt_time", "-id")
     if not _is_admin(user):
-        return AccessFailureLog.objects.none()
-    qs = AccessFailureLog.objects.order_by("-attempt_time", "-id")
+        return qs.none()
     if username:
         qs = qs.filter(username__icontains=username)
     if date_from:

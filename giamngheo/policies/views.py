@@ -22,9 +22,9 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.errors import ApplicationError, NotFound
-from giamngheo.core.views import form_error, get_or_404, paginate, submit
 from giamngheo.core.exports import export_record
 from giamngheo.core.models import ExportKind
+from giamngheo.core.views import form_error, get_or_404, paginate, submit
 from giamngheo.core.xlsx import write_table
 from giamngheo.geo.models import Area
 from giamngheo.geo.selectors import communes_in_scope, today

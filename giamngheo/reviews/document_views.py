@@ -31,7 +31,10 @@ def _docx(
         request=request,
         kind=kind,
         fmt="docx",
-        filters={**(request.resolver_match.kwargs if request.resolver_match else {}), **query_filters(request)},
+        filters={
+            **(request.resolver_match.kwargs if request.resolver_match else {}),
+            **query_filters(request),
+        },
         rows=rows,
         detail=detail,
         filename=name,

@@ -36,7 +36,11 @@ MODULES = [
     Module(_("Audit trail"), "web:audit-list", "journal-text", "/audit/", Capability.VIEW_AUDIT),
     Module(_("Download log"), "web:export-log", "download", "/audit/exports/", Capability.VIEW_AUDIT),
     Module(
-        _("Failed sign-ins"), "web:signin-failures", "shield-lock", "/audit/signin-failures/", Capability.VIEW_AUDIT
+        _("Failed sign-ins"),
+        "web:signin-failures",
+        "shield-lock",
+        "/audit/signin-failures/",
+        Capability.VIEW_AUDIT,
     ),
     Module(_("Background jobs"), "jobs:job-list", "hourglass-split", "/jobs/"),
 ]

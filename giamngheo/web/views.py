@@ -198,7 +198,9 @@ def export_log(request: HttpRequest) -> HttpResponse:
         "web/export_log.html",
         {
             "form": form,
-            "page_obj": paginate(request, core_selectors.export_log(user=request.user, **filters), per_page=50),
+            "page_obj": paginate(
+                request, core_selectors.export_log(user=request.user, **filters), per_page=50
+            ),
             "filtered": bool(filters),
             "breadcrumbs": [(_("Download log"), None)],
         },

@@ -6,33 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportRecord',
+            name="ExportRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('username', models.CharField(blank=True, db_index=True, max_length=150, verbose_name='username')),
-                ('kind', models.CharField(choices=[('household_list', 'Household list'), ('member_list', 'Member list'), ('gap_list', 'Households entitled to a policy and not yet supported'), ('official_summary', 'Summary of the review results'), ('official_list', 'Official list of households'), ('official_form', 'Official form (Circular 07)'), ('minutes', 'Minutes of a village meeting'), ('decision', 'Recognition decision'), ('certificates', 'Household certificates'), ('job_result', 'Result of a background job'), ('job_report', 'Error report of a background job'), ('job_input', 'File uploaded to a background job')], db_index=True, max_length=40, verbose_name='data')),
-                ('detail', models.CharField(blank=True, max_length=255, verbose_name='detail')),
-                ('filename', models.CharField(blank=True, max_length=255, verbose_name='file name')),
-                ('filters', models.JSONField(blank=True, default=dict, verbose_name='filters')),
-                ('rows', models.PositiveIntegerField(blank=True, null=True, verbose_name='rows')),
-                ('fmt', models.CharField(db_index=True, max_length=8, verbose_name='format')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('user_agent', models.CharField(blank=True, max_length=255, verbose_name='browser')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                (
+                    "username",
+                    models.CharField(blank=True, db_index=True, max_length=150, verbose_name="username"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("household_list", "Household list"),
+                            ("member_list", "Member list"),
+                            ("gap_list", "Households entitled to a policy and not yet supported"),
+                            ("official_summary", "Summary of the review results"),
+                            ("official_list", "Official list of households"),
+                            ("official_form", "Official form (Circular 07)"),
+                            ("minutes", "Minutes of a village meeting"),
+                            ("decision", "Recognition decision"),
+                            ("certificates", "Household certificates"),
+                            ("job_result", "Result of a background job"),
+                            ("job_report", "Error report of a background job"),
+                            ("job_input", "File uploaded to a background job"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                        verbose_name="data",
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=255, verbose_name="detail")),
+                ("filename", models.CharField(blank=True, max_length=255, verbose_name="file name")),
+                ("filters", models.JSONField(blank=True, default=dict, verbose_name="filters")),
+                ("rows", models.PositiveIntegerField(blank=True, null=True, verbose_name="rows")),
+                ("fmt", models.CharField(db_index=True, max_length=8, verbose_name="format")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                ("user_agent", models.CharField(blank=True, max_length=255, verbose_name="browser")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export record',
-                'verbose_name_plural': 'export records',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "export record",
+                "verbose_name_plural": "export records",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -103,7 +103,9 @@ def test_safe_text_prefixes_formula_like_text_only() -> None:
 
 
 def test_csv_keeps_numbers_unquoted_and_quotes_text() -> None:
-    text = "".join(csv_stream([[-5, "-5", Decimal("-0.50"), dt.date(2026, 1, 2), None]], ["a", "b", "c", "d", "e"]))
+    text = "".join(
+        csv_stream([[-5, "-5", Decimal("-0.50"), dt.date(2026, 1, 2), None]], ["a", "b", "c", "d", "e"])
+    )
     assert text.splitlines()[1] == "-5,'-5,-0.50,02/01/2026,"
 
 
@@ -186,7 +188,9 @@ def test_the_error_report_of_an_uploaded_file_is_inert_in_libreoffice(tmp_path, 
     table = open_table(source)
     report = tmp_path / "bao-cao-loi.xlsx"
     with report.open("wb") as out:
-        written = write_error_report(out, table=table, errors={n: ["sai"] for n in range(2, 2 + len(DANGEROUS))})
+        written = write_error_report(
+            out, table=table, errors={n: ["sai"] for n in range(2, 2 + len(DANGEROUS))}
+        )
     assert written == len(DANGEROUS)
 
     header, *lines = convert(report, profile)
