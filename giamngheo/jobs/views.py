@@ -140,10 +140,11 @@ OTHER_KINDS: dict[str, ExportKind] = {"report": ExportKind.JOB_REPORT, "input": 
 
 def _log_download(request: HttpRequest, job: Job, which: str, filename: str) -> None:
     """One row of the export log per download of a job's file: the job's kind and parameters as filters,
-    the rows it wrote (exports) when known, the format from the file's name."""
+    the rows when the summary says (written by an export, read by an import, refused in a report), the
+    format from the file's name."""
     kind = RESULT_KINDS.get(job.kind, ExportKind.JOB_RESULT) if which == "result" else OTHER_KINDS[which]
     summary = job.summary if isinstance(job.summary, dict) else {}
-    rows = summary.get("rows") if which == "result" else summary.get("rows_rejected")
+    rows = summary.get("rows_rejected" if which == "report" else "rows")
     suffix = PurePosixPath(filename).suffix.lstrip(".").lower()
     export_record(
         request=request,

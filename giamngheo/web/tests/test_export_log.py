@@ -251,3 +251,43 @@ def test_the_admin_menu_links_both_pages(users) -> None:
     officer = Client()
     officer.force_login(users[OFFICER])
     assert reverse("web:export-log") not in officer.get(reverse("web:home")).content.decode()
+
+
+def test_job_report_and_input_downloads_write_one_row_each(users) -> None:
+    from django.core.files.base import ContentFile
+
+    from giamngheo.jobs.models import JobKind
+    from giamngheo.jobs.services import job_create
+
+    owner = users[OFFICER]
+    job = job_create(
+        kind=JobKind.HOUSEHOLD_IMPORT,
+        title="Nhập danh sách thử",
+        acting_user=owner,
+        params={"dry_run": True},
+        enqueue=False,
+    )
+    job.input_file.save("tai-len.xlsx", ContentFile(b"input"), save=False)
+    job.input_name = "danh-sach.xlsx"
+    job.report_file.save("bao-cao-loi.xlsx", ContentFile(b"report"), save=False)
+    job.summary = {"rows_rejected": 4}
+    job.save()
+    client = client_for(owner)
+    for which, kind, rows in (("report", "job_report", 4), ("input", "job_input", None)):
+        before = ExportRecord.objects.count()
+        response = client.get(reverse("jobs:job-download", kwargs={"pk": job.pk, "which": which}))
+        record = one_new_record(before, response)
+        assert (record.kind, record.fmt, record.rows) == (kind, "xlsx", rows)
+        assert record.filters["job_kind"] == "household_import" and record.filters["params"] == {
+            "dry_run": True
+        }
+    # A file the job does not have, or another user's job: a 404 and no row.
+    before = ExportRecord.objects.count()
+    assert (
+        client.get(reverse("jobs:job-download", kwargs={"pk": job.pk, "which": "result"})).status_code == 404
+    )
+    other = client_for(users["canbo.tranbien"])
+    assert (
+        other.get(reverse("jobs:job-download", kwargs={"pk": job.pk, "which": "report"})).status_code == 404
+    )
+    assert ExportRecord.objects.count() == before
