@@ -279,6 +279,12 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Exports and sign-ins (issue 12, part "exports"; docs/security.md): every download of personal data
+# writes a row of the export log (core.ExportRecord, page web:export-log); failed sign-ins are kept by
+# django-axes (AccessFailureLog, page web:signin-failures), at most this many per username.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = int(os.environ.get("AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT", "1000"))
+
 # The province this installation serves (used by geo_load and demo_seed defaults).
 DEFAULT_PROVINCE_CODE = int(os.environ.get("DEFAULT_PROVINCE_CODE", "75"))
 

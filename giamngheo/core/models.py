@@ -53,3 +53,68 @@ class AuditRecord(models.Model):
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class ExportKind(models.TextChoices):
+    """What a download of personal data was (the stable key of ``ExportRecord.kind``)."""
+
+    HOUSEHOLD_LIST = "household_list", _("Household list")
+    MEMBER_LIST = "member_list", _("Member list")
+    GAP_LIST = "gap_list", _("Households entitled to a policy and not yet supported")
+    OFFICIAL_SUMMARY = "official_summary", _("Summary of the review results")
+    OFFICIAL_LIST = "official_list", _("Official list of households")
+    OFFICIAL_FORM = "official_form", _("Official form (Circular 07)")
+    MINUTES = "minutes", _("Minutes of a village meeting")
+    DECISION = "decision", _("Recognition decision")
+    CERTIFICATES = "certificates", _("Household certificates")
+    JOB_RESULT = "job_result", _("Result of a background job")
+    JOB_REPORT = "job_report", _("Error report of a background job")
+    JOB_INPUT = "job_input", _("File uploaded to a background job")
+
+
+class ExportRecord(models.Model):
+    """One download of personal data: who, what (kind, filters, rows, format), when and from where.
+
+    Written by ``giamngheo.core.exports.export_record`` before the file is streamed; never edited.
+    """
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True, db_index=True)
+    kind = models.CharField(_("data"), max_length=40, choices=ExportKind.choices, db_index=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    fmt = models.CharField(_("format"), max_length=8, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export record")
+        verbose_name_plural = _("export records")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.kind} {self.fmt}"
+
+    def filter_items(self) -> list[tuple[str, str]]:
+        """The filters as (name, value) pairs for display (nested values flattened: ``params.year``)."""
+        items: list[tuple[str, str]] = []
+
+        def walk(prefix: str, value: object) -> None:
+            if isinstance(value, dict):
+                for key, inner in value.items():
+                    walk(f"{prefix}.{key}" if prefix else str(key), inner)
+            elif value not in ("", None, [], {}):
+                items.append((prefix, ", ".join(map(str, value)) if isinstance(value, list) else str(value)))
+
+        walk("", self.filters if isinstance(self.filters, dict) else {})
+        return items

@@ -19,9 +19,13 @@ from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
+from .exports import needs_quote_prefix
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Style indexes of STYLES below.
-BOLD, DATE, MONEY = 1, 2, 3
+# Style indexes of STYLES below. QUOTED: a text that a spreadsheet would read as a formula ("=1+2",
+# "+84 912"), kept as it is and marked quotePrefix: shown without a quote, never evaluated, and still text
+# when the cell is edited (decision 0011).
+BOLD, DATE, MONEY, QUOTED = 1, 2, 3, 4
 # Characters XML 1.0 does not allow (a spreadsheet cell must not break the file).
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -53,11 +57,12 @@ STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="4">
+<cellXfs count="5">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
@@ -79,6 +84,11 @@ def _text(value: str) -> str:
     return escape(value)
 
 
+def _string_cell(ref: str, value: str) -> str:
+    style = f' s="{QUOTED}"' if needs_quote_prefix(value) else ""
+    return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+
+
 def write_table(
     out: IO[bytes],
     *,
@@ -91,7 +101,7 @@ def write_table(
 ) -> int:
     """Write the table into ``out`` (a binary file) and return the number of data rows. Values: ``str``,
     ``int``, ``float``, ``Decimal``, ``date`` (a date cell, dd/mm/yyyy), ``None`` (empty); integers in
-    ``money_columns`` get the #,##0 format."""
+    ``money_columns`` get the #,##0 format. A text that looks like a formula stays inert (``QUOTED``)."""
     letters = [column_letter(i) for i in range(len(headers))]
     money = set(money_columns)
     count = 0
@@ -131,9 +141,7 @@ def write_table(
                         continue
                     ref = f"{letters[i]}{number}"
                     if value.__class__ is str:
-                        cells.append(
-                            f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
-                        )
+                        cells.append(_string_cell(ref, value))
                     elif isinstance(value, bool):
                         cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
                     elif isinstance(value, int):
@@ -145,7 +153,7 @@ def write_table(
                     elif isinstance(value, float | Decimal):
                         cells.append(f'<c r="{ref}"><v>{value}</v></c>')
                     else:
-                        cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{_text(str(value))}</t></is></c>')
+                        cells.append(_string_cell(ref, str(value)))
                 buffer.append(f'<row r="{number}">{"".join(cells)}</row>')
                 count += 1
                 if len(buffer) >= 1000:

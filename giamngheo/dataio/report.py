@@ -1,4 +1,7 @@
-"""The error report of an import: the original rows that were not imported, with a column saying why."""
+"""The error report of an import: the original rows that were not imported, with a column saying why.
+
+The cells echo a user's file: a text that looks like a formula ("=HYPERLINK(...)", "+84 ...") is written as
+inert text (``core.exports.xlsx_value``, decision 0011), never as a live formula."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+
+from giamngheo.core.exports import inert_cell, xlsx_value
 
 from .fields import CONTROL, FormulaWithoutValue
 from .reading import Table
@@ -26,7 +31,7 @@ def write_error_report(out: IO[bytes], *, table: Table, errors: Mapping[int, lis
     bold = Font(bold=True)
     header = []
     for name in (ROW_HEADER, ERROR_HEADER, *table.headers):
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = inert_cell(WriteOnlyCell(sheet, value=name))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -38,7 +43,7 @@ def write_error_report(out: IO[bytes], *, table: Table, errors: Mapping[int, lis
         messages = errors.get(number)
         if not messages:
             continue
-        message = WriteOnlyCell(sheet, value="\n".join(messages))
+        message = inert_cell(WriteOnlyCell(sheet, value="\n".join(messages)))
         message.fill = red
         message.alignment = wrap
         values: list[Any] = [number, message]
@@ -50,9 +55,10 @@ def write_error_report(out: IO[bytes], *, table: Table, errors: Mapping[int, lis
                 cell.number_format = "DD/MM/YYYY"
                 values.append(cell)
             elif isinstance(value, str) and not value.isprintable():
-                values.append(CONTROL.sub("\ufffd", value))  # openpyxl refuses control characters
+                # openpyxl refuses control characters
+                values.append(xlsx_value(sheet, CONTROL.sub("\ufffd", value)))
             else:
-                values.append(value)
+                values.append(xlsx_value(sheet, value))
         sheet.append(values)
         written += 1
     workbook.save(out)

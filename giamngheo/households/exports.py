@@ -7,8 +7,6 @@ numbers go through ``selectors.shown_national_id``: masked in the file exactly a
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -16,6 +14,7 @@ from typing import IO, Any
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from giamngheo.core import exports as core_exports
 from giamngheo.core.xlsx import write_table
 from giamngheo.geo.selectors import current_year, especially_difficult_ids
 from giamngheo.poverty.classify import CATEGORY_VI
@@ -33,7 +32,6 @@ from .selectors import national_id_display
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-BOM = "\ufeff"
 CHUNK = 2000
 
 # (header, width in characters)
@@ -232,18 +230,7 @@ def write_xlsx(rows: Iterable[list[Any]], *, title: str = "Hộ gia đình") -> 
     return out
 
 
-class Echo:
-    """A file-like object whose ``write`` returns what it was given (csv.writer -> one string)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_stream(rows: Iterable[list[Any]], headers: Iterable[str] = HEADERS) -> Iterator[str]:
-    """CSV text, UTF-8 with a byte-order mark so that Excel reads the Vietnamese correctly."""
-    writer = csv.writer(Echo())
-    yield BOM + writer.writerow(headers)
-    for row in rows:
-        yield writer.writerow(
-            [v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else ("" if v is None else v) for v in row]
-        )
+    """CSV text, UTF-8 with a byte-order mark so that Excel reads the Vietnamese correctly; formula-like
+    text neutralised (``core.exports.csv_stream``)."""
+    return core_exports.csv_stream(rows, headers)

@@ -24,6 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.core.exports import export_record
+from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, paginate, submit
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.geo.selectors import area_list, village_list
@@ -133,6 +135,9 @@ def household_export(request: HttpRequest) -> HttpResponseBase:
     names = {i.key: i.name_vi for i in indicator_standard().indicators}
     rows = exports.household_rows(households, user=request.user, indicator_names=names)
     filename = f"ho-gia-dinh-{timezone.localdate():%Y%m%d}.{kind}"
+    export_record(
+        request=request, kind=ExportKind.HOUSEHOLD_LIST, fmt=kind, rows=households.count(), filename=filename
+    )
     if kind == "csv":
         response = StreamingHttpResponse(exports.csv_stream(rows), content_type=exports.CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from giamngheo.core.exports import export_record
+from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, paginate
 
 from . import selectors
-from .models import Job
+from .models import Job, JobKind
 
 # Keys of ``Job.summary`` (English snake_case, written by the handlers) -> their label on the page.
 # A key not listed here is shown as it is.
@@ -120,4 +122,36 @@ def job_download(request: HttpRequest, pk: int, which: str) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404 from exc
     filename = (getattr(job, name_field) if name_field else "") or PurePosixPath(stored.name).name
+    try:
+        _log_download(request, job, which, filename)
+    except BaseException:
+        handle.close()
+        raise
     return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+# The export log's kind of a job's result, by the job's kind (other results: ``JOB_RESULT``).
+RESULT_KINDS: dict[str, ExportKind] = {
+    JobKind.HOUSEHOLD_EXPORT: ExportKind.HOUSEHOLD_LIST,
+    JobKind.MEMBER_EXPORT: ExportKind.MEMBER_LIST,
+}
+OTHER_KINDS: dict[str, ExportKind] = {"report": ExportKind.JOB_REPORT, "input": ExportKind.JOB_INPUT}
+
+
+def _log_download(request: HttpRequest, job: Job, which: str, filename: str) -> None:
+    """One row of the export log per download of a job's file: the job's kind and parameters as filters,
+    the rows when the summary says (written by an export, read by an import, refused in a report), the
+    format from the file's name."""
+    kind = RESULT_KINDS.get(job.kind, ExportKind.JOB_RESULT) if which == "result" else OTHER_KINDS[which]
+    summary = job.summary if isinstance(job.summary, dict) else {}
+    rows = summary.get("rows_rejected" if which == "report" else "rows")
+    suffix = PurePosixPath(filename).suffix.lstrip(".").lower()
+    export_record(
+        request=request,
+        kind=kind,
+        fmt=suffix[:8] or "?",
+        filters={"job": job.pk, "job_kind": job.kind, "params": job.params},
+        rows=rows if isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0 else None,
+        detail=job.title,
+        filename=filename,
+    )

@@ -22,6 +22,8 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.errors import ApplicationError, NotFound
+from giamngheo.core.exports import export_record
+from giamngheo.core.models import ExportKind
 from giamngheo.core.views import form_error, get_or_404, paginate, submit
 from giamngheo.core.xlsx import write_table
 from giamngheo.geo.models import Area
@@ -281,8 +283,17 @@ def gap_list(request: HttpRequest, code: str) -> HttpResponseBase:
     kind = request.GET.get("format", "")
     if kind in ("xlsx", "csv"):
         year, _commune, _village = form.values()
-        rows = _gap_rows(_gap(request, policy, form), policy, request.user)
+        gap = _gap(request, policy, form)
+        rows = _gap_rows(gap, policy, request.user)
         filename = f"chua-nhan-{policy.code}-{year}.{kind}"
+        export_record(
+            request=request,
+            kind=ExportKind.GAP_LIST,
+            fmt=kind,
+            rows=gap.count(),
+            detail=policy.code,
+            filename=filename,
+        )
         if kind == "csv":
             response = StreamingHttpResponse(csv_stream(rows, GAP_HEADERS), content_type=CSV_CONTENT_TYPE)
             response["Content-Disposition"] = f'attachment; filename="{filename}"'

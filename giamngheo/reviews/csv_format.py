@@ -2,18 +2,15 @@
 
 The formatter of the same ``tables.Table`` that ``xlsx.py`` writes as a workbook; CSV loses the form's
 title block, merged header and signatures, and keeps the numbers (UTF-8 with a byte-order mark so that Excel
-reads the Vietnamese).
+reads the Vietnamese). Every cell goes through ``core.exports.csv_stream`` (decision 0011).
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
-from giamngheo.households.exports import Echo
+from giamngheo.core.exports import csv_stream as core_csv_stream
 
 from .tables import BOOL, Table
 
@@ -25,15 +22,12 @@ def _value(kind: str, value: Any) -> Any:
         return ""
     if kind == BOOL:
         return "Có" if value else "Không"
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return value
+    return value  # dates, decimals and text: ``core.exports.csv_value``
 
 
 def csv_stream(table: Table) -> Iterator[str]:
-    writer = csv.writer(Echo())
-    yield "\ufeff" + writer.writerow([c.label_vi for c in table.columns])
-    for row in table.rows:
-        yield writer.writerow([_value(cell.column.kind, cell.value) for cell in row.cells])
+    """The table's rows under the columns' labels; formula-like text neutralised (``core.exports``)."""
+    return core_csv_stream(
+        ([_value(cell.column.kind, cell.value) for cell in row.cells] for row in table.rows),
+        [c.label_vi for c in table.columns],
+    )

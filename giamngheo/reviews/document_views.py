@@ -15,13 +15,30 @@ from django.views.decorators.http import require_GET
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.core.errors import ValidationFailed
+from giamngheo.core.exports import export_record, query_filters
+from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404
 
 from . import certificates, document_selectors, documents, selectors, services
 from .models import CommuneReview
 
 
-def _docx(data: bytes, name: str) -> HttpResponse:
+def _docx(
+    request: HttpRequest, data: bytes, name: str, *, kind: ExportKind, rows: int, detail: str
+) -> HttpResponse:
+    """The document as a download, after writing the export log's row (``filters``: the URL's ids)."""
+    export_record(
+        request=request,
+        kind=kind,
+        fmt="docx",
+        filters={
+            **(request.resolver_match.kwargs if request.resolver_match else {}),
+            **query_filters(request),
+        },
+        rows=rows,
+        detail=detail,
+        filename=name,
+    )
     response = HttpResponse(data, content_type=certificates.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -49,7 +66,14 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     if not _register(request, review):
         return _back(review)
     certs = get_or_404(selectors.certificate_list, user=request.user, review=review, assessment_id=pk)
-    return _docx(certificates.render(certs), certificates.filename(certs[0]))
+    return _docx(
+        request,
+        certificates.render(certs),
+        certificates.filename(certs[0]),
+        kind=ExportKind.CERTIFICATES,
+        rows=len(certs),
+        detail=f"{review.commune.name} {review.round.year}",
+    )
 
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
@@ -63,7 +87,14 @@ def certificates_all(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("No poor or near-poor household has been recognised in this review yet."))
         return _back(review)
     name = certificates.filename(None, commune_code=review.commune.code, year=review.round.year)
-    return _docx(certificates.render(certs), name)
+    return _docx(
+        request,
+        certificates.render(certs),
+        name,
+        kind=ExportKind.CERTIFICATES,
+        rows=len(certs),
+        detail=f"{review.commune.name} {review.round.year}",
+    )
 
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
@@ -74,7 +105,14 @@ def meeting_minutes(request: HttpRequest, pk: int, meeting: int) -> HttpResponse
         document_selectors.access_village_meeting, user=request.user, review=review, meeting_id=meeting
     )
     data = document_selectors.meeting_minutes(user=request.user, review=review, meeting=village_meeting)
-    return _docx(documents.minutes(data), documents.minutes_filename(data))
+    return _docx(
+        request,
+        documents.minutes(data),
+        documents.minutes_filename(data),
+        kind=ExportKind.MINUTES,
+        rows=len(data.rows),
+        detail=f"{data.village}, {data.place.commune} {data.year}",
+    )
 
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
@@ -88,4 +126,12 @@ def decision_docx(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _back(review)
     data = document_selectors.recognition_decision(user=request.user, review=review)
-    return _docx(documents.decision(data), documents.decision_filename(data))
+    listed = data.poor + data.near_poor + data.escaped_poverty + data.escaped_near_poverty
+    return _docx(
+        request,
+        documents.decision(data),
+        documents.decision_filename(data),
+        kind=ExportKind.DECISION,
+        rows=len(listed),
+        detail=f"{data.place.commune} {data.year}",
+    )

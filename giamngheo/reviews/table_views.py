@@ -14,6 +14,8 @@ from django.views.decorators.http import require_safe
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.core.exports import export_record
+from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, paginate
 from giamngheo.geo.models import Area
 
@@ -79,6 +81,20 @@ def _xlsx(table: tables.Table) -> HttpResponse:
     return cast(HttpResponse, response)
 
 
+def _download(
+    request: HttpRequest, table: tables.Table, *, kind: ExportKind, rows: int | None = None, detail: str = ""
+) -> HttpResponse:
+    """The table as ``?format=csv`` or as a workbook, after writing the export log's row."""
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    if rows is None and isinstance(table.rows, list | tuple):
+        rows = len(table.rows)
+    filename = f"{table.filename.rsplit('.', 1)[0]}.csv" if fmt == "csv" else table.filename
+    export_record(
+        request=request, kind=kind, fmt=fmt, rows=rows, detail=detail or table.title_vi, filename=filename
+    )
+    return _csv(table) if fmt == "csv" else _xlsx(table)
+
+
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
 def index(request: HttpRequest) -> HttpResponse:
@@ -126,7 +142,7 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
         raise Http404
     sort = tables.SORT_RATE if request.GET.get("sort") == tables.SORT_RATE else ""
     table = tables.summary_table(user=request.user, review_round=review_round, sort=sort, official=True)
-    return _csv(table) if request.GET.get("format") == "csv" else _xlsx(table)
+    return _download(request, table, kind=ExportKind.OFFICIAL_SUMMARY)
 
 
 @require_safe
@@ -179,7 +195,10 @@ def household_list_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
     table = tables.household_list_table(
         user=request.user, review_round=review_round, kind=list_kind, commune=commune
     )
-    return _csv(table) if request.GET.get("format") == "csv" else _xlsx(table)
+    households = tables.household_queryset(
+        user=request.user, review_round=review_round, kind=list_kind, commune=commune
+    )
+    return _download(request, table, kind=ExportKind.OFFICIAL_LIST, rows=households.count())
 
 
 def _form(slug: str) -> tables.Form:
@@ -221,4 +240,4 @@ def form_xlsx(request: HttpRequest, form: str) -> HttpResponse:
     if review_round is None:
         raise Http404
     table = tables.form_table(user=request.user, review_round=review_round, form=spec, official=True)
-    return _csv(table) if request.GET.get("format") == "csv" else _xlsx(table)
+    return _download(request, table, kind=ExportKind.OFFICIAL_FORM)

@@ -21,6 +21,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from giamngheo.core.exports import inert_cell
+
 from .tables import (
     BOOL,
     DATE,
@@ -59,9 +61,8 @@ class _Sheet:
         self.ws, self.width, self.row = ws, width, 0
 
     def cell(self, value: Any, **style: Any) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text typed in the registry is never a formula
+        # Text typed in the registry is never a formula: inert, shown as typed (decision 0011).
+        cell = inert_cell(WriteOnlyCell(self.ws, value=value))
         for name, attr in style.items():
             setattr(cell, name, attr)
         return cell

@@ -34,8 +34,22 @@ MODULES = [
     Module(_("Organisation"), "org:unit-list", "diagram-3", "/org/", Capability.VIEW_ORG),
     Module(_("Users"), "web:user-list", "person-gear", "/users/", Capability.MANAGE_USERS),
     Module(_("Audit trail"), "web:audit-list", "journal-text", "/audit/", Capability.VIEW_AUDIT),
+    Module(_("Download log"), "web:export-log", "download", "/audit/exports/", Capability.VIEW_AUDIT),
+    Module(
+        _("Failed sign-ins"),
+        "web:signin-failures",
+        "shield-lock",
+        "/audit/signin-failures/",
+        Capability.VIEW_AUDIT,
+    ),
     Module(_("Background jobs"), "jobs:job-list", "hourglass-split", "/jobs/"),
 ]
+
+
+def _under(path: str, prefix: str) -> bool:
+    """Whether ``path`` belongs to the module of ``prefix`` (not to a module of a longer prefix)."""
+    longer = (m.prefix for m in MODULES if len(m.prefix) > len(prefix) and m.prefix.startswith(prefix))
+    return path.startswith(prefix) and not any(path.startswith(other) for other in longer)
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -44,7 +58,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         for m in MODULES:
             if m.capability is None or can(user, m.capability):
-                active = request.path == "/" if m.prefix == "/$" else request.path.startswith(m.prefix)
+                active = request.path == "/" if m.prefix == "/$" else _under(request.path, m.prefix)
                 modules.append(
                     {"label": m.label, "url": reverse(m.url_name), "icon": m.icon, "active": active}
                 )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.roles import Role
 from giamngheo.core.forms import SELECT, TEXT
+from giamngheo.core.models import ExportKind
 from giamngheo.geo.models import Area
 from giamngheo.org.models import OrgUnit
 
@@ -90,3 +91,41 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
     )
+
+
+EXPORT_FORMATS = [("csv", "CSV"), ("xlsx", "Excel (xlsx)"), ("docx", "Word (docx)"), ("pdf", "PDF")]
+
+
+class _DateRange(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
+    )
+
+
+class ExportLogFilterForm(_DateRange):
+    username = forms.CharField(
+        label=_("Username"), required=False, max_length=150, widget=forms.TextInput(attrs=TEXT)
+    )
+    kind = forms.ChoiceField(
+        label=_("Data"),
+        required=False,
+        choices=[("", _("All kinds of data")), *ExportKind.choices],
+        widget=forms.Select(attrs=SELECT),
+    )
+    fmt = forms.ChoiceField(
+        label=_("Format"),
+        required=False,
+        choices=[("", _("All formats")), *EXPORT_FORMATS],
+        widget=forms.Select(attrs=SELECT),
+    )
+    field_order = ["username", "kind", "fmt", "date_from", "date_to"]
+
+
+class SigninFailureFilterForm(_DateRange):
+    username = forms.CharField(
+        label=_("Username tried"), required=False, max_length=150, widget=forms.TextInput(attrs=TEXT)
+    )
+    field_order = ["username", "date_from", "date_to"]

@@ -11,4 +11,6 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views.user_update, name="user-update"),
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
+    path("audit/exports/", views.export_log, name="export-log"),
+    path("audit/signin-failures/", views.signin_failures, name="signin-failures"),
 ]

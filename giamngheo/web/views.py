@@ -22,7 +22,7 @@ from giamngheo.geo.models import AreaLevel
 from giamngheo.org import selectors as org_selectors
 from giamngheo.policies import selectors as policy_selectors
 
-from .forms import AuditFilterForm, UserForm
+from .forms import AuditFilterForm, ExportLogFilterForm, SigninFailureFilterForm, UserForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -180,6 +180,48 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "breadcrumbs": [(_("Audit trail"), reverse("web:audit-list")), (f"#{record.pk}", None)],
+        },
+    )
+
+
+def _filters(form: Any) -> dict[str, Any]:
+    return {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+
+
+@capability_required(Capability.VIEW_AUDIT)
+def export_log(request: HttpRequest) -> HttpResponse:
+    """Who downloaded which personal data, when and from where (the export log)."""
+    form = ExportLogFilterForm(request.GET or None)
+    filters = _filters(form)
+    return render(
+        request,
+        "web/export_log.html",
+        {
+            "form": form,
+            "page_obj": paginate(
+                request, core_selectors.export_log(user=request.user, **filters), per_page=50
+            ),
+            "filtered": bool(filters),
+            "breadcrumbs": [(_("Download log"), None)],
+        },
+    )
+
+
+@capability_required(Capability.VIEW_AUDIT)
+def signin_failures(request: HttpRequest) -> HttpResponse:
+    """Failed sign-ins kept by django-axes: when, which username, from where, whether it locked."""
+    form = SigninFailureFilterForm(request.GET or None)
+    filters = _filters(form)
+    return render(
+        request,
+        "web/signin_failures.html",
+        {
+            "form": form,
+            "page_obj": paginate(
+                request, core_selectors.signin_failure_list(user=request.user, **filters), per_page=50
+            ),
+            "filtered": bool(filters),
+            "breadcrumbs": [(_("Failed sign-ins"), None)],
         },
     )
 
