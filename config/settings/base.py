@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "giamngheo.core.uploads.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "giamngheo.core.middleware.LanguageMiddleware",
@@ -243,6 +244,18 @@ ZIP_MAX_UNPACKED_BYTES = int(os.environ.get("ZIP_MAX_UNPACKED_BYTES", str(1024 *
 ZIP_MAX_RATIO = int(os.environ.get("ZIP_MAX_RATIO", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * MB
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * MB
+
+# Uploads, issue 12 (helper "uploads"): the body of a multipart request is counted as it arrives and cut
+# off past REQUEST_MAX_BYTES; stored files are private to the server's user; a check's staged plans and
+# the jobs' input files are deleted by `manage.py dataio_prune` after this many days.
+FILE_UPLOAD_HANDLERS = [
+    "giamngheo.core.uploads.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+IMPORT_STAGED_RETENTION_DAYS = int(os.environ.get("IMPORT_STAGED_RETENTION_DAYS", "7"))
 
 # The province this installation serves (used by geo_load and demo_seed defaults).
 DEFAULT_PROVINCE_CODE = int(os.environ.get("DEFAULT_PROVINCE_CODE", "75"))
