@@ -35,9 +35,9 @@ def too_large_response() -> HttpResponse:
     """A short page in the site's language: the limit, and what to do."""
     with translation.override(settings.LANGUAGE_CODE):
         title = _("The file is too large")
-        text = _("The request is larger than %(max)s and was refused before it was received. Split the file.") % {
-            "max": filesizeformat(settings.REQUEST_MAX_BYTES)
-        }
+        text = _(
+            "The request is larger than %(max)s and was refused before it was received. Split the file."
+        ) % {"max": filesizeformat(settings.REQUEST_MAX_BYTES)}
     body = (
         f'<!doctype html><html lang="{escape(settings.LANGUAGE_CODE)}"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1><p>{escape(text)}</p></body></html>"
@@ -76,9 +76,9 @@ class BodyLimitUploadHandler(FileUploadHandler):
     def handle_raw_input(
         self,
         input_data: Any,
-        META: dict[str, Any],  # noqa: N803 - Django's name
+        META: dict[str, Any],
         content_length: int,
-        boundary: bytes,
+        boundary: str,
         encoding: str | None = None,
     ) -> tuple[QueryDict, MultiValueDict[str, Any]] | None:
         self.received = 0

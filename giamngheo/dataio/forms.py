@@ -51,7 +51,10 @@ class ImportStartForm(forms.Form):
         limit = upload_limit(self.upload_kind)
         if upload.size > limit:
             raise forms.ValidationError(
-                _("The file is %(size)s; the largest accepted here is %(max)s MB. Split it into several files.")
+                _(
+                    "The file is %(size)s; the largest accepted here is %(max)s MB. Split it into several "
+                    "files."
+                )
                 % {"size": filesizeformat(upload.size), "max": f"{limit / MB:g}"}
             )
         if upload.size == 0:

@@ -24,8 +24,8 @@ How a file goes in (``household_import``):
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import decimal
+import difflib
 import hashlib
 import json
 import os
@@ -457,7 +457,7 @@ def outcome_dump(outcome: Outcome) -> dict[str, Any]:
 
 
 def outcome_load(data: dict[str, Any]) -> Outcome:
-    known = {f for f in Outcome.__dataclass_fields__}
+    known = set(Outcome.__dataclass_fields__)
     values = {k: v for k, v in data.items() if k in known}
     values["errors"] = [Issue(**issue) for issue in values.get("errors", [])]
     values["error_rows"] = {int(row): texts for row, texts in values.get("error_rows", {}).items()}

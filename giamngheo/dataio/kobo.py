@@ -306,7 +306,8 @@ def _check_members(archive: zipfile.ZipFile) -> list[str]:
             names.append(info.filename)
     if total > max_unpacked:
         raise FileRejected(
-            f"Tệp quá lớn khi giải nén (trên {max_unpacked // (1024 * 1024)} MB): hãy chia thành nhiều tệp nhỏ hơn."
+            f"Tệp quá lớn khi giải nén (trên {max_unpacked // (1024 * 1024)} MB): hãy chia thành nhiều tệp "
+            "nhỏ hơn."
         )
     return names
 

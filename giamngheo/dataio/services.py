@@ -93,7 +93,7 @@ def staged_prune(*, days: int, now: dt.datetime | None = None) -> dict[str, int]
     )
     old = Job.objects.filter(kind__in=kinds, created_at__lt=cutoff).exclude(input_file="")
     names = set(old.values_list("input_file", flat=True)) - in_use
-    storage = Job._meta.get_field("input_file").storage  # type: ignore[attr-defined]
+    storage = Job._meta.get_field("input_file").storage
     for name in sorted(names):
         storage.delete(name)
     emptied = Job.objects.filter(input_file__in=names).update(input_file="")

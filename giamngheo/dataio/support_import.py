@@ -608,7 +608,12 @@ def run_support_import_job(job: Job, progress: Progress) -> dict[str, Any]:
     except FileRejected as exc:
         raise ValidationFailed(str(exc)) from None
     if not sheet:  # the import that follows a check reads the same sheet
-        job.params = {**params, "sheet": table.sheet, "header_row": table.header_row, "headers": table.headers}
+        job.params = {
+            **params,
+            "sheet": table.sheet,
+            "header_row": table.header_row,
+            "headers": table.headers,
+        }
         Job.objects.filter(pk=job.pk).update(params=job.params)
 
     def report(stage: str, done: int, total: int) -> None:

@@ -155,7 +155,9 @@ def _detail_context(request: HttpRequest, job: Job) -> dict[str, Any]:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _import_job(request, pk)
     if job.params.get("stage") == INSPECT and not request.htmx:  # type: ignore[attr-defined]
-        return redirect("dataio:import-mapping", pk=job.pk)  # the file is being read, or waits for its mapping
+        return redirect(
+            "dataio:import-mapping", pk=job.pk
+        )  # the file is being read, or waits for its mapping
     template = "dataio/_import_status.html" if request.htmx else "dataio/import_detail.html"  # type: ignore[attr-defined]
     return render(request, template, _detail_context(request, job))
 

@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dataio', '0001_initial'),
-        ('geo', '0002_importer_aliases'),
+        ("dataio", "0001_initial"),
+        ("geo", "0002_importer_aliases"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importmapping',
-            name='commune',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='geo.area', verbose_name='commune'),
+            model_name="importmapping",
+            name="commune",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="geo.area",
+                verbose_name="commune",
+            ),
         ),
     ]

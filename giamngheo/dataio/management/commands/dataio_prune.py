@@ -21,5 +21,6 @@ class Command(BaseCommand):
         days = options["days"] if options["days"] is not None else settings.IMPORT_STAGED_RETENTION_DAYS
         done = staged_prune(days=max(int(days), 0))
         self.stdout.write(
-            f"{done['plans']} staged plan file(s), {done['files']} uploaded file(s) of {done['jobs']} job(s) deleted"
+            f"{done['plans']} staged plan file(s), {done['files']} uploaded file(s) of {done['jobs']} job(s) "
+            "deleted"
         )
