@@ -255,6 +255,11 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Static files are public (a proxy may serve them as another user): not private like the media files.
+STORAGES["staticfiles"] = {
+    **STORAGES["staticfiles"],
+    "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},  # type: ignore[dict-item]
+}
 IMPORT_STAGED_RETENTION_DAYS = int(os.environ.get("IMPORT_STAGED_RETENTION_DAYS", "7"))
 
 # The province this installation serves (used by geo_load and demo_seed defaults).
