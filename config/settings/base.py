@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "giamngheo.core.uploads.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "giamngheo.core.middleware.LanguageMiddleware",
@@ -284,6 +285,23 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # django-axes (AccessFailureLog, page web:signin-failures), at most this many per username.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = int(os.environ.get("AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT", "1000"))
+
+# Uploads, issue 12 (helper "uploads"): the body of a multipart request is counted as it arrives and cut
+# off past REQUEST_MAX_BYTES; stored files are private to the server's user; a check's staged plans and
+# the jobs' input files are deleted by `manage.py dataio_prune` after this many days.
+FILE_UPLOAD_HANDLERS = [
+    "giamngheo.core.uploads.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Static files are public (a proxy may serve them as another user): not private like the media files.
+STORAGES["staticfiles"] = {
+    **STORAGES["staticfiles"],
+    "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},  # type: ignore[dict-item]
+}
+IMPORT_STAGED_RETENTION_DAYS = int(os.environ.get("IMPORT_STAGED_RETENTION_DAYS", "7"))
 
 # The province this installation serves (used by geo_load and demo_seed defaults).
 DEFAULT_PROVINCE_CODE = int(os.environ.get("DEFAULT_PROVINCE_CODE", "75"))

@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import FIELDS
 
+MB = 1024 * 1024
+
+
+def upload_limit(kind: str) -> int:
+    """The largest file accepted by an upload of this kind (bytes)."""
+    return int(settings.UPLOAD_MAX_BYTES[kind])
+
+
 SOURCES = [
     ("table", _("Our template or the commune's own spreadsheet (xlsx, xls, ods, csv)")),
     ("kobo", _("Survey results exported from KoboToolbox or ODK Central (xlsx, csv, zip)")),
@@ -16,6 +24,7 @@ SOURCES = [
 
 
 class ImportStartForm(forms.Form):
+    upload_kind = "household_import"  # its size limit: settings.UPLOAD_MAX_BYTES[upload_kind]
     file = forms.FileField(label=_("File"))
     commune: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Commune"),
@@ -39,10 +48,14 @@ class ImportStartForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
+        limit = upload_limit(self.upload_kind)
+        if upload.size > limit:
             raise forms.ValidationError(
-                _("The file is %(size)s; the largest accepted is %(max)s. Split it into several files.")
-                % {"size": filesizeformat(upload.size), "max": filesizeformat(settings.IMPORT_MAX_BYTES)}
+                _(
+                    "The file is %(size)s; the largest accepted here is %(max)s MB. Split it into several "
+                    "files."
+                )
+                % {"size": filesizeformat(upload.size), "max": f"{limit / MB:g}"}
             )
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))

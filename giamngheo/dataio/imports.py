@@ -10,7 +10,8 @@ How a file goes in (``household_import``):
    duplicates inside the file and against the registry, villages, heads of household, and work out what
    would be created, updated or left unchanged. A household with any rejected row is rejected whole.
 3. The first pass plans the whole file without writing (that *is* the dry run) and stages the plans
-   (``HouseholdPlan.freeze``) in a temporary file (a check keeps them for the import that follows it). If
+   (``HouseholdPlan.freeze``, one JSON line per chunk: ``stage_dump``) in a temporary file (a check keeps
+   them, private to the server, for the import that follows it). If
    rows were rejected and the user did not choose "import the valid rows", nothing is written. Otherwise a
    second pass takes the plans chunk by chunk, verifies each against the registry as it is now
    (``Planner.verify``: someone may have saved meanwhile) and writes it in one transaction: inserts with
@@ -23,9 +24,11 @@ How a file goes in (``household_import``):
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import difflib
 import hashlib
-import pickle
+import json
+import os
 import re
 import shutil
 import tempfile
@@ -33,7 +36,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -401,6 +404,66 @@ def group_rows(rows: Iterable[Row], *, generate_codes: bool = False) -> Iterator
         yield done(current)
 
 
+# --- Staging: plans kept between the passes, as JSON lines ---------------------------------------------
+
+
+def _stage_default(value: Any) -> Any:
+    """Dates, times and decimals as tagged objects (read back exactly by ``_stage_hook``)."""
+    if isinstance(value, dt.datetime):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat()}
+    if isinstance(value, decimal.Decimal):
+        return {"__decimal__": str(value)}
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"cannot stage a {type(value).__name__}")
+
+
+def _stage_hook(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "__date__" in obj:
+            return dt.date.fromisoformat(obj["__date__"])
+        if "__datetime__" in obj:
+            return dt.datetime.fromisoformat(obj["__datetime__"])
+        if "__decimal__" in obj:
+            return decimal.Decimal(obj["__decimal__"])
+    return obj
+
+
+def stage_dump(value: Any, out: IO[bytes]) -> None:
+    """One JSON line (never pickle: a staged file is data, read back without running anything)."""
+    out.write(json.dumps(value, default=_stage_default, ensure_ascii=False, separators=(",", ":")).encode())
+    out.write(b"\n")
+
+
+def stage_load(staged: IO[bytes]) -> Any:
+    """The next JSON line, or ``EOFError`` at the end."""
+    line = staged.readline()
+    if not line.strip():
+        raise EOFError
+    return json.loads(line, object_hook=_stage_hook)
+
+
+def private_file(path: Path) -> IO[bytes]:
+    """A new file only the server's user can read (0600), in a folder only it can open (0700)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+
+
+def outcome_dump(outcome: Outcome) -> dict[str, Any]:
+    return asdict(outcome)
+
+
+def outcome_load(data: dict[str, Any]) -> Outcome:
+    known = set(Outcome.__dataclass_fields__)
+    values = {k: v for k, v in data.items() if k in known}
+    values["errors"] = [Issue(**issue) for issue in values.get("errors", [])]
+    values["error_rows"] = {int(row): texts for row, texts in values.get("error_rows", {}).items()}
+    return Outcome(**values)
+
+
 # --- Planning against the registry --------------------------------------------------------------------
 
 
@@ -433,8 +496,8 @@ class HouseholdPlan:
         return [row.number for row in self.group.rows]
 
     def freeze(self) -> tuple[Any, ...]:
-        """What the second pass needs, as plain tuples (pickled between the passes: dataclasses and the
-        parsed rows would cost more to pickle than to plan again)."""
+        """What the second pass needs, as plain tuples (staged as JSON between the passes: dataclasses and the
+        parsed rows would cost more to stage than to plan again)."""
         existing = (
             None
             if self.existing is None
@@ -1358,7 +1421,7 @@ def household_import(
         ):
             # The plans of this file's check (its dry run): only the second pass is left to do.
             staged = stack.enter_context(checked_plans.open("rb"))
-            checked: Outcome = pickle.load(staged)  # noqa: S301 - written by our own dry run
+            checked = outcome_load(stage_load(staged))
             plans_at = staged.tell()
             outcome = replace(checked, written_ids=[], written=False)
         else:
@@ -1368,7 +1431,7 @@ def household_import(
                 plans = planner.plan(groups, outcome)
                 outcome.households += len(groups)
                 count_plans(plans, outcome)
-                pickle.dump([p.freeze() for p in plans], scratch, protocol=pickle.HIGHEST_PROTOCOL)
+                stage_dump([p.freeze() for p in plans], scratch)
 
             for group in group_rows(
                 counted(parse_rows(table, options.mapping)), generate_codes=generate_codes
@@ -1388,9 +1451,8 @@ def household_import(
                     "xuống (nơi, ngày ký, người ký) không phải dữ liệu."
                 )
             if options.dry_run and keep_plans is not None:
-                keep_plans.parent.mkdir(parents=True, exist_ok=True)
-                with keep_plans.open("wb") as kept:
-                    pickle.dump(outcome, kept, protocol=pickle.HIGHEST_PROTOCOL)
+                with private_file(keep_plans) as kept:
+                    stage_dump(outcome_dump(outcome), kept)
                     scratch.seek(0)
                     shutil.copyfileobj(scratch, kept)
         if options.dry_run or (outcome.error_count and not options.valid_rows_only):
@@ -1491,7 +1553,7 @@ def _confirm_aliases(aliases: dict[str, int], user: Any) -> None:
 def _load(staged: IO[bytes]) -> Iterator[list[HouseholdPlan]]:
     while True:
         try:
-            frozen = pickle.load(staged)  # noqa: S301 - our own temporary file, written above
+            frozen = stage_load(staged)
             yield [HouseholdPlan.thaw(f) for f in frozen]
         except EOFError:
             return

@@ -31,14 +31,13 @@ from giamngheo.core.text import fold
 
 from .fields import BY_KEY, FIELDS, Field, header_index
 from .reading import (
-    MAX_RATIO,
-    MAX_UNCOMPRESSED,
     FileRejected,
     Table,
     blank,
     check_zip,
     decode_text,
     sheet_rows,
+    zip_limits,
 )
 
 REPEAT = "members"
@@ -294,18 +293,22 @@ def _check_members(archive: zipfile.ZipFile) -> list[str]:
     """The csv files of an ODK Central export, after refusing oversized or abnormally compressed ones."""
     total = 0
     names: list[str] = []
+    max_unpacked, max_ratio = zip_limits()
     for info in archive.infolist():
         total += info.file_size
         if info.file_size > MAX_MEMBER_SIZE:
             raise FileRejected(f"Tệp '{info.filename}' trong tệp nén quá lớn khi giải nén (trên 1 GB).")
-        if info.file_size > 1024 * 1024 and info.file_size / max(info.compress_size, 1) > MAX_RATIO:
+        if info.file_size > 1024 * 1024 and info.file_size / max(info.compress_size, 1) > max_ratio:
             raise FileRejected(
                 "Tệp bị nén bất thường (tỉ lệ nén quá cao, có thể là 'bom nén'): không đọc tệp này."
             )
         if not info.is_dir() and info.filename.lower().endswith(".csv"):
             names.append(info.filename)
-    if total > MAX_UNCOMPRESSED:
-        raise FileRejected("Tệp quá lớn khi giải nén (trên 2 GB): hãy chia thành nhiều tệp nhỏ hơn.")
+    if total > max_unpacked:
+        raise FileRejected(
+            f"Tệp quá lớn khi giải nén (trên {max_unpacked // (1024 * 1024)} MB): hãy chia thành nhiều tệp "
+            "nhỏ hơn."
+        )
     return names
 
 

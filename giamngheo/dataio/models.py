@@ -27,6 +27,16 @@ class ImportMapping(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_mappings"
     )
+    # The commune of the file it was saved for: offered to the officers of that commune too (else only to
+    # the user who saved it).
+    commune = models.ForeignKey(
+        "geo.Area",
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("column mapping")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from unicodedata import normalize
 
+from django.conf import settings
 from python_calamine import CalamineError, CalamineWorkbook
 
 from giamngheo.core.text import fold
@@ -31,8 +32,6 @@ from giamngheo.core.text import fold
 from .fields import FormulaWithoutValue, header_index
 
 HEADER_SCAN = 30
-MAX_UNCOMPRESSED = 2 * 1024**3  # bytes, all members of a zip-based file together
-MAX_RATIO = 200  # uncompressed / compressed, per member (real xlsx: 5–30)
 SNIFF = 64 * 1024
 # Starts of files that are text but not a table: PDF, RTF, HTML/XML (an "XML Spreadsheet 2003" too).
 NOT_TABLES = (b"%PDF", b"{\\rtf", b"<")
@@ -70,8 +69,16 @@ def _detect(path: Path) -> str:
     return "text"
 
 
+def zip_limits() -> tuple[int, int]:
+    """(largest unpacked size of all members together in bytes, largest compression ratio of a member)."""
+    return int(settings.ZIP_MAX_UNPACKED_BYTES), int(settings.ZIP_MAX_RATIO)
+
+
 def check_zip(path: Path) -> None:
-    """Refuse zip bombs and zip files that are not spreadsheets, without inflating anything."""
+    """Refuse zip bombs and zip files that are not spreadsheets, without inflating anything: the sizes are
+    read from the central directory (``settings.ZIP_MAX_UNPACKED_BYTES`` for all members together,
+    ``settings.ZIP_MAX_RATIO`` per member)."""
+    max_unpacked, max_ratio = zip_limits()
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -80,12 +87,15 @@ def check_zip(path: Path) -> None:
             for member in members:
                 total += member.file_size
                 ratio = member.file_size / max(member.compress_size, 1)
-                if member.file_size > 1024 * 1024 and ratio > MAX_RATIO:
+                if member.file_size > 1024 * 1024 and ratio > max_ratio:
                     raise FileRejected(
                         "Tệp bị nén bất thường (tỉ lệ nén quá cao, có thể là 'bom nén'): không đọc tệp này."
                     )
-            if total > MAX_UNCOMPRESSED:
-                raise FileRejected("Tệp quá lớn khi giải nén (trên 2 GB): hãy chia thành nhiều tệp nhỏ hơn.")
+                if total > max_unpacked:
+                    raise FileRejected(
+                        f"Tệp quá lớn khi giải nén (trên {max_unpacked // (1024 * 1024)} MB): hãy chia thành "
+                        "nhiều tệp nhỏ hơn."
+                    )
     except zipfile.BadZipFile:
         raise FileRejected("Tệp bị hỏng: không mở được như một tệp Excel (.xlsx).") from None
     if "xl/workbook.xml" not in names and "content.xml" not in names:

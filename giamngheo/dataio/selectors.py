@@ -13,21 +13,26 @@ from .fields import propose_mapping
 from .models import ImportMapping, header_signature
 
 
-def saved_mapping(*, user: Any, headers: list[str]) -> list[str] | None:
-    """The mapping this user (else anyone: a mapping holds no personal data) last used for this layout."""
+def saved_mapping(*, user: Any, headers: list[str], commune_id: int | None = None) -> list[str] | None:
+    """The mapping this user last used for this layout, else the one an officer of the file's commune saved
+    for it (a colleague's). Never another commune's: how a commune lays out its lists is its own business."""
     signature = header_signature(headers)
     mappings = ImportMapping.objects.filter(signature=signature).order_by("-updated_at")
     found = mappings.filter(created_by=user).values_list("mapping", flat=True).first()
-    if found is None:
-        found = mappings.values_list("mapping", flat=True).first()
+    if found is None and commune_id is not None:
+        found = (
+            mappings.filter(area_q(user, "commune__path"), commune_id=commune_id)
+            .values_list("mapping", flat=True)
+            .first()
+        )
     if found is None:
         return None
     return (list(found) + [""] * len(headers))[: len(headers)]
 
 
-def mapping_for(*, user: Any, headers: list[str]) -> tuple[list[str], bool]:
+def mapping_for(*, user: Any, headers: list[str], commune_id: int | None = None) -> tuple[list[str], bool]:
     """(mapping, saved?): the saved mapping of this layout, or the one proposed from the header names."""
-    saved = saved_mapping(user=user, headers=headers)
+    saved = saved_mapping(user=user, headers=headers, commune_id=commune_id)
     if saved is not None:
         return saved, True
     return propose_mapping(headers), False

@@ -56,7 +56,7 @@ from . import template
 from .fields import BY_KEY, CellError, Field, compact
 from .import_jobs import ERRORS_SHOWN
 from .imports import Column, Group, Issue, Planner
-from .reading import Table, blank, open_table
+from .reading import FileRejected, Table, blank, open_table
 from .report import write_error_report
 
 STAGE_READ = "Đọc và kiểm tra tệp"
@@ -603,6 +603,18 @@ def run_support_import_job(job: Job, progress: Progress) -> dict[str, Any]:
     dry_run = bool(params.get("dry_run"))
     path, sheet = Path(job.input_file.path), params.get("sheet") or None
     progress.start(STAGE_READ if dry_run else "Kiểm tra rồi ghi các lần hỗ trợ", 0)
+    try:  # the upload is read here, never in the request: a file that cannot be read fails with its reason
+        table = open_table(path, sheet=sheet)
+    except FileRejected as exc:
+        raise ValidationFailed(str(exc)) from None
+    if not sheet:  # the import that follows a check reads the same sheet
+        job.params = {
+            **params,
+            "sheet": table.sheet,
+            "header_row": table.header_row,
+            "headers": table.headers,
+        }
+        Job.objects.filter(pk=job.pk).update(params=job.params)
 
     def report(stage: str, done: int, total: int) -> None:
         if stage != progress.job.stage:
@@ -611,7 +623,7 @@ def run_support_import_job(job: Job, progress: Progress) -> dict[str, Any]:
         progress.advance(done, total)
 
     outcome = support_import(
-        table=open_table(path, sheet=sheet),
+        table=table,
         acting_user=job.created_by,
         commune_id=params.get("commune_id"),
         dry_run=dry_run,
@@ -620,7 +632,7 @@ def run_support_import_job(job: Job, progress: Progress) -> dict[str, Any]:
     if outcome.error_rows:
         progress.log(f"{len(outcome.errors)} lỗi: đang ghi báo cáo lỗi")
         with tempfile.TemporaryFile(suffix=".xlsx") as out:
-            write_error_report(out, table=open_table(path, sheet=sheet), errors=outcome.error_rows)
+            write_error_report(out, table=open_table(path, sheet=table.sheet), errors=outcome.error_rows)
             out.seek(0)
             job.report_file.save(f"bao-cao-loi-{job.pk}.xlsx", File(out), save=False)
     summary = outcome.summary()

@@ -24,14 +24,15 @@ from giamngheo.policies.selectors import policies_in_force
 
 from . import selectors
 from .forms import ImportStartForm
-from .reading import FileRejected, open_table
-from .support_import import column_problems, write_support_template
-from .views import XLSX, job_of_kind, read_upload
+from .support_import import write_support_template
+from .views import XLSX, job_of_kind
 
 
 class SupportImportForm(ImportStartForm):
     """The household import's upload form (file size checks, the user's communes), without the kind of file
     and with "check only"."""
+
+    upload_kind = "support_import"
 
     check = forms.BooleanField(
         label=gettext_lazy("Only check the file: show what would be recorded and every error, write nothing"),
@@ -62,32 +63,22 @@ def support_import(request: HttpRequest) -> HttpResponse:
     communes = selectors.import_communes(user=request.user)
     form = SupportImportForm(request.POST or None, request.FILES or None, communes=communes)
     if request.method == "POST" and form.is_valid():
+        # Stored and handed to the job: the file is read there, never here (its columns are checked first).
         upload = form.cleaned_data["file"]
         commune = form.cleaned_data["commune"]
-        try:
-            table = read_upload(upload, open_table)
-        except FileRejected as exc:
-            form.add_error("file", str(exc))
-        if not form.errors:
-            for problem in column_problems(table.headers, fixed_commune=commune is not None):
-                form.add_error("file", problem)
-        if not form.errors:
-            dry_run = form.cleaned_data["check"]
-            job = job_create(
-                kind=JobKind.SUPPORT_IMPORT,
-                title=(_("Check %(file)s") if dry_run else _("Import %(file)s")) % {"file": upload.name},
-                acting_user=request.user,
-                params={
-                    "commune_id": commune.pk if commune else None,
-                    "commune_name": commune.name if commune else "",
-                    "dry_run": dry_run,
-                    "sheet": table.sheet,
-                    "header_row": table.header_row,
-                    "headers": table.headers,
-                },
-                upload=upload,
-            )
-            return redirect("dataio:support-import-detail", pk=job.pk)
+        dry_run = form.cleaned_data["check"]
+        job = job_create(
+            kind=JobKind.SUPPORT_IMPORT,
+            title=(_("Check %(file)s") if dry_run else _("Import %(file)s")) % {"file": upload.name},
+            acting_user=request.user,
+            params={
+                "commune_id": commune.pk if commune else None,
+                "commune_name": commune.name if commune else "",
+                "dry_run": dry_run,
+            },
+            upload=upload,
+        )
+        return redirect("dataio:support-import-detail", pk=job.pk)
     return render(
         request,
         "dataio/support_import.html",

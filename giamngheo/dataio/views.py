@@ -4,35 +4,29 @@ selector; the work runs as a background job (``import_jobs.run_import_job``)."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from itertools import islice
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
-from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.core.views import get_or_404
 from giamngheo.jobs import selectors as job_selectors
 from giamngheo.jobs.models import Job, JobKind, JobStatus
-from giamngheo.jobs.services import job_create, job_enqueue
+from giamngheo.jobs.services import job_create
 
 from . import selectors, services
 from .fields import BY_KEY, CATEGORY_IMPORT_VI, NOTE_FLAGS
 from .forms import ImportRunForm, ImportStartForm, MappingForm
-from .import_jobs import load_table
+from .import_jobs import INSPECT
 from .imports import check_mapping
-from .reading import FileRejected
 
-T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PREVIEW_ROWS = 5
 
 
 def job_of_kind(request: HttpRequest, pk: int, kind: str) -> Job:
@@ -47,91 +41,75 @@ def _import_job(request: HttpRequest, pk: int) -> Job:
     return job_of_kind(request, pk, JobKind.HOUSEHOLD_IMPORT)
 
 
-def read_upload(upload: UploadedFile[bytes], read: Callable[[Path], T]) -> T:
-    """``read`` the uploaded file from a temporary copy (keeping its suffix: the readers look at it);
-    ``FileRejected`` passes through. The upload is rewound for the job that stores it."""
-    with tempfile.NamedTemporaryFile(suffix=Path(upload.name or "").suffix[:10]) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        try:
-            return read(Path(tmp.name))
-        finally:
-            upload.seek(0)
-
-
 @capability_required(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
+    """Store the file (its size checked by the form) and start the job that reads it: nothing of the file
+    is read here (``import_jobs.inspect_upload`` finds its sheet, header row and first rows)."""
     communes = selectors.import_communes(user=request.user)
     form = ImportStartForm(request.POST or None, request.FILES or None, communes=communes)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        source = form.cleaned_data["source"]
-        try:
-            table = read_upload(upload, lambda path: load_table(path, source=source))
-        except FileRejected as exc:
-            form.add_error("file", str(exc))
-            table = None
-        if table is not None:
-            commune = form.cleaned_data["commune"]
-            job = job_create(
-                kind=JobKind.HOUSEHOLD_IMPORT,
-                title=_("Import %(file)s") % {"file": upload.name},
-                acting_user=request.user,
-                params={
-                    "commune_id": commune.pk if commune else None,
-                    "commune_name": commune.name if commune else "",
-                    "source": source,
-                    "sheet": table.sheet,
-                    "header_row": table.header_row,
-                    "headers": table.headers,
-                },
-                upload=upload,
-                enqueue=False,
-            )
-            return redirect("dataio:import-mapping", pk=job.pk)
+        commune = form.cleaned_data["commune"]
+        job = job_create(
+            kind=JobKind.HOUSEHOLD_IMPORT,
+            title=_("Read %(file)s") % {"file": upload.name},
+            acting_user=request.user,
+            params={
+                "stage": INSPECT,
+                "commune_id": commune.pk if commune else None,
+                "commune_name": commune.name if commune else "",
+                "source": form.cleaned_data["source"],
+            },
+            upload=upload,
+        )
+        return redirect("dataio:import-mapping", pk=job.pk)
     return render(request, "dataio/import_start.html", {"form": form})
 
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
 def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Map the columns of a file read by its job (the headers and first rows stored on the job: the file
+    itself is never opened here)."""
     job = _import_job(request, pk)
-    if job.task_id:
+    if job.params.get("stage") != INSPECT:
         return redirect("dataio:import-detail", pk=job.pk)
+    if not job.is_finished or job.status != JobStatus.SUCCEEDED:
+        if request.htmx and job.is_finished:  # type: ignore[attr-defined]
+            return HttpResponseClientRefresh()
+        template = "dataio/import_reading.html" if request.htmx else "dataio/import_mapping.html"  # type: ignore[attr-defined]
+        return render(request, template, {"job": job, "reading": True})
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseClientRefresh()
     headers: list[str] = job.params.get("headers", [])
-    mapping, saved = selectors.mapping_for(user=request.user, headers=headers)
+    commune_id = job.params.get("commune_id")
+    mapping, saved = selectors.mapping_for(user=request.user, headers=headers, commune_id=commune_id)
     form = MappingForm(request.POST or None, headers=headers, mapping=mapping)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         chosen = form.mapping()
-        problems = check_mapping(chosen, fixed_commune=job.params.get("commune_id") is not None)
+        problems = check_mapping(chosen, fixed_commune=commune_id is not None)
         if not problems:
-            services.import_mapping_save(headers=headers, mapping=chosen, acting_user=request.user)
-            job.params = {
-                **job.params,
-                "mapping": chosen,
-                "dry_run": True,
-                "valid_rows_only": form.cleaned_data["valid_rows_only"],
-                "decision_number": form.cleaned_data["decision_number"].strip(),
-                "decision_date": form.cleaned_data["decision_date"].isoformat()
-                if form.cleaned_data["decision_date"]
-                else "",
-            }
-            job.title = _("Check %(file)s") % {"file": job.input_name}
-            job.save(update_fields=["params", "title", "updated_at"])
-            job_enqueue(job=job)
+            services.import_mapping_save(
+                headers=headers, mapping=chosen, acting_user=request.user, commune_id=commune_id
+            )
+            services.import_check_start(
+                job=job,
+                params={
+                    "mapping": chosen,
+                    "dry_run": True,
+                    "valid_rows_only": form.cleaned_data["valid_rows_only"],
+                    "decision_number": form.cleaned_data["decision_number"].strip(),
+                    "decision_date": form.cleaned_data["decision_date"].isoformat()
+                    if form.cleaned_data["decision_date"]
+                    else "",
+                },
+                title=_("Check %(file)s") % {"file": job.input_name},
+            )
             return redirect("dataio:import-detail", pk=job.pk)
-    try:
-        table = load_table(
-            Path(job.input_file.path), source=job.params.get("source", "table"), sheet=job.params.get("sheet")
-        )
-        preview = [row for _n, row in islice(table.rows, PREVIEW_ROWS)]
-    except (FileRejected, OSError):
-        preview = []
     width = len(headers)
-    preview = [(list(row) + [None] * width)[:width] for row in preview]
+    preview = [(list(row) + [None] * width)[:width] for row in job.summary.get("preview", [])]
     columns = form.columns()
     samples = [[row[i] for row in preview] for i in range(width)]
     return render(
@@ -176,6 +154,10 @@ def _detail_context(request: HttpRequest, job: Job) -> dict[str, Any]:
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _import_job(request, pk)
+    if job.params.get("stage") == INSPECT and not request.htmx:  # type: ignore[attr-defined]
+        return redirect(
+            "dataio:import-mapping", pk=job.pk
+        )  # the file is being read, or waits for its mapping
     template = "dataio/_import_status.html" if request.htmx else "dataio/import_detail.html"  # type: ignore[attr-defined]
     return render(request, template, _detail_context(request, job))
 

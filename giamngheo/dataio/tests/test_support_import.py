@@ -370,7 +370,12 @@ def test_pages_refuse_a_bad_file_and_report_the_rows(world, users, commune_a) ->
         reverse("dataio:support-import"),
         {"file": SimpleUploadedFile("x.xlsx", xlsx([["SI-A"]], ["Mã hộ"])), "commune": commune_a.pk},
     )
-    assert response.status_code == 200 and not Job.objects.filter(created_by=world["officer"]).exists()
+    # Read by the job, not in the request: the missing columns are the job's error.
+    assert response.status_code == 302
+    refused = Job.objects.get(created_by=world["officer"])
+    assert refused.status == JobStatus.FAILED and "Mã chính sách" in refused.error, refused.error
+    assert "Mã chính sách" in client.get(response["Location"]).content.decode()
+    refused.delete()
     rows = [*good_rows(), BAD_ROWS["foreign household"]]
     response = client.post(
         reverse("dataio:support-import"),

@@ -109,9 +109,13 @@ def test_rejected_files_and_foreign_jobs(users, commune_a):
     response = client.post(
         reverse("dataio:import-start"), {"file": upload, "commune": commune_a.pk, "source": "table"}
     )
-    assert response.status_code == 200
-    assert "không phải bảng tính" in response.content.decode()
-    assert not Job.objects.filter(created_by=officer).exists()
+    # Stored and read by a job, never in the request: the refusal is on the job and its mapping page.
+    assert response.status_code == 302
+    refused = Job.objects.get(created_by=officer)
+    assert refused.status == JobStatus.FAILED and "không phải bảng tính" in refused.error
+    body = client.get(response["Location"]).content.decode()
+    assert "không phải bảng tính" in body and reverse("dataio:import-start") in body
+    assert 'name="col_0"' not in body
 
     upload = SimpleUploadedFile("a.csv", OWN_LAYOUT.encode(), content_type="text/csv")
     response = client.post(

@@ -80,7 +80,9 @@ class Command(BaseCommand):
             table = load_table(path, source=source, sheet=options["sheet"])
         except FileRejected as exc:
             raise CommandError(str(exc)) from exc
-        mapping, saved = mapping_for(user=user, headers=table.headers)
+        mapping, saved = mapping_for(
+            user=user, headers=table.headers, commune_id=commune.pk if commune is not None else None
+        )
         given = self._given_mapping(options)
         if given:
             mapping = apply_mapping(table.headers, mapping, given)
