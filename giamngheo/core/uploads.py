@@ -10,7 +10,7 @@ middleware then answers 413 before the CSRF check or the view see the truncated 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -22,6 +22,23 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 TOO_LARGE_FLAG = "_giamngheo_body_too_large"
+REFUSED_SIZE = "_giamngheo_refused_upload_size"
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def upload_limit(kind: str) -> Callable[[V], V]:
+    """Give a view the upload limit ``settings.UPLOAD_MAX_BYTES[kind]`` (checked while the body arrives)."""
+
+    def decorate(view: V) -> V:
+        view.upload_limit_kind = kind  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def refused_upload_size(request: HttpRequest) -> int:
+    """The size of a file refused past the view's ``upload_limit`` (0 when none was)."""
+    return int(getattr(request, REFUSED_SIZE, 0))
 
 
 def declared_length(request: HttpRequest) -> int:
@@ -64,6 +81,11 @@ class RequestBodyLimitMiddleware:
         # A multipart body is parsed here, before the CSRF check and the view: a body cut off by the upload
         # handler is answered with a 413, never handed to a view as a form with its file missing.
         if request.method == "POST" and request.content_type == "multipart/form-data":
+            view = args[0] if args else None
+            kind = getattr(view, "upload_limit_kind", None)
+            if kind is not None:
+                limit = settings.UPLOAD_MAX_BYTES[kind]
+                request.upload_handlers.insert(0, FileSizeLimitHandler(request, limit))
             request.POST  # noqa: B018 - parses the body through the upload handlers
             if getattr(request, TOO_LARGE_FLAG, False):
                 return too_large_response()
@@ -98,6 +120,26 @@ class BodyLimitUploadHandler(FileUploadHandler):
         self.received = getattr(self, "received", 0) + len(raw_data)
         if self.received > settings.REQUEST_MAX_BYTES:
             self._stop()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+class FileSizeLimitHandler(FileUploadHandler):
+    """Stops receiving a file once it passes ``limit`` bytes: the rest of the body is read and thrown away
+    (never kept in memory nor written to disk) and the refused size is left on the request."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            declared = declared_length(self.request) if self.request is not None else 0
+            if self.request is not None:
+                setattr(self.request, REFUSED_SIZE, max(declared, start + len(raw_data)))
+            raise StopUpload(connection_reset=False)
         return raw_data
 
     def file_complete(self, file_size: int) -> None:

@@ -10,17 +10,16 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
+from giamngheo.core.uploads import refused_upload_size, upload_limit
 from giamngheo.geo.forms import VillageImportForm
 from giamngheo.jobs.models import Job, JobKind, JobStatus
 from giamngheo.jobs.services import job_create
@@ -45,42 +44,14 @@ def _village_job(request: HttpRequest, pk: int) -> Job:
     return job_of_kind(request, pk, JobKind.VILLAGE_IMPORT)
 
 
-class BoundedUpload(FileUploadHandler):
-    """Stops receiving the file once it passes ``limit`` bytes: the rest of the body is read and thrown
-    away, never kept in memory nor written to disk. (The CSRF token comes before the file in the form, so it
-    is still read.)"""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.refused_size = 0
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.limit:
-            declared = int(self.request.META.get("CONTENT_LENGTH") or 0) if self.request else 0
-            self.refused_size = max(declared, start + len(raw_data))
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-
-@csrf_exempt  # checked by ``_village_import`` once the upload handler is in place (Django's recipe)
+@upload_limit("village_import")
 @capability_required(Capability.MANAGE_VILLAGES)
 @require_http_methods(["GET", "POST"])
 def village_import(request: HttpRequest) -> HttpResponse:
-    bounded = BoundedUpload(request, settings.UPLOAD_MAX_BYTES["village_import"])
-    request.upload_handlers.insert(0, bounded)
-    return _village_import(request, bounded)
-
-
-@csrf_protect
-def _village_import(request: HttpRequest, bounded: BoundedUpload) -> HttpResponse:
     """Store the file and start its check: nothing of the file is read here."""
     form = VillageImportForm(request.POST or None, request.FILES or None)
-    if bounded.refused_size:
-        form = VillageImportForm(request.POST, refused_size=bounded.refused_size)
+    if refused_upload_size(request):
+        form = VillageImportForm(request.POST, refused_size=refused_upload_size(request))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = job_create(
