@@ -359,7 +359,7 @@ def print_profile(profiler: Any, what: str) -> None:
     pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
 
 
-PLANS = BENCH_DIR / "import-plans.pickle"
+PLANS = BENCH_DIR / "import-plans.jsonl"  # staged plans: JSON lines (never pickle)
 
 
 def step_reset() -> dict[str, Any]:

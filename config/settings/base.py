@@ -24,8 +24,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY and os.environ.get("SECRET_KEY_FILE"):
-    _key_file = Path(os.environ["SECRET_KEY_FILE"])
+if not SECRET_KEY:
+    # `make` writes var/secret_key (0600); SECRET_KEY_FILE points elsewhere.
+    _key_file = Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / "var" / "secret_key")
     if _key_file.is_file():
         SECRET_KEY = _key_file.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
