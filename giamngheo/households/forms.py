@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.forms import CHECK, DATE, SELECT, TEXT
+from giamngheo.core.versioning import VersionedFormMixin, VersionField
 from giamngheo.geo.models import Area
 from giamngheo.geo.selectors import current_year
 from giamngheo.poverty.standard import Standard, StandardError, standard_for
@@ -316,7 +317,7 @@ HOUSEHOLD_LAYOUT: list[tuple[Promise, list[str]]] = [
 DEVICES_UNKNOWN, DEVICES_NONE, DEVICES_SOME = "unknown", "none", "some"
 
 
-class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
+class HouseholdForm(VersionedFormMixin, SkipUniqueCheckMixin, HouseholdModelForm):
     """Create (with ``communes``) or edit (with ``instance``) a household.
 
     ``villages`` is every village the user may choose (scoped); the select lists those of the chosen
@@ -371,7 +372,7 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
     commune = forms.ModelChoiceField(
         label=_("Commune"), queryset=Area.objects.none(), widget=forms.Select(attrs=SELECT)
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = VersionField()  # required when editing (removed from a new record's form)
 
     class Meta:
         model = Household
@@ -489,10 +490,6 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if "version" in self.fields and data.get("version") is None:
-            raise forms.ValidationError(
-                _("The form is incomplete: reload the page and enter your changes again.")
-            )
         self._clean_devices(data)
         return data
 
@@ -548,8 +545,8 @@ MEMBER_LAYOUT: list[tuple[Promise, list[str]]] = [
 ]
 
 
-class MemberForm(SkipUniqueCheckMixin, MemberModelForm):
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+class MemberForm(VersionedFormMixin, SkipUniqueCheckMixin, MemberModelForm):
+    version = VersionField()  # required when editing (removed from a new record's form)
     date_of_birth = BirthDateField(
         label=_("Date of birth"),
         widget=forms.TextInput(attrs={**DATE, "placeholder": "dd/mm/yyyy", "maxlength": "10"}),
@@ -642,12 +639,7 @@ class MemberForm(SkipUniqueCheckMixin, MemberModelForm):
         return born
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if "version" in self.fields and data.get("version") is None:
-            raise forms.ValidationError(
-                _("The form is incomplete: reload the page and enter your changes again.")
-            )
-        return data
+        return super().clean() or {}
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}

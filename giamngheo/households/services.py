@@ -20,9 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.core.audit import audit_record, snapshot
-from giamngheo.core.errors import ApplicationError, ValidationFailed
+from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.signals import households_changed
 from giamngheo.core.text import fold
+from giamngheo.core.versioning import StaleVersion as StaleVersion
+from giamngheo.core.versioning import Version, version_check
 from giamngheo.geo.models import Area, AreaLevel
 
 from .models import Household, Member
@@ -87,10 +89,6 @@ ENGINE_FIELDS = [
 RECOGNITION_FIELDS = ["category", "provincial_category", "category_since", "category_decision"]
 
 
-class StaleVersion(ApplicationError):
-    """Someone else saved the record after it was opened: nothing was written."""
-
-
 def _history_user(acting_user: Any) -> Any:
     return acting_user if getattr(acting_user, "pk", None) else None
 
@@ -118,16 +116,10 @@ def _check_fields(data: Mapping[str, Any], allowed: set[str]) -> None:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
 
 
-def _check_version(obj: Household | Member, version: int | None) -> None:
-    if version is not None and obj.version != version:
-        raise StaleVersion(
-            _(
-                "Someone else saved this record after you opened it (at %(time)s). Nothing was saved: "
-                "reload the page to see their changes, then enter yours again."
-            )
-            % {"time": obj.updated_at.strftime("%H:%M %d/%m/%Y")},
-            extra={"field": None},
-        )
+def _check_version(obj: Household | Member, version: Version) -> None:
+    """A form's version must be the row's (``None``: a form without it, refused); ``ANY_VERSION`` for
+    internal callers only."""
+    version_check(obj, version)
 
 
 def _check_village(commune: Area, village: Area) -> None:
@@ -194,7 +186,7 @@ def _household_write(
     *,
     household: Household,
     data: Mapping[str, Any],
-    version: int | None,
+    version: Version,
     acting_user: Any,
     action: str,
     note: str = "",
@@ -233,7 +225,7 @@ def _household_write(
 
 @transaction.atomic
 def household_update(
-    *, household: Household, data: Mapping[str, Any], version: int | None, acting_user: Any
+    *, household: Household, data: Mapping[str, Any], version: Version, acting_user: Any
 ) -> Household:
     _check_fields(data, HOUSEHOLD_FIELDS)
     return _household_write(
@@ -251,7 +243,7 @@ def household_income_record(
     household: Household,
     income_per_capita: int | None,
     acting_user: Any,
-    version: int | None = None,
+    version: Version,
     note: str = "",
 ) -> Household:
     """The income per person found by a survey (form B of the review): written like a form edit (version
@@ -405,9 +397,7 @@ def member_create(*, household: Household, data: Mapping[str, Any], acting_user:
 
 
 @transaction.atomic
-def member_update(
-    *, member: Member, data: Mapping[str, Any], version: int | None, acting_user: Any
-) -> Member:
+def member_update(*, member: Member, data: Mapping[str, Any], version: Version, acting_user: Any) -> Member:
     _check_fields(data, MEMBER_FIELDS)
     locked = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     _check_version(locked, version)
@@ -430,7 +420,7 @@ def member_update(
 
 
 @transaction.atomic
-def member_delete(*, member: Member, version: int | None, acting_user: Any, reason: str = "") -> None:
+def member_delete(*, member: Member, version: Version, acting_user: Any, reason: str = "") -> None:
     """Remove a member recorded by mistake (a person who left or died is made inactive instead: the
     history of the household keeps them). The history keeps a "deleted" row."""
     locked = Member.objects.select_for_update().select_related("household").get(pk=member.pk)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.forms import NUMBER, SELECT, TEXT, MoneyField
+from giamngheo.core.versioning import VersionedFormMixin, VersionField
 from giamngheo.geo.models import Area
 from giamngheo.households.models import Household
 from giamngheo.households.reference import Category
@@ -171,8 +172,10 @@ class ScreeningForm(forms.Form):
     )
 
 
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class VersionedForm(VersionedFormMixin, forms.Form):
+    """A form that edits a versioned row: the version it was opened at is required (decision 0009)."""
+
+    version = VersionField()
 
 
 class SurveyForm(VersionedForm):
@@ -235,6 +238,12 @@ class VillageMeetingForm(VersionedForm):
         help_text=_("Representatives of households present; each household's vote counts against it."),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        """``editing``: the meeting is recorded already (its version is required); a new record has none."""
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["version"]
 
 
 class PostingCompleteForm(forms.Form):

@@ -710,7 +710,7 @@ def village_meeting(request: HttpRequest, pk: int, village: int) -> HttpResponse
     if meeting is not None:
         initial = {name: getattr(meeting, name) for name in services.MEETING_FIELDS}
         initial["version"] = meeting.version
-    form = VillageMeetingForm(request.POST or None, initial=initial)
+    form = VillageMeetingForm(request.POST or None, initial=initial, editing=meeting is not None)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.MEETING_FIELDS}
         current = meeting
