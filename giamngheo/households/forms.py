@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.forms import CHECK, DATE, SELECT, TEXT
 from giamngheo.core.versioning import VersionedFormMixin, VersionField
+from giamngheo.core.views import parse_id
 from giamngheo.geo.models import Area
 from giamngheo.geo.selectors import current_year
 from giamngheo.poverty.standard import Standard, StandardError, standard_for
@@ -250,10 +251,8 @@ class HouseholdFilterForm(forms.Form):
     def _chosen_commune(self, communes: QuerySet[Area]) -> Area | None:
         raw = self.data.get("commune") if self.is_bound else None
         if raw:
-            try:
-                return communes.filter(pk=int(raw)).first()
-            except (TypeError, ValueError):
-                return None
+            commune_id = parse_id(raw)
+            return communes.filter(pk=commune_id).first() if commune_id is not None else None
         only = list(communes[:2])
         return only[0] if len(only) == 1 else None
 
@@ -479,10 +478,8 @@ class HouseholdForm(VersionedFormMixin, SkipUniqueCheckMixin, HouseholdModelForm
     def _chosen_commune(self, communes: QuerySet[Area]) -> Area | None:
         raw: Any = self.data.get("commune") if self.is_bound else self.initial.get("commune")
         if raw:
-            try:
-                return communes.filter(pk=int(getattr(raw, "pk", raw))).first()
-            except (TypeError, ValueError):
-                return None
+            commune_id = parse_id(getattr(raw, "pk", raw))
+            return communes.filter(pk=commune_id).first() if commune_id is not None else None
         return None
 
     def clean_code(self) -> str:
