@@ -181,25 +181,15 @@ def test_bad_integers_in_posted_forms_never_give_500(users, commune_a, value: st
 
     household = make_household(commune_a)
     officer, specialist = _client(users["canbo.bugiamap"]), _client(users["chuyenvien"])
+    gaps = reverse("policies:gap-record", args=["H1"])
+    support = reverse("policies:support-create", args=[household.pk])
     posts = [
         (officer, reverse("reviews:request-create"), {"household": value, "kind": "become_poor"}),
         (officer, reverse("households:household-create"), {"commune": value, "village": value, "code": "X"}),
         (officer, reverse("households:village-options") + f"?commune={value}", {}),
-        (
-            officer,
-            reverse("policies:gap-record", args=["H1"]),
-            {"selection": "picked", "pick": [f"{value}:0"]},
-        ),
-        (
-            officer,
-            reverse("policies:gap-record", args=["H1"]),
-            {"selection": "picked", "pick": [f"{household.pk}:{value}"]},
-        ),
-        (
-            officer,
-            reverse("policies:support-create", args=[household.pk]),
-            {"policy": value, "member": value},
-        ),
+        (officer, gaps, {"selection": "picked", "pick": [f"{value}:0"]}),
+        (officer, gaps, {"selection": "picked", "pick": [f"{household.pk}:{value}"]}),
+        (officer, support, {"policy": value, "member": value}),
         (specialist, reverse("policies:coverage-rebuild"), {"year": value}),
     ]
     failures = []
