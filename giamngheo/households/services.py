@@ -30,6 +30,7 @@ from giamngheo.geo.models import Area, AreaLevel
 from .models import Household, Member
 from .reclassify import households_reclassify
 from .reference import Category, Relationship, is_ethnic_minority, national_id_problem, poverty_causes
+from .selectors import HouseholdFilters, household_list
 
 HOUSEHOLD_FIELDS = {
     "code",
@@ -326,8 +327,33 @@ def households_recognise(
     return households
 
 
+def national_id_taken_error(*, national_id: str, other: Member | None, acting_user: Any) -> ValidationFailed:
+    """The refusal of an ID number recorded for another person. It says where that person is only to a
+    user whose scope includes them (the province's specialist); anyone else learns nothing about a record
+    outside their area — not the name, not the commune — and is sent to the province."""
+    if other is not None and getattr(acting_user, "pk", None):
+        visible = (
+            household_list(user=acting_user, filters=HouseholdFilters(include_inactive=True))
+            .filter(pk=other.household_id)
+            .exists()
+        )
+        if visible:
+            household = other.household
+            return ValidationFailed(
+                _(
+                    "National ID %(id)s is already recorded for another person: household %(code)s, %(commune)s."
+                )
+                % {"id": national_id, "code": household.code, "commune": household.commune.name},
+                extra={"field": "national_id"},
+            )
+    return ValidationFailed(
+        _("This ID number cannot be used; if it really is this person's, contact the province."),
+        extra={"field": "national_id"},
+    )
+
+
 def _validate_member(
-    household: Household, data: Mapping[str, Any], member: Member | None = None
+    household: Household, data: Mapping[str, Any], member: Member | None = None, acting_user: Any = None
 ) -> dict[str, Any]:
     values = dict(data)
     national_id = (values.get("national_id") or "").strip() or None
@@ -347,13 +373,10 @@ def _validate_member(
         clash = Member.objects.filter(national_id=national_id)
         if member is not None:
             clash = clash.exclude(pk=member.pk)
-        if clash.exists():
-            # No detail about the other record: it may be outside the user's scope.
-            raise ValidationFailed(
-                _("National ID %(id)s is already recorded for another person in the registry.")
-                % {"id": national_id},
-                extra={"field": "national_id"},
-            )
+        other = clash.select_related("household", "household__commune").first()
+        if other is not None:
+            # Where the other person is, only to a user who may see them.
+            raise national_id_taken_error(national_id=national_id, other=other, acting_user=acting_user)
     if values.get("relationship", member.relationship if member else "") == Relationship.HEAD:
         heads = household.members.filter(relationship=Relationship.HEAD, is_active=True)
         if member is not None:
@@ -381,15 +404,15 @@ def _after_member_change(household: Household, member: Member | None) -> None:
 @transaction.atomic
 def member_create(*, household: Household, data: Mapping[str, Any], acting_user: Any) -> Member:
     _check_fields(data, MEMBER_FIELDS)
-    values = _validate_member(household, data)
+    values = _validate_member(household, data, acting_user=acting_user)
     member = Member(household=household, **values)
     member._history_user = _history_user(acting_user)  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:  # a concurrent insert of the same ID number
-        raise ValidationFailed(
-            _("This national ID is already recorded."), extra={"field": "national_id"}
+        raise national_id_taken_error(
+            national_id=values.get("national_id") or "", other=None, acting_user=acting_user
         ) from exc
     audit_record(actor=acting_user, action="households.member.create", target=member, after=snapshot(member))
     _after_member_change(household, member)
@@ -401,7 +424,7 @@ def member_update(*, member: Member, data: Mapping[str, Any], version: Version, 
     _check_fields(data, MEMBER_FIELDS)
     locked = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     _check_version(locked, version)
-    values = _validate_member(locked.household, data, locked)
+    values = _validate_member(locked.household, data, locked, acting_user=acting_user)
     before = snapshot(locked)
     for key, value in values.items():
         setattr(locked, key, value)

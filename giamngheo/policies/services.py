@@ -68,7 +68,11 @@ def catalogue_seed(*, acting_user: Any, path: Path = SAMPLE_CATALOGUE) -> int:
             }
         )
         audit_record(
-            actor=acting_user, action="policies.policy.create", target=policy, note="sample catalogue"
+            actor=acting_user,
+            action="policies.policy.create",
+            target=policy,
+            after=snapshot(policy),
+            note="sample catalogue",
         )
         added += 1
     return added
