@@ -341,7 +341,8 @@ def national_id_taken_error(*, national_id: str, other: Member | None, acting_us
             household = other.household
             return ValidationFailed(
                 _(
-                    "National ID %(id)s is already recorded for another person: household %(code)s, %(commune)s."
+                    "National ID %(id)s is already recorded for another person: household %(code)s, "
+                    "%(commune)s."
                 )
                 % {"id": national_id, "code": household.code, "commune": household.commune.name},
                 extra={"field": "national_id"},
