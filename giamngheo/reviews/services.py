@@ -95,8 +95,15 @@ def _require_step(review: CommuneReview, done: int) -> None:
         )
 
 
-def _advance(review: CommuneReview, to: int, actor: Any, data: dict[str, Any] | None = None) -> CommuneReview:
-    before = snapshot(review, ["step", "locked"])
+def _advance(
+    review: CommuneReview,
+    to: int,
+    actor: Any,
+    data: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> CommuneReview:
+    """Complete step ``to``; ``before``: the state before the caller changed the review (default: now)."""
+    before = before if before is not None else snapshot(review, ["step", "locked"])
     review.step = to
     review.version += 1
     review.save()
@@ -945,9 +952,10 @@ def certificates_complete(*, review: CommuneReview, acting_user: Any) -> Commune
 @transaction.atomic
 def submit(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
     _require_step(review, Step.CERTIFICATES)
+    before = snapshot(review, ["step", "locked"])
     review.locked = True
     review.submitted_at = timezone.now()
-    review = _advance(review, Step.SUBMITTED, acting_user)
+    review = _advance(review, Step.SUBMITTED, acting_user, before=before)
     review.frozen_at = figures.freeze(review.round, review.commune, now=review.submitted_at).frozen_at
     _province_refresh(review.round)
     return review
