@@ -1037,6 +1037,8 @@ def regular_request_decide(
     note: str = "",
     acting_user: Any,
 ) -> RegularRequest:
+    # Locked and read again: a second decision (a double click, another officer) sees the first one.
+    request = RegularRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.PENDING:
         raise ValidationFailed(_("This request has already been decided."))
     if decided_on < request.filed_on:

@@ -276,3 +276,30 @@ def test_a_complaint_resolved_twice_is_refused(review, users) -> None:
             complaint=stale, resolution="Lần hai", resolved_on=MEETING_DAY, acting_user=None
         )
     assert len(_audits("reviews.complaint.resolve")) == 1
+
+
+def test_a_request_decided_twice_is_refused_and_audited_once(commune_a) -> None:
+    household = make_household(commune_a, category="middle")
+    filed = services.regular_request_file(
+        household=household, kind="become_poor", filed_on=dt.date(2026, 11, 1), acting_user=None
+    )
+    stale = type(filed).objects.get(pk=filed.pk)  # the page another officer opened before the decision
+    services.regular_request_decide(
+        request=filed,
+        approved=True,
+        decided_on=dt.date(2026, 11, 5),
+        decision_number="1/QĐ",
+        acting_user=None,
+    )
+    [decided] = _audits("reviews.request.decide")
+    assert decided.before["status"] == "pending" and decided.after["status"] == "approved"
+    with pytest.raises(ValidationFailed):
+        services.regular_request_decide(
+            request=stale,
+            approved=False,
+            decided_on=dt.date(2026, 11, 6),
+            decision_number="",
+            acting_user=None,
+        )
+    assert len(_audits("reviews.request.decide")) == 1
+    assert len(_audits("households.household.recognise")) == 1
