@@ -163,19 +163,19 @@ class RequestAddForm(forms.Form):
         self.fields["household"].queryset = households  # type: ignore[attr-defined]
 
 
-class ScreeningForm(forms.Form):
+class VersionedForm(VersionedFormMixin, forms.Form):
+    """A form that edits a versioned row: the version it was opened at is required (decision 0009)."""
+
+    version = VersionField()
+
+
+class ScreeningForm(VersionedForm):
     passed = forms.TypedChoiceField(
         label=_("Form A result"),
         coerce=lambda v: v == "1",
         choices=[("1", _("Eligible for the full survey (form B)")), ("0", _("Not eligible"))],
         widget=forms.RadioSelect,
     )
-
-
-class VersionedForm(VersionedFormMixin, forms.Form):
-    """A form that edits a versioned row: the version it was opened at is required (decision 0009)."""
-
-    version = VersionField()
 
 
 class SurveyForm(VersionedForm):

@@ -337,13 +337,15 @@ def _locked_assessment(assessment: Assessment, version: Version) -> Assessment:
 
 
 @transaction.atomic
-def screening_record(*, assessment: Assessment, passed: bool, acting_user: Any) -> Assessment:
+def screening_record(
+    *, assessment: Assessment, passed: bool, acting_user: Any, version: Version
+) -> Assessment:
     """Form A (requesting households only): a gate before the full survey."""
     review = CommuneReview.objects.get(round=assessment.round, commune=assessment.commune)
     _require_step(review, Step.LISTING)
     if assessment.source != Source.REQUEST:
         raise ValidationFailed(_("Form A is only for households that filed a request."))
-    locked = _locked_assessment(assessment, ANY_VERSION)
+    locked = _locked_assessment(assessment, version)
     before = snapshot(locked, ["screening_passed", "status"])
     locked.screening_passed = passed
     locked.status = AssessmentStatus.LISTED if passed else AssessmentStatus.SCREENED_OUT

@@ -494,7 +494,10 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_review_url(review, "assessments"))
     try:
         services.screening_record(
-            assessment=assessment, passed=form.cleaned_data["passed"], acting_user=request.user
+            assessment=assessment,
+            passed=form.cleaned_data["passed"],
+            version=form.cleaned_data["version"],
+            acting_user=request.user,
         )
     except ApplicationError as exc:
         messages.error(request, str(exc.message))

@@ -51,7 +51,7 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
         services.survey_record(
             assessment=request, income_per_capita=900_000, version=ANY_VERSION, acting_user=officer
         )
-    services.screening_record(assessment=request, passed=True, acting_user=officer)
+    services.screening_record(assessment=request, passed=True, version=ANY_VERSION, acting_user=officer)
     by_household = {
         a.household_id: a for a in Assessment.objects.filter(round=review.round, commune=commune_a)
     }

@@ -303,3 +303,25 @@ def test_a_request_decided_twice_is_refused_and_audited_once(commune_a) -> None:
         )
     assert len(_audits("reviews.request.decide")) == 1
     assert len(_audits("households.household.recognise")) == 1
+
+
+@pytest.mark.parametrize("version", ["missing", "stale"])
+def test_form_a_without_or_with_a_stale_version_is_refused(review, commune_a, users, version) -> None:
+    services.listing_complete(review=review, acting_user=None)
+    review.refresh_from_db()
+    household = make_household(commune_a, category="middle")
+    requested = services.request_add(review=review, household=household, acting_user=None)
+    data: dict[str, Any] = {"passed": "1"}
+    if version == "stale":
+        data["version"] = requested.version
+        services.screening_record(
+            assessment=requested, passed=False, version=requested.version, acting_user=None
+        )
+    requested.refresh_from_db()
+    before = (requested.version, requested.screening_passed, requested.status)
+    page = client_for(users["canbo.bugiamap"]).post(
+        reverse("reviews:screening", args=[requested.pk]), data, follow=True
+    )
+    assert any(RELOAD in m.lower() for m in messages_of(page, constants.ERROR))
+    requested.refresh_from_db()
+    assert (requested.version, requested.screening_passed, requested.status) == before

@@ -200,7 +200,9 @@ def test_officer_completes_every_step_through_the_pages(
         {"income_per_capita": "1.000.000", "surveyed_on": "2026-10-01", "version": requested.version},
     )
     assert early.status_code == 200 and "phiếu A" in str(early.context["form"].errors)
-    officer.post(reverse("reviews:screening", args=[requested.pk]), {"passed": "1"})
+    officer.post(
+        reverse("reviews:screening", args=[requested.pk]), {"passed": "1", "version": requested.version}
+    )
     requested.refresh_from_db()
     assert requested.screening_passed is True
 
