@@ -22,6 +22,7 @@ from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Role
 from giamngheo.accounts.services import user_create
 from giamngheo.core.text import fold
+from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add, geo_load_province, village_create
 from giamngheo.households.engine import facts_snapshot, household_facts
@@ -656,7 +657,7 @@ def _walk(review: CommuneReview, target: int, officer: User | None, rng: random.
         commune=review.commune, is_active=True, category__in=[Category.MIDDLE, Category.NOT_POOR]
     ).order_by("income_per_capita", "pk")[:2]:
         requested = request_add(review=review, household=household, acting_user=officer)
-        screening_record(assessment=requested, passed=True, acting_user=officer)
+        screening_record(assessment=requested, passed=True, version=ANY_VERSION, acting_user=officer)
     if target < Step.SURVEY:
         return
     surveyed_on = dt.date(year, 10, rng.randint(1, 25))
@@ -664,7 +665,7 @@ def _walk(review: CommuneReview, target: int, officer: User | None, rng: random.
         survey_record(
             assessment=assessment,
             income_per_capita=assessment.household.income_per_capita or 0,
-            version=None,
+            version=ANY_VERSION,
             acting_user=officer,
             surveyed_on=surveyed_on,
         )
@@ -708,6 +709,7 @@ def _walk(review: CommuneReview, target: int, officer: User | None, rng: random.
         elif decided == Category.NEAR_POOR and draw < 0.35:
             decided, reason = Category.POOR, "Chủ hộ ốm nặng, mất khả năng lao động trong năm"
         meeting_record(
+            version=ANY_VERSION,
             assessment=assessment,
             votes_for=attendance - rng.randint(0, attendance // 3),
             decided_category=decided,

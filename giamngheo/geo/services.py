@@ -503,21 +503,44 @@ def difficulty_period_add(
             % {"period": f"{overlapping[0].from_year}–{overlapping[0].to_year or '…'}"},
             extra={"field": "from_year"},
         )
+    before = _difficulty_state(area)
     period = DifficultyPeriod.objects.create(
         area=area, from_year=from_year, to_year=to_year, legal_source=legal_source, note=note
     )
-    audit_record(actor=acting_user, action="geo.difficulty.add", target=area, after=snapshot(period))
+    audit_record(
+        actor=acting_user,
+        action="geo.difficulty.add",
+        target=area,
+        before=before,
+        after={**_difficulty_state(area), "period": snapshot(period)},
+    )
     _difficulty_changed(area)
     return period
 
 
 @transaction.atomic
 def difficulty_period_delete(*, period: DifficultyPeriod, acting_user: Any) -> None:
-    before = snapshot(period)
     area = period.area
+    before = {**_difficulty_state(area), "period": snapshot(period)}
     period.delete()
-    audit_record(actor=acting_user, action="geo.difficulty.delete", target=area, before=before)
+    audit_record(
+        actor=acting_user,
+        action="geo.difficulty.delete",
+        target=area,
+        before=before,
+        after=_difficulty_state(area),
+    )
     _difficulty_changed(area)
+
+
+def _difficulty_state(area: Area) -> dict[str, Any]:
+    """An area's especially-difficult periods as the audit trail keeps them (before and after a change)."""
+    periods = DifficultyPeriod.objects.filter(area=area).order_by("from_year", "pk")
+    return {
+        "difficulty_periods": [
+            {"from_year": p.from_year, "to_year": p.to_year, "legal_source": p.legal_source} for p in periods
+        ]
+    }
 
 
 def _difficulty_changed(area: Area) -> None:

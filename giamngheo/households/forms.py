@@ -24,6 +24,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.forms import CHECK, DATE, SELECT, TEXT
+from giamngheo.core.versioning import VersionedFormMixin, VersionField
+from giamngheo.core.views import parse_id
 from giamngheo.geo.models import Area
 from giamngheo.geo.selectors import current_year
 from giamngheo.poverty.standard import Standard, StandardError, standard_for
@@ -249,10 +251,8 @@ class HouseholdFilterForm(forms.Form):
     def _chosen_commune(self, communes: QuerySet[Area]) -> Area | None:
         raw = self.data.get("commune") if self.is_bound else None
         if raw:
-            try:
-                return communes.filter(pk=int(raw)).first()
-            except (TypeError, ValueError):
-                return None
+            commune_id = parse_id(raw)
+            return communes.filter(pk=commune_id).first() if commune_id is not None else None
         only = list(communes[:2])
         return only[0] if len(only) == 1 else None
 
@@ -316,7 +316,7 @@ HOUSEHOLD_LAYOUT: list[tuple[Promise, list[str]]] = [
 DEVICES_UNKNOWN, DEVICES_NONE, DEVICES_SOME = "unknown", "none", "some"
 
 
-class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
+class HouseholdForm(VersionedFormMixin, SkipUniqueCheckMixin, HouseholdModelForm):
     """Create (with ``communes``) or edit (with ``instance``) a household.
 
     ``villages`` is every village the user may choose (scoped); the select lists those of the chosen
@@ -371,7 +371,7 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
     commune = forms.ModelChoiceField(
         label=_("Commune"), queryset=Area.objects.none(), widget=forms.Select(attrs=SELECT)
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = VersionField()  # required when editing (removed from a new record's form)
 
     class Meta:
         model = Household
@@ -478,10 +478,8 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
     def _chosen_commune(self, communes: QuerySet[Area]) -> Area | None:
         raw: Any = self.data.get("commune") if self.is_bound else self.initial.get("commune")
         if raw:
-            try:
-                return communes.filter(pk=int(getattr(raw, "pk", raw))).first()
-            except (TypeError, ValueError):
-                return None
+            commune_id = parse_id(getattr(raw, "pk", raw))
+            return communes.filter(pk=commune_id).first() if commune_id is not None else None
         return None
 
     def clean_code(self) -> str:
@@ -489,10 +487,6 @@ class HouseholdForm(SkipUniqueCheckMixin, HouseholdModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if "version" in self.fields and data.get("version") is None:
-            raise forms.ValidationError(
-                _("The form is incomplete: reload the page and enter your changes again.")
-            )
         self._clean_devices(data)
         return data
 
@@ -548,8 +542,8 @@ MEMBER_LAYOUT: list[tuple[Promise, list[str]]] = [
 ]
 
 
-class MemberForm(SkipUniqueCheckMixin, MemberModelForm):
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+class MemberForm(VersionedFormMixin, SkipUniqueCheckMixin, MemberModelForm):
+    version = VersionField()  # required when editing (removed from a new record's form)
     date_of_birth = BirthDateField(
         label=_("Date of birth"),
         widget=forms.TextInput(attrs={**DATE, "placeholder": "dd/mm/yyyy", "maxlength": "10"}),
@@ -642,12 +636,7 @@ class MemberForm(SkipUniqueCheckMixin, MemberModelForm):
         return born
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if "version" in self.fields and data.get("version") is None:
-            raise forms.ValidationError(
-                _("The form is incomplete: reload the page and enter your changes again.")
-            )
-        return data
+        return super().clean() or {}
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}

@@ -20,14 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.core.audit import audit_record, snapshot
-from giamngheo.core.errors import ApplicationError, ValidationFailed
+from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.signals import households_changed
 from giamngheo.core.text import fold
+from giamngheo.core.versioning import StaleVersion as StaleVersion
+from giamngheo.core.versioning import Version, version_check
 from giamngheo.geo.models import Area, AreaLevel
 
 from .models import Household, Member
 from .reclassify import households_reclassify
 from .reference import Category, Relationship, is_ethnic_minority, national_id_problem, poverty_causes
+from .selectors import HouseholdFilters, household_list
 
 HOUSEHOLD_FIELDS = {
     "code",
@@ -87,10 +90,6 @@ ENGINE_FIELDS = [
 RECOGNITION_FIELDS = ["category", "provincial_category", "category_since", "category_decision"]
 
 
-class StaleVersion(ApplicationError):
-    """Someone else saved the record after it was opened: nothing was written."""
-
-
 def _history_user(acting_user: Any) -> Any:
     return acting_user if getattr(acting_user, "pk", None) else None
 
@@ -118,16 +117,10 @@ def _check_fields(data: Mapping[str, Any], allowed: set[str]) -> None:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
 
 
-def _check_version(obj: Household | Member, version: int | None) -> None:
-    if version is not None and obj.version != version:
-        raise StaleVersion(
-            _(
-                "Someone else saved this record after you opened it (at %(time)s). Nothing was saved: "
-                "reload the page to see their changes, then enter yours again."
-            )
-            % {"time": obj.updated_at.strftime("%H:%M %d/%m/%Y")},
-            extra={"field": None},
-        )
+def _check_version(obj: Household | Member, version: Version) -> None:
+    """A form's version must be the row's (``None``: a form without it, refused); ``ANY_VERSION`` for
+    internal callers only."""
+    version_check(obj, version)
 
 
 def _check_village(commune: Area, village: Area) -> None:
@@ -194,7 +187,7 @@ def _household_write(
     *,
     household: Household,
     data: Mapping[str, Any],
-    version: int | None,
+    version: Version,
     acting_user: Any,
     action: str,
     note: str = "",
@@ -233,7 +226,7 @@ def _household_write(
 
 @transaction.atomic
 def household_update(
-    *, household: Household, data: Mapping[str, Any], version: int | None, acting_user: Any
+    *, household: Household, data: Mapping[str, Any], version: Version, acting_user: Any
 ) -> Household:
     _check_fields(data, HOUSEHOLD_FIELDS)
     return _household_write(
@@ -251,7 +244,7 @@ def household_income_record(
     household: Household,
     income_per_capita: int | None,
     acting_user: Any,
-    version: int | None = None,
+    version: Version,
     note: str = "",
 ) -> Household:
     """The income per person found by a survey (form B of the review): written like a form edit (version
@@ -334,8 +327,34 @@ def households_recognise(
     return households
 
 
+def national_id_taken_error(*, national_id: str, other: Member | None, acting_user: Any) -> ValidationFailed:
+    """The refusal of an ID number recorded for another person. It says where that person is only to a
+    user whose scope includes them (the province's specialist); anyone else learns nothing about a record
+    outside their area — not the name, not the commune — and is sent to the province."""
+    if other is not None and getattr(acting_user, "pk", None):
+        visible = (
+            household_list(user=acting_user, filters=HouseholdFilters(include_inactive=True))
+            .filter(pk=other.household_id)
+            .exists()
+        )
+        if visible:
+            household = other.household
+            return ValidationFailed(
+                _(
+                    "National ID %(id)s is already recorded for another person: household %(code)s, "
+                    "%(commune)s."
+                )
+                % {"id": national_id, "code": household.code, "commune": household.commune.name},
+                extra={"field": "national_id"},
+            )
+    return ValidationFailed(
+        _("This ID number cannot be used; if it really is this person's, contact the province."),
+        extra={"field": "national_id"},
+    )
+
+
 def _validate_member(
-    household: Household, data: Mapping[str, Any], member: Member | None = None
+    household: Household, data: Mapping[str, Any], member: Member | None = None, acting_user: Any = None
 ) -> dict[str, Any]:
     values = dict(data)
     national_id = (values.get("national_id") or "").strip() or None
@@ -355,13 +374,10 @@ def _validate_member(
         clash = Member.objects.filter(national_id=national_id)
         if member is not None:
             clash = clash.exclude(pk=member.pk)
-        if clash.exists():
-            # No detail about the other record: it may be outside the user's scope.
-            raise ValidationFailed(
-                _("National ID %(id)s is already recorded for another person in the registry.")
-                % {"id": national_id},
-                extra={"field": "national_id"},
-            )
+        other = clash.select_related("household", "household__commune").first()
+        if other is not None:
+            # Where the other person is, only to a user who may see them.
+            raise national_id_taken_error(national_id=national_id, other=other, acting_user=acting_user)
     if values.get("relationship", member.relationship if member else "") == Relationship.HEAD:
         heads = household.members.filter(relationship=Relationship.HEAD, is_active=True)
         if member is not None:
@@ -389,15 +405,15 @@ def _after_member_change(household: Household, member: Member | None) -> None:
 @transaction.atomic
 def member_create(*, household: Household, data: Mapping[str, Any], acting_user: Any) -> Member:
     _check_fields(data, MEMBER_FIELDS)
-    values = _validate_member(household, data)
+    values = _validate_member(household, data, acting_user=acting_user)
     member = Member(household=household, **values)
     member._history_user = _history_user(acting_user)  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:  # a concurrent insert of the same ID number
-        raise ValidationFailed(
-            _("This national ID is already recorded."), extra={"field": "national_id"}
+        raise national_id_taken_error(
+            national_id=values.get("national_id") or "", other=None, acting_user=acting_user
         ) from exc
     audit_record(actor=acting_user, action="households.member.create", target=member, after=snapshot(member))
     _after_member_change(household, member)
@@ -405,13 +421,11 @@ def member_create(*, household: Household, data: Mapping[str, Any], acting_user:
 
 
 @transaction.atomic
-def member_update(
-    *, member: Member, data: Mapping[str, Any], version: int | None, acting_user: Any
-) -> Member:
+def member_update(*, member: Member, data: Mapping[str, Any], version: Version, acting_user: Any) -> Member:
     _check_fields(data, MEMBER_FIELDS)
     locked = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     _check_version(locked, version)
-    values = _validate_member(locked.household, data, locked)
+    values = _validate_member(locked.household, data, locked, acting_user=acting_user)
     before = snapshot(locked)
     for key, value in values.items():
         setattr(locked, key, value)
@@ -430,7 +444,7 @@ def member_update(
 
 
 @transaction.atomic
-def member_delete(*, member: Member, version: int | None, acting_user: Any, reason: str = "") -> None:
+def member_delete(*, member: Member, version: Version, acting_user: Any, reason: str = "") -> None:
     """Remove a member recorded by mistake (a person who left or died is made inactive instead: the
     history of the household keeps them). The history keeps a "deleted" row."""
     locked = Member.objects.select_for_update().select_related("household").get(pk=member.pk)

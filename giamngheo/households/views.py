@@ -26,7 +26,7 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.exports import export_record
 from giamngheo.core.models import ExportKind
-from giamngheo.core.views import get_or_404, paginate, submit
+from giamngheo.core.views import get_or_404, int_param, paginate, submit
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.geo.selectors import area_list, village_list
 from giamngheo.poverty.standard import StandardError, get_standard
@@ -154,8 +154,8 @@ def household_export(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def village_options(request: HttpRequest) -> HttpResponse:
     """The <option>s of the village select for a commune in scope (htmx, when the commune changes)."""
-    raw = request.GET.get("commune", "")
-    commune = _communes(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    commune_id = int_param(request, "commune", invalid="ignore")
+    commune = _communes(request.user).filter(pk=commune_id).first() if commune_id else None
     return render(
         request,
         "households/_village_options.html",
@@ -225,8 +225,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def household_create(request: HttpRequest) -> HttpResponse:
     communes = _communes(request.user)
     initial: dict[str, Any] = {}
-    if request.GET.get("commune", "").isdigit():
-        initial["commune"] = int(request.GET["commune"])
+    commune_id = int_param(request, "commune", invalid="ignore")
+    if commune_id is not None:
+        initial["commune"] = commune_id
     else:
         only = list(communes[:2])
         if len(only) == 1:

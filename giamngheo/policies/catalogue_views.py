@@ -63,7 +63,7 @@ def policy_edit(request: HttpRequest, code: str) -> HttpResponse:
                 policy=policy,
                 data=form.service_data(),
                 acting_user=request.user,
-                version=form.cleaned_data.get("version"),
+                version=form.cleaned_data["version"],
             ),
             form.field_for,
         )

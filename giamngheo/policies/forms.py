@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.forms import CHECK, NUMBER, SELECT, TEXT
+from giamngheo.core.versioning import VersionedFormMixin, VersionField
 from giamngheo.households.forms import FormSection
 from giamngheo.reviews.forms import date_input
 
@@ -109,7 +110,7 @@ def rule_initial(rule: dict[str, Any]) -> dict[str, Any]:
     return initial
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(VersionedFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=16,
@@ -203,7 +204,7 @@ class PolicyForm(forms.Form):
     project_datalist = PROJECT_DATALIST
     project_suggestions = PROGRAMME_PROJECTS
 
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the version edited
+    version = VersionField()  # the version edited (removed from a new policy's form)
 
     def __init__(self, *args: Any, policy: Policy | None = None, **kwargs: Any) -> None:
         """``policy``: the policy being edited (its values fill the form; its code stays)."""
@@ -216,7 +217,9 @@ class PolicyForm(forms.Form):
                 **kwargs.get("initial", {}),
             }
         super().__init__(*args, **kwargs)
-        if policy is not None:
+        if policy is None:
+            del self.fields["version"]
+        else:
             self.fields["version"].initial = policy.version
             code = self.fields["code"]
             code.disabled = True

@@ -24,6 +24,7 @@ from giamngheo.accounts.scoping import can
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.bulk import chunks, write_rows
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
+from giamngheo.core.versioning import Version, version_check
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import HouseholdFilters, household_list
 
@@ -67,7 +68,11 @@ def catalogue_seed(*, acting_user: Any, path: Path = SAMPLE_CATALOGUE) -> int:
             }
         )
         audit_record(
-            actor=acting_user, action="policies.policy.create", target=policy, note="sample catalogue"
+            actor=acting_user,
+            action="policies.policy.create",
+            target=policy,
+            after=snapshot(policy),
+            note="sample catalogue",
         )
         added += 1
     return added
@@ -279,24 +284,14 @@ def policy_create(*, data: Mapping[str, Any], acting_user: Any) -> Policy:
 
 
 @transaction.atomic
-def policy_update(
-    *, policy: Policy, data: Mapping[str, Any], acting_user: Any, version: int | None = None
-) -> Policy:
+def policy_update(*, policy: Policy, data: Mapping[str, Any], acting_user: Any, version: Version) -> Policy:
     """Change a policy. Its code stays (support records and links name it); an edited sample becomes the
     province's own (``is_sample`` false). If who is entitled or covered may change (rule, level, period,
     frequency, active), the current year's coverage is rebuilt in the background after the commit."""
     _require_manager(acting_user)
     values = _policy_values(data)
     locked = Policy.objects.select_for_update().get(pk=policy.pk)
-    if version is not None and locked.version != version:  # another specialist saved it meanwhile
-        raise ValidationFailed(
-            _(
-                "Someone else saved this record after you opened it (at %(time)s). Nothing was saved: "
-                "reload the page to see their changes, then enter yours again."
-            )
-            % {"time": timezone.localtime(locked.updated_at).strftime("%H:%M %d/%m/%Y")},
-            extra={"field": None},
-        )
+    version_check(locked, version)  # another specialist saved it meanwhile (or the form had no version)
     if values.pop("code", locked.code) != locked.code:
         raise ValidationFailed(
             _("The code of a policy cannot be changed: support records refer to it."), extra={"field": "code"}

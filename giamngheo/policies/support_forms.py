@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.forms import DATE, SELECT, TEXT, MoneyField
+from giamngheo.core.views import parse_id
 from giamngheo.geo.models import Area
 
 from .models import FundingSource, Policy
@@ -110,8 +111,10 @@ class BulkRecordForm(SupportFieldsMixin):
         out = []
         for value in self.cleaned_data.get("pick", []):
             household, _sep, member = str(value).partition(":")
-            if household.isdigit() and member.isdigit():
-                out.append((int(household), int(member) or None))
+            household_id = parse_id(household)
+            member_id = None if member == "0" else parse_id(member)
+            if household_id is not None and (member == "0" or member_id is not None):
+                out.append((household_id, member_id))
         return out
 
 
@@ -132,9 +135,9 @@ class CoverageFilterForm(forms.Form):
         self.fields["year"].initial = years[0]
         self.fields["commune"].queryset = communes  # type: ignore[attr-defined]
         commune = None
-        raw = self.data.get("commune") if self.data else None
-        if raw and str(raw).isdigit():
-            commune = communes.filter(pk=int(raw)).first()
+        commune_id = parse_id(self.data.get("commune")) if self.data else None
+        if commune_id is not None:
+            commune = communes.filter(pk=commune_id).first()
         if commune is None and communes.count() == 1:
             commune = communes.first()
             self.fields["commune"].initial = commune

@@ -24,7 +24,7 @@ from giamngheo.accounts.scoping import can
 from giamngheo.core.errors import ApplicationError, NotFound
 from giamngheo.core.exports import export_record
 from giamngheo.core.models import ExportKind
-from giamngheo.core.views import form_error, get_or_404, paginate, submit
+from giamngheo.core.views import form_error, get_or_404, int_param, paginate, submit
 from giamngheo.core.xlsx import write_table
 from giamngheo.geo.models import Area
 from giamngheo.geo.selectors import communes_in_scope, today
@@ -162,8 +162,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @require_POST
 def coverage_rebuild(request: HttpRequest) -> HttpResponse:
     """Recount a year's coverage for the whole province in the background."""
-    raw = request.POST.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= timezone.localdate().year else None
+    year = int_param(request, "year", data=request.POST, invalid="ignore")
+    if year is not None and not 2000 <= year <= timezone.localdate().year:
+        year = None
     if year is None:
         raise BadRequest("year")
     coverage_rebuild_task.enqueue(year)
@@ -419,8 +420,8 @@ def support_list(request: HttpRequest) -> HttpResponse:
     period_start, period_end, commune = form.period()
     start: dt.date | None = period_start
     end: dt.date | None = period_end
-    household = request.GET.get("household", "")
-    if household.isdigit() and not request.GET.get("date_from") and not request.GET.get("date_to"):
+    household_id = int_param(request, "household")  # a malformed or huge id: 400, never a 500
+    if household_id is not None and not request.GET.get("date_from") and not request.GET.get("date_to"):
         start = end = None  # one household's support: every year
     try:
         policy = selectors.access_policy_by_code(user=request.user, code=request.GET.get("policy", ""))
@@ -431,7 +432,7 @@ def support_list(request: HttpRequest) -> HttpResponse:
         date_to=end,
         commune_id=commune.pk if commune else None,
         policy_id=policy.pk if policy else None,
-        household_id=int(household) if household.isdigit() else None,
+        household_id=household_id,
         include_cancelled=request.GET.get("cancelled") == "1",
     )
     page = paginate(request, selectors.support_record_list(user=request.user, filters=filters))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.forms import NUMBER, SELECT, TEXT, MoneyField
+from giamngheo.core.versioning import VersionedFormMixin, VersionField
 from giamngheo.geo.models import Area
 from giamngheo.households.models import Household
 from giamngheo.households.reference import Category
@@ -162,17 +163,19 @@ class RequestAddForm(forms.Form):
         self.fields["household"].queryset = households  # type: ignore[attr-defined]
 
 
-class ScreeningForm(forms.Form):
+class VersionedForm(VersionedFormMixin, forms.Form):
+    """A form that edits a versioned row: the version it was opened at is required (decision 0009)."""
+
+    version = VersionField()
+
+
+class ScreeningForm(VersionedForm):
     passed = forms.TypedChoiceField(
         label=_("Form A result"),
         coerce=lambda v: v == "1",
         choices=[("1", _("Eligible for the full survey (form B)")), ("0", _("Not eligible"))],
         widget=forms.RadioSelect,
     )
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class SurveyForm(VersionedForm):
@@ -235,6 +238,12 @@ class VillageMeetingForm(VersionedForm):
         help_text=_("Representatives of households present; each household's vote counts against it."),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        """``editing``: the meeting is recorded already (its version is required); a new record has none."""
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["version"]
 
 
 class PostingCompleteForm(forms.Form):

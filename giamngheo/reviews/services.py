@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import ValidationFailed
+from giamngheo.core.versioning import ANY_VERSION, Version, version_check
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.engine import facts_snapshot, household_facts
 from giamngheo.households.models import Household
 from giamngheo.households.reference import Category
-from giamngheo.households.services import StaleVersion, household_income_record, households_recognise
+from giamngheo.households.services import household_income_record, households_recognise
 from giamngheo.poverty.classify import classify
 from giamngheo.standards.adapters import area_type, province_code, standards_in_force
 
@@ -66,8 +67,23 @@ def _event(
     )
 
 
+def _lock_review(review: CommuneReview) -> None:
+    """Lock the review's row and refresh its state on ``review``: two requests completing the same step
+    (a double click, two officers) run one after the other, and the second sees the first's result."""
+    fresh = (
+        CommuneReview.objects.select_for_update(of=("self",))
+        .filter(pk=review.pk)
+        .values("step", "locked", "version", "round__status")
+        .first()
+    )
+    if fresh is not None:
+        review.step, review.locked, review.version = fresh["step"], fresh["locked"], fresh["version"]
+        review.round.status = fresh["round__status"]
+
+
 def _require_step(review: CommuneReview, done: int) -> None:
     """The review must have completed exactly ``done`` (the step before the one being worked on)."""
+    _lock_review(review)
     if review.locked:
         raise ValidationFailed(_("This commune's review has been submitted and is locked."))
     if review.round.status != RoundStatus.OPEN:
@@ -79,8 +95,15 @@ def _require_step(review: CommuneReview, done: int) -> None:
         )
 
 
-def _advance(review: CommuneReview, to: int, actor: Any, data: dict[str, Any] | None = None) -> CommuneReview:
-    before = snapshot(review, ["step", "locked"])
+def _advance(
+    review: CommuneReview,
+    to: int,
+    actor: Any,
+    data: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> CommuneReview:
+    """Complete step ``to``; ``before``: the state before the caller changed the review (default: now)."""
+    before = before if before is not None else snapshot(review, ["step", "locked"])
     review.step = to
     review.version += 1
     review.save()
@@ -217,6 +240,13 @@ def round_standard_change(
 
 @transaction.atomic
 def round_close(*, review_round: ReviewRound, acting_user: Any) -> ReviewRound:
+    """Close an open round (every commune has submitted): its figures are frozen. Closing a closed round
+    is refused (nothing is written or audited again)."""
+    locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    if locked.status != RoundStatus.OPEN:
+        raise ValidationFailed(_("This review round is already closed."))
+    review_round.status = locked.status
+    before = snapshot(locked, ["status", "closed_at"])
     open_reviews = review_round.commune_reviews.filter(locked=False).count()
     if open_reviews:
         raise ValidationFailed(_("%(n)s communes have not submitted yet.") % {"n": open_reviews})
@@ -228,7 +258,13 @@ def round_close(*, review_round: ReviewRound, acting_user: Any) -> ReviewRound:
     review_round.status = RoundStatus.CLOSED
     review_round.closed_at = now
     review_round.save()
-    audit_record(actor=acting_user, action="reviews.round.close", target=review_round)
+    audit_record(
+        actor=acting_user,
+        action="reviews.round.close",
+        target=review_round,
+        before=before,
+        after=snapshot(review_round, ["status", "closed_at"]),
+    )
     return review_round
 
 
@@ -275,29 +311,42 @@ def request_add(*, review: CommuneReview, household: Household, acting_user: Any
     )
     if not created:
         raise ValidationFailed(_("This household is already on the list."))
-    audit_record(actor=acting_user, action="reviews.assessment.request", target=assessment)
+    audit_record(
+        actor=acting_user,
+        action="reviews.assessment.request",
+        target=assessment,
+        after=snapshot(assessment, ["household", "source", "status"]),
+    )
     return assessment
 
 
-def _locked_assessment(assessment: Assessment, version: int | None) -> Assessment:
+def _locked_assessment(assessment: Assessment, version: Version) -> Assessment:
+    """Lock the assessment and check the version the form was opened at (``None``: refused;
+    ``ANY_VERSION``: internal callers)."""
     locked = (
         Assessment.objects.select_for_update()
         .select_related("round", "household", "commune")
         .get(pk=assessment.pk)
     )
-    if version is not None and locked.version != version:
-        raise StaleVersion(_("Someone else saved this assessment after you opened it. Reload the page."))
+    version_check(
+        locked,
+        version,
+        message=_("Someone else saved this assessment after you opened it. Reload the page."),
+    )
     return locked
 
 
 @transaction.atomic
-def screening_record(*, assessment: Assessment, passed: bool, acting_user: Any) -> Assessment:
+def screening_record(
+    *, assessment: Assessment, passed: bool, acting_user: Any, version: Version
+) -> Assessment:
     """Form A (requesting households only): a gate before the full survey."""
     review = CommuneReview.objects.get(round=assessment.round, commune=assessment.commune)
     _require_step(review, Step.LISTING)
     if assessment.source != Source.REQUEST:
         raise ValidationFailed(_("Form A is only for households that filed a request."))
-    locked = _locked_assessment(assessment, None)
+    locked = _locked_assessment(assessment, version)
+    before = snapshot(locked, ["screening_passed", "status"])
     locked.screening_passed = passed
     locked.status = AssessmentStatus.LISTED if passed else AssessmentStatus.SCREENED_OUT
     locked.version += 1
@@ -306,7 +355,8 @@ def screening_record(*, assessment: Assessment, passed: bool, acting_user: Any) 
         actor=acting_user,
         action="reviews.assessment.screening",
         target=locked,
-        after={"screening_passed": passed},
+        before=before,
+        after=snapshot(locked, ["screening_passed", "status"]),
     )
     return locked
 
@@ -355,7 +405,7 @@ def survey_record(
     *,
     assessment: Assessment,
     income_per_capita: int,
-    version: int | None,
+    version: Version,
     acting_user: Any,
     surveyed_on: dt.date | None = None,
 ) -> Assessment:
@@ -386,6 +436,8 @@ def survey_record(
         household=locked.household,
         income_per_capita=income_per_capita,
         acting_user=acting_user,
+        # The survey's form carries the assessment's version (checked above), not the household's.
+        version=ANY_VERSION,
         note=_("Survey of the %(year)s review") % {"year": locked.round.year},
     )
     audit_record(
@@ -512,7 +564,7 @@ def village_meeting_record(
 def village_meeting_update(
     *,
     meeting: VillageMeeting,
-    version: int | None,
+    version: Version,
     held_on: dt.date,
     chair: str,
     attendance: int,
@@ -527,8 +579,9 @@ def village_meeting_update(
         .select_related("commune_review__round", "commune_review__commune", "village")
         .get(pk=meeting.pk)
     )
-    if version is not None and locked.version != version:
-        raise StaleVersion(_("Someone else saved this meeting after you opened it. Reload the page."))
+    version_check(
+        locked, version, message=_("Someone else saved this meeting after you opened it. Reload the page.")
+    )
     review = locked.commune_review
     _require_step(review, Step.SURVEY)
     values = _meeting_fields(
@@ -576,7 +629,7 @@ def meeting_record(
     decided_category: str,
     attendance: int | None = None,
     reason: str = "",
-    version: int | None = None,
+    version: Version,
     acting_user: Any,
 ) -> Assessment:
     """The village meeting's vote on one household. Below 50 % agreement the household goes back to survey.
@@ -615,6 +668,14 @@ def meeting_record(
             _("The meeting decided a category different from the standard's result: give the reason."),
             extra={"field": "reason"},
         )
+    meeting_fields = [
+        "meeting_votes_for",
+        "meeting_attendance",
+        "decided_category",
+        "decision_reason",
+        "status",
+    ]
+    before = snapshot(locked, meeting_fields)
     locked.meeting_votes_for, locked.meeting_attendance = votes_for, attendance
     if votes_for * 100 < AGREEMENT_MIN_PCT * attendance:
         locked.status = AssessmentStatus.LISTED  # back to survey
@@ -629,13 +690,8 @@ def meeting_record(
         actor=acting_user,
         action="reviews.assessment.meeting",
         target=locked,
-        after={
-            "votes_for": votes_for,
-            "attendance": attendance,
-            "decided": locked.decided_category,
-            "status": locked.status,
-            "village_meeting": village_meeting.pk,
-        },
+        before=before,
+        after={**snapshot(locked, meeting_fields), "village_meeting": village_meeting.pk},
     )
     return locked
 
@@ -722,6 +778,9 @@ def complaint_resolve(
 ) -> Complaint:
     if not resolution.strip():
         raise ValidationFailed(_("Describe how the complaint was resolved."), extra={"field": "resolution"})
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status == ComplaintStatus.RESOLVED:
+        raise ValidationFailed(_("This complaint has already been resolved."))
     before = snapshot(complaint)
     complaint.resolution, complaint.resolved_on = resolution.strip(), resolved_on
     complaint.status = ComplaintStatus.RESOLVED
@@ -895,9 +954,10 @@ def certificates_complete(*, review: CommuneReview, acting_user: Any) -> Commune
 @transaction.atomic
 def submit(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
     _require_step(review, Step.CERTIFICATES)
+    before = snapshot(review, ["step", "locked"])
     review.locked = True
     review.submitted_at = timezone.now()
-    review = _advance(review, Step.SUBMITTED, acting_user)
+    review = _advance(review, Step.SUBMITTED, acting_user, before=before)
     review.frozen_at = figures.freeze(review.round, review.commune, now=review.submitted_at).frozen_at
     _province_refresh(review.round)
     return review
@@ -908,8 +968,14 @@ def reopen(*, review: CommuneReview, to_step: int, reason: str, acting_user: Any
     """The province reopens a submitted (or advanced) review back to an earlier step, with a reason."""
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for reopening."), extra={"field": "reason"})
+    _lock_review(review)
     if review.round.status != RoundStatus.OPEN:
         raise ValidationFailed(_("The review round is closed."))
+    if to_step == review.step and not review.locked:
+        raise ValidationFailed(
+            _("This review is already open at the end of step %(step)s.") % {"step": to_step},
+            extra={"field": "to_step"},
+        )
     if not Step.NOT_STARTED <= to_step < review.step:
         raise ValidationFailed(_("Choose an earlier step to go back to."), extra={"field": "to_step"})
     if to_step < Step.RECOGNITION <= review.step:
@@ -973,6 +1039,8 @@ def regular_request_decide(
     note: str = "",
     acting_user: Any,
 ) -> RegularRequest:
+    # Locked and read again: a second decision (a double click, another officer) sees the first one.
+    request = RegularRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.PENDING:
         raise ValidationFailed(_("This request has already been decided."))
     if decided_on < request.filed_on:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -21,7 +21,7 @@ from giamngheo.accounts.permissions import capability_required, require
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.errors import ApplicationError, NotFound
-from giamngheo.core.views import get_or_404, paginate, submit
+from giamngheo.core.views import get_or_404, int_param, paginate, submit
 from giamngheo.geo.models import AreaLevel
 from giamngheo.geo.selectors import area_list
 from giamngheo.households.reference import Device
@@ -494,7 +494,10 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_review_url(review, "assessments"))
     try:
         services.screening_record(
-            assessment=assessment, passed=form.cleaned_data["passed"], acting_user=request.user
+            assessment=assessment,
+            passed=form.cleaned_data["passed"],
+            version=form.cleaned_data["version"],
+            acting_user=request.user,
         )
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
@@ -710,7 +713,7 @@ def village_meeting(request: HttpRequest, pk: int, village: int) -> HttpResponse
     if meeting is not None:
         initial = {name: getattr(meeting, name) for name in services.MEETING_FIELDS}
         initial["version"] = meeting.version
-    form = VillageMeetingForm(request.POST or None, initial=initial)
+    form = VillageMeetingForm(request.POST or None, initial=initial, editing=meeting is not None)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.MEETING_FIELDS}
         current = meeting
@@ -869,12 +872,12 @@ def _request_crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None
 @capability_required(Capability.CONDUCT_REVIEW)
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest) -> HttpResponse:
-    household_id = request.POST.get("household") or request.GET.get("household")
+    household_id = int_param(request, "household", data=request.POST, invalid="not_found") or int_param(
+        request, "household", invalid="not_found"
+    )
     household = None
     if household_id:
-        if not str(household_id).isdigit():
-            raise Http404
-        household = get_or_404(access_household_by_id, user=request.user, household_id=int(household_id))
+        household = get_or_404(access_household_by_id, user=request.user, household_id=household_id)
     form = RequestFileForm(request.POST if request.method == "POST" and household else None)
     if household is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -320,7 +320,9 @@ def test_member_export_job_has_one_row_per_active_member(users, registry) -> Non
 
 def test_member_export_leaves_out_members_who_left(users, registry) -> None:
     wife = Member.objects.get(national_id=NATIONAL_ID)
-    household_services.member_update(member=wife, data={"is_active": False}, version=None, acting_user=None)
+    household_services.member_update(
+        member=wife, data={"is_active": False}, version=wife.version, acting_user=None
+    )
     client = client_for(users["canbo.bugiamap"])
     job = export(client, "members", format="csv", filters="q=JA-1")
     lines = download(client, job).decode("utf-8-sig").splitlines()

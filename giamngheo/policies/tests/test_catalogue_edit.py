@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.core.models import AuditRecord
+from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.households.models import Household
 from giamngheo.households.services import household_create, member_create
 from giamngheo.policies import services
@@ -133,6 +134,7 @@ def test_the_specialist_edits_a_sample_policy(users, specialist) -> None:
     response = specialist.post(
         reverse("policies:policy-edit", args=["H1"]),
         post_data(
+            version=Policy.objects.get(code="H1").version,
             code="HX",  # disabled field: ignored, the code stays
             name="Thẻ BHYT cho người thuộc hộ nghèo (tỉnh đã kiểm tra)",
             area="health",
@@ -180,7 +182,13 @@ def test_a_custom_working_age_and_unknown_rule_keys_survive_an_edit(users, speci
     assert form["working_age"].value() is True and form["level"].value() == "member"
     response = specialist.post(
         reverse("policies:policy-edit", args=["X9"]),
-        post_data(area="other", frequency="yearly", valid_from="2026-01-01", categories=["poor", "middle"]),
+        post_data(
+            version=Policy.objects.get(code="X9").version,
+            area="other",
+            frequency="yearly",
+            valid_from="2026-01-01",
+            categories=["poor", "middle"],
+        ),
     )
     assert response.status_code == 302
     policy.refresh_from_db()
@@ -204,12 +212,21 @@ def test_a_commune_officer_may_not_edit_the_catalogue(users) -> None:
     assert officer.get(reverse("policies:policy-create")).status_code == 403
     assert officer.post(reverse("policies:policy-create"), post_data()).status_code == 403
     assert officer.get(reverse("policies:policy-edit", args=["C1"])).status_code == 403
-    assert officer.post(reverse("policies:policy-edit", args=["C1"]), post_data(code="C1")).status_code == 403
+    assert (
+        officer.post(
+            reverse("policies:policy-edit", args=["C1"]),
+            post_data(version=Policy.objects.get(code="C1").version, code="C1"),
+        ).status_code
+        == 403
+    )
     with pytest.raises(PermissionDenied):
         services.policy_create(data=service_data(), acting_user=users[OFFICER])
     with pytest.raises(PermissionDenied):
         services.policy_update(
-            policy=Policy.objects.get(code="C1"), data={"name": "Đổi tên"}, acting_user=users[OFFICER]
+            version=ANY_VERSION,
+            policy=Policy.objects.get(code="C1"),
+            data={"name": "Đổi tên"},
+            acting_user=users[OFFICER],
         )
     with pytest.raises(PermissionDenied):
         services.policy_create(data=service_data(), acting_user=None)
@@ -279,7 +296,13 @@ def test_a_refused_edit_changes_nothing(specialist) -> None:
     audits = AuditRecord.objects.count()
     response = specialist.post(
         reverse("policies:policy-edit", args=["C1"]),
-        post_data(name="Tên mới", level="household", valid_from="2002-10-04", valid_to="2001-01-01"),
+        post_data(
+            version=Policy.objects.get(code="C1").version,
+            name="Tên mới",
+            level="household",
+            valid_from="2002-10-04",
+            valid_to="2001-01-01",
+        ),
     )
     assert response.status_code == 200 and "valid_to" in response.context["form"].errors
     assert response.context["form"]["name"].value() == "Tên mới"
@@ -322,7 +345,12 @@ def test_the_services_check_everything(users, changes, field) -> None:
 def test_the_code_cannot_change(users) -> None:
     c2 = Policy.objects.get(code="C2")
     with pytest.raises(ValidationFailed) as refused:
-        services.policy_update(policy=c2, data={"code": "C2B", "name": "Khác"}, acting_user=users[SPECIALIST])
+        services.policy_update(
+            version=ANY_VERSION,
+            policy=c2,
+            data={"code": "C2B", "name": "Khác"},
+            acting_user=users[SPECIALIST],
+        )
     assert refused.value.extra["field"] == "code"
     c2.refresh_from_db()
     assert c2.code == "C2" and c2.name == "Cho vay hộ cận nghèo"
@@ -409,6 +437,7 @@ def test_changing_a_rule_recounts_the_coverage(
         response = specialist.post(
             reverse("policies:policy-edit", args=["H1"]),
             post_data(
+                version=Policy.objects.get(code="H1").version,
                 code="H1",
                 area="health",
                 frequency="yearly",
@@ -438,13 +467,20 @@ def test_only_changes_that_matter_recount_the_coverage(users, monkeypatch) -> No
     user = users[SPECIALIST]
     policy = services.policy_create(data=service_data(), acting_user=user)
     assert calls == [None]  # a new policy: counted this year
-    services.policy_update(policy=policy, data={"name": "Tên khác", "benefit": "Quà Tết"}, acting_user=user)
+    services.policy_update(
+        version=ANY_VERSION, policy=policy, data={"name": "Tên khác", "benefit": "Quà Tết"}, acting_user=user
+    )
     assert calls == [None]  # words only: the same people are entitled
     services.policy_update(
-        policy=policy, data={"rule": {"categories": ["poor", "near_poor"]}}, acting_user=user
+        version=ANY_VERSION,
+        policy=policy,
+        data={"rule": {"categories": ["poor", "near_poor"]}},
+        acting_user=user,
     )
-    services.policy_update(policy=policy, data={"valid_to": dt.date(2026, 12, 31)}, acting_user=user)
-    services.policy_update(policy=policy, data={"is_active": False}, acting_user=user)
+    services.policy_update(
+        version=ANY_VERSION, policy=policy, data={"valid_to": dt.date(2026, 12, 31)}, acting_user=user
+    )
+    services.policy_update(version=ANY_VERSION, policy=policy, data={"is_active": False}, acting_user=user)
     assert calls == [None] * 4
 
 
@@ -463,7 +499,10 @@ def test_an_edit_saved_meanwhile_by_someone_else_is_not_overwritten(users, speci
     response = specialist.post(
         reverse("policies:policy-edit", args=["H1"]),
         post_data(
-            name="Sửa của người thứ hai", valid_from="2022-01-01", categories=["poor"], version=version
+            name="Sửa của người thứ hai",
+            valid_from="2022-01-01",
+            categories=["poor"],
+            version=version,
         ),
     )
     assert response.status_code == 200

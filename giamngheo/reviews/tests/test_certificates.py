@@ -12,6 +12,7 @@ from django.urls import reverse
 from docx import Document
 from docx.enum.section import WD_SECTION
 
+from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import certificates, services
 from giamngheo.reviews.models import Assessment, CommuneReview
@@ -70,13 +71,14 @@ def recognised(province, commune_a, users) -> dict[str, Any]:  # type: ignore[no
         services.survey_record(
             assessment=assessment,
             income_per_capita=incomes[assessment.household_id],
-            version=None,
+            version=ANY_VERSION,
             acting_user=None,
         )
     services.survey_complete(review=review, acting_user=None)
     hold_village_meetings(review, on=dt.date(2026, 10, 5), attendance=30)
     for assessment in Assessment.objects.filter(round=review_round, commune=commune_a):
         services.meeting_record(
+            version=ANY_VERSION,
             assessment=assessment,
             votes_for=30,
             attendance=30,

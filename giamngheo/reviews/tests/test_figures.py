@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.households.models import Household
 from giamngheo.households.services import household_create, household_update
 from giamngheo.households.tests.factories import make_household
@@ -129,13 +130,13 @@ def world(commune_a, province) -> dict[str, Any]:  # type: ignore[no-untyped-def
     for name in ("R1", "NP1", "RN1", "NN1"):
         h[name].refresh_from_db()
         assessment = services.request_add(review=review, household=h[name], acting_user=None)
-        services.screening_record(assessment=assessment, passed=True, acting_user=None)
+        services.screening_record(assessment=assessment, passed=True, version=ANY_VERSION, acting_user=None)
     review.refresh_from_db()
     for assessment in Assessment.objects.filter(round=review_round, commune=commune_a):
         services.survey_record(
             assessment=assessment,
             income_per_capita=1_000_000,
-            version=None,
+            version=ANY_VERSION,
             acting_user=None,
             surveyed_on=dt.date(2026, 10, 1),
         )
@@ -144,6 +145,7 @@ def world(commune_a, province) -> dict[str, Any]:  # type: ignore[no-untyped-def
     hold_village_meetings(review, on=dt.date(2026, 11, 2), attendance=40)
     for assessment in Assessment.objects.filter(round=review_round, commune=commune_a):
         services.meeting_record(
+            version=ANY_VERSION,
             assessment=assessment,
             votes_for=30,
             decided_category=DECIDED[by_pk[assessment.household_id]],
@@ -165,7 +167,7 @@ def world(commune_a, province) -> dict[str, Any]:  # type: ignore[no-untyped-def
         )
     # After the listing: P4 and N4 left; O1 (persons declared, no member listed) and O2 came in.
     for name in ("P4", "N4"):
-        household_update(household=h[name], data={"is_active": False}, version=None, acting_user=None)
+        household_update(household=h[name], data={"is_active": False}, version=ANY_VERSION, acting_user=None)
     h["O1"] = household_create(
         commune=commune_a,
         data={"code": "FX-O1", "village": h["P1"].village, "head_name": "Hộ O1"},
@@ -294,7 +296,7 @@ def test_a_frozen_commune_reads_the_same_after_the_registry_changes(world, commu
     assert {r[2] for r in before["poor"]} == {"Hộ P1", "Hộ N2", "Hộ R1", "Hộ NP1", "Hộ O1"}
     assert {r[2] for r in before["escaped"]} == {"Hộ P2", "Hộ P3"}
     h = world["h"]
-    household_update(household=h["P1"], data={"is_active": False}, version=None, acting_user=None)
+    household_update(household=h["P1"], data={"is_active": False}, version=ANY_VERSION, acting_user=None)
     Household.objects.filter(pk=h["N1"].pk).update(category="poor")
     h["O2"].delete()
     make_household(commune_a, head="Hộ Mới Đến", category="poor")

@@ -6,6 +6,7 @@ import pytest
 
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
+from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.households.models import Household
 from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import services
@@ -48,9 +49,9 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
     request = services.request_add(review=review, household=applicant, acting_user=officer)
     with pytest.raises(ValidationFailed):  # form A first
         services.survey_record(
-            assessment=request, income_per_capita=900_000, version=None, acting_user=officer
+            assessment=request, income_per_capita=900_000, version=ANY_VERSION, acting_user=officer
         )
-    services.screening_record(assessment=request, passed=True, acting_user=officer)
+    services.screening_record(assessment=request, passed=True, version=ANY_VERSION, acting_user=officer)
     by_household = {
         a.household_id: a for a in Assessment.objects.filter(round=review.round, commune=commune_a)
     }
@@ -59,13 +60,22 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
         water_source="surface", latrine="none", devices=[], waste_handling="dumped"
     )
     services.survey_record(
-        assessment=by_household[poor.pk], income_per_capita=1_400_000, version=None, acting_user=officer
+        assessment=by_household[poor.pk],
+        income_per_capita=1_400_000,
+        version=ANY_VERSION,
+        acting_user=officer,
     )
     services.survey_record(
-        assessment=by_household[near.pk], income_per_capita=2_600_000, version=None, acting_user=officer
+        assessment=by_household[near.pk],
+        income_per_capita=2_600_000,
+        version=ANY_VERSION,
+        acting_user=officer,
     )
     surveyed = services.survey_record(
-        assessment=by_household[applicant.pk], income_per_capita=1_000_000, version=None, acting_user=officer
+        assessment=by_household[applicant.pk],
+        income_per_capita=1_000_000,
+        version=ANY_VERSION,
+        acting_user=officer,
     )
     assert surveyed.proposed_category == "poor"
     # The 2026 round classifies by the standard of 2027 (Decree 351/2025): no information-devices indicator.
@@ -76,11 +86,16 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
     services.survey_complete(review=review, acting_user=officer)
     with pytest.raises(ValidationFailed):  # the village meeting first
         services.meeting_record(
-            assessment=by_household[poor.pk], votes_for=30, decided_category="near_poor", acting_user=officer
+            version=ANY_VERSION,
+            assessment=by_household[poor.pk],
+            votes_for=30,
+            decided_category="near_poor",
+            acting_user=officer,
         )
     hold_village_meetings(review, on=dt.date(2026, 10, 20), attendance=40, acting_user=officer)
     with pytest.raises(ValidationFailed):  # more voters than the village meeting's attendance
         services.meeting_record(
+            version=ANY_VERSION,
             assessment=by_household[poor.pk],
             votes_for=30,
             attendance=41,
@@ -89,6 +104,7 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
         )
     with pytest.raises(ValidationFailed):  # different from the standard without a reason
         services.meeting_record(
+            version=ANY_VERSION,
             assessment=by_household[poor.pk],
             votes_for=30,
             attendance=40,
@@ -96,6 +112,7 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
             acting_user=officer,
         )
     services.meeting_record(
+        version=ANY_VERSION,
         assessment=by_household[poor.pk],
         votes_for=30,
         attendance=40,
@@ -103,6 +120,7 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
         acting_user=officer,
     )
     services.meeting_record(
+        version=ANY_VERSION,
         assessment=by_household[near.pk],
         votes_for=35,
         attendance=40,
@@ -112,6 +130,7 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
     )
     # Below 50 % agreement: back to survey, and the meeting cannot be closed.
     low = services.meeting_record(
+        version=ANY_VERSION,
         assessment=by_household[applicant.pk],
         votes_for=10,
         attendance=40,
@@ -123,13 +142,23 @@ def test_whole_review_of_a_commune(review, commune_a, users, django_capture_on_c
         services.meeting_complete(review=review, acting_user=officer)
     with pytest.raises(ValidationFailed):  # back to survey first
         services.meeting_record(
-            assessment=low, votes_for=30, attendance=40, decided_category="poor", acting_user=officer
+            version=ANY_VERSION,
+            assessment=low,
+            votes_for=30,
+            attendance=40,
+            decided_category="poor",
+            acting_user=officer,
         )
     resurveyed = services.survey_record(
-        assessment=low, income_per_capita=1_000_000, version=None, acting_user=officer
+        assessment=low, income_per_capita=1_000_000, version=ANY_VERSION, acting_user=officer
     )
     services.meeting_record(
-        assessment=resurveyed, votes_for=30, attendance=40, decided_category="poor", acting_user=officer
+        version=ANY_VERSION,
+        assessment=resurveyed,
+        votes_for=30,
+        attendance=40,
+        decided_category="poor",
+        acting_user=officer,
     )
     services.meeting_complete(review=review, acting_user=officer)
     review.refresh_from_db()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
+from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household
 from giamngheo.households.services import StaleVersion
@@ -48,7 +49,7 @@ def _surveyed(review: CommuneReview, *households: Household) -> list[Assessment]
             services.survey_record(
                 assessment=assessment,
                 income_per_capita=household.income_per_capita or 900_000,
-                version=None,
+                version=ANY_VERSION,
                 acting_user=None,
                 surveyed_on=dt.date(2026, 10, 5),
             )
@@ -200,7 +201,11 @@ def test_meetings_are_held_per_village(review, commune_a, commune_b, users) -> N
     a1, a2 = _surveyed(review, first, second)
     with pytest.raises(ValidationFailed):  # the village's meeting first
         services.meeting_record(
-            assessment=a1, votes_for=10, decided_category=a1.proposed_category, acting_user=None
+            version=ANY_VERSION,
+            assessment=a1,
+            votes_for=10,
+            decided_category=a1.proposed_category,
+            acting_user=None,
         )
     foreign = commune_b.children.filter(level=AreaLevel.VILLAGE).first()
     with pytest.raises(ValidationFailed):  # a village of another commune
@@ -253,10 +258,18 @@ def test_meetings_are_held_per_village(review, commune_a, commune_b, users) -> N
         )
     with pytest.raises(ValidationFailed):  # more votes than attendees
         services.meeting_record(
-            assessment=a1, votes_for=31, decided_category=a1.proposed_category, acting_user=None
+            version=ANY_VERSION,
+            assessment=a1,
+            votes_for=31,
+            decided_category=a1.proposed_category,
+            acting_user=None,
         )
     voted = services.meeting_record(
-        assessment=a1, votes_for=25, decided_category=a1.proposed_category, acting_user=None
+        version=ANY_VERSION,
+        assessment=a1,
+        votes_for=25,
+        decided_category=a1.proposed_category,
+        acting_user=None,
     )
     assert voted.meeting_attendance == 30  # the village meeting's attendance by default
     with pytest.raises(ValidationFailed):  # the second village has not met
@@ -296,7 +309,11 @@ def test_meetings_are_held_per_village(review, commune_a, commune_b, users) -> N
         acting_user=None,
     )
     services.meeting_record(
-        assessment=a2, votes_for=12, decided_category=a2.proposed_category, acting_user=None
+        version=ANY_VERSION,
+        assessment=a2,
+        votes_for=12,
+        decided_category=a2.proposed_category,
+        acting_user=None,
     )
     services.meeting_complete(review=review, acting_user=None)
     review.refresh_from_db()
@@ -338,7 +355,11 @@ def test_the_posting_closes_on_its_last_day_or_later(review, commune_a) -> None:
     (assessment,) = _surveyed(review, household)
     hold_village_meetings(review, on=dt.date(2026, 10, 20), attendance=20)
     services.meeting_record(
-        assessment=assessment, votes_for=15, decided_category=assessment.proposed_category, acting_user=None
+        version=ANY_VERSION,
+        assessment=assessment,
+        votes_for=15,
+        decided_category=assessment.proposed_category,
+        acting_user=None,
     )
     services.meeting_complete(review=review, acting_user=None)
     review.refresh_from_db()

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
+from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.households.models import Household
 from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import services
@@ -199,7 +200,9 @@ def test_officer_completes_every_step_through_the_pages(
         {"income_per_capita": "1.000.000", "surveyed_on": "2026-10-01", "version": requested.version},
     )
     assert early.status_code == 200 and "phiếu A" in str(early.context["form"].errors)
-    officer.post(reverse("reviews:screening", args=[requested.pk]), {"passed": "1"})
+    officer.post(
+        reverse("reviews:screening", args=[requested.pk]), {"passed": "1", "version": requested.version}
+    )
     requested.refresh_from_db()
     assert requested.screening_passed is True
 
@@ -360,7 +363,7 @@ def test_meeting_needs_a_reason_when_the_category_differs(review, commune_a, use
     services.listing_complete(review=review, acting_user=None)
     assessment = Assessment.objects.get(round=review.round, household=household)
     assessment = services.survey_record(
-        assessment=assessment, income_per_capita=900_000, version=None, acting_user=None
+        assessment=assessment, income_per_capita=900_000, version=ANY_VERSION, acting_user=None
     )
     services.survey_complete(review=review, acting_user=None)
     hold_village_meetings(review, on=dt.date(2026, 10, 20), attendance=20)
@@ -384,7 +387,9 @@ def test_stale_version_keeps_the_input_and_shows_the_message(review, commune_a, 
     assessment = Assessment.objects.get(round=review.round, household=household)
     opened_at = assessment.version
     # Someone else saves the survey after the officer opened the page.
-    services.survey_record(assessment=assessment, income_per_capita=2_000_000, version=None, acting_user=None)
+    services.survey_record(
+        assessment=assessment, income_per_capita=2_000_000, version=ANY_VERSION, acting_user=None
+    )
     url = reverse("reviews:survey", args=[assessment.pk])
     stale = officer.post(
         url, {"income_per_capita": "1.234.000", "surveyed_on": "2026-10-02", "version": opened_at}
@@ -467,11 +472,14 @@ def _foreign_world(review: CommuneReview, commune_a: Any, users: Any) -> dict[st
     household = make_household(commune_a, head="Nguyễn Thị Ngoại", category="poor")
     services.listing_complete(review=review, acting_user=officer_a)
     assessment = Assessment.objects.get(round=review.round, household=household)
-    services.survey_record(assessment=assessment, income_per_capita=900_000, version=None, acting_user=None)
+    services.survey_record(
+        assessment=assessment, income_per_capita=900_000, version=ANY_VERSION, acting_user=None
+    )
     services.survey_complete(review=review, acting_user=None)
     assessment.refresh_from_db()
     hold_village_meetings(review, on=dt.date(2026, 10, 1), attendance=20)
     services.meeting_record(
+        version=ANY_VERSION,
         assessment=assessment,
         votes_for=20,
         attendance=20,
