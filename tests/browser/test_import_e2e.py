@@ -1,6 +1,7 @@
 """End to end: a commune officer imports the commune's own list on a phone, through the database queue.
 
-The job waits in the database until a worker takes it: the page shows its progress bar, survives a
+The file is read by a worker (the mapping page waits for it); each job waits in the database until a worker
+takes it: the page shows its progress bar, survives a
 reload, and updates itself (htmx) when the worker has finished; then the import, and the registry shows
 the households.
 """
@@ -52,6 +53,10 @@ def test_officer_imports_the_commune_list_through_the_queue(page, tmp_path) -> N
         page.set_input_files("#id_file", str(path))
         page.click("#import-form button[type=submit]")
         page.wait_for_url(re.compile(r"/data/import/\d+/mapping/$"))
+        # The file is read by a worker, never in the request: the page waits for it, then shows the mapping.
+        assert page.locator("#import-reading").is_visible()
+        run_worker()
+        page.locator("#id_col_1").wait_for()
         assert page.locator("#id_col_1").input_value() == "code"
         assert page.locator("#id_col_2").input_value() == "head_name"
         page.click("#mapping-form button[type=submit]")
