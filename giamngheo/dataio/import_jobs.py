@@ -19,7 +19,7 @@ from giamngheo.core.errors import ValidationFailed
 from giamngheo.jobs.models import Job
 from giamngheo.jobs.services import Progress
 
-from .imports import ImportOptions, household_import
+from .imports.running import ImportOptions, household_import
 from .reading import FileRejected, Table, open_table
 from .report import write_error_report
 

@@ -1,5 +1,5 @@
 """Writes of the import app: saved column mappings, the start of a file's check. (The import itself is
-``imports.household_import``.)"""
+``imports.running.household_import``.)"""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ from giamngheo.households.selectors import HouseholdFilters, household_list
 from giamngheo.jobs.models import Job
 from giamngheo.jobs.services import Progress
 from giamngheo.policies.models import FundingSource, Policy, PolicyLevel
-from giamngheo.policies.services import (
+from giamngheo.policies.services.support import (
     Recipient,
     SupportData,
     SupportItem,
@@ -55,7 +55,8 @@ from giamngheo.policies.services import (
 from . import template
 from .fields import BY_KEY, CellError, Field, compact
 from .import_jobs import ERRORS_SHOWN
-from .imports import Column, Group, Issue, Planner
+from .imports.planning import Planner
+from .imports.rows import Column, Group, Issue
 from .reading import FileRejected, Table, blank, open_table
 from .report import write_error_report
 

@@ -24,7 +24,7 @@ from . import selectors, services
 from .fields import BY_KEY, CATEGORY_IMPORT_VI, NOTE_FLAGS
 from .forms import ImportRunForm, ImportStartForm, MappingForm
 from .import_jobs import INSPECT
-from .imports import check_mapping
+from .imports.rows import check_mapping
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -36,7 +36,7 @@ from giamngheo.jobs.services import Progress
 from . import template
 from .fields import Field, FormulaWithoutValue
 from .import_jobs import ERRORS_SHOWN
-from .imports import Issue
+from .imports.rows import Issue
 from .reading import FileRejected, Table, open_table
 from .report import write_error_report
 

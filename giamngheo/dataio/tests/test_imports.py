@@ -231,7 +231,7 @@ def test_a_household_saved_by_someone_else_between_the_passes_is_not_overwritten
     tmp_path, users, commune_a, monkeypatch
 ):
     """The second pass checks each plan against the registry as it is then (a concurrent save wins)."""
-    from giamngheo.dataio import imports
+    from giamngheo.dataio.imports import running as imports
     from giamngheo.households.tests.factories import make_household
 
     officer = users["canbo.bugiamap"]

@@ -14,7 +14,8 @@ from giamngheo.core.errors import ApplicationError
 from giamngheo.core.text import fold
 from giamngheo.dataio.fields import BY_KEY, CATEGORY_IMPORT_VI, NOTE_FLAGS
 from giamngheo.dataio.import_jobs import load_table
-from giamngheo.dataio.imports import ImportOptions, check_mapping, household_import
+from giamngheo.dataio.imports.rows import check_mapping
+from giamngheo.dataio.imports.running import ImportOptions, household_import
 from giamngheo.dataio.reading import FileRejected
 from giamngheo.dataio.report import write_error_report
 from giamngheo.dataio.selectors import mapping_for
