@@ -220,7 +220,7 @@ def stages() -> Iterator[dict[str, float]]:
     no longer have are left out."""
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    from giamngheo.policies import services
+    from giamngheo.policies.services import coverage as services
 
     spent: dict[str, float] = {}
     originals: dict[str, Any] = {}

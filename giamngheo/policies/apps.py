@@ -9,6 +9,6 @@ class PoliciesConfig(AppConfig):
     def ready(self) -> None:
         from giamngheo.core.signals import households_changed
 
-        from .services import on_households_changed
+        from .services.coverage import on_households_changed
 
         households_changed.connect(on_households_changed, dispatch_uid="policies.coverage")
