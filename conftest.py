@@ -6,8 +6,10 @@ Tests run inside transactions on top of it; browser tests (live server, transact
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
+from django.test import Client
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -50,3 +52,10 @@ def commune_b(db):  # type: ignore[no-untyped-def]
     from giamngheo.geo.models import Area
 
     return Area.objects.get(name="Phường Trấn Biên")
+
+
+def client_for(user: Any) -> Client:
+    """A test client logged in as ``user`` (tests import it: ``from conftest import client_for``)."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from conftest import client_for
 from giamngheo.households.tests.factories import make_household
 
 ROOT = Path(settings.BASE_DIR)
@@ -35,12 +36,6 @@ EXPECTED_CSP = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def directives(header: str) -> dict[str, str]:

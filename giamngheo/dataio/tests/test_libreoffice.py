@@ -16,9 +16,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from conftest import client_for
 from giamngheo.dataio.fields import propose_mapping
 from giamngheo.dataio.imports import ImportOptions, household_import
 from giamngheo.dataio.reading import open_table
@@ -86,12 +86,6 @@ def read_csv(path: Path) -> list[list[str]]:
 
 def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_household_export_opens_and_matches_the_list(

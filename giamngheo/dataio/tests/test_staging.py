@@ -12,17 +12,16 @@ import re
 import stat
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import client_for
 from giamngheo.dataio.import_jobs import plans_dir, plans_path
 from giamngheo.dataio.imports import stage_dump, stage_load
 from giamngheo.jobs.models import Job, JobKind, JobStatus
@@ -38,12 +37,6 @@ LIST = (
 
 def mode(path: Path | str) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_no_pickle_left_in_the_app() -> None:

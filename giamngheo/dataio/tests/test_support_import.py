@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Sum
-from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from conftest import client_for
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.dataio.reading import open_table
@@ -310,12 +310,6 @@ def test_a_file_without_the_required_columns_is_refused(world, commune_a, commun
         )
     with pytest.raises(ValidationFailed):  # not the officer's commune
         run(tmp_path, xlsx(good_rows()), world["officer"], commune_id=commune_b.pk)
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.django_db

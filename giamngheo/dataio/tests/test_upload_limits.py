@@ -21,6 +21,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
+from conftest import client_for
 from giamngheo.core.uploads import TOO_LARGE_FLAG, BodyLimitUploadHandler
 from giamngheo.dataio.models import ImportMapping
 from giamngheo.dataio.reading import FileRejected, check_zip
@@ -31,12 +32,6 @@ LAYOUT = (
     "STT,Mã số hộ,Họ và tên chủ hộ,Năm sinh,Dân tộc,Thôn/ấp,Số nhân khẩu,Phân loại hộ,Ghi chú lạ\n"
     "1,UPL01,Điểu Thị Mai,1975,S'tiêng,Thôn 1,4,Hộ nghèo,\n"
 )
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 class Unreadable(io.RawIOBase):

@@ -7,9 +7,9 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
+from conftest import client_for
 from giamngheo.dataio.models import ImportMapping
 from giamngheo.households.models import Household
 from giamngheo.jobs.models import Job, JobStatus
@@ -22,12 +22,6 @@ OWN_LAYOUT = (
     "1,OWN01,Điểu Thị Mai,1975,S'tiêng,Thôn 1,4,Hộ nghèo,\n"
     "2,OWN02,Trần Văn Hùng,1980,Kinh,Ấp Mới Lập,3,cận nghèo,chuyển đến\n"
 )
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from conftest import client_for
 from giamngheo.core.models import AuditRecord
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.geo.services import VillageRow, villages_import
@@ -24,12 +25,6 @@ from giamngheo.jobs.models import Job, JobKind, JobStatus
 from .helpers import to_cp1258
 
 MB = 1024 * 1024
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(client: Client, content: bytes, name: str = "thon.csv") -> Any:

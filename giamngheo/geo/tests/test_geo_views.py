@@ -1,15 +1,9 @@
 from __future__ import annotations
 
-from django.test import Client
 from django.urls import reverse
 
+from conftest import client_for
 from giamngheo.geo.models import DifficultyPeriod
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_commune_list_shows_95_units_for_the_province(users) -> None:

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from conftest import client_for
 from giamngheo.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.households import services
@@ -18,12 +19,6 @@ from giamngheo.households.models import Household
 from giamngheo.households.tests.factories import make_household
 
 WIFE_ID = "075185654321"
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def export(client: Client, **params: object):  # type: ignore[no-untyped-def]

@@ -8,10 +8,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import client_for
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.core.versioning import ANY_VERSION, StaleVersion, local_time_text
@@ -23,12 +23,6 @@ from giamngheo.households.tests.test_views import WIFE_ID, household_form_data, 
 pytestmark = pytest.mark.django_db
 
 RELOAD = "tải lại trang"  # every refusal of a missing or stale version tells the officer to reload the page
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _state(household: Household) -> tuple[Any, ...]:

@@ -9,17 +9,12 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from conftest import client_for
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.households import services
 from giamngheo.households.models import Household
 from giamngheo.households.tests.factories import make_household
 from giamngheo.households.tests.test_views import household_form_data, member_form_data
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def create(client: Client, commune: Any, **overrides: Any) -> Any:

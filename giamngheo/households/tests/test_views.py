@@ -4,9 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from conftest import client_for
 from giamngheo.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.geo.services import difficulty_period_add
@@ -17,12 +17,6 @@ from giamngheo.households.tests.factories import make_household
 
 HEAD_ID = "075080123456"  # a man born in 1980 (the factory's head of household)
 WIFE_ID = "075185654321"  # a woman born in 1985
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def list_url() -> str:

@@ -27,6 +27,7 @@ from django.db.models import Count, Sum
 from django.test import Client
 from django.urls import reverse
 
+from conftest import client_for
 from giamngheo.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from giamngheo.geo.models import Area
 from giamngheo.households.models import Household, Member
@@ -232,12 +233,6 @@ def vn(value: int | Decimal) -> str:
 
 def vnd(amount: int) -> str:
     return f"{vn(amount)} đ"
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def success_messages(response: Response) -> list[str]:

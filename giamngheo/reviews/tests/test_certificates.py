@@ -7,22 +7,16 @@ import io
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from docx import Document
 from docx.enum.section import WD_SECTION
 
+from conftest import client_for
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import certificates, services
 from giamngheo.reviews.models import Assessment, CommuneReview
 from giamngheo.reviews.tests.meetings import hold_village_meetings
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def all_text(data: bytes) -> str:

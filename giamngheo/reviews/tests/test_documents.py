@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
 
+from conftest import client_for
 from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import certificates, documents, services
 from giamngheo.reviews.models import (
@@ -40,12 +40,6 @@ PDFINFO = shutil.which("pdfinfo")
 needs_office = pytest.mark.skipif(
     not (SOFFICE and PDFTOTEXT and PDFINFO), reason="LibreOffice Writer and poppler-utils: run `make office`"
 )
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def all_text(data: bytes) -> str:

@@ -4,13 +4,12 @@ empty lists that pass the meeting and the posting as not held, and the posting's
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import client_for
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.core.versioning import ANY_VERSION
@@ -22,12 +21,6 @@ from giamngheo.reviews import selectors, services
 from giamngheo.reviews.models import Assessment, CommuneReview, ReviewRound, Step, StepEvent
 from giamngheo.reviews.tests.meetings import hold_village_meetings
 from giamngheo.reviews.whatif import round_whatif
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

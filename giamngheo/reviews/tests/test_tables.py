@@ -9,9 +9,9 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from conftest import client_for
 from giamngheo.households.models import Household
 from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import services, tables
@@ -19,12 +19,6 @@ from giamngheo.reviews.models import AreaSummary, Assessment, AssessmentStatus, 
 from giamngheo.reviews.xlsx import header_layout
 
 SUMMARY_TITLE = "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026"
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def workbook(response) -> Any:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.messages import constants
 from django.urls import reverse
 
+from conftest import client_for
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.core.versioning import ANY_VERSION, StaleVersion
@@ -19,7 +20,7 @@ from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import services
 from giamngheo.reviews.models import Assessment, CommuneReview, ReviewRound, RoundStatus, Step, VillageMeeting
 from giamngheo.reviews.tests.meetings import hold_village_meetings
-from giamngheo.reviews.tests.test_views import _rush_to, client_for, messages_of
+from giamngheo.reviews.tests.test_views import _rush_to, messages_of
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import client_for
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.core.versioning import ANY_VERSION
@@ -32,12 +33,6 @@ from giamngheo.reviews.models import (
     Step,
 )
 from giamngheo.reviews.tests.meetings import hold_village_meetings
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def messages_of(response: Any, level: int | None = None) -> list[str]:

@@ -1,17 +1,11 @@
 from __future__ import annotations
 
-from django.test import Client
 from django.urls import reverse
 
+from conftest import client_for
 from giamngheo.poverty.classify import Category
 from giamngheo.poverty.facts import HouseholdFacts, MemberFacts
 from giamngheo.standards.adapters import area_type, classify_household, province_code, standards_in_force
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_list_and_detail_show_sources_and_provisional_items(users) -> None:
