@@ -1,5 +1,5 @@
-"""Handlers of the background jobs of this app (named in ``jobs.services.HANDLERS``): the household and member
-exports and the province reclassification.
+"""Handlers of the household and member exports (registered in ``DataioConfig.ready()``; the province
+reclassification's handler is ``households.jobs``).
 
 A handler runs on a worker, as the user who created the job (``job.created_by``): what it reads is scoped
 to that user exactly as the page the job was started from, and the capability is checked again, since the
@@ -13,7 +13,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.files import File
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -22,13 +21,12 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
-from giamngheo.core.errors import NotFound, PermissionDenied, ValidationFailed
+from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.geo.models import AreaLevel
-from giamngheo.geo.selectors import area_list, current_year, village_list
+from giamngheo.geo.selectors import area_list, village_list
 from giamngheo.households import exports, selectors
 from giamngheo.households.forms import HouseholdFilterForm, indicator_standard
 from giamngheo.households.models import Household
-from giamngheo.households.reclassify import province_reclassify
 from giamngheo.jobs.models import Job
 from giamngheo.jobs.services import Progress
 
@@ -161,33 +159,3 @@ def member_export(job: Job, progress: Progress) -> dict[str, Any]:
         csv_stream=member_file.member_csv_stream,
         stem="thanh-vien",
     )
-
-
-def reclassify(job: Job, progress: Progress) -> dict[str, Any]:
-    """The engine's result for every active household of a province (``households.reclassify``)."""
-    _require(job, Capability.MANAGE_REVIEW_ROUNDS)
-    user = job.created_by
-    code = str(job.params.get("province") or settings.DEFAULT_PROVINCE_CODE)
-    try:
-        year = int(job.params.get("year") or current_year())
-    except (TypeError, ValueError):
-        raise ValidationFailed(_("The year must be a number.")) from None
-    province = area_list(user=user).filter(level=AreaLevel.PROVINCE, code=code).first()
-    if province is None:
-        raise NotFound(_("The province is not in your area."))
-    progress.start(
-        _("Classifying the households of %(province)s, %(year)s") % {"province": province.name, "year": year},
-        0,
-    )
-    result = province_reclassify(province=province, year=year, acting_user=user, progress=progress.callback())
-    progress.log(
-        _("%(households)s households classified, %(changed)s results changed, in %(seconds).1f s.")
-        % {"households": result.households, "changed": result.changed, "seconds": result.seconds}
-    )
-    return {
-        "households": result.households,
-        "changed": result.changed,
-        "unclassified": result.unclassified,
-        "undetermined": result.undetermined,
-        "seconds": round(result.seconds, 1),
-    }

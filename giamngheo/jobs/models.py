@@ -8,21 +8,32 @@ machine the worker is on.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.models import BaseModel
 
+from . import registry
 
-class JobKind(models.TextChoices):
-    HOUSEHOLD_IMPORT = "household_import", _("Household import")
-    HOUSEHOLD_EXPORT = "household_export", _("Household export")
-    MEMBER_EXPORT = "member_export", _("Member export")
-    RECLASSIFY = "reclassify", _("Province reclassification")
-    SUPPORT_IMPORT = "support_import", _("Support records import")
-    ROUND_WHATIF = "round_whatif", _("What-if of a review round's standard")
-    VILLAGE_IMPORT = "village_import", _("Village import")
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+class JobKind:
+    """The names of the kinds of job in use (data, not imports: the apps that own them register their
+    handler and label in ``jobs.registry``; ``Job.kind`` is not limited to these in the database)."""
+
+    HOUSEHOLD_IMPORT = "household_import"
+    HOUSEHOLD_EXPORT = "household_export"
+    MEMBER_EXPORT = "member_export"
+    RECLASSIFY = "reclassify"
+    SUPPORT_IMPORT = "support_import"
+    ROUND_WHATIF = "round_whatif"
+    VILLAGE_IMPORT = "village_import"
+    COVERAGE_REBUILD = "coverage_rebuild"
 
 
 class JobStatus(models.TextChoices):
@@ -33,13 +44,19 @@ class JobStatus(models.TextChoices):
 
 
 class Job(BaseModel):
-    kind = models.CharField(_("kind"), max_length=32, choices=JobKind.choices)
+    kind = models.CharField(_("kind"), max_length=32)  # a kind of ``jobs.registry``
     status = models.CharField(
         _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
     )
     title = models.CharField(_("title"), max_length=255)
+    # ``None``: a job the system started (no user's list shows it).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.CASCADE, related_name="jobs"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.CASCADE,
+        related_name="jobs",
+        null=True,
+        blank=True,
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     input_file = models.FileField(_("input file"), upload_to="jobs/in/%Y/%m/", blank=True, max_length=255)
@@ -65,6 +82,11 @@ class Job(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> StrOrPromise:
+        """The kind's label, as its app registered it."""
+        return registry.label(self.kind)
 
     @property
     def percent(self) -> int:

@@ -19,8 +19,8 @@ from giamngheo.core.exports import export_record
 from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, paginate
 
-from . import selectors
-from .models import Job, JobKind
+from . import registry, selectors
+from .models import Job
 
 # Keys of ``Job.summary`` (English snake_case, written by the handlers) -> their label on the page.
 # A key not listed here is shown as it is.
@@ -40,6 +40,7 @@ SUMMARY_LABELS: dict[str, Any] = {
     "unclassified": gettext_lazy("Households without a result (no income recorded)"),
     "undetermined": gettext_lazy("Households without a result (not enough information)"),
     "seconds": gettext_lazy("Duration (seconds)"),
+    "communes": gettext_lazy("Communes"),
     "records": gettext_lazy("Support records"),
     "amount": gettext_lazy("Amount (VND)"),
     "not_entitled": gettext_lazy("Recipients not entitled (with a reason)"),
@@ -130,11 +131,8 @@ def job_download(request: HttpRequest, pk: int, which: str) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=filename)
 
 
-# The export log's kind of a job's result, by the job's kind (other results: ``JOB_RESULT``).
-RESULT_KINDS: dict[str, ExportKind] = {
-    JobKind.HOUSEHOLD_EXPORT: ExportKind.HOUSEHOLD_LIST,
-    JobKind.MEMBER_EXPORT: ExportKind.MEMBER_LIST,
-}
+# The export log's kind of a job's result: as its kind registered it (``result_export_kind``), else
+# ``JOB_RESULT``; of its other files: below.
 OTHER_KINDS: dict[str, ExportKind] = {"report": ExportKind.JOB_REPORT, "input": ExportKind.JOB_INPUT}
 
 
@@ -142,7 +140,11 @@ def _log_download(request: HttpRequest, job: Job, which: str, filename: str) -> 
     """One row of the export log per download of a job's file: the job's kind and parameters as filters,
     the rows when the summary says (written by an export, read by an import, refused in a report), the
     format from the file's name."""
-    kind = RESULT_KINDS.get(job.kind, ExportKind.JOB_RESULT) if which == "result" else OTHER_KINDS[which]
+    if which == "result":
+        registered = registry.job_type(job.kind) if registry.is_registered(job.kind) else None
+        kind = (registered.result_export_kind if registered else None) or ExportKind.JOB_RESULT
+    else:
+        kind = OTHER_KINDS[which]
     summary = job.summary if isinstance(job.summary, dict) else {}
     rows = summary.get("rows_rejected" if which == "report" else "rows")
     suffix = PurePosixPath(filename).suffix.lstrip(".").lower()

@@ -8,7 +8,11 @@ class PoliciesConfig(AppConfig):
 
     def ready(self) -> None:
         from giamngheo.core.signals import households_changed
+        from giamngheo.jobs.models import JobKind
+        from giamngheo.jobs.registry import register
 
+        from .jobs import coverage_rebuild
         from .services.coverage import on_households_changed
 
         households_changed.connect(on_households_changed, dispatch_uid="policies.coverage")
+        register(JobKind.COVERAGE_REBUILD, coverage_rebuild, label=_("Policy coverage recount"))

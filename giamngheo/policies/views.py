@@ -42,7 +42,7 @@ from .support_forms import (
     SpendingFilterForm,
     SupportRecordForm,
 )
-from .tasks import coverage_rebuild_task
+from .tasks import coverage_rebuild_start
 
 
 @require_GET
@@ -167,7 +167,7 @@ def coverage_rebuild(request: HttpRequest) -> HttpResponse:
         year = None
     if year is None:
         raise BadRequest("year")
-    coverage_rebuild_task.enqueue(year)
+    coverage_rebuild_start(year=year, acting_user=request.user)
     messages.success(request, _("The coverage of %(year)s is being recounted.") % {"year": year})
     return redirect(f"{reverse('policies:coverage')}?year={year}")
 

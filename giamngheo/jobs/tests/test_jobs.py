@@ -12,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from openpyxl import load_workbook
 
 from giamngheo.accounts.roles import ROLE_CAPABILITIES, Capability, Role
@@ -22,7 +23,7 @@ from giamngheo.households import services as household_services
 from giamngheo.households.exports import HEADERS
 from giamngheo.households.models import Member
 from giamngheo.households.tests.factories import make_household
-from giamngheo.jobs import services
+from giamngheo.jobs import registry as job_registry
 from giamngheo.jobs.models import Job, JobKind, JobStatus
 from giamngheo.jobs.services import Progress, job_create, job_run
 
@@ -70,7 +71,11 @@ def handler(monkeypatch):  # type: ignore[no-untyped-def]
     """Register a handler of this module for the import kind."""
 
     def register(name: str) -> None:
-        monkeypatch.setitem(services.HANDLERS, JobKind.HOUSEHOLD_IMPORT, f"{HANDLER}.{name}")
+        monkeypatch.setitem(
+            job_registry.TYPES,
+            JobKind.HOUSEHOLD_IMPORT,
+            job_registry.JobType(JobKind.HOUSEHOLD_IMPORT, import_string(f"{HANDLER}.{name}"), label="test"),
+        )
 
     return register
 

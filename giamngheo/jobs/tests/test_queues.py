@@ -17,8 +17,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils.module_loading import import_string
 
-from giamngheo.jobs import services
+from giamngheo.jobs import registry
 from giamngheo.jobs import tasks as _tasks  # noqa: F401 - the task is declared under the normal settings
 from giamngheo.jobs.models import Job, JobKind, JobStatus
 from giamngheo.jobs.services import Progress, job_create
@@ -36,7 +37,11 @@ def handler(job: Job, progress: Progress) -> dict[str, Any]:
 @pytest.fixture
 def registered(monkeypatch):  # type: ignore[no-untyped-def]
     """Register this module's handler for the import kind (the worker runs in this process)."""
-    monkeypatch.setitem(services.HANDLERS, JobKind.HOUSEHOLD_IMPORT, HANDLER)
+    monkeypatch.setitem(
+        registry.TYPES,
+        JobKind.HOUSEHOLD_IMPORT,
+        registry.JobType(JobKind.HOUSEHOLD_IMPORT, import_string(HANDLER), label="test"),
+    )
 
 
 @pytest.fixture

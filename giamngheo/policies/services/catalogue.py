@@ -236,10 +236,10 @@ def _require_manager(acting_user: Any) -> None:
         raise PermissionDenied(_("You may not change the policy catalogue."))
 
 
-def _rebuild_coverage_later() -> None:
+def _rebuild_coverage_later(acting_user: Any) -> None:
     from ..tasks import coverage_rebuild_later  # here: tasks imports this module
 
-    coverage_rebuild_later()
+    coverage_rebuild_later(acting_user=acting_user)
 
 
 @transaction.atomic
@@ -264,7 +264,7 @@ def policy_create(*, data: Mapping[str, Any], acting_user: Any) -> Policy:
     except IntegrityError as exc:  # the same code saved at the same moment
         raise _code_taken(code) from exc
     audit_record(actor=acting_user, action="policies.policy.create", target=policy, after=snapshot(policy))
-    _rebuild_coverage_later()
+    _rebuild_coverage_later(acting_user)
     return policy
 
 
@@ -293,5 +293,5 @@ def policy_update(*, policy: Policy, data: Mapping[str, Any], acting_user: Any, 
         actor=acting_user, action="policies.policy.update", target=locked, before=before, after=after
     )
     if any(before[name] != after[name] for name in COVERAGE_FIELDS):
-        _rebuild_coverage_later()
+        _rebuild_coverage_later(acting_user)
     return locked

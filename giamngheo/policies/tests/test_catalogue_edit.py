@@ -462,7 +462,8 @@ def test_changing_a_rule_recounts_the_coverage(
 def test_only_changes_that_matter_recount_the_coverage(users, monkeypatch) -> None:
     calls: list[int | None] = []
     monkeypatch.setattr(
-        "giamngheo.policies.tasks.coverage_rebuild_later", lambda year=None: calls.append(year)
+        "giamngheo.policies.tasks.coverage_rebuild_later",
+        lambda year=None, acting_user=None: calls.append(year),
     )
     user = users[SPECIALIST]
     policy = services.policy_create(data=service_data(), acting_user=user)
