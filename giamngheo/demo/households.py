@@ -50,6 +50,7 @@ from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import is_ethnic_minority
+from giamngheo.poverty.ages import age_on
 from giamngheo.poverty.classify import Category, Result, classify_flags, evaluate_indicators
 from giamngheo.poverty.facts import EDUCATION_RANK, Education, Employment, HouseholdFacts, MemberFacts
 from giamngheo.poverty.standard import Standard
@@ -239,7 +240,7 @@ class GeneratedMember:
         """As ``giamngheo.households.engine.member_facts`` reads a saved member."""
         born = self.date_of_birth
         return MemberFacts(
-            age=on.year - born.year - ((on.month, on.day) < (born.month, born.day)),
+            age=age_on(born, on),
             sex=self.sex,
             has_health_insurance=self.has_health_insurance,
             in_education=self.in_education,

@@ -9,18 +9,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from giamngheo.poverty.ages import age_on
 from giamngheo.poverty.classify import evaluate_indicators
 from giamngheo.poverty.facts import Education, Employment, HouseholdFacts, MemberFacts
 from giamngheo.poverty.indicators import is_dependant
 from giamngheo.poverty.standard import Standard
 
 from .models import Household, Member
-
-
-def age_on(born: dt.date, day: dt.date) -> int:
-    """Completed years on ``day``. A birth known only by its year is stored as 1 January of that year, so
-    the age is counted from 1 January (a provisional rule: the commune lists give only "Năm sinh")."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def member_facts(member: Member, on: dt.date) -> MemberFacts:

@@ -58,6 +58,7 @@ from django.utils.translation import gettext as _
 from giamngheo.core.audit import audit_record
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.geo.models import Area, AreaLevel
+from giamngheo.poverty.ages import ages_on
 from giamngheo.poverty.bulk import CATEGORIES, URBAN, classify_bulk
 from giamngheo.poverty.facts import EDUCATION_RANK, Education, Employment, HouseholdFacts, MemberFacts
 from giamngheo.poverty.indicators import RULES
@@ -278,14 +279,6 @@ def _devices(value: Any) -> frozenset[str] | None:
             _DEVICES_CACHE[value] = found
             return found
     return frozenset(value)
-
-
-def ages_on(born: IntArray, on: dt.date) -> IntArray:
-    """Completed years on ``on`` (as ``engine.age_on``) for dates of birth given as YYYYMMDD integers. A
-    birth known only by its year is stored as 1 January of that year: its age counts from 1 January (the
-    provisional rule for year-only births)."""
-    not_yet = (born % 10_000) > (on.month * 100 + on.day)
-    return (on.year - born // 10_000 - not_yet).astype(np.int64)
 
 
 def _raw(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:

@@ -29,10 +29,11 @@ from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, int_param, paginate, submit
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.geo.selectors import area_list, village_list
+from giamngheo.poverty.ages import age_on
 from giamngheo.poverty.standard import StandardError, get_standard
 
 from . import exports, selectors, services
-from .engine import age_on, missing_facts
+from .engine import missing_facts
 from .forms import HouseholdFilterForm, HouseholdForm, MemberForm, indicator_names, indicator_standard
 from .models import Household, Member
 from .reference import Category, Device, Relationship

@@ -14,9 +14,9 @@ from django.db.models import OuterRef, Q, Subquery
 
 from giamngheo.core.bulk import chunks
 from giamngheo.geo.selectors import especially_difficult_ids
-from giamngheo.households.engine import age_on
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import Category, is_ethnic_minority
+from giamngheo.poverty.ages import age_on
 from giamngheo.reviews.models import (
     Assessment,
     CommuneReview,
