@@ -15,6 +15,9 @@ urlpatterns = [
     path("jobs/", include("giamngheo.jobs.urls")),
     path("data/", include("giamngheo.dataio.urls")),
     path("data/export/", include("giamngheo.dataio.export_urls")),
+    path("plans/", include("giamngheo.plans.urls")),
+    path("dashboard/", include("giamngheo.dashboard.urls")),
+    path("notices/", include("giamngheo.notices.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]
