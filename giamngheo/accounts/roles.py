@@ -35,6 +35,8 @@ class Capability(models.TextChoices):
     VIEW_TABLES = "view_tables", _("See the official tables and summaries")
     MANAGE_POLICIES = "manage_policies", _("Manage the policy catalogue")
     RECORD_SUPPORT = "record_support", _("Record support delivered to households")
+    MANAGE_PLANS = "manage_plans", _("Enter plans, targets, thresholds and priority areas")
+    REPORT_TARGETS = "report_targets", _("Report the values of the targets of one's unit")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -51,10 +53,20 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_TABLES,
             Capability.MANAGE_POLICIES,
             Capability.RECORD_SUPPORT,
+            Capability.MANAGE_PLANS,
+            Capability.REPORT_TARGETS,
         }
     ),
-    Role.DEPARTMENT_OFFICE: frozenset({Capability.MANAGE_ORG, Capability.VIEW_ORG, Capability.VIEW_TABLES}),
-    Role.UNIT_HEAD: frozenset({Capability.VIEW_ORG}),
+    Role.DEPARTMENT_OFFICE: frozenset(
+        {
+            Capability.MANAGE_ORG,
+            Capability.VIEW_ORG,
+            Capability.VIEW_TABLES,
+            Capability.MANAGE_PLANS,
+            Capability.REPORT_TARGETS,
+        }
+    ),
+    Role.UNIT_HEAD: frozenset({Capability.VIEW_ORG, Capability.REPORT_TARGETS}),
     Role.COMMUNE_OFFICER: frozenset(
         {
             Capability.MANAGE_VILLAGES,
@@ -64,6 +76,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.CONDUCT_REVIEW,
             Capability.VIEW_TABLES,
             Capability.RECORD_SUPPORT,
+            Capability.REPORT_TARGETS,
         }
     ),
     Role.VIEWER: frozenset({Capability.VIEW_ORG, Capability.VIEW_TABLES}),
