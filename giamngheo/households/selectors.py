@@ -11,11 +11,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import area_q, can
 from giamngheo.core.errors import NotFound
-from giamngheo.core.text import fold
 from giamngheo.geo.selectors import communes_in_scope, current_year, especially_difficult_ids
 
 from .models import Household, Member
 from .reference import mask_national_id
+from .search import search_term
 
 ENGINE_UNDETERMINED = "undetermined"
 
@@ -43,7 +43,7 @@ def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> Que
     if not f.include_inactive:
         qs = qs.filter(is_active=True)
     if f.q:
-        term = fold(f.q)
+        term = search_term(f.q)
         qs = qs.filter(Q(search_text__contains=term) | Q(code=f.q.strip()))
     if f.commune_id:
         qs = qs.filter(commune_id=f.commune_id)

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.signals import households_changed
-from giamngheo.core.text import fold
 from giamngheo.core.versioning import StaleVersion as StaleVersion
 from giamngheo.core.versioning import Version, version_check
 from giamngheo.geo.models import Area, AreaLevel
@@ -30,6 +29,7 @@ from giamngheo.geo.models import Area, AreaLevel
 from .models import Household, Member
 from .reclassify import households_reclassify
 from .reference import Category, Relationship, is_ethnic_minority, national_id_problem, poverty_causes
+from .search import search_text
 from .selectors import HouseholdFilters, household_list
 
 HOUSEHOLD_FIELDS = {
@@ -133,10 +133,13 @@ def _check_village(commune: Area, village: Area) -> None:
 
 
 def refresh_search_text(household: Household) -> None:
-    parts = [household.code, household.head_name, household.phone, household.address]
-    for name, national_id in household.members.filter(is_active=True).values_list("full_name", "national_id"):
-        parts.extend([name, national_id or ""])
-    text = fold(" ".join(p for p in parts if p))
+    text = search_text(
+        code=household.code,
+        head_name=household.head_name,
+        phone=household.phone,
+        address=household.address,
+        members=household.members.filter(is_active=True).values_list("full_name", "national_id"),
+    )
     Household.objects.filter(pk=household.pk).update(search_text=text)
     household.search_text = text
 
