@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from giamngheo.accounts.models import User
 from giamngheo.core.bulk import allocate_ids, insert_rows
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reclassify import Classifier, encode_household, encode_member
@@ -75,7 +76,7 @@ def _history_rows(
 def write_plans(
     plans: list[HouseholdPlan],
     *,
-    user: Any,
+    user: User,
     villages: dict[str, int],
     classifier: Classifier | None = None,
     classified: Counter[str] | None = None,

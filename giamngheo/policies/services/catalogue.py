@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.audit import audit_record, snapshot
@@ -39,7 +40,7 @@ SAMPLE_CATALOGUE = Path(__file__).parent.parent / "data" / "sample_catalogue.jso
 
 
 @transaction.atomic
-def catalogue_seed(*, acting_user: Any, path: Path = SAMPLE_CATALOGUE) -> int:
+def catalogue_seed(*, acting_user: User | None, path: Path = SAMPLE_CATALOGUE) -> int:
     """Add the sample policies that are not in the catalogue yet (by code); never overwrite the province's
     edits. Returns how many were added."""
     with path.open(encoding="utf-8") as fh:
@@ -146,19 +147,19 @@ def _code_taken(code: str) -> ValidationFailed:
     )
 
 
-def _require_manager(acting_user: Any) -> None:
+def _require_manager(acting_user: User | None) -> None:
     if not can(acting_user, Capability.MANAGE_POLICIES):
         raise PermissionDenied(_("You may not change the policy catalogue."))
 
 
-def _rebuild_coverage_later(acting_user: Any) -> None:
+def _rebuild_coverage_later(acting_user: User | None) -> None:
     from ..tasks import coverage_rebuild_later  # here: tasks imports this module
 
     coverage_rebuild_later(acting_user=acting_user)
 
 
 @transaction.atomic
-def policy_create(*, data: Mapping[str, Any], acting_user: Any) -> Policy:
+def policy_create(*, data: Mapping[str, Any], acting_user: User | None) -> Policy:
     """Add a policy to the catalogue (the province's own, not a sample). The current year's coverage is
     rebuilt in the background once the transaction commits."""
     _require_manager(acting_user)
@@ -184,7 +185,9 @@ def policy_create(*, data: Mapping[str, Any], acting_user: Any) -> Policy:
 
 
 @transaction.atomic
-def policy_update(*, policy: Policy, data: Mapping[str, Any], acting_user: Any, version: Version) -> Policy:
+def policy_update(
+    *, policy: Policy, data: Mapping[str, Any], acting_user: User | None, version: Version
+) -> Policy:
     """Change a policy. Its code stays (support records and links name it); an edited sample becomes the
     province's own (``is_sample`` false). If who is entitled or covered may change (rule, level, period,
     frequency, active), the current year's coverage is rebuilt in the background after the commit."""
