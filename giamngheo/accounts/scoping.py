@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.db.models import Q
 
 from .roles import ROLE_CAPABILITIES
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from .models import User
 
 NOTHING = Q(pk__in=[])
@@ -32,7 +34,7 @@ _AREA_CACHE = "_scope_area_paths"
 _ORG_CACHE = "_scope_org_paths"
 
 
-def _is_unrestricted(user: Any) -> bool:
+def _is_unrestricted(user: User | AnonymousUser | None) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_system_admin", False))
 
 
@@ -103,13 +105,14 @@ def org_q(user: User, path_field: str = "path", area_path_field: str | None = "a
     return q
 
 
-def can(user: Any, capability: str) -> bool:
-    """Whether the user's role grants ``capability`` (administrators have every capability)."""
+def can(user: User | AnonymousUser | None, capability: str) -> TypeGuard[User]:
+    """Whether the user's role grants ``capability`` (administrators have every capability); True only for an
+    active signed-in ``User`` (so ``if not can(user, …): raise`` leaves ``user`` a ``User``)."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
     if _is_unrestricted(user):
         return True
-    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+    return capability in ROLE_CAPABILITIES.get(getattr(user, "role", ""), frozenset())
 
 
 def reset_cache(user: User) -> None:

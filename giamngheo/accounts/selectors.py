@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from giamngheo.core.errors import NotFound
@@ -11,7 +9,7 @@ from .models import User
 from .scoping import can
 
 
-def user_list(*, user: Any, q: str = "", role: str = "") -> QuerySet[User]:
+def user_list(*, user: User, q: str = "", role: str = "") -> QuerySet[User]:
     """Accounts the user may manage: all for administrators, none for others."""
     if not can(user, "manage_users"):
         return User.objects.none()
@@ -29,7 +27,7 @@ def user_list(*, user: Any, q: str = "", role: str = "") -> QuerySet[User]:
     return qs
 
 
-def access_user_by_id(*, user: Any, user_id: int) -> User:
+def access_user_by_id(*, user: User, user_id: int) -> User:
     found = user_list(user=user).filter(pk=user_id).first()
     if found is None:
         raise NotFound("user")

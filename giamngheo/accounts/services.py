@@ -42,7 +42,7 @@ def user_create(
     phone: str = "",
     scope_areas: Iterable[Any] = (),
     scope_org_units: Iterable[Any] = (),
-    acting_user: Any,
+    acting_user: User | None,
 ) -> User:
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed(_("This username is already taken."), extra={"field": "username"})
@@ -67,7 +67,7 @@ def user_update(
     is_active: bool,
     scope_areas: Iterable[Any],
     scope_org_units: Iterable[Any],
-    acting_user: Any,
+    acting_user: User | None,
     password: str = "",
 ) -> User:
     """Update an account; a non-empty ``password`` is validated first and set in the same transaction."""
@@ -94,7 +94,7 @@ def user_update(
 
 
 @transaction.atomic
-def user_set_password(*, user: User, password: str, acting_user: Any) -> User:
+def user_set_password(*, user: User, password: str, acting_user: User | None) -> User:
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 
 from .models import AuditRecord
+from .types import UserLike
 
 
 def _jsonable(value: Any) -> Any:
@@ -43,7 +44,7 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
 
 def audit_record(
     *,
-    actor: Any,
+    actor: UserLike | None,
     action: str,
     target: models.Model | None = None,
     target_type: str = "",
@@ -58,7 +59,7 @@ def audit_record(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)
         target_repr = target_repr or str(target)[:255]
-    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    actor_obj: Any = actor if actor is not None and getattr(actor, "pk", None) else None
     return AuditRecord.objects.create(
         actor=actor_obj,
         actor_name=(actor_obj.get_username() if actor_obj is not None else "system")[:150],

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 
 from .audit import _jsonable
 from .models import ExportKind, ExportRecord
+from .types import UserLike
 
 # First characters that make a spreadsheet read a cell as a formula (Excel, LibreOffice, Google Sheets):
 # OWASP's list, and the full-width forms that some input methods type and LibreOffice also evaluates.
@@ -127,7 +128,7 @@ def export_record(
     kind: ExportKind | str,
     fmt: str,
     request: HttpRequest | None = None,
-    user: Any = None,
+    user: UserLike | None = None,
     filters: Mapping[str, Any] | None = None,
     rows: int | None = None,
     detail: str = "",
@@ -137,7 +138,7 @@ def export_record(
     query parameters. Called before the file is streamed: if the log cannot be written, nothing leaves."""
     if user is None and request is not None:
         user = request.user
-    actor = user if user is not None and getattr(user, "pk", None) else None
+    actor: Any = user if user is not None and getattr(user, "pk", None) else None
     if filters is None:
         filters = query_filters(request) if request is not None else {}
     return ExportRecord.objects.create(

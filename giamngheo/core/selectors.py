@@ -1,18 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from axes.models import AccessFailureLog
 from django.db.models import Q, QuerySet
 
 from .errors import NotFound
 from .models import AuditRecord, ExportRecord
+from .types import UserLike
 
 
 def audit_list(
     *,
-    user: Any,
+    user: UserLike,
     q: str = "",
     action: str = "",
     date_from: dt.date | None = None,
@@ -33,20 +33,20 @@ def audit_list(
     return qs
 
 
-def access_audit_record_by_id(*, user: Any, record_id: int) -> AuditRecord:
+def access_audit_record_by_id(*, user: UserLike, record_id: int) -> AuditRecord:
     record = audit_list(user=user).filter(pk=record_id).first()
     if record is None:
         raise NotFound("audit record")
     return record
 
 
-def _is_admin(user: Any) -> bool:
+def _is_admin(user: UserLike) -> bool:
     return bool(getattr(user, "is_system_admin", False) and user.is_active)
 
 
 def export_log(
     *,
-    user: Any,
+    user: UserLike,
     username: str = "",
     kind: str = "",
     fmt: str = "",
@@ -73,7 +73,7 @@ def export_log(
 
 def signin_failure_list(
     *,
-    user: Any,
+    user: UserLike,
     username: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.geo.selectors import current_year
 from giamngheo.jobs.models import JobKind
 from giamngheo.jobs.services import job_create
@@ -21,14 +22,14 @@ FORMATS = {"xlsx": "Excel", "csv": "CSV"}
 MAX_FILTERS = 2000  # characters of the list's query string
 
 
-def _format(request: HttpRequest) -> str:
+def _format(request: AuthenticatedRequest) -> str:
     kind = request.POST.get("format", "")
     if kind not in FORMATS:
         raise BadRequest("format must be xlsx or csv")
     return kind
 
 
-def _filters(request: HttpRequest) -> str:
+def _filters(request: AuthenticatedRequest) -> str:
     """The household list's query string: the ``filters`` field of the form (the list's own query string),
     or else the other fields of the form. The handler reads it with the list's filter form."""
     if "filters" in request.POST:
@@ -43,7 +44,7 @@ def _filters(request: HttpRequest) -> str:
     return text
 
 
-def _export(request: HttpRequest, kind: str, title: str) -> HttpResponse:
+def _export(request: AuthenticatedRequest, kind: str, title: str) -> HttpResponse:
     job = job_create(
         kind=kind,
         title=title,
@@ -55,7 +56,7 @@ def _export(request: HttpRequest, kind: str, title: str) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_POST
-def households(request: HttpRequest) -> HttpResponse:
+def households(request: AuthenticatedRequest) -> HttpResponse:
     kind = _format(request)
     title = _("Household export (%(format)s)") % {"format": FORMATS[kind]}
     return _export(request, JobKind.HOUSEHOLD_EXPORT, title)
@@ -63,7 +64,7 @@ def households(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_POST
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: AuthenticatedRequest) -> HttpResponse:
     kind = _format(request)
     title = _("Member export (%(format)s)") % {"format": FORMATS[kind]}
     return _export(request, JobKind.MEMBER_EXPORT, title)
@@ -71,7 +72,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_REVIEW_ROUNDS)
 @require_POST
-def reclassify(request: HttpRequest) -> HttpResponse:
+def reclassify(request: AuthenticatedRequest) -> HttpResponse:
     year = current_year()
     job = job_create(
         kind=JobKind.RECLASSIFY,

@@ -17,7 +17,7 @@ from django.core.files import File
 
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.jobs.models import Job
-from giamngheo.jobs.services import Progress
+from giamngheo.jobs.services import Progress, job_creator
 
 from .imports.running import ImportOptions, household_import
 from .reading import FileRejected, Table, open_table
@@ -126,7 +126,7 @@ def _check_or_import(job: Job, progress: Progress) -> dict[str, Any]:
     outcome = household_import(
         table=table,
         options=options,
-        acting_user=job.created_by,
+        acting_user=job_creator(job),
         progress=report,
         keep_plans=plans_path(job.pk) if options.dry_run else None,
         checked_plans=checked,

@@ -28,7 +28,7 @@ from giamngheo.households import exports, selectors
 from giamngheo.households.forms import HouseholdFilterForm, indicator_standard
 from giamngheo.households.models import Household
 from giamngheo.jobs.models import Job
-from giamngheo.jobs.services import Progress
+from giamngheo.jobs.services import Progress, job_creator
 
 from . import member_export as member_file
 
@@ -66,7 +66,7 @@ def filter_query(raw: Any) -> QueryDict:
 
 def visible_households(job: Job) -> QuerySet[Household]:
     """The households of the list the job was started from: its filters, as its creator sees them."""
-    user = job.created_by
+    user = job_creator(job)
     query = filter_query(job.params.get("filters"))
     form = HouseholdFilterForm(
         query or None,
@@ -138,7 +138,7 @@ def household_export(job: Job, progress: Progress) -> dict[str, Any]:
         progress,
         stage=_("Writing the households"),
         total=households.count(),
-        rows=exports.household_rows(households, user=job.created_by, indicator_names=names),
+        rows=exports.household_rows(households, user=job_creator(job), indicator_names=names),
         write_xlsx=exports.write_xlsx,
         csv_stream=exports.csv_stream,
         stem="ho-gia-dinh",
@@ -154,7 +154,7 @@ def member_export(job: Job, progress: Progress) -> dict[str, Any]:
         progress,
         stage=_("Writing the members"),
         total=members.count(),
-        rows=member_file.member_rows(members, user=job.created_by),
+        rows=member_file.member_rows(members, user=job_creator(job)),
         write_xlsx=member_file.write_member_xlsx,
         csv_stream=member_file.member_csv_stream,
         stem="thanh-vien",

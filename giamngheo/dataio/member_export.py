@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from giamngheo.accounts.models import User
 from giamngheo.core.xlsx import write_table
 from giamngheo.households import exports
 from giamngheo.households.exports import CATEGORY_NAMES, CHUNK, NO, NOT_CLASSIFIED, YES
@@ -75,7 +76,7 @@ def member_queryset(households: QuerySet[Household]) -> QuerySet[Member]:
     )
 
 
-def member_rows(members: QuerySet[Member], *, user: Any) -> Iterator[list[Any]]:
+def member_rows(members: QuerySet[Member], *, user: User) -> Iterator[list[Any]]:
     """One row per member of ``members`` (see ``member_queryset``), in order, under ``HEADERS``."""
     ethnic = dict(ethnic_groups())
     shown_id = national_id_display(user=user)

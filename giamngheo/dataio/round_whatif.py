@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.permissions import capability_required, require
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import area_q, can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import NotFound, PermissionDenied
 from giamngheo.core.views import get_or_404
 from giamngheo.geo.models import Area
@@ -57,7 +59,7 @@ def latest_whatif(*, review_round: ReviewRound) -> Job | None:
     )
 
 
-def _managed_round(*, user: Any, round_id: int) -> ReviewRound:
+def _managed_round(*, user: User, round_id: int) -> ReviewRound:
     review_round = review_selectors.access_round_by_id(user=user, round_id=round_id)
     if not review_selectors.can_see_whole_round(user=user, review_round=review_round):
         raise NotFound("review round")
@@ -66,7 +68,7 @@ def _managed_round(*, user: Any, round_id: int) -> ReviewRound:
 
 @capability_required(Capability.VIEW_TABLES)
 @require_http_methods(["GET", "POST"])
-def round_whatif_page(request: HttpRequest, pk: int) -> HttpResponse:
+def round_whatif_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review_round = get_or_404(_managed_round, user=request.user, round_id=pk)
     if request.method == "POST":
         require(request, Capability.MANAGE_REVIEW_ROUNDS)
@@ -78,7 +80,7 @@ def round_whatif_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("dataio:round-whatif", pk=review_round.pk)
     job = latest_whatif(review_round=review_round)
-    user: Any = request.user
+    user: User = request.user
     result = (
         (job.summary or {}).get("whatif") if job is not None and job.status == JobStatus.SUCCEEDED else None
     )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_q
 from giamngheo.geo.models import Area, AreaLevel
 
@@ -13,7 +12,7 @@ from .fields import propose_mapping
 from .models import ImportMapping, header_signature
 
 
-def saved_mapping(*, user: Any, headers: list[str], commune_id: int | None = None) -> list[str] | None:
+def saved_mapping(*, user: User, headers: list[str], commune_id: int | None = None) -> list[str] | None:
     """The mapping this user last used for this layout, else the one an officer of the file's commune saved
     for it (a colleague's). Never another commune's: how a commune lays out its lists is its own business."""
     signature = header_signature(headers)
@@ -30,7 +29,7 @@ def saved_mapping(*, user: Any, headers: list[str], commune_id: int | None = Non
     return (list(found) + [""] * len(headers))[: len(headers)]
 
 
-def mapping_for(*, user: Any, headers: list[str], commune_id: int | None = None) -> tuple[list[str], bool]:
+def mapping_for(*, user: User, headers: list[str], commune_id: int | None = None) -> tuple[list[str], bool]:
     """(mapping, saved?): the saved mapping of this layout, or the one proposed from the header names."""
     saved = saved_mapping(user=user, headers=headers, commune_id=commune_id)
     if saved is not None:
@@ -38,6 +37,6 @@ def mapping_for(*, user: Any, headers: list[str], commune_id: int | None = None)
     return propose_mapping(headers), False
 
 
-def import_communes(*, user: Any) -> QuerySet[Area]:
+def import_communes(*, user: User) -> QuerySet[Area]:
     """Communes the user may import into."""
     return Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE, is_active=True).order_by("name")

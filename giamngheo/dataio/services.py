@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_q
 from giamngheo.core.audit import audit_record
 from giamngheo.geo.models import Area, AreaLevel
@@ -21,7 +22,7 @@ from .models import ImportMapping, header_signature
 
 @transaction.atomic
 def import_mapping_save(
-    *, headers: list[str], mapping: list[str], acting_user: Any, commune_id: int | None = None
+    *, headers: list[str], mapping: list[str], acting_user: User, commune_id: int | None = None
 ) -> ImportMapping:
     """Remember how this user mapped a layout (no personal data: header texts and field keys only), for
     the user and the officers of the file's commune."""

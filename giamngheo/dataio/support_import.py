@@ -32,6 +32,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import area_q, can
 from giamngheo.core.audit import audit_record
@@ -364,7 +365,7 @@ class _Resolver:
     their commune and members by national ID or name and date of birth — all within the user's scope, and
     never saying anything about what lies outside it."""
 
-    def __init__(self, *, user: Any, sheet: str, commune: Area | None, columns: list[Column]) -> None:
+    def __init__(self, *, user: User, sheet: str, commune: Area | None, columns: list[Column]) -> None:
         self.user = user
         self.sheet = sheet
         self.columns = columns
@@ -517,7 +518,7 @@ class _CheckOnly(Exception):
     """Raised to roll back the writes of a check (dry run)."""
 
 
-def _commune(user: Any, commune_id: int | None) -> Area | None:
+def _commune(user: User, commune_id: int | None) -> Area | None:
     communes = Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
     if commune_id is None:
         only = list(communes.filter(is_active=True)[:2])
@@ -531,7 +532,7 @@ def _commune(user: Any, commune_id: int | None) -> Area | None:
 def support_import(
     *,
     table: Table,
-    acting_user: Any,
+    acting_user: User | None,
     commune_id: int | None = None,
     dry_run: bool = False,
     progress: Callable[[str, int, int], None] | None = None,

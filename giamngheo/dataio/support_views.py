@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.geo.selectors import current_year
 from giamngheo.jobs.models import Job, JobKind, JobStatus
 from giamngheo.jobs.services import job_create
@@ -53,13 +54,13 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [(_("Support records"), reverse("policies:support-list")), *tail]
 
 
-def _support_job(request: HttpRequest, pk: int) -> Job:
+def _support_job(request: AuthenticatedRequest, pk: int) -> Job:
     return job_of_kind(request, pk, JobKind.SUPPORT_IMPORT)
 
 
 @capability_required(Capability.RECORD_SUPPORT)
 @require_http_methods(["GET", "POST"])
-def support_import(request: HttpRequest) -> HttpResponse:
+def support_import(request: AuthenticatedRequest) -> HttpResponse:
     communes = selectors.import_communes(user=request.user)
     form = SupportImportForm(request.POST or None, request.FILES or None, communes=communes)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +103,7 @@ def _detail_context(job: Job) -> dict[str, Any]:
 
 @capability_required(Capability.RECORD_SUPPORT)
 @require_GET
-def support_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def support_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _support_job(request, pk)
     template = "dataio/_support_import_status.html" if request.htmx else "dataio/support_import_detail.html"  # type: ignore[attr-defined]
     return render(request, template, _detail_context(job))
@@ -110,7 +111,7 @@ def support_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.RECORD_SUPPORT)  # type: ignore[arg-type]
 @require_POST
-def support_import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
+def support_import_run(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """Import the file of a clean check (it is read and validated again: the registry may have changed)."""
     checked = _support_job(request, pk)
     if not _detail_context(checked)["can_import"]:
@@ -128,7 +129,7 @@ def support_import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @capability_required(Capability.RECORD_SUPPORT)  # type: ignore[arg-type]
 @require_GET
-def support_template(request: HttpRequest) -> FileResponse:
+def support_template(request: AuthenticatedRequest) -> FileResponse:
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
     write_support_template(
         out,

@@ -7,7 +7,7 @@ import tempfile
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.views import get_or_404
 from giamngheo.jobs import selectors as job_selectors
 from giamngheo.jobs.models import Job, JobKind, JobStatus
@@ -29,7 +30,7 @@ from .imports.rows import check_mapping
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def job_of_kind(request: HttpRequest, pk: int, kind: str) -> Job:
+def job_of_kind(request: AuthenticatedRequest, pk: int, kind: str) -> Job:
     """The user's own job of this kind (404 otherwise: another's, or a job of another page)."""
     job = get_or_404(job_selectors.access_job_by_id, user=request.user, job_id=pk)
     if job.kind != kind:
@@ -37,13 +38,13 @@ def job_of_kind(request: HttpRequest, pk: int, kind: str) -> Job:
     return job
 
 
-def _import_job(request: HttpRequest, pk: int) -> Job:
+def _import_job(request: AuthenticatedRequest, pk: int) -> Job:
     return job_of_kind(request, pk, JobKind.HOUSEHOLD_IMPORT)
 
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedRequest) -> HttpResponse:
     """Store the file (its size checked by the form) and start the job that reads it: nothing of the file
     is read here (``import_jobs.inspect_upload`` finds its sheet, header row and first rows)."""
     communes = selectors.import_communes(user=request.user)
@@ -69,7 +70,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
-def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def import_mapping(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Map the columns of a file read by its job (the headers and first rows stored on the job: the file
     itself is never opened here)."""
     job = _import_job(request, pk)
@@ -125,7 +126,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, job: Job) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedRequest, job: Job) -> dict[str, Any]:
     summary = job.summary or {}
     proposals = summary.get("new_villages", []) if job.status == JobStatus.SUCCEEDED else []
     run_form = ImportRunForm(
@@ -152,7 +153,7 @@ def _detail_context(request: HttpRequest, job: Job) -> dict[str, Any]:
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
 @require_GET
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _import_job(request, pk)
     if job.params.get("stage") == INSPECT and not request.htmx:  # type: ignore[attr-defined]
         return redirect(
@@ -164,7 +165,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)  # type: ignore[arg-type]
 @require_POST
-def import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
+def import_run(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     checked = _import_job(request, pk)
     if checked.status != JobStatus.SUCCEEDED or not checked.params.get("dry_run"):
         messages.error(request, _("Check the file first; then import it."))
@@ -194,7 +195,7 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)  # type: ignore[arg-type]
 @require_GET
-def template_download(request: HttpRequest) -> FileResponse:
+def template_download(request: AuthenticatedRequest) -> FileResponse:
     from .template import write_template
 
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
@@ -205,7 +206,7 @@ def template_download(request: HttpRequest) -> FileResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)  # type: ignore[arg-type]
 @require_GET
-def xlsform_download(request: HttpRequest) -> FileResponse:
+def xlsform_download(request: AuthenticatedRequest) -> FileResponse:
     from django.utils import timezone
 
     from .xlsform import write_xlsform

@@ -25,13 +25,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_q
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.geo.csvio import match_columns, missing_columns, village_row
 from giamngheo.geo.models import Area, AreaLevel, DivisionType
 from giamngheo.geo.services import VillageImportResult, VillageRow, villages_import
 from giamngheo.jobs.models import Job
-from giamngheo.jobs.services import Progress
+from giamngheo.jobs.services import Progress, job_creator
 
 from . import template
 from .fields import Field, FormulaWithoutValue
@@ -103,7 +104,7 @@ class VillageOutcome:
         }
 
 
-def allowed_communes(*, user: Any) -> dict[str, Area]:
+def allowed_communes(*, user: User) -> dict[str, Area]:
     """Code -> commune, for the communes the user may add villages to (one query)."""
     return {
         commune.code: commune
@@ -166,7 +167,7 @@ def _header(table: Table, columns: dict[str, int], key: str) -> str:
 
 
 def village_import(
-    *, path: Path, acting_user: Any, dry_run: bool, valid_rows_only: bool = False
+    *, path: Path, acting_user: User, dry_run: bool, valid_rows_only: bool = False
 ) -> tuple[VillageOutcome, dict[str, Area]]:
     """Check (``dry_run``) or import the villages of the file at ``path`` for ``acting_user``."""
     started = time.perf_counter()
@@ -206,7 +207,7 @@ def run_village_import_job(job: Job, progress: Progress) -> dict[str, Any]:
     )
     outcome, communes = village_import(
         path=path,
-        acting_user=job.created_by,
+        acting_user=job_creator(job),
         dry_run=dry_run,
         valid_rows_only=bool(params.get("valid_rows_only")),
     )

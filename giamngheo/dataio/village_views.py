@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.uploads import refused_upload_size, upload_limit
 from giamngheo.geo.forms import VillageImportForm
 from giamngheo.jobs.models import Job, JobKind, JobStatus
@@ -40,14 +41,14 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [(_("Administrative units"), reverse("geo:commune-list")), *tail]
 
 
-def _village_job(request: HttpRequest, pk: int) -> Job:
+def _village_job(request: AuthenticatedRequest, pk: int) -> Job:
     return job_of_kind(request, pk, JobKind.VILLAGE_IMPORT)
 
 
 @upload_limit("village_import")
 @capability_required(Capability.MANAGE_VILLAGES)
 @require_http_methods(["GET", "POST"])
-def village_import(request: HttpRequest) -> HttpResponse:
+def village_import(request: AuthenticatedRequest) -> HttpResponse:
     """Store the file and start its check: nothing of the file is read here."""
     form = VillageImportForm(request.POST or None, request.FILES or None)
     if refused_upload_size(request):
@@ -92,7 +93,7 @@ def _detail_context(job: Job, form: VillageImportRunForm | None = None) -> dict[
 
 @capability_required(Capability.MANAGE_VILLAGES)
 @require_GET
-def village_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def village_import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = _village_job(request, pk)
     template = "dataio/_village_import_status.html" if request.htmx else "dataio/village_import_detail.html"  # type: ignore[attr-defined]
     return render(request, template, _detail_context(job))
@@ -100,7 +101,7 @@ def village_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_VILLAGES)  # type: ignore[arg-type]
 @require_POST
-def village_import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
+def village_import_run(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     """Import the file of a check (read and checked again: the villages may have changed meanwhile). A
     check with errors is imported only when the user asks for the valid lines only."""
     checked = _village_job(request, pk)
@@ -128,7 +129,7 @@ def village_import_run(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @capability_required(Capability.MANAGE_VILLAGES)  # type: ignore[arg-type]
 @require_GET
-def village_template(request: HttpRequest) -> FileResponse:
+def village_template(request: AuthenticatedRequest) -> FileResponse:
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
     write_village_template(out, communes=list(allowed_communes(user=request.user).values()))
     out.seek(0)

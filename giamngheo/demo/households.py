@@ -50,6 +50,7 @@ from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import is_ethnic_minority
+from giamngheo.households.search import search_text
 from giamngheo.poverty.ages import age_on
 from giamngheo.poverty.classify import Category, Result, classify_flags, evaluate_indicators
 from giamngheo.poverty.facts import EDUCATION_RANK, Education, Employment, HouseholdFacts, MemberFacts
@@ -306,12 +307,17 @@ class GeneratedHousehold:
     @property
     def search_text(self) -> str:
         """Exactly what ``households.services.refresh_search_text`` stores (members by date of birth)."""
-        parts = [self.code, self.head_name, self.phone, self.address]
-        for member in sorted(self.members, key=lambda m: m.date_of_birth):
-            parts.extend([member.full_name, member.national_id or ""])
-        # fold() of the joined text, part by part (folding works character by character, and names and
-        # addresses repeat: each is folded once).
-        return " ".join(f for f in (_fold_part(p) for p in parts if p) if f)
+        # Names and addresses repeat: each is folded once (``_fold_part``).
+        return search_text(
+            code=self.code,
+            head_name=self.head_name,
+            phone=self.phone,
+            address=self.address,
+            members=(
+                (m.full_name, m.national_id) for m in sorted(self.members, key=lambda m: m.date_of_birth)
+            ),
+            fold_part=_fold_part,
+        )
 
     def facts(self, on: dt.date) -> HouseholdFacts:
         """As ``giamngheo.households.engine.household_facts`` reads the saved household."""

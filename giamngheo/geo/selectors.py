@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_ancestor_q, area_q
 from giamngheo.core.errors import NotFound
 from giamngheo.core.text import fold
@@ -29,18 +29,18 @@ def _difficult_in(year: int) -> Exists:
     )
 
 
-def area_list(*, user: Any) -> QuerySet[Area]:
+def area_list(*, user: User) -> QuerySet[Area]:
     """Every active area the user may see."""
     return Area.objects.filter(area_q(user), is_active=True)
 
 
-def communes_in_scope(*, user: Any) -> QuerySet[Area]:
+def communes_in_scope(*, user: User) -> QuerySet[Area]:
     """The communes (wards, special zones) of the user's scope, former ones included: the filter of every
     read of data kept per commune (households, coverage, support)."""
     return Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
 
 
-def access_area_by_id(*, user: Any, area_id: int) -> Area:
+def access_area_by_id(*, user: User, area_id: int) -> Area:
     """The area if it exists and the user may see it; otherwise ``NotFound`` (same for both)."""
     area = Area.objects.filter(area_q(user), pk=area_id).select_related("parent", "parent__parent").first()
     if area is None:
@@ -48,7 +48,7 @@ def access_area_by_id(*, user: Any, area_id: int) -> Area:
     return area
 
 
-def area_breadcrumb(*, user: Any, area: Area) -> list[tuple[Area, bool]]:
+def area_breadcrumb(*, user: User, area: Area) -> list[tuple[Area, bool]]:
     """Ancestors of ``area`` with a flag telling whether the user may open each of them."""
     visible = set(
         Area.objects.filter(area_q(user), path__in=[a.path for a in area.ancestors()]).values_list(
@@ -67,7 +67,7 @@ class CommuneFilters:
     year: int | None = None
 
 
-def commune_list(*, user: Any, filters: CommuneFilters | None = None) -> QuerySet[Area]:
+def commune_list(*, user: User, filters: CommuneFilters | None = None) -> QuerySet[Area]:
     """Communes, wards and special zones the user may see, with village counts and flags."""
     filters = filters or CommuneFilters()
     year = filters.year or current_year()
@@ -101,7 +101,7 @@ def commune_list(*, user: Any, filters: CommuneFilters | None = None) -> QuerySe
     return qs
 
 
-def village_list(*, user: Any, commune: Area, year: int | None = None) -> QuerySet[Area]:
+def village_list(*, user: User, commune: Area, year: int | None = None) -> QuerySet[Area]:
     return (
         Area.objects.filter(area_q(user), parent=commune, level=AreaLevel.VILLAGE)
         .annotate(is_difficult=_difficult_in(year or current_year()))
@@ -109,11 +109,11 @@ def village_list(*, user: Any, commune: Area, year: int | None = None) -> QueryS
     )
 
 
-def difficulty_periods(*, user: Any, area: Area) -> QuerySet[DifficultyPeriod]:
+def difficulty_periods(*, user: User, area: Area) -> QuerySet[DifficultyPeriod]:
     return DifficultyPeriod.objects.filter(area_q(user, "area__path"), area=area)
 
 
-def access_difficulty_period_by_id(*, user: Any, period_id: int) -> DifficultyPeriod:
+def access_difficulty_period_by_id(*, user: User, period_id: int) -> DifficultyPeriod:
     period = (
         DifficultyPeriod.objects.filter(area_q(user, "area__path"), pk=period_id)
         .select_related("area")
@@ -124,7 +124,7 @@ def access_difficulty_period_by_id(*, user: Any, period_id: int) -> DifficultyPe
     return period
 
 
-def former_provinces(*, user: Any) -> QuerySet[Area]:
+def former_provinces(*, user: User) -> QuerySet[Area]:
     """Former provinces whose units are now (partly) in the user's scope."""
     visible = Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
     return (
@@ -149,7 +149,7 @@ class ScopeSummary:
     difficult_villages: int
 
 
-def scope_summary(*, user: Any, year: int | None = None) -> ScopeSummary:
+def scope_summary(*, user: User, year: int | None = None) -> ScopeSummary:
     year = year or current_year()
     counts = Area.objects.filter(area_q(user), is_active=True).aggregate(
         provinces=Count("pk", filter=Q(level=AreaLevel.PROVINCE)),
@@ -169,7 +169,7 @@ def scope_summary(*, user: Any, year: int | None = None) -> ScopeSummary:
     return ScopeSummary(**counts, **difficult)
 
 
-def visible_parent_names(*, user: Any) -> QuerySet[Area]:
+def visible_parent_names(*, user: User) -> QuerySet[Area]:
     """Units above the user's scope, for the shell header (names only)."""
     return Area.objects.filter(area_ancestor_q(user)).order_by("path")
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import NotFound, ValidationFailed
 from giamngheo.core.signals import households_changed
@@ -65,7 +66,7 @@ def _upsert(values: dict[str, Any], result: LoadResult) -> Area:
 
 
 @transaction.atomic
-def geo_load_province(*, province_code: int, acting_user: Any = None) -> LoadResult:
+def geo_load_province(*, province_code: int, acting_user: User | None = None) -> LoadResult:
     """Load (or refresh) a province and its commune-level units from the package. Idempotent.
 
     Villages, urban overrides and difficulty flags are ours and are never touched here.
@@ -179,7 +180,7 @@ def _next_village_code(commune: Area) -> str:
 
 
 @transaction.atomic
-def village_create(*, commune: Area, name: str, division_type: str, acting_user: Any) -> Area:
+def village_create(*, commune: Area, name: str, division_type: str, acting_user: User | None) -> Area:
     _check_commune(commune)
     if division_type not in VILLAGE_DIVISION_TYPES:
         raise ValidationFailed(_("Choose a valid village type."), extra={"field": "division_type"})
@@ -196,7 +197,7 @@ def village_create(*, commune: Area, name: str, division_type: str, acting_user:
 
 
 @transaction.atomic
-def village_alias_confirm(*, village: Area, alias: str, acting_user: Any) -> Area:
+def village_alias_confirm(*, village: Area, alias: str, acting_user: User | None) -> Area:
     """Remember that ``alias`` (as a commune's list writes it, e.g. "Thôn 3") names ``village`` ("Ấp 3"):
     imports then match it. Refused when another village of the commune has that name or alias."""
     locked = Area.objects.select_for_update().get(pk=village.pk)
@@ -229,7 +230,7 @@ def village_alias_confirm(*, village: Area, alias: str, acting_user: Any) -> Are
 
 @transaction.atomic
 def village_update(
-    *, village: Area, name: str, division_type: str, is_active: bool, acting_user: Any
+    *, village: Area, name: str, division_type: str, is_active: bool, acting_user: User | None
 ) -> Area:
     if village.level != AreaLevel.VILLAGE:
         raise ValidationFailed(_("Only villages can be edited here."))
@@ -374,7 +375,7 @@ def villages_import(
     *,
     rows: list[VillageRow],
     allowed_communes: dict[str, Area],
-    acting_user: Any,
+    acting_user: User | None,
     dry_run: bool = False,
     valid_rows_only: bool = False,
 ) -> VillageImportResult:
@@ -470,7 +471,7 @@ def villages_import(
 
 
 @transaction.atomic
-def area_set_urban_override(*, area: Area, urban: bool | None, acting_user: Any) -> Area:
+def area_set_urban_override(*, area: Area, urban: bool | None, acting_user: User | None) -> Area:
     before = snapshot(area, ["urban_override"])
     area.urban_override = urban
     area.save(update_fields=["urban_override", "updated_at"])
@@ -486,7 +487,13 @@ def area_set_urban_override(*, area: Area, urban: bool | None, acting_user: Any)
 
 @transaction.atomic
 def difficulty_period_add(
-    *, area: Area, from_year: int, to_year: int | None, legal_source: str, note: str = "", acting_user: Any
+    *,
+    area: Area,
+    from_year: int,
+    to_year: int | None,
+    legal_source: str,
+    note: str = "",
+    acting_user: User | None,
 ) -> DifficultyPeriod:
     if area.level not in (AreaLevel.COMMUNE, AreaLevel.VILLAGE):
         raise ValidationFailed(_("Only communes and villages can be flagged as especially difficult."))
@@ -519,7 +526,7 @@ def difficulty_period_add(
 
 
 @transaction.atomic
-def difficulty_period_delete(*, period: DifficultyPeriod, acting_user: Any) -> None:
+def difficulty_period_delete(*, period: DifficultyPeriod, acting_user: User | None) -> None:
     area = period.area
     before = {**_difficulty_state(area), "period": snapshot(period)}
     period.delete()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import get_or_404, paginate, submit
 
@@ -21,7 +22,7 @@ from .models import Area, AreaLevel
 
 
 def area_crumbs(
-    request: HttpRequest, area: Area | None, *tail: tuple[str, str | None]
+    request: AuthenticatedRequest, area: Area | None, *tail: tuple[str, str | None]
 ) -> list[tuple[str, str | None]]:
     crumbs: list[tuple[str, str | None]] = [(_("Administrative units"), reverse("geo:commune-list"))]
     if area is not None:
@@ -35,7 +36,7 @@ def area_crumbs(
     return crumbs
 
 
-def commune_list(request: HttpRequest) -> HttpResponse:
+def commune_list(request: AuthenticatedRequest) -> HttpResponse:
     former = selectors.former_provinces(user=request.user)
     form = CommuneFilterForm(request.GET or None, former_choices=[(a.code, a.name) for a in former])
     filters = selectors.CommuneFilters()
@@ -61,7 +62,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def area_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     area = get_or_404(selectors.access_area_by_id, user=request.user, area_id=pk)
     if area.level == AreaLevel.PROVINCE:
         return redirect("geo:commune-list")
@@ -89,7 +90,7 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_VILLAGES)
 @require_http_methods(["GET", "POST"])
-def village_create(request: HttpRequest, pk: int) -> HttpResponse:
+def village_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     commune = get_or_404(selectors.access_area_by_id, user=request.user, area_id=pk)
     if commune.level != AreaLevel.COMMUNE:
         raise Http404
@@ -122,7 +123,7 @@ def village_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_VILLAGES)
 @require_http_methods(["GET", "POST"])
-def village_update(request: HttpRequest, pk: int) -> HttpResponse:
+def village_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     village = get_or_404(selectors.access_area_by_id, user=request.user, area_id=pk)
     if village.level != AreaLevel.VILLAGE:
         raise Http404
@@ -162,7 +163,7 @@ def village_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_DIFFICULTY)
 @require_POST
-def difficulty_add(request: HttpRequest, pk: int) -> HttpResponse:
+def difficulty_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     area = get_or_404(selectors.access_area_by_id, user=request.user, area_id=pk)
     form = DifficultyPeriodForm(request.POST)
     if form.is_valid():
@@ -181,7 +182,7 @@ def difficulty_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_DIFFICULTY)
 @require_POST
-def difficulty_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def difficulty_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     period = get_or_404(selectors.access_difficulty_period_by_id, user=request.user, period_id=pk)
     area_id = period.area_id
     services.difficulty_period_delete(period=period, acting_user=request.user)
@@ -191,7 +192,7 @@ def difficulty_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_GEOGRAPHY)
 @require_POST
-def urban_override(request: HttpRequest, pk: int) -> HttpResponse:
+def urban_override(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     area = get_or_404(selectors.access_area_by_id, user=request.user, area_id=pk)
     form = UrbanOverrideForm(request.POST)
     if form.is_valid():
@@ -201,7 +202,7 @@ def urban_override(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("geo:area-detail", pk=area.pk)
 
 
-def village_import(request: HttpRequest) -> HttpResponse:
+def village_import(request: AuthenticatedRequest) -> HttpResponse:
     """The village import moved to the import machinery (a file checked by a background job): the old
     address leads there. (Named by string: geo does not import the apps above it.)"""
     return redirect("dataio:village-import")

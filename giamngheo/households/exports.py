@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from giamngheo.accounts.models import User
 from giamngheo.core import exports as core_exports
 from giamngheo.core.xlsx import write_table
 from giamngheo.geo.selectors import current_year, especially_difficult_ids
@@ -114,7 +115,7 @@ def _category(code: str) -> str:
 
 
 def household_rows(
-    households: QuerySet[Household], *, user: Any, indicator_names: dict[str, str]
+    households: QuerySet[Household], *, user: User, indicator_names: dict[str, str]
 ) -> Iterator[list[Any]]:
     """One row per household of ``households`` (already scoped and filtered by the selector), in order.
 

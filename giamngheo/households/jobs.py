@@ -17,7 +17,7 @@ from giamngheo.core.errors import NotFound, PermissionDenied, ValidationFailed
 from giamngheo.geo.models import AreaLevel
 from giamngheo.geo.selectors import area_list, current_year
 from giamngheo.jobs.models import Job
-from giamngheo.jobs.services import Progress
+from giamngheo.jobs.services import Progress, job_creator
 
 from .reclassify import province_reclassify
 
@@ -30,7 +30,7 @@ def _require(job: Job, capability: str) -> None:
 def reclassify(job: Job, progress: Progress) -> dict[str, Any]:
     """The engine's result for every active household of a province (``households.reclassify``)."""
     _require(job, Capability.MANAGE_REVIEW_ROUNDS)
-    user = job.created_by
+    user = job_creator(job)
     code = str(job.params.get("province") or settings.DEFAULT_PROVINCE_CODE)
     try:
         year = int(job.params.get("year") or current_year())

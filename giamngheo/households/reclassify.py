@@ -55,6 +55,7 @@ from django.db.models.functions import Cast, Coalesce, Replace, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.core.audit import audit_record
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.geo.models import Area, AreaLevel
@@ -683,7 +684,7 @@ def province_reclassify(
     *,
     province: Area,
     year: int,
-    acting_user: Any,
+    acting_user: User | None,
     chunk_size: int = 20_000,
     on: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,

@@ -8,14 +8,15 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import area_q, can
 from giamngheo.core.errors import NotFound
-from giamngheo.core.text import fold
 from giamngheo.geo.selectors import communes_in_scope, current_year, especially_difficult_ids
 
 from .models import Household, Member
 from .reference import mask_national_id
+from .search import search_term
 
 ENGINE_UNDETERMINED = "undetermined"
 
@@ -34,7 +35,7 @@ class HouseholdFilters:
     include_inactive: bool = False
 
 
-def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
+def household_list(*, user: User, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
     f = filters or HouseholdFilters()
     # Scope as "commune in (visible communes)" rather than a join on the commune's path: the database
     # then walks the (commune, code) index, which keeps a 1.2-million-household registry fast.
@@ -43,7 +44,7 @@ def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> Que
     if not f.include_inactive:
         qs = qs.filter(is_active=True)
     if f.q:
-        term = fold(f.q)
+        term = search_term(f.q)
         qs = qs.filter(Q(search_text__contains=term) | Q(code=f.q.strip()))
     if f.commune_id:
         qs = qs.filter(commune_id=f.commune_id)
@@ -66,7 +67,7 @@ def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> Que
     return qs.order_by("commune_id", "code")
 
 
-def access_household_by_id(*, user: Any, household_id: int) -> Household:
+def access_household_by_id(*, user: User, household_id: int) -> Household:
     household = (
         household_list(user=user, filters=HouseholdFilters(include_inactive=True))
         .filter(pk=household_id)
@@ -77,7 +78,7 @@ def access_household_by_id(*, user: Any, household_id: int) -> Household:
     return household
 
 
-def household_with_members(*, user: Any, household_id: int) -> Household:
+def household_with_members(*, user: User, household_id: int) -> Household:
     household = (
         household_list(user=user, filters=HouseholdFilters(include_inactive=True))
         .filter(pk=household_id)
@@ -91,7 +92,7 @@ def household_with_members(*, user: Any, household_id: int) -> Household:
     return household
 
 
-def access_member_by_id(*, user: Any, member_id: int) -> Member:
+def access_member_by_id(*, user: User, member_id: int) -> Member:
     member = (
         Member.objects.filter(area_q(user, "household__commune__path"), pk=member_id)
         .select_related("household", "household__commune")
@@ -102,7 +103,7 @@ def access_member_by_id(*, user: Any, member_id: int) -> Member:
     return member
 
 
-def national_id_display(*, user: Any) -> Callable[[str | None], str]:
+def national_id_display(*, user: User) -> Callable[[str | None], str]:
     """How this user sees ID numbers (decided once, for lists and exports): in full for roles that need
     them, masked for the others."""
     full = can(user, Capability.VIEW_PERSONAL_IDS)
@@ -115,12 +116,12 @@ def national_id_display(*, user: Any) -> Callable[[str | None], str]:
     return show
 
 
-def shown_national_id(*, user: Any, number: str | None) -> str:
+def shown_national_id(*, user: User, number: str | None) -> str:
     """The ID in full for roles that need it, masked for the others."""
     return national_id_display(user=user)(number)
 
 
-def member_history(*, user: Any, member: Member) -> QuerySet[Any]:
+def member_history(*, user: User, member: Member) -> QuerySet[Any]:
     """Earlier versions of a member's facts (scoped through the member)."""
     access_member_by_id(user=user, member_id=member.pk)
     return member.history.select_related("history_user").order_by("-history_date")  # type: ignore[no-any-return]

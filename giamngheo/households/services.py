@@ -19,10 +19,10 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.signals import households_changed
-from giamngheo.core.text import fold
 from giamngheo.core.versioning import StaleVersion as StaleVersion
 from giamngheo.core.versioning import Version, version_check
 from giamngheo.geo.models import Area, AreaLevel
@@ -30,6 +30,7 @@ from giamngheo.geo.models import Area, AreaLevel
 from .models import Household, Member
 from .reclassify import households_reclassify
 from .reference import Category, Relationship, is_ethnic_minority, national_id_problem, poverty_causes
+from .search import search_text
 from .selectors import HouseholdFilters, household_list
 
 HOUSEHOLD_FIELDS = {
@@ -90,7 +91,7 @@ ENGINE_FIELDS = [
 RECOGNITION_FIELDS = ["category", "provincial_category", "category_since", "category_decision"]
 
 
-def _history_user(acting_user: Any) -> Any:
+def _history_user(acting_user: User | None) -> User | None:
     return acting_user if getattr(acting_user, "pk", None) else None
 
 
@@ -133,10 +134,13 @@ def _check_village(commune: Area, village: Area) -> None:
 
 
 def refresh_search_text(household: Household) -> None:
-    parts = [household.code, household.head_name, household.phone, household.address]
-    for name, national_id in household.members.filter(is_active=True).values_list("full_name", "national_id"):
-        parts.extend([name, national_id or ""])
-    text = fold(" ".join(p for p in parts if p))
+    text = search_text(
+        code=household.code,
+        head_name=household.head_name,
+        phone=household.phone,
+        address=household.address,
+        members=household.members.filter(is_active=True).values_list("full_name", "national_id"),
+    )
     Household.objects.filter(pk=household.pk).update(search_text=text)
     household.search_text = text
 
@@ -157,7 +161,7 @@ def _check_household_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def household_create(*, commune: Area, data: Mapping[str, Any], acting_user: Any) -> Household:
+def household_create(*, commune: Area, data: Mapping[str, Any], acting_user: User | None) -> Household:
     _check_fields(data, HOUSEHOLD_FIELDS)
     _check_village(commune, data["village"])
     values = _check_household_values(data)
@@ -188,7 +192,7 @@ def _household_write(
     household: Household,
     data: Mapping[str, Any],
     version: Version,
-    acting_user: Any,
+    acting_user: User | None,
     action: str,
     note: str = "",
 ) -> Household:
@@ -226,7 +230,7 @@ def _household_write(
 
 @transaction.atomic
 def household_update(
-    *, household: Household, data: Mapping[str, Any], version: Version, acting_user: Any
+    *, household: Household, data: Mapping[str, Any], version: Version, acting_user: User | None
 ) -> Household:
     _check_fields(data, HOUSEHOLD_FIELDS)
     return _household_write(
@@ -243,7 +247,7 @@ def household_income_record(
     *,
     household: Household,
     income_per_capita: int | None,
-    acting_user: Any,
+    acting_user: User | None,
     version: Version,
     note: str = "",
 ) -> Household:
@@ -270,7 +274,7 @@ def households_recognise(
     decisions: Sequence[Decision],
     decision_number: str,
     decision_date: dt.date,
-    acting_user: Any,
+    acting_user: User | None,
     reason: str = "",
 ) -> list[Household]:
     """A recognition decision of the commune chairperson: ``decisions`` are (household id, category,
@@ -327,11 +331,13 @@ def households_recognise(
     return households
 
 
-def national_id_taken_error(*, national_id: str, other: Member | None, acting_user: Any) -> ValidationFailed:
+def national_id_taken_error(
+    *, national_id: str, other: Member | None, acting_user: User | None
+) -> ValidationFailed:
     """The refusal of an ID number recorded for another person. It says where that person is only to a
     user whose scope includes them (the province's specialist); anyone else learns nothing about a record
     outside their area — not the name, not the commune — and is sent to the province."""
-    if other is not None and getattr(acting_user, "pk", None):
+    if other is not None and acting_user is not None and acting_user.pk:
         visible = (
             household_list(user=acting_user, filters=HouseholdFilters(include_inactive=True))
             .filter(pk=other.household_id)
@@ -354,7 +360,10 @@ def national_id_taken_error(*, national_id: str, other: Member | None, acting_us
 
 
 def _validate_member(
-    household: Household, data: Mapping[str, Any], member: Member | None = None, acting_user: Any = None
+    household: Household,
+    data: Mapping[str, Any],
+    member: Member | None = None,
+    acting_user: User | None = None,
 ) -> dict[str, Any]:
     values = dict(data)
     national_id = (values.get("national_id") or "").strip() or None
@@ -403,7 +412,7 @@ def _after_member_change(household: Household, member: Member | None) -> None:
 
 
 @transaction.atomic
-def member_create(*, household: Household, data: Mapping[str, Any], acting_user: Any) -> Member:
+def member_create(*, household: Household, data: Mapping[str, Any], acting_user: User | None) -> Member:
     _check_fields(data, MEMBER_FIELDS)
     values = _validate_member(household, data, acting_user=acting_user)
     member = Member(household=household, **values)
@@ -421,7 +430,9 @@ def member_create(*, household: Household, data: Mapping[str, Any], acting_user:
 
 
 @transaction.atomic
-def member_update(*, member: Member, data: Mapping[str, Any], version: Version, acting_user: Any) -> Member:
+def member_update(
+    *, member: Member, data: Mapping[str, Any], version: Version, acting_user: User | None
+) -> Member:
     _check_fields(data, MEMBER_FIELDS)
     locked = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     _check_version(locked, version)
@@ -444,7 +455,7 @@ def member_update(*, member: Member, data: Mapping[str, Any], version: Version, 
 
 
 @transaction.atomic
-def member_delete(*, member: Member, version: Version, acting_user: Any, reason: str = "") -> None:
+def member_delete(*, member: Member, version: Version, acting_user: User | None, reason: str = "") -> None:
     """Remove a member recorded by mistake (a person who left or died is made inactive instead: the
     history of the household keeps them). The history keeps a "deleted" row."""
     locked = Member.objects.select_for_update().select_related("household").get(pk=member.pk)

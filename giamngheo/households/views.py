@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.db.models import Q, QuerySet, prefetch_related_objects
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,9 +21,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.exports import export_record
 from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, int_param, paginate, submit
@@ -46,11 +48,11 @@ def _vi() -> bool:
     return (get_language() or "vi").startswith("vi")
 
 
-def _communes(user: Any) -> QuerySet[Area]:
+def _communes(user: User) -> QuerySet[Area]:
     return area_list(user=user).filter(level=AreaLevel.COMMUNE).order_by("name")
 
 
-def _active_villages(user: Any, commune: Area) -> QuerySet[Area]:
+def _active_villages(user: User, commune: Area) -> QuerySet[Area]:
     return village_list(user=user, commune=commune).filter(is_active=True)
 
 
@@ -77,7 +79,7 @@ def _engine_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _filters(request: HttpRequest, form: HouseholdFilterForm) -> selectors.HouseholdFilters:
+def _filters(request: AuthenticatedRequest, form: HouseholdFilterForm) -> selectors.HouseholdFilters:
     """The form's filters and the engine's result (``?engine=``)."""
     engine = request.GET.get("engine", "")
     if engine not in {value for value, _label in _engine_choices()}:
@@ -85,7 +87,7 @@ def _filters(request: HttpRequest, form: HouseholdFilterForm) -> selectors.House
     return dataclasses.replace(form.filters(), engine=engine)
 
 
-def _filter_form(request: HttpRequest) -> HouseholdFilterForm:
+def _filter_form(request: AuthenticatedRequest) -> HouseholdFilterForm:
     user = request.user
     return HouseholdFilterForm(
         request.GET or None,
@@ -101,7 +103,7 @@ DIRECT_EXPORT_ROWS = 5_000
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def household_list(request: HttpRequest) -> HttpResponse:
+def household_list(request: AuthenticatedRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = _filters(request, form)
     page = paginate(request, selectors.household_list(user=request.user, filters=filters))
@@ -128,7 +130,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 # The guard is typed for HttpResponse; this view streams (StreamingHttpResponse / FileResponse).
 @capability_required(Capability.VIEW_HOUSEHOLDS)  # type: ignore[arg-type]
 @require_GET
-def household_export(request: HttpRequest) -> HttpResponseBase:
+def household_export(request: AuthenticatedRequest) -> HttpResponseBase:
     kind = request.GET.get("format", "")
     if kind not in ("xlsx", "csv"):
         raise BadRequest("format must be xlsx or csv")
@@ -153,7 +155,7 @@ def household_export(request: HttpRequest) -> HttpResponseBase:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def village_options(request: HttpRequest) -> HttpResponse:
+def village_options(request: AuthenticatedRequest) -> HttpResponse:
     """The <option>s of the village select for a commune in scope (htmx, when the commune changes)."""
     commune_id = int_param(request, "commune", invalid="ignore")
     commune = _communes(request.user).filter(pk=commune_id).first() if commune_id else None
@@ -172,7 +174,7 @@ def village_options(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     household = get_or_404(selectors.household_with_members, user=request.user, household_id=pk)
     # The assessments (a higher layer's model) through the reverse relation of this visible household.
     prefetch_related_objects([household], "assessments__round")
@@ -223,7 +225,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
-def household_create(request: HttpRequest) -> HttpResponse:
+def household_create(request: AuthenticatedRequest) -> HttpResponse:
     communes = _communes(request.user)
     initial: dict[str, Any] = {}
     commune_id = int_param(request, "commune", invalid="ignore")
@@ -262,7 +264,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
-def household_update(request: HttpRequest, pk: int) -> HttpResponse:
+def household_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     household = get_or_404(selectors.access_household_by_id, user=request.user, household_id=pk)
     villages = village_list(user=request.user, commune=household.commune).filter(
         Q(is_active=True) | Q(pk=household.village_id)
@@ -304,7 +306,7 @@ def _listed_persons(household: Household) -> int:
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
-def member_create(request: HttpRequest, pk: int) -> HttpResponse:
+def member_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     household = get_or_404(selectors.household_with_members, user=request.user, household_id=pk)
     initial: dict[str, Any] = {"ethnic_group": household.ethnic_group}
     if not any(m.relationship == Relationship.HEAD and m.is_active for m in household.members.all()):
@@ -336,7 +338,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
-def member_update(request: HttpRequest, pk: int) -> HttpResponse:
+def member_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     member = get_or_404(selectors.access_member_by_id, user=request.user, member_id=pk)
     household = member.household
     form = MemberForm(request.POST or None, instance=copy.copy(member))
@@ -368,7 +370,7 @@ def member_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _shown(user: Any, field: Any, value: Any) -> str:
+def _shown(user: User, field: Any, value: Any) -> str:
     """A historical value as the user may see it."""
     if value is None or value == "":
         return "—"
@@ -383,7 +385,7 @@ def _shown(user: Any, field: Any, value: Any) -> str:
     return str(value)
 
 
-def _history_entries(user: Any, records: list[Any]) -> list[dict[str, Any]]:
+def _history_entries(user: User, records: list[Any]) -> list[dict[str, Any]]:
     """Newest first: each version with the fields that changed from the version before it."""
     kinds = {"+": _("Recorded"), "~": _("Changed"), "-": _("Deleted")}
     meta = Member._meta
@@ -420,7 +422,7 @@ def _history_entries(user: Any, records: list[Any]) -> list[dict[str, Any]]:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def member_history(request: HttpRequest, pk: int) -> HttpResponse:
+def member_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     member = get_or_404(selectors.access_member_by_id, user=request.user, member_id=pk)
     records = list(selectors.member_history(user=request.user, member=member))
     household = member.household

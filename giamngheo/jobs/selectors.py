@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import NotFound
 
 from .models import Job
 
 
-def job_list(*, user: Any) -> QuerySet[Job]:
+def job_list(*, user: User) -> QuerySet[Job]:
     if not getattr(user, "is_authenticated", False):
         return Job.objects.none()
     return Job.objects.filter(created_by=user).defer("log")
 
 
-def access_job_by_id(*, user: Any, job_id: int) -> Job:
+def access_job_by_id(*, user: User, job_id: int) -> Job:
     job = Job.objects.filter(pk=job_id, created_by=user).first() if user.is_authenticated else None
     if job is None:
         raise NotFound("job")

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.core.audit import audit_record
 from giamngheo.core.errors import ApplicationError
 
@@ -75,7 +76,7 @@ def job_create(
     *,
     kind: str,
     title: str,
-    acting_user: Any,
+    acting_user: User | None,
     params: dict[str, Any] | None = None,
     upload: UploadedFile[Any] | File[Any] | None = None,
     source_file: Job | None = None,
@@ -99,6 +100,14 @@ def job_create(
     if enqueue:
         job_enqueue(job=job)
     return job
+
+
+def job_creator(job: Job) -> User:
+    """The user a job runs as: its creator, to whom what it reads is scoped. Only a job the system started
+    has none, and none of those reads as a user: a handler asking for it on one is a mistake."""
+    if job.created_by is None:
+        raise ValueError(f"job {job.pk} ({job.kind}) has no creator to run as")
+    return job.created_by
 
 
 def job_enqueue(*, job: Job) -> None:

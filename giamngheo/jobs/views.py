@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.exports import export_record
 from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, paginate
@@ -85,7 +86,7 @@ def _status_context(job: Job) -> dict[str, Any]:
 
 
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedRequest) -> HttpResponse:
     page = paginate(request, selectors.job_list(user=request.user))
     return render(
         request,
@@ -95,7 +96,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_or_404(selectors.access_job_by_id, user=request.user, job_id=pk)
     context = _status_context(job)
     context["breadcrumbs"] = _crumbs((job.title, None))
@@ -103,14 +104,14 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+def job_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The status part of a job's page (htmx polls it every second until the job has finished)."""
     job = get_or_404(selectors.access_job_by_id, user=request.user, job_id=pk)
     return render(request, "jobs/_job_status.html", _status_context(job))
 
 
 @require_GET
-def job_download(request: HttpRequest, pk: int, which: str) -> FileResponse:
+def job_download(request: AuthenticatedRequest, pk: int, which: str) -> FileResponse:
     if which not in DOWNLOADS:
         raise Http404
     job = get_or_404(selectors.access_job_by_id, user=request.user, job_id=pk)
@@ -136,7 +137,7 @@ def job_download(request: HttpRequest, pk: int, which: str) -> FileResponse:
 OTHER_KINDS: dict[str, ExportKind] = {"report": ExportKind.JOB_REPORT, "input": ExportKind.JOB_INPUT}
 
 
-def _log_download(request: HttpRequest, job: Job, which: str, filename: str) -> None:
+def _log_download(request: AuthenticatedRequest, job: Job, which: str, filename: str) -> None:
     """One row of the export log per download of a job's file: the job's kind and parameters as filters,
     the rows when the summary says (written by an export, read by an import, refused in a report), the
     format from the file's name."""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Q, QuerySet
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import org_q
 from giamngheo.core.errors import NotFound
 from giamngheo.core.text import fold
@@ -13,7 +12,7 @@ from giamngheo.core.text import fold
 from .models import OrgUnit, OrgUnitKind, Staff
 
 
-def org_unit_list(*, user: Any, include_inactive: bool = False) -> QuerySet[OrgUnit]:
+def org_unit_list(*, user: User, include_inactive: bool = False) -> QuerySet[OrgUnit]:
     qs = (
         OrgUnit.objects.filter(org_q(user))
         .select_related("parent", "area")
@@ -24,14 +23,14 @@ def org_unit_list(*, user: Any, include_inactive: bool = False) -> QuerySet[OrgU
     return qs.order_by("path")
 
 
-def access_org_unit_by_id(*, user: Any, org_unit_id: int) -> OrgUnit:
+def access_org_unit_by_id(*, user: User, org_unit_id: int) -> OrgUnit:
     unit = OrgUnit.objects.filter(org_q(user), pk=org_unit_id).select_related("parent", "area").first()
     if unit is None:
         raise NotFound("org unit")
     return unit
 
 
-def department_for(*, user: Any) -> OrgUnit | None:
+def department_for(*, user: User) -> OrgUnit | None:
     """The department shown in the shell header: the user's own, else the first visible one."""
     staff = getattr(user, "staff_record", None) if getattr(user, "is_authenticated", False) else None
     if staff is not None:
@@ -45,7 +44,7 @@ def department_for(*, user: Any) -> OrgUnit | None:
 
 def staff_list(
     *,
-    user: Any,
+    user: User,
     q: str = "",
     org_unit: OrgUnit | None = None,
     staff_type: str = "",
@@ -65,7 +64,7 @@ def staff_list(
     return qs.order_by("org_unit__path", "full_name")
 
 
-def access_staff_by_id(*, user: Any, staff_id: int) -> Staff:
+def access_staff_by_id(*, user: User, staff_id: int) -> Staff:
     staff = staff_list(user=user, include_inactive=True).filter(pk=staff_id).first()
     if staff is None:
         raise NotFound("staff")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.text import fold
@@ -50,7 +51,7 @@ def org_unit_create(
     address: str = "",
     phone: str = "",
     email: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> OrgUnit:
     _check_parent(kind=kind, parent=parent)
     unit = OrgUnit.objects.create(
@@ -77,7 +78,7 @@ def _rebuild_paths(unit: OrgUnit) -> None:
 
 
 @transaction.atomic
-def org_unit_update(*, unit: OrgUnit, acting_user: Any, **fields: Any) -> OrgUnit:
+def org_unit_update(*, unit: OrgUnit, acting_user: User | None, **fields: Any) -> OrgUnit:
     """Rename, move or close a unit. Renames keep the history in the audit trail."""
     allowed = {
         "name",
@@ -110,7 +111,7 @@ def org_unit_update(*, unit: OrgUnit, acting_user: Any, **fields: Any) -> OrgUni
 
 
 @transaction.atomic
-def staff_create(*, acting_user: Any, **fields: Any) -> Staff:
+def staff_create(*, acting_user: User | None, **fields: Any) -> Staff:
     if not str(fields.get("full_name", "")).strip():
         raise ValidationFailed(_("Enter the full name."), extra={"field": "full_name"})
     staff = Staff.objects.create(**fields)
@@ -119,7 +120,7 @@ def staff_create(*, acting_user: Any, **fields: Any) -> Staff:
 
 
 @transaction.atomic
-def staff_update(*, staff: Staff, acting_user: Any, **fields: Any) -> Staff:
+def staff_update(*, staff: Staff, acting_user: User | None, **fields: Any) -> Staff:
     before = snapshot(staff)
     for key, value in fields.items():
         setattr(staff, key, value)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.views import get_or_404, paginate, submit
 from giamngheo.geo.models import AreaLevel
 from giamngheo.geo.selectors import area_list
@@ -26,7 +27,7 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 @capability_required(Capability.VIEW_ORG)
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     units = selectors.org_unit_list(user=request.user, include_inactive=request.GET.get("all") == "1")
     return render(
         request,
@@ -40,7 +41,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_ORG)
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = get_or_404(selectors.access_org_unit_by_id, user=request.user, org_unit_id=pk)
     staff = selectors.staff_list(user=request.user, org_unit=unit)
     return render(
@@ -68,7 +69,7 @@ def _ancestors(unit: OrgUnit) -> list[OrgUnit]:
     return list(reversed(chain))
 
 
-def _unit_form(request: HttpRequest, unit: OrgUnit | None = None) -> OrgUnitForm:
+def _unit_form(request: AuthenticatedRequest, unit: OrgUnit | None = None) -> OrgUnitForm:
     units = selectors.org_unit_list(user=request.user)
     if unit is not None:
         units = units.exclude(path__startswith=unit.path)
@@ -103,7 +104,7 @@ def _unit_form(request: HttpRequest, unit: OrgUnit | None = None) -> OrgUnitForm
 
 @capability_required(Capability.MANAGE_ORG)
 @require_http_methods(["GET", "POST"])
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthenticatedRequest) -> HttpResponse:
     form = _unit_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -133,7 +134,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_ORG)
 @require_http_methods(["GET", "POST"])
-def unit_update(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = get_or_404(selectors.access_org_unit_by_id, user=request.user, org_unit_id=pk)
     form = _unit_form(request, unit)
     if request.method == "POST" and form.is_valid():
@@ -156,7 +157,7 @@ def unit_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_ORG)
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedRequest) -> HttpResponse:
     units = selectors.org_unit_list(user=request.user)
     form = StaffFilterForm(request.GET or None, units=units)
     filters: dict[str, Any] = {}
@@ -180,7 +181,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_ORG)
 @require_http_methods(["GET", "POST"])
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthenticatedRequest) -> HttpResponse:
     units = selectors.org_unit_list(user=request.user)
     form = StaffForm(request.POST or None, units=units, initial={"org_unit": request.GET.get("unit")})
     if request.method == "POST" and form.is_valid():
@@ -200,7 +201,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_ORG)
 @require_http_methods(["GET", "POST"])
-def staff_update(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     staff = get_or_404(selectors.access_staff_by_id, user=request.user, staff_id=pk)
     units = selectors.org_unit_list(user=request.user)
     form = StaffForm(request.POST or None, instance=staff, units=units)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,13 +13,16 @@ from django.views.decorators.http import require_http_methods
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.views import get_or_404, submit
 
 from . import selectors, services
 from .forms import PolicyForm
 
 
-def _page(request: HttpRequest, form: PolicyForm, crumbs: list[tuple[Any, str | None]]) -> HttpResponse:
+def _page(
+    request: AuthenticatedRequest, form: PolicyForm, crumbs: list[tuple[Any, str | None]]
+) -> HttpResponse:
     return render(
         request,
         "policies/policy_form.html",
@@ -33,7 +36,7 @@ def _page(request: HttpRequest, form: PolicyForm, crumbs: list[tuple[Any, str | 
 
 @capability_required(Capability.MANAGE_POLICIES)
 @require_http_methods(["GET", "POST"])
-def policy_create(request: HttpRequest) -> HttpResponse:
+def policy_create(request: AuthenticatedRequest) -> HttpResponse:
     form = PolicyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         policy = submit(
@@ -53,7 +56,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_POLICIES)
 @require_http_methods(["GET", "POST"])
-def policy_edit(request: HttpRequest, code: str) -> HttpResponse:
+def policy_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
     policy = get_or_404(selectors.access_policy_by_code, user=request.user, code=code)
     form = PolicyForm(request.POST or None, policy=policy)
     if request.method == "POST" and form.is_valid():

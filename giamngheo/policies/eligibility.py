@@ -9,12 +9,16 @@ Categories are the registry's codes: "poor", "near_poor", "middle", "not_poor". 
 a category when it left it (by a decision dated ``left_on``) within the rule's window of months.
 
 ``describe`` (or ``Rule.lines``) says what a rule asks for, one line per condition, for people to read.
+
+``clean_rule`` is the one check of a rule the catalogue may hold (the model field's validator and the
+catalogue's writes call it): it raises ``RuleError`` naming the part of the rule, with an English message
+the caller translates (``RuleError.text(gettext)``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -405,3 +409,129 @@ def count_eligible(rule: Rule, households: Sequence[Household], on: dt.date) -> 
         result = evaluate(rule, household, on)
         total += len(result.eligible_members) if rule.level == "member" else int(result.eligible)
     return total
+
+
+# --- The one check of a rule the catalogue may hold ------------------------------------------------------
+
+RULE_CATEGORIES = ("poor", "near_poor", "middle")
+RULE_ESCAPED = ("poor", "near_poor")
+RULE_FLAGS = ("in_education", "disabled", "ethnic_minority")
+MAX_ESCAPED_MONTHS = 120
+MAX_AGE = 130
+
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the translation catalogue (``makemessages`` looks for this name) without
+    translating it: this module has no Django; ``RuleError.text`` translates it where the error is shown."""
+    return message
+
+
+class RuleError(ValueError):
+    """A rule the catalogue cannot hold. ``field`` names the part of the rule: ``categories``,
+    ``newly_escaped.from``, ``newly_escaped.months``, ``age``, ``working_age``, ``level`` (member conditions
+    on a household policy) or ``rule``; ``message`` is an English msgid, ``params`` its %-parameters."""
+
+    def __init__(self, message: str, *, field: str = "rule", params: Mapping[str, object] | None = None):
+        self.message, self.field, self.params = message, field, dict(params or {})
+        super().__init__(self.text(lambda m: m))
+
+    def text(self, translate: Callable[[str], str]) -> str:
+        """The message in the user's language: ``translate`` is ``gettext``."""
+        text = translate(self.message)
+        return text % self.params if self.params else text
+
+
+def _years(value: object, low: int, high: int) -> bool:
+    """A whole number from ``low`` to ``high`` (not a boolean)."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _clean_categories(rule: dict[str, Any]) -> None:
+    categories = rule.get("categories", [])
+    if not isinstance(categories, list) or not set(categories) <= set(RULE_CATEGORIES):
+        raise RuleError(
+            gettext_noop("Choose the categories among poor, near-poor and middle-living households."),
+            field="categories",
+        )
+    rule["categories"] = [c for c in RULE_CATEGORIES if c in categories]
+    escaped = rule.pop("newly_escaped", None) or {}
+    if not isinstance(escaped, dict):
+        raise RuleError(gettext_noop("The “newly escaped” condition is not valid."))
+    gone, months = escaped.get("from") or [], escaped.get("months")
+    if not isinstance(gone, list) or not set(gone) <= set(RULE_ESCAPED):
+        raise RuleError(
+            gettext_noop("A household can only have escaped poverty or near-poverty."),
+            field="newly_escaped.from",
+        )
+    if gone and not _years(months, 1, MAX_ESCAPED_MONTHS):
+        raise RuleError(
+            gettext_noop(
+                "Enter for how many months after escaping a household stays entitled (1 to %(max)d)."
+            ),
+            field="newly_escaped.months",
+            params={"max": MAX_ESCAPED_MONTHS},
+        )
+    if months not in (None, "") and not gone:
+        raise RuleError(
+            gettext_noop("Tick what the household must have escaped from, or leave the months empty."),
+            field="newly_escaped.from",
+        )
+    if gone:
+        rule["newly_escaped"] = {"from": [c for c in RULE_ESCAPED if c in gone], "months": months}
+    elif not rule["categories"]:
+        raise RuleError(
+            gettext_noop("Tick at least one category of household (now, or newly escaped)."),
+            field="categories",
+        )
+
+
+def _clean_member_conditions(rule: dict[str, Any]) -> bool:
+    """Check the member conditions, drop the empty ones; whether any is left."""
+    if "age" in rule:
+        age = rule["age"]
+        if (
+            not isinstance(age, list)
+            or len(age) != 2
+            or not all(a is None or _years(a, 0, MAX_AGE) for a in age)
+        ):
+            raise RuleError(gettext_noop("Enter the ages as whole numbers of years."), field="age")
+        if age == [None, None]:
+            del rule["age"]
+        elif None not in age and age[0] > age[1]:
+            raise RuleError(gettext_noop("The lowest age cannot be above the highest age."), field="age")
+    if rule.get("working_age") in (None, False):
+        rule.pop("working_age", None)
+    for name in RULE_FLAGS:
+        if rule.get(name, False) is None:
+            del rule[name]  # "any": no condition
+        elif name in rule and not isinstance(rule[name], bool):
+            raise RuleError(gettext_noop("The eligibility rule is not valid."))
+    return any(k in rule for k in ("age", "working_age", *RULE_FLAGS))
+
+
+def clean_rule(rule: object, *, level: str | None = None) -> dict[str, Any]:
+    """The eligibility rule checked for what the catalogue allows and normalised (categories in their order,
+    empty conditions dropped), with ``level`` in it (the policy's; None: the rule's own, "household" when
+    it has none). Raises ``RuleError``; ``Rule.from_data`` of the result does not fail."""
+    if not isinstance(rule, dict):
+        raise RuleError(gettext_noop("The eligibility rule must be an object."))
+    cleaned = {**rule, "level": rule.get("level", "household") if level is None else level}
+    _clean_categories(cleaned)
+    if _clean_member_conditions(cleaned) and cleaned["level"] != "member":
+        raise RuleError(
+            gettext_noop(
+                "Conditions on members (age, working age, schooling, disability, ethnicity) apply only to "
+                "policies given to members: choose the level “member” or remove them."
+            ),
+            field="level",
+        )
+    try:
+        Rule.from_data(cleaned)
+    except (ValueError, TypeError, KeyError) as exc:
+        problem = str(exc)
+        raise RuleError(
+            gettext_noop("The eligibility rule is not valid: %(problem)s"),
+            field="working_age" if "working_age" in problem else "rule",
+            params={"problem": problem},
+        ) from exc
+    return cleaned

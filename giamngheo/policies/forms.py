@@ -82,7 +82,11 @@ SERVICE_FIELDS: dict[str, str | None] = {
 
 def _age_field(label: Any) -> forms.IntegerField:
     return forms.IntegerField(
-        label=label, required=False, min_value=0, max_value=130, widget=forms.NumberInput(attrs=NUMBER)
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=services.MAX_AGE,
+        widget=forms.NumberInput(attrs=NUMBER),
     )
 
 
@@ -175,7 +179,7 @@ class PolicyForm(VersionedFormMixin, forms.Form):
         label=_("Within (months)"),
         required=False,
         min_value=1,
-        max_value=120,
+        max_value=services.MAX_ESCAPED_MONTHS,
         help_text=_("How long after escaping a household stays entitled, e.g. 36."),
         widget=forms.NumberInput(attrs=NUMBER),
     )

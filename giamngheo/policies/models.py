@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.models import BaseModel
 
-from .eligibility import Rule
+from .eligibility import Rule, RuleError, clean_rule
 
 
 class PolicyArea(models.TextChoices):
@@ -42,12 +43,11 @@ class Frequency(models.TextChoices):
 
 
 def validate_rule(value: object) -> None:
-    if not isinstance(value, dict):
-        raise ValidationError(_("The eligibility rule must be an object."))
+    """The field's validator: ``eligibility.clean_rule``, the one check of a rule, its message translated."""
     try:
-        Rule.from_data(value)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise ValidationError(str(exc)) from exc
+        clean_rule(value)
+    except RuleError as exc:
+        raise ValidationError(exc.text(gettext)) from exc
 
 
 class Policy(BaseModel):

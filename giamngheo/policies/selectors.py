@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import NotFound
 from giamngheo.geo.models import Area
 from giamngheo.geo.selectors import communes_in_scope
@@ -23,7 +24,7 @@ from .models import CoverageSummary, Entitlement, Policy, PolicyArea, SupportRec
 
 
 def policy_list(
-    *, user: Any, area: str = "", q: str = "", include_inactive: bool = False
+    *, user: User, area: str = "", q: str = "", include_inactive: bool = False
 ) -> QuerySet[Policy]:
     policies = Policy.objects.all()
     if not include_inactive:
@@ -64,7 +65,9 @@ class PolicyVerdict:
         return [m for m in self.members if m.received_on]
 
 
-def household_policies(*, user: Any, household_id: int, on: dt.date) -> tuple[Household, list[PolicyVerdict]]:
+def household_policies(
+    *, user: User, household_id: int, on: dt.date
+) -> tuple[Household, list[PolicyVerdict]]:
     """Every active policy in force on ``on``, whether the household (or which of its members) is entitled
     and why, and whether it received it in the policy's window for this year. Scoped through the registry's
     access check."""
@@ -107,7 +110,7 @@ def household_policies(*, user: Any, household_id: int, on: dt.date) -> tuple[Ho
     return household, verdicts
 
 
-def access_policy_by_code(*, user: Any, code: str) -> Policy:
+def access_policy_by_code(*, user: User, code: str) -> Policy:
     policy = Policy.objects.filter(code=code).first()
     if policy is None:
         raise NotFound("policy")
@@ -148,7 +151,7 @@ def _tally(row: dict[str, Any]) -> coverage.Tally:
     return coverage.Tally(*(int(row.get(k) or 0) for k in SUMS))
 
 
-def _summaries(*, user: Any, year: int, commune_id: int | None, village_id: int | None) -> QuerySet[Any]:
+def _summaries(*, user: User, year: int, commune_id: int | None, village_id: int | None) -> QuerySet[Any]:
     rows = CoverageSummary.objects.filter(year=year, commune_id__in=communes_in_scope(user=user).values("id"))
     if commune_id:
         rows = rows.filter(commune_id=commune_id)
@@ -164,7 +167,7 @@ class PolicyCoverage:
 
 
 def coverage_by_policy(
-    *, user: Any, year: int, commune_id: int | None = None, village_id: int | None = None, area: str = ""
+    *, user: User, year: int, commune_id: int | None = None, village_id: int | None = None, area: str = ""
 ) -> list[PolicyCoverage]:
     """Per policy in force in ``year``: eligible households and beneficiaries, covered, the gap — over the
     user's area, or one commune or village of it."""
@@ -186,7 +189,7 @@ class MatrixRow:
     total: coverage.Tally
 
 
-def coverage_matrix(*, user: Any, year: int) -> tuple[list[str], list[MatrixRow]]:
+def coverage_matrix(*, user: User, year: int) -> tuple[list[str], list[MatrixRow]]:
     """Communes × policy areas for ``year``, worst covered commune first (communes where nobody is eligible
     last). Returns the areas that have a policy in force, and the rows."""
     area_of = {p.pk: p.area for p in policies_in_force(year=year)}
@@ -215,7 +218,7 @@ def coverage_matrix(*, user: Any, year: int) -> tuple[list[str], list[MatrixRow]
 
 
 def gap_list(
-    *, user: Any, policy: Policy, year: int, commune_id: int | None = None, village_id: int | None = None
+    *, user: User, policy: Policy, year: int, commune_id: int | None = None, village_id: int | None = None
 ) -> QuerySet[Entitlement]:
     """Beneficiaries entitled to ``policy`` in ``year`` and not covered, in the user's area."""
     rows = Entitlement.objects.filter(
@@ -244,7 +247,7 @@ class SupportFilters:
     include_cancelled: bool = False
 
 
-def support_record_list(*, user: Any, filters: SupportFilters | None = None) -> QuerySet[SupportRecord]:
+def support_record_list(*, user: User, filters: SupportFilters | None = None) -> QuerySet[SupportRecord]:
     f = filters or SupportFilters()
     rows = SupportRecord.objects.filter(commune_id__in=communes_in_scope(user=user).values("id"))
     if not f.include_cancelled:
@@ -264,7 +267,7 @@ def support_record_list(*, user: Any, filters: SupportFilters | None = None) -> 
     )
 
 
-def access_support_record(*, user: Any, record_id: int) -> SupportRecord:
+def access_support_record(*, user: User, record_id: int) -> SupportRecord:
     record = (
         support_record_list(user=user, filters=SupportFilters(include_cancelled=True))
         .filter(pk=record_id)
@@ -284,7 +287,7 @@ class Spending:
     amount: int
 
 
-def spending_totals(*, user: Any, filters: SupportFilters) -> Spending:
+def spending_totals(*, user: User, filters: SupportFilters) -> Spending:
     """Money and records of support delivered in a period, per programme project, funding source and
     policy area (cancelled records left out)."""
     rows = support_record_list(user=user, filters=filters).order_by()
@@ -316,7 +319,7 @@ def spending_totals(*, user: Any, filters: SupportFilters) -> Spending:
     )
 
 
-def coverage_total(*, user: Any, year: int) -> coverage.Tally:
+def coverage_total(*, user: User, year: int) -> coverage.Tally:
     """Every policy in force together, over the user's area: the plan's "100 % of entitled households
     receive the policies they are due" (the home page and the targets read it)."""
     in_force = [p.pk for p in policies_in_force(year=year)]

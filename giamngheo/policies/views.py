@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError, NotFound
 from giamngheo.core.exports import export_record
 from giamngheo.core.models import ExportKind
@@ -46,7 +48,7 @@ from .tasks import coverage_rebuild_start
 
 
 @require_GET
-def policy_list(request: HttpRequest) -> HttpResponse:
+def policy_list(request: AuthenticatedRequest) -> HttpResponse:
     area = request.GET.get("area", "")
     area = area if area in PolicyArea.values else ""
     q = request.GET.get("q", "").strip()[:100]
@@ -67,7 +69,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def policy_detail(request: HttpRequest, code: str) -> HttpResponse:
+def policy_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     policy = get_or_404(selectors.access_policy_by_code, user=request.user, code=code)
     return render(
         request,
@@ -83,7 +85,7 @@ def policy_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def household_policies(request: HttpRequest, pk: int) -> HttpResponse:
+def household_policies(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The policies section of a household card (loaded into the card by htmx)."""
     try:
         household, verdicts = selectors.household_policies(user=request.user, household_id=pk, on=today())
@@ -103,7 +105,7 @@ def household_policies(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Coverage ----------------------------------------------------------------------------------------
 
 
-def _coverage_filters(request: HttpRequest) -> CoverageFilterForm:
+def _coverage_filters(request: AuthenticatedRequest) -> CoverageFilterForm:
     return CoverageFilterForm(
         request.GET or None,
         years=selectors.coverage_years(),
@@ -123,7 +125,7 @@ def _area_query(year: int, commune: Area | None, village: Area | None) -> str:
 
 @capability_required(Capability.VIEW_TABLES)
 @require_GET
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthenticatedRequest) -> HttpResponse:
     """Per policy: eligible, covered, coverage % and the gap, for the user's area or a commune/village."""
     form = _coverage_filters(request)
     year, commune, village = form.values()
@@ -160,7 +162,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_POLICIES)
 @require_POST
-def coverage_rebuild(request: HttpRequest) -> HttpResponse:
+def coverage_rebuild(request: AuthenticatedRequest) -> HttpResponse:
     """Recount a year's coverage for the whole province in the background."""
     year = int_param(request, "year", data=request.POST, invalid="ignore")
     if year is not None and not 2000 <= year <= timezone.localdate().year:
@@ -174,7 +176,7 @@ def coverage_rebuild(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.VIEW_TABLES)
 @require_GET
-def coverage_matrix(request: HttpRequest) -> HttpResponse:
+def coverage_matrix(request: AuthenticatedRequest) -> HttpResponse:
     """Communes × policy areas, coloured by coverage, worst first."""
     form = _coverage_filters(request)
     year, _commune, _village = form.values()
@@ -220,7 +222,7 @@ GAP_HEADERS = [
 ]
 
 
-def _gap_rows(entitlements: QuerySet[Any], policy: Policy, user: Any) -> Iterator[list[Any]]:
+def _gap_rows(entitlements: QuerySet[Any], policy: Policy, user: User) -> Iterator[list[Any]]:
     shown = national_id_display(user=user)
     categories = dict(Category.choices)
     for e in entitlements.iterator(chunk_size=2000):
@@ -239,7 +241,7 @@ def _gap_rows(entitlements: QuerySet[Any], policy: Policy, user: Any) -> Iterato
         ]
 
 
-def _gap(request: HttpRequest, policy: Policy, form: CoverageFilterForm) -> QuerySet[Any]:
+def _gap(request: AuthenticatedRequest, policy: Policy, form: CoverageFilterForm) -> QuerySet[Any]:
     """The gap list the filters ask for (year, commune, village), in the user's area."""
     year, commune, village = form.values()
     return selectors.gap_list(
@@ -251,7 +253,7 @@ def _gap(request: HttpRequest, policy: Policy, form: CoverageFilterForm) -> Quer
     )
 
 
-def _gap_context(request: HttpRequest, policy: Policy, form: CoverageFilterForm) -> dict[str, Any]:
+def _gap_context(request: AuthenticatedRequest, policy: Policy, form: CoverageFilterForm) -> dict[str, Any]:
     year, commune, village = form.values()
     page = paginate(request, _gap(request, policy, form), per_page=50)
     today = timezone.localdate()
@@ -276,7 +278,7 @@ def _gap_context(request: HttpRequest, policy: Policy, form: CoverageFilterForm)
 # The guard is typed for HttpResponse; this view may stream a file.
 @capability_required(Capability.VIEW_HOUSEHOLDS)  # type: ignore[arg-type]
 @require_GET
-def gap_list(request: HttpRequest, code: str) -> HttpResponseBase:
+def gap_list(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
     """Who is entitled to a policy and has not received it (in a year, an area), with links to the
     household cards; exportable; with bulk recording for the list."""
     policy = get_or_404(selectors.access_policy_by_code, user=request.user, code=code)
@@ -310,7 +312,7 @@ def gap_list(request: HttpRequest, code: str) -> HttpResponseBase:
 
 @capability_required(Capability.RECORD_SUPPORT)
 @require_POST
-def gap_record(request: HttpRequest, code: str) -> HttpResponse:
+def gap_record(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Record the policy for the gap list's recipients (all of them or those ticked): all or nothing."""
     policy = get_or_404(selectors.access_policy_by_code, user=request.user, code=code)
     filters = CoverageFilterForm(
@@ -368,7 +370,7 @@ def gap_record(request: HttpRequest, code: str) -> HttpResponse:
 
 @capability_required(Capability.RECORD_SUPPORT)
 @require_http_methods(["GET", "POST"])
-def support_create(request: HttpRequest, pk: int) -> HttpResponse:
+def support_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record one policy received by a household or one of its members (from the household card)."""
     household = get_or_404(access_household_by_id, user=request.user, household_id=pk)
     today = timezone.localdate()
@@ -414,7 +416,7 @@ def support_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def support_list(request: HttpRequest) -> HttpResponse:
+def support_list(request: AuthenticatedRequest) -> HttpResponse:
     communes = communes_in_scope(user=request.user).order_by("name")
     form = SpendingFilterForm(request.GET or None, communes=communes)
     period_start, period_end, commune = form.period()
@@ -453,14 +455,16 @@ def support_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def support_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def support_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_or_404(selectors.access_support_record, user=request.user, record_id=pk)
     return render(
         request, "policies/support_detail.html", _support_detail_context(request, record, CancelForm())
     )
 
 
-def _support_detail_context(request: HttpRequest, record: SupportRecord, form: CancelForm) -> dict[str, Any]:
+def _support_detail_context(
+    request: AuthenticatedRequest, record: SupportRecord, form: CancelForm
+) -> dict[str, Any]:
     return {
         "record": record,
         "cancel_form": form,
@@ -478,7 +482,7 @@ def _support_detail_context(request: HttpRequest, record: SupportRecord, form: C
 
 @capability_required(Capability.RECORD_SUPPORT)
 @require_POST
-def support_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def support_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_or_404(selectors.access_support_record, user=request.user, record_id=pk)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -501,7 +505,7 @@ def support_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.VIEW_TABLES)
 @require_GET
-def spending(request: HttpRequest) -> HttpResponse:
+def spending(request: AuthenticatedRequest) -> HttpResponse:
     """Money and records of support delivered in a period, per project, funding source and policy area."""
     communes = communes_in_scope(user=request.user).order_by("name")
     form = SpendingFilterForm(request.GET or None, communes=communes)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from giamngheo.accounts.permissions import capability_required, require
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import get_or_404, submit
 from giamngheo.households.reference import Device
@@ -41,7 +42,7 @@ from .view_parts import form_errors_to_messages, review_crumbs, review_url
 
 @capability_required(Capability.CONDUCT_REVIEW)
 @require_POST
-def screening(request: HttpRequest, pk: int) -> HttpResponse:
+def screening(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assessment = get_or_404(selectors.access_assessment_by_id, user=request.user, assessment_id=pk)
     review = get_or_404(selectors.review_of_assessment, user=request.user, assessment=assessment)
     form = ScreeningForm(request.POST)
@@ -81,7 +82,7 @@ def _keep_input_after_stale(form: forms.Form, current: Assessment) -> None:
 
 
 def _assessment_page_context(
-    request: HttpRequest, assessment: Assessment, review: CommuneReview
+    request: AuthenticatedRequest, assessment: Assessment, review: CommuneReview
 ) -> dict[str, Any]:
     household = get_or_404(household_with_members, user=request.user, household_id=assessment.household_id)
     return {
@@ -100,7 +101,7 @@ def _assessment_page_context(
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
-def survey(request: HttpRequest, pk: int) -> HttpResponse:
+def survey(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         require(request, Capability.CONDUCT_REVIEW)
     assessment = get_or_404(selectors.access_assessment_by_id, user=request.user, assessment_id=pk)
@@ -176,7 +177,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         require(request, Capability.CONDUCT_REVIEW)
     assessment = get_or_404(selectors.access_assessment_by_id, user=request.user, assessment_id=pk)
@@ -258,7 +259,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
-def village_meeting(request: HttpRequest, pk: int, village: int) -> HttpResponse:
+def village_meeting(request: AuthenticatedRequest, pk: int, village: int) -> HttpResponse:
     """Record or correct the meeting of one village of the commune's review."""
     if request.method == "POST":
         require(request, Capability.CONDUCT_REVIEW)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import get_or_404, paginate, submit
 
@@ -106,7 +107,7 @@ STEP_ACTIONS: dict[str, StepAction] = {
 }
 
 
-def _review_context(request: HttpRequest, review: CommuneReview, **overrides: Any) -> dict[str, Any]:
+def _review_context(request: AuthenticatedRequest, review: CommuneReview, **overrides: Any) -> dict[str, Any]:
     user = request.user
     is_open = review.round.status == RoundStatus.OPEN
     can_conduct = can(user, Capability.CONDUCT_REVIEW) and not review.locked and is_open
@@ -174,7 +175,7 @@ def _review_context(request: HttpRequest, review: CommuneReview, **overrides: An
 
 @capability_required(Capability.VIEW_TABLES)
 @require_GET
-def commune_review(request: HttpRequest, pk: int) -> HttpResponse:
+def commune_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
     context = _review_context(request, review)
     if is_htmx(request) and context["show_households"]:
@@ -184,7 +185,7 @@ def commune_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.CONDUCT_REVIEW)
 @require_POST
-def step_action(request: HttpRequest, pk: int) -> HttpResponse:
+def step_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
     action = STEP_ACTIONS.get(request.POST.get("action", ""))
     if action is None:
@@ -216,7 +217,7 @@ def step_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_REVIEW_ROUNDS)
 @require_http_methods(["GET", "POST"])
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
     form = ReopenForm(request.POST or None, current_step=review.step)
     if not form.fields["to_step"].choices:  # type: ignore[attr-defined]
@@ -248,7 +249,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.CONDUCT_REVIEW)
 @require_http_methods(["GET", "POST"])
-def request_add(request: HttpRequest, pk: int) -> HttpResponse:
+def request_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Form 01: a household of the commune asks to be reviewed; it joins the list and gets form A."""
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
     if request.method == "POST":

@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_q
 from giamngheo.core.errors import NotFound
 from giamngheo.geo.models import Area, AreaLevel
@@ -106,7 +106,7 @@ class MinutesData:
     rows: list[MinutesRow] = field(default_factory=list)
 
 
-def access_village_meeting(*, user: Any, review: CommuneReview, meeting_id: int) -> VillageMeeting:
+def access_village_meeting(*, user: User, review: CommuneReview, meeting_id: int) -> VillageMeeting:
     """A village meeting of the commune review (the review itself comes from
     ``access_commune_review_by_id``)."""
     meeting = (
@@ -121,7 +121,7 @@ def access_village_meeting(*, user: Any, review: CommuneReview, meeting_id: int)
     return meeting
 
 
-def meeting_minutes(*, user: Any, review: CommuneReview, meeting: VillageMeeting) -> MinutesData:
+def meeting_minutes(*, user: User, review: CommuneReview, meeting: VillageMeeting) -> MinutesData:
     """The minutes of one village meeting: the households of the village the meeting voted on."""
     assessments = (
         assessment_list(user=user, review=review)
@@ -194,7 +194,7 @@ def decision_available(review: CommuneReview) -> bool:
     return review.step >= 5 and bool(review.decision_number) and review.decision_date is not None
 
 
-def recognition_decision(*, user: Any, review: CommuneReview) -> DecisionData:
+def recognition_decision(*, user: User, review: CommuneReview) -> DecisionData:
     """The households the commune chairperson's decision recognises, list by list."""
     if not decision_available(review):
         raise NotFound("recognition decision")

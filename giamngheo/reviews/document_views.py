@@ -6,7 +6,7 @@ numbers written through ``services.certificates_register``."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.exports import export_record, query_filters
 from giamngheo.core.models import ExportKind
@@ -24,7 +25,7 @@ from .models import CommuneReview
 
 
 def _docx(
-    request: HttpRequest, data: bytes, name: str, *, kind: ExportKind, rows: int, detail: str
+    request: AuthenticatedRequest, data: bytes, name: str, *, kind: ExportKind, rows: int, detail: str
 ) -> HttpResponse:
     """The document as a download, after writing the export log's row (``filters``: the URL's ids)."""
     export_record(
@@ -48,7 +49,7 @@ def _back(review: CommuneReview) -> HttpResponse:
     return redirect(reverse("reviews:commune-review", args=[review.pk]))
 
 
-def _register(request: HttpRequest, review: CommuneReview) -> bool:
+def _register(request: AuthenticatedRequest, review: CommuneReview) -> bool:
     """Give the recognised households their certificate numbers if they have none yet (first issue)."""
     try:
         services.certificates_register(review=review, acting_user=request.user)
@@ -60,7 +61,7 @@ def _register(request: HttpRequest, review: CommuneReview) -> bool:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assessment = get_or_404(selectors.access_assessment_by_id, user=request.user, assessment_id=pk)
     review = get_or_404(selectors.review_of_assessment, user=request.user, assessment=assessment)
     if not _register(request, review):
@@ -78,7 +79,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def certificates_all(request: HttpRequest, pk: int) -> HttpResponse:
+def certificates_all(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
     if not _register(request, review):
         return _back(review)
@@ -99,7 +100,7 @@ def certificates_all(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def meeting_minutes(request: HttpRequest, pk: int, meeting: int) -> HttpResponse:
+def meeting_minutes(request: AuthenticatedRequest, pk: int, meeting: int) -> HttpResponse:
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
     village_meeting = get_or_404(
         document_selectors.access_village_meeting, user=request.user, review=review, meeting_id=meeting
@@ -117,7 +118,7 @@ def meeting_minutes(request: HttpRequest, pk: int, meeting: int) -> HttpResponse
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def decision_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
     if not document_selectors.decision_available(review):
         messages.error(

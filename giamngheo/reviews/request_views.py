@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import NotFound
 from giamngheo.core.views import get_or_404, int_param, paginate, submit
 from giamngheo.households.selectors import access_household_by_id
@@ -36,7 +37,7 @@ from .view_parts import form_errors_to_messages, is_htmx, review_crumbs, review_
 
 @capability_required(Capability.CONDUCT_REVIEW)
 @require_http_methods(["GET", "POST"])
-def complaint_add(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
     form = ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +78,7 @@ def complaint_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.CONDUCT_REVIEW)
 @require_http_methods(["GET", "POST"])
-def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_resolve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     complaint = get_or_404(selectors.access_complaint_by_id, user=request.user, complaint_id=pk)
     review = complaint.commune_review
     form = ComplaintResolveForm(request.POST or None)
@@ -112,7 +113,7 @@ def complaint_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     filters = selectors.RequestFilters()
     if form.is_valid():
@@ -138,7 +139,7 @@ def _request_crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None
 
 @capability_required(Capability.CONDUCT_REVIEW)
 @require_http_methods(["GET", "POST"])
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthenticatedRequest) -> HttpResponse:
     household_id = int_param(request, "household", data=request.POST, invalid="not_found") or int_param(
         request, "household", invalid="not_found"
     )
@@ -185,7 +186,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.CONDUCT_REVIEW)
 @require_http_methods(["GET", "POST"])
-def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def request_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     regular = get_or_404(selectors.access_regular_request_by_id, user=request.user, request_id=pk)
     form = RequestDecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

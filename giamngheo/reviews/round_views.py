@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import get_or_404, paginate, submit
 from giamngheo.geo.models import AreaLevel
@@ -34,7 +35,7 @@ from .view_parts import crumbs, is_htmx, round_crumb
 
 @capability_required(Capability.VIEW_TABLES)
 @require_GET
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthenticatedRequest) -> HttpResponse:
     page = paginate(request, selectors.round_list(user=request.user))
     progress = selectors.round_progress(user=request.user, rounds=list(page.object_list))
     return render(
@@ -51,7 +52,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_REVIEW_ROUNDS)
 @require_http_methods(["GET", "POST"])
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedRequest) -> HttpResponse:
     provinces = area_list(user=request.user).filter(level=AreaLevel.PROVINCE).order_by("name")
     form = RoundForm(
         request.POST or None,
@@ -86,7 +87,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.VIEW_TABLES)
 @require_GET
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review_round = get_or_404(selectors.access_round_by_id, user=request.user, round_id=pk)
     form = CommuneReviewFilterForm(request.GET or None)
     filters = selectors.CommuneReviewFilters()
@@ -116,7 +117,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_REVIEW_ROUNDS)
 @require_POST
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+def round_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review_round = get_or_404(selectors.access_managed_round_by_id, user=request.user, round_id=pk)
     try:
         services.round_close(review_round=review_round, acting_user=request.user)
@@ -129,7 +130,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_REVIEW_ROUNDS)
 @require_http_methods(["GET", "POST"])
-def round_standard(request: HttpRequest, pk: int) -> HttpResponse:
+def round_standard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Change the standards a round applies (before its survey starts), with a reason."""
     review_round = get_or_404(selectors.access_managed_round_by_id, user=request.user, round_id=pk)
     standard = selectors.round_standard(review_round=review_round)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_ancestor_q, area_q
 from giamngheo.core.errors import NotFound
 from giamngheo.core.text import fold
@@ -49,7 +49,7 @@ CERTIFIED_CATEGORIES = (Category.POOR, Category.NEAR_POOR)
 # Rounds ---------------------------------------------------------------------------------------------------
 
 
-def round_list(*, user: Any) -> QuerySet[ReviewRound]:
+def round_list(*, user: User) -> QuerySet[ReviewRound]:
     """Rounds of the provinces the user sees, or that contain the units the user sees."""
     visible = area_q(user, "province__path")
     if visible:  # Q() means "everything" (administrators): OR-ing it would turn it into a filter
@@ -57,14 +57,14 @@ def round_list(*, user: Any) -> QuerySet[ReviewRound]:
     return ReviewRound.objects.filter(visible).select_related("province").order_by("-year", "province__name")
 
 
-def access_round_by_id(*, user: Any, round_id: int) -> ReviewRound:
+def access_round_by_id(*, user: User, round_id: int) -> ReviewRound:
     review_round = round_list(user=user).filter(pk=round_id).first()
     if review_round is None:
         raise NotFound("review round")
     return review_round
 
 
-def access_managed_round_by_id(*, user: Any, round_id: int) -> ReviewRound:
+def access_managed_round_by_id(*, user: User, round_id: int) -> ReviewRound:
     """A round whose whole province is in the user's scope (to close it): seeing it from a commune is not
     enough."""
     review_round = (
@@ -89,7 +89,7 @@ class RoundProgress:
         return round(100 * self.submitted / self.communes) if self.communes else 0
 
 
-def round_progress(*, user: Any, rounds: list[ReviewRound]) -> dict[int, RoundProgress]:
+def round_progress(*, user: User, rounds: list[ReviewRound]) -> dict[int, RoundProgress]:
     """Per round: the communes in the user's scope, how many started and submitted."""
     rows = (
         CommuneReview.objects.filter(area_q(user, "commune__path"), round__in=rounds)
@@ -185,7 +185,7 @@ def round_standard_years(*, review_round: ReviewRound) -> list[tuple[int, str]]:
     return choices
 
 
-def can_see_whole_round(*, user: Any, review_round: ReviewRound) -> bool:
+def can_see_whole_round(*, user: User, review_round: ReviewRound) -> bool:
     """Whether the user sees the round's whole province (the province's what-if, its standard's choice)."""
     return ReviewRound.objects.filter(area_q(user, "province__path"), pk=review_round.pk).exists()
 
@@ -210,7 +210,7 @@ class CommuneReviewFilters:
 
 
 def commune_review_list(
-    *, user: Any, round: ReviewRound, filters: CommuneReviewFilters | None = None
+    *, user: User, round: ReviewRound, filters: CommuneReviewFilters | None = None
 ) -> QuerySet[CommuneReview]:
     """The communes of a round in the user's scope, with counts of listed, surveyed and agreed households."""
     f = filters or CommuneReviewFilters()
@@ -233,7 +233,7 @@ def commune_review_list(
     return qs
 
 
-def round_step_counts(*, user: Any, round: ReviewRound) -> dict[int, int]:
+def round_step_counts(*, user: User, round: ReviewRound) -> dict[int, int]:
     """How many communes in scope have completed each step (exactly), for the filter of the round page."""
     counts = {int(s): 0 for s in Step}
     rows = (
@@ -246,7 +246,7 @@ def round_step_counts(*, user: Any, round: ReviewRound) -> dict[int, int]:
     return counts
 
 
-def access_commune_review_by_id(*, user: Any, review_id: int) -> CommuneReview:
+def access_commune_review_by_id(*, user: User, review_id: int) -> CommuneReview:
     review = (
         CommuneReview.objects.filter(area_q(user, "commune__path"), pk=review_id)
         .select_related("round", "round__province", "commune", "commune__parent")
@@ -257,7 +257,7 @@ def access_commune_review_by_id(*, user: Any, review_id: int) -> CommuneReview:
     return review
 
 
-def step_events(*, user: Any, review: CommuneReview) -> QuerySet[StepEvent]:
+def step_events(*, user: User, review: CommuneReview) -> QuerySet[StepEvent]:
     return (
         StepEvent.objects.filter(area_q(user, "commune_review__commune__path"), commune_review=review)
         .select_related("actor")
@@ -274,7 +274,7 @@ class StepState:
     event: StepEvent | None
 
 
-def step_tracker(*, user: Any, review: CommuneReview) -> list[StepState]:
+def step_tracker(*, user: User, review: CommuneReview) -> list[StepState]:
     """The seven steps with the latest completion of each (who and when) and which one is next."""
     latest: dict[int, StepEvent] = {}
     for event in step_events(user=user, review=review):
@@ -304,7 +304,7 @@ class VillageMeetingRow:
     meeting: VillageMeeting | None
 
 
-def village_meeting_rows(*, user: Any, review: CommuneReview) -> list[VillageMeetingRow]:
+def village_meeting_rows(*, user: User, review: CommuneReview) -> list[VillageMeetingRow]:
     """The villages with households on the commune's list, each with its meeting (or none yet); then the
     meetings of villages no longer on the list (recorded before a household was sent back)."""
     counts = dict(
@@ -327,7 +327,7 @@ def village_meeting_rows(*, user: Any, review: CommuneReview) -> list[VillageMee
     ]
 
 
-def access_meeting_village(*, user: Any, review: CommuneReview, village_id: int) -> Area:
+def access_meeting_village(*, user: User, review: CommuneReview, village_id: int) -> Area:
     """A village of the review's commune (in the user's scope)."""
     village = Area.objects.filter(
         area_q(user, "path"), pk=village_id, parent=review.commune, level=AreaLevel.VILLAGE
@@ -337,13 +337,13 @@ def access_meeting_village(*, user: Any, review: CommuneReview, village_id: int)
     return village
 
 
-def village_meeting_of(*, user: Any, review: CommuneReview, village: Area) -> VillageMeeting | None:
+def village_meeting_of(*, user: User, review: CommuneReview, village: Area) -> VillageMeeting | None:
     return VillageMeeting.objects.filter(
         area_q(user, "commune_review__commune__path"), commune_review=review, village=village
     ).first()
 
 
-def village_households_on_list(*, user: Any, review: CommuneReview, village: Area) -> QuerySet[Assessment]:
+def village_households_on_list(*, user: User, review: CommuneReview, village: Area) -> QuerySet[Assessment]:
     """The households of a village on the commune's list, with their vote (the meeting's agenda)."""
     return (
         Assessment.objects.filter(
@@ -358,7 +358,7 @@ def village_households_on_list(*, user: Any, review: CommuneReview, village: Are
     )
 
 
-def household_meeting_attendance(*, user: Any, assessment: Assessment) -> int | None:
+def household_meeting_attendance(*, user: User, assessment: Assessment) -> int | None:
     """The attendance of the meeting of the household's village, if recorded."""
     return (
         VillageMeeting.objects.filter(
@@ -372,7 +372,7 @@ def household_meeting_attendance(*, user: Any, assessment: Assessment) -> int | 
     )
 
 
-def steps_not_held(*, user: Any, review: CommuneReview) -> set[int]:
+def steps_not_held(*, user: User, review: CommuneReview) -> set[int]:
     """The steps passed as "not held" (the commune's list was empty), from their latest completion."""
     latest: dict[int, StepEvent] = {}
     for event in step_events(user=user, review=review):
@@ -396,7 +396,7 @@ class AssessmentFilters:
 
 
 def assessment_list(
-    *, user: Any, review: CommuneReview, filters: AssessmentFilters | None = None
+    *, user: User, review: CommuneReview, filters: AssessmentFilters | None = None
 ) -> QuerySet[Assessment]:
     f = filters or AssessmentFilters()
     qs = Assessment.objects.filter(
@@ -413,7 +413,7 @@ def assessment_list(
     return qs.order_by("household__village__code", "household__code")
 
 
-def assessment_status_counts(*, user: Any, review: CommuneReview) -> dict[str, int]:
+def assessment_status_counts(*, user: User, review: CommuneReview) -> dict[str, int]:
     counts = {s.value: 0 for s in AssessmentStatus}
     rows = (
         Assessment.objects.filter(
@@ -430,7 +430,7 @@ def assessment_status_counts(*, user: Any, review: CommuneReview) -> dict[str, i
     return counts
 
 
-def access_assessment_by_id(*, user: Any, assessment_id: int) -> Assessment:
+def access_assessment_by_id(*, user: User, assessment_id: int) -> Assessment:
     assessment = (
         Assessment.objects.filter(area_q(user, "commune__path"), pk=assessment_id)
         .select_related(
@@ -443,7 +443,7 @@ def access_assessment_by_id(*, user: Any, assessment_id: int) -> Assessment:
     return assessment
 
 
-def review_of_assessment(*, user: Any, assessment: Assessment) -> CommuneReview:
+def review_of_assessment(*, user: User, assessment: Assessment) -> CommuneReview:
     review = (
         CommuneReview.objects.filter(
             area_q(user, "commune__path"), round_id=assessment.round_id, commune_id=assessment.commune_id
@@ -456,7 +456,7 @@ def review_of_assessment(*, user: Any, assessment: Assessment) -> CommuneReview:
     return review
 
 
-def movement_counts(*, user: Any, review: CommuneReview) -> list[tuple[str, str, int]]:
+def movement_counts(*, user: User, review: CommuneReview) -> list[tuple[str, str, int]]:
     """(movement, label, households) after the recognition, in the order of the Movement choices."""
     rows = dict(
         Assessment.objects.filter(
@@ -469,7 +469,7 @@ def movement_counts(*, user: Any, review: CommuneReview) -> list[tuple[str, str,
     return [(m.value, str(m.label), rows[m.value]) for m in Movement if rows.get(m.value)]
 
 
-def household_candidates(*, user: Any, review: CommuneReview, q: str = "") -> QuerySet[Household]:
+def household_candidates(*, user: User, review: CommuneReview, q: str = "") -> QuerySet[Household]:
     """Households of the review's commune that are not on its list yet (to add a requesting household)."""
     on_list = Assessment.objects.filter(round_id=review.round_id, commune_id=review.commune_id).values(
         "household_id"
@@ -479,7 +479,7 @@ def household_candidates(*, user: Any, review: CommuneReview, q: str = "") -> Qu
     )
 
 
-def household_of_commune(*, user: Any, review: CommuneReview, code: str) -> Household:
+def household_of_commune(*, user: User, review: CommuneReview, code: str) -> Household:
     """A household of the review's commune by its code (for complaints)."""
     household = (
         household_list(user=user, filters=HouseholdFilters(commune_id=review.commune_id))
@@ -494,7 +494,7 @@ def household_of_commune(*, user: Any, review: CommuneReview, code: str) -> Hous
 # Complaints -----------------------------------------------------------------------------------------------
 
 
-def complaint_list(*, user: Any, review: CommuneReview) -> QuerySet[Complaint]:
+def complaint_list(*, user: User, review: CommuneReview) -> QuerySet[Complaint]:
     return (
         Complaint.objects.filter(area_q(user, "commune_review__commune__path"), commune_review=review)
         .select_related("household")
@@ -502,7 +502,7 @@ def complaint_list(*, user: Any, review: CommuneReview) -> QuerySet[Complaint]:
     )
 
 
-def access_complaint_by_id(*, user: Any, complaint_id: int) -> Complaint:
+def access_complaint_by_id(*, user: User, complaint_id: int) -> Complaint:
     complaint = (
         Complaint.objects.filter(area_q(user, "commune_review__commune__path"), pk=complaint_id)
         .select_related("commune_review", "commune_review__round", "commune_review__commune", "household")
@@ -513,7 +513,7 @@ def access_complaint_by_id(*, user: Any, complaint_id: int) -> Complaint:
     return complaint
 
 
-def open_complaint_count(*, user: Any, review: CommuneReview) -> int:
+def open_complaint_count(*, user: User, review: CommuneReview) -> int:
     return complaint_list(user=user, review=review).filter(status=ComplaintStatus.OPEN).count()
 
 
@@ -528,7 +528,7 @@ class RequestFilters:
     on: dt.date | None = None  # "today" for the overdue test
 
 
-def regular_request_list(*, user: Any, filters: RequestFilters | None = None) -> QuerySet[RegularRequest]:
+def regular_request_list(*, user: User, filters: RequestFilters | None = None) -> QuerySet[RegularRequest]:
     f = filters or RequestFilters()
     day = f.on or today()
     qs = RegularRequest.objects.filter(area_q(user, "commune__path")).select_related(
@@ -547,7 +547,7 @@ def regular_request_list(*, user: Any, filters: RequestFilters | None = None) ->
     return qs.order_by("status", "due_on", "pk")
 
 
-def request_counts(*, user: Any, on: dt.date | None = None) -> dict[str, int]:
+def request_counts(*, user: User, on: dt.date | None = None) -> dict[str, int]:
     day = on or today()
     return RegularRequest.objects.filter(area_q(user, "commune__path")).aggregate(
         pending=Count("pk", filter=Q(status=RequestStatus.PENDING)),
@@ -556,7 +556,7 @@ def request_counts(*, user: Any, on: dt.date | None = None) -> dict[str, int]:
     )
 
 
-def access_regular_request_by_id(*, user: Any, request_id: int) -> RegularRequest:
+def access_regular_request_by_id(*, user: User, request_id: int) -> RegularRequest:
     request = (
         RegularRequest.objects.filter(area_q(user, "commune__path"), pk=request_id)
         .select_related("household", "household__village", "commune")
@@ -567,7 +567,7 @@ def access_regular_request_by_id(*, user: Any, request_id: int) -> RegularReques
     return request
 
 
-def household_search(*, user: Any, q: str) -> QuerySet[Household]:
+def household_search(*, user: User, q: str) -> QuerySet[Household]:
     """Households in scope matching a search, to file a regular request (nothing without a search)."""
     if not q.strip():
         return Household.objects.none()
@@ -614,7 +614,7 @@ class CertificateData:
         return self.lists_year or self.year + 1
 
 
-def certificate_assessments(*, user: Any, review: CommuneReview) -> QuerySet[Assessment]:
+def certificate_assessments(*, user: User, review: CommuneReview) -> QuerySet[Assessment]:
     """Recognised poor and near-poor households of the review, in certificate-number order."""
     return assessment_list(
         user=user, review=review, filters=AssessmentFilters(status=AssessmentStatus.RECOGNISED)
@@ -622,7 +622,7 @@ def certificate_assessments(*, user: Any, review: CommuneReview) -> QuerySet[Ass
 
 
 def certificate_list(
-    *, user: Any, review: CommuneReview, assessment_id: int | None = None
+    *, user: User, review: CommuneReview, assessment_id: int | None = None
 ) -> list[CertificateData]:
     """Certificates of the review (all, or the one of ``assessment_id``), in the order of their registered
     numbers (``reviews.Certificate``; ``services.certificates_register`` gives them). A recognised

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.versioning import ANY_VERSION, Version, version_check
@@ -53,7 +54,7 @@ def _event(
     review: CommuneReview,
     step: int,
     action: str,
-    actor: Any,
+    actor: User | None,
     data: dict[str, Any] | None = None,
     note: str = "",
 ) -> None:
@@ -98,7 +99,7 @@ def _require_step(review: CommuneReview, done: int) -> None:
 def _advance(
     review: CommuneReview,
     to: int,
-    actor: Any,
+    actor: User | None,
     data: dict[str, Any] | None = None,
     before: dict[str, Any] | None = None,
 ) -> CommuneReview:
@@ -151,7 +152,7 @@ def round_open(
     year: int,
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> ReviewRound:
     """Open a province's periodic review of ``year``: one commune review per active commune. The round
     classifies by the standards in force on 1 January of ``year + 1`` (provisional rule, see above)."""
@@ -199,7 +200,7 @@ def round_survey_started(review_round: ReviewRound) -> bool:
 
 @transaction.atomic
 def round_standard_change(
-    *, review_round: ReviewRound, standard_year: int, reason: str, acting_user: Any
+    *, review_round: ReviewRound, standard_year: int, reason: str, acting_user: User | None
 ) -> ReviewRound:
     """A provincial specialist changes the standards the round applies (those in force on 1 January of
     another year whose standards exist, or back to the default), with a reason, before the survey starts."""
@@ -239,7 +240,7 @@ def round_standard_change(
 
 
 @transaction.atomic
-def round_close(*, review_round: ReviewRound, acting_user: Any) -> ReviewRound:
+def round_close(*, review_round: ReviewRound, acting_user: User | None) -> ReviewRound:
     """Close an open round (every commune has submitted): its figures are frozen. Closing a closed round
     is refused (nothing is written or audited again)."""
     locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
@@ -269,7 +270,7 @@ def round_close(*, review_round: ReviewRound, acting_user: Any) -> ReviewRound:
 
 
 @transaction.atomic
-def listing_complete(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
+def listing_complete(*, review: CommuneReview, acting_user: User | None) -> CommuneReview:
     """Step 1: the current poor and near-poor households, plus those who filed a request, are listed."""
     _require_step(review, Step.NOT_STARTED)
     current = Household.objects.filter(
@@ -296,7 +297,7 @@ def listing_complete(*, review: CommuneReview, acting_user: Any) -> CommuneRevie
 
 
 @transaction.atomic
-def request_add(*, review: CommuneReview, household: Household, acting_user: Any) -> Assessment:
+def request_add(*, review: CommuneReview, household: Household, acting_user: User | None) -> Assessment:
     """A household filed a request (form 01): it is added to the list and screened with form A."""
     if review.step not in (Step.NOT_STARTED, Step.LISTING):
         _require_step(review, Step.LISTING)
@@ -338,7 +339,7 @@ def _locked_assessment(assessment: Assessment, version: Version) -> Assessment:
 
 @transaction.atomic
 def screening_record(
-    *, assessment: Assessment, passed: bool, acting_user: Any, version: Version
+    *, assessment: Assessment, passed: bool, acting_user: User | None, version: Version
 ) -> Assessment:
     """Form A (requesting households only): a gate before the full survey."""
     review = CommuneReview.objects.get(round=assessment.round, commune=assessment.commune)
@@ -406,7 +407,7 @@ def survey_record(
     assessment: Assessment,
     income_per_capita: int,
     version: Version,
-    acting_user: Any,
+    acting_user: User | None,
     surveyed_on: dt.date | None = None,
 ) -> Assessment:
     """Form B: the income and the facts (already saved in the registry) are classified by the engine."""
@@ -451,7 +452,7 @@ def survey_record(
 
 
 @transaction.atomic
-def survey_complete(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
+def survey_complete(*, review: CommuneReview, acting_user: User | None) -> CommuneReview:
     _require_step(review, Step.LISTING)
     pending = (
         review.round.assessments.filter(commune=review.commune)
@@ -524,7 +525,7 @@ def village_meeting_record(
     place: str = "",
     secretary: str = "",
     note: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> VillageMeeting:
     """The meeting of one village (Decision 24/2021): held after the survey, before the votes on its
     households. One per village with households on the commune's list."""
@@ -571,7 +572,7 @@ def village_meeting_update(
     place: str = "",
     secretary: str = "",
     note: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> VillageMeeting:
     """Correct a village meeting's record (before the commune closes the meeting step)."""
     locked = (
@@ -630,7 +631,7 @@ def meeting_record(
     attendance: int | None = None,
     reason: str = "",
     version: Version,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Assessment:
     """The village meeting's vote on one household. Below 50 % agreement the household goes back to survey.
     The household's village meeting must be recorded first; ``attendance`` (those who voted, default: the
@@ -705,7 +706,7 @@ def list_is_empty(review: CommuneReview) -> bool:
 
 
 @transaction.atomic
-def meeting_complete(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
+def meeting_complete(*, review: CommuneReview, acting_user: User | None) -> CommuneReview:
     """Close step 3: every village with households on the list has held its meeting and every household
     has its vote. The commune's meeting date is the last village meeting, its attendance their sum. A
     commune whose list is empty passes the step without a meeting ("not held: no household on the list")."""
@@ -753,7 +754,7 @@ def complaint_add(
     content: str,
     received_on: dt.date,
     household: Household | None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Complaint:
     if review.locked:
         raise ValidationFailed(_("This commune's review has been submitted and is locked."))
@@ -774,7 +775,7 @@ def complaint_add(
 
 @transaction.atomic
 def complaint_resolve(
-    *, complaint: Complaint, resolution: str, resolved_on: dt.date, acting_user: Any
+    *, complaint: Complaint, resolution: str, resolved_on: dt.date, acting_user: User | None
 ) -> Complaint:
     if not resolution.strip():
         raise ValidationFailed(_("Describe how the complaint was resolved."), extra={"field": "resolution"})
@@ -797,7 +798,7 @@ def complaint_resolve(
 
 @transaction.atomic
 def complaint_resolve_in_review(
-    *, complaint: Complaint, resolution: str, resolved_on: dt.date, acting_user: Any
+    *, complaint: Complaint, resolution: str, resolved_on: dt.date, acting_user: User | None
 ) -> Complaint:
     """``complaint_resolve`` as the commune's review page calls it: refused on a submitted (locked) review,
     in a closed round, for a complaint already resolved, or dated before it was received."""
@@ -826,7 +827,7 @@ def posting_complete(
     review: CommuneReview,
     posting_from: dt.date | None = None,
     posting_to: dt.date | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> CommuneReview:
     """Close step 4, the public posting: not before its last day (local date). A commune whose list is empty
     passes the step without a posting ("not held: no household on the list"), never with dates."""
@@ -889,7 +890,7 @@ def movement_of(before: str, after: str, escaped_earlier: bool) -> Movement:
 
 @transaction.atomic
 def recognise(
-    *, review: CommuneReview, decision_number: str, decision_date: dt.date, acting_user: Any
+    *, review: CommuneReview, decision_number: str, decision_date: dt.date, acting_user: User | None
 ) -> CommuneReview:
     """Step 5: the commune chairperson's decision. The registry takes the decided categories."""
     _require_step(review, Step.POSTING)
@@ -945,14 +946,14 @@ def recognise(
 
 
 @transaction.atomic
-def certificates_complete(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
+def certificates_complete(*, review: CommuneReview, acting_user: User | None) -> CommuneReview:
     _require_step(review, Step.RECOGNITION)
     certificates_register(review=review, acting_user=acting_user)
     return _advance(review, Step.CERTIFICATES, acting_user)
 
 
 @transaction.atomic
-def submit(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
+def submit(*, review: CommuneReview, acting_user: User | None) -> CommuneReview:
     _require_step(review, Step.CERTIFICATES)
     before = snapshot(review, ["step", "locked"])
     review.locked = True
@@ -964,7 +965,7 @@ def submit(*, review: CommuneReview, acting_user: Any) -> CommuneReview:
 
 
 @transaction.atomic
-def reopen(*, review: CommuneReview, to_step: int, reason: str, acting_user: Any) -> CommuneReview:
+def reopen(*, review: CommuneReview, to_step: int, reason: str, acting_user: User | None) -> CommuneReview:
     """The province reopens a submitted (or advanced) review back to an earlier step, with a reason."""
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for reopening."), extra={"field": "reason"})
@@ -1009,7 +1010,7 @@ def reopen(*, review: CommuneReview, to_step: int, reason: str, acting_user: Any
 
 @transaction.atomic
 def regular_request_file(
-    *, household: Household, kind: str, filed_on: dt.date, note: str = "", acting_user: Any
+    *, household: Household, kind: str, filed_on: dt.date, note: str = "", acting_user: User | None
 ) -> RegularRequest:
     if kind not in RequestKind.values:
         raise ValidationFailed(_("Choose the kind of request."), extra={"field": "kind"})
@@ -1037,7 +1038,7 @@ def regular_request_decide(
     decided_on: dt.date,
     decision_number: str,
     note: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> RegularRequest:
     # Locked and read again: a second decision (a double click, another officer) sees the first one.
     request = RegularRequest.objects.select_for_update().get(pk=request.pk)
@@ -1143,7 +1144,7 @@ def summaries_rebuild(*, review_round: ReviewRound) -> int:
 
 
 @transaction.atomic
-def certificates_register(*, review: CommuneReview, acting_user: Any) -> dict[int, int]:
+def certificates_register(*, review: CommuneReview, acting_user: User | None) -> dict[int, int]:
     """Register the certificate numbers of a commune's recognised poor and near-poor households (the step
     "certificates issued", or the first download). Numbers run 1, 2, … per round and commune in the order of
     the list (village, household code) the first time; a household recognised later gets the next number;

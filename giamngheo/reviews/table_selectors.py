@@ -10,11 +10,11 @@ time on screen and with an iterator for the Excel export.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_q
 from giamngheo.core.errors import NotFound
 from giamngheo.geo.models import Area, AreaLevel
@@ -23,7 +23,7 @@ from giamngheo.households.models import Household, Member
 from .models import AreaSummary, Assessment, CommuneReview, ReviewRound, RoundHousehold
 
 
-def round_list(*, user: Any) -> QuerySet[ReviewRound]:
+def round_list(*, user: User) -> QuerySet[ReviewRound]:
     """Review rounds of the provinces the user sees in whole or in part, newest first."""
     visible_below = Area.objects.filter(area_q(user), path__startswith=OuterRef("province__path"))
     return (
@@ -33,7 +33,7 @@ def round_list(*, user: Any) -> QuerySet[ReviewRound]:
     )
 
 
-def round_for_year(*, user: Any, year: int | None) -> ReviewRound | None:
+def round_for_year(*, user: User, year: int | None) -> ReviewRound | None:
     """The round of ``year`` (the latest one when ``year`` is None) if the user may see it."""
     rounds = round_list(user=user)
     if year is not None:
@@ -41,7 +41,7 @@ def round_for_year(*, user: Any, year: int | None) -> ReviewRound | None:
     return rounds.first()
 
 
-def summary_rows(*, user: Any, review_round: ReviewRound) -> QuerySet[AreaSummary]:
+def summary_rows(*, user: User, review_round: ReviewRound) -> QuerySet[AreaSummary]:
     """One pre-aggregated row per commune (ward, special zone) of the round that the user may see."""
     return (
         AreaSummary.objects.filter(
@@ -52,7 +52,7 @@ def summary_rows(*, user: Any, review_round: ReviewRound) -> QuerySet[AreaSummar
     )
 
 
-def province_total(*, user: Any, review_round: ReviewRound) -> AreaSummary | None:
+def province_total(*, user: User, review_round: ReviewRound) -> AreaSummary | None:
     """The province's own row (the total of all its communes), only for users whose scope covers the
     province itself: ``area_q`` is applied to the province row, so a commune officer gets ``None``."""
     return (
@@ -64,12 +64,12 @@ def province_total(*, user: Any, review_round: ReviewRound) -> AreaSummary | Non
     )
 
 
-def covers_province(*, user: Any, review_round: ReviewRound) -> bool:
+def covers_province(*, user: User, review_round: ReviewRound) -> bool:
     """Whether the user's scope covers the round's province as a whole (not only some communes)."""
     return Area.objects.filter(area_q(user), pk=review_round.province_id).exists()
 
 
-def commune_choices(*, user: Any, review_round: ReviewRound) -> QuerySet[Area]:
+def commune_choices(*, user: User, review_round: ReviewRound) -> QuerySet[Area]:
     """Communes of the round's province that the user may see (to filter a list by commune)."""
     return Area.objects.filter(
         area_q(user),
@@ -79,7 +79,7 @@ def commune_choices(*, user: Any, review_round: ReviewRound) -> QuerySet[Area]:
     ).order_by("name_folded", "code")
 
 
-def access_commune(*, user: Any, review_round: ReviewRound, commune_id: int) -> Area:
+def access_commune(*, user: User, review_round: ReviewRound, commune_id: int) -> Area:
     """A commune of the round's province that the user may see; otherwise ``NotFound`` (same for both)."""
     commune = commune_choices(user=user, review_round=review_round).filter(pk=commune_id).first()
     if commune is None:
@@ -98,7 +98,7 @@ def _member_count(household_ref: str) -> Coalesce:
     return Coalesce(Subquery(members, output_field=IntegerField()), Value(0))
 
 
-def frozen_communes(*, user: Any, review_round: ReviewRound) -> set[int]:
+def frozen_communes(*, user: User, review_round: ReviewRound) -> set[int]:
     """Ids of the visible communes whose figures and lists are frozen in the round."""
     return set(
         CommuneReview.objects.filter(
@@ -108,7 +108,7 @@ def frozen_communes(*, user: Any, review_round: ReviewRound) -> set[int]:
 
 
 def frozen_households(
-    *, user: Any, review_round: ReviewRound, q: Q, commune: Area | None = None
+    *, user: User, review_round: ReviewRound, q: Q, commune: Area | None = None
 ) -> QuerySet[RoundHousehold]:
     """The frozen lists of the round (``RoundHousehold``) matching ``q``, scoped to the user."""
     qs = RoundHousehold.objects.filter(area_q(user, "commune__path"), q, round=review_round)
@@ -119,7 +119,7 @@ def frozen_households(
 
 def registry_households(
     *,
-    user: Any,
+    user: User,
     review_round: ReviewRound,
     category: str,
     commune: Area | None = None,
@@ -146,7 +146,7 @@ def registry_households(
 
 def movement_assessments(
     *,
-    user: Any,
+    user: User,
     review_round: ReviewRound,
     movements: tuple[str, ...],
     commune: Area | None = None,
@@ -166,7 +166,7 @@ def movement_assessments(
     )
 
 
-def decision_dates(*, user: Any, review_round: ReviewRound) -> dict[int, dt.date]:
+def decision_dates(*, user: User, review_round: ReviewRound) -> dict[int, dt.date]:
     """Date of each visible commune's recognition decision in the round (commune id -> date)."""
     rows = CommuneReview.objects.filter(
         area_q(user, "commune__path"), round=review_round, decision_date__isnull=False

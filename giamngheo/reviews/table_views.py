@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.exports import export_record
 from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, paginate
@@ -30,7 +31,7 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _round(request: HttpRequest) -> tuple[ReviewRound | None, list[ReviewRound], int | None]:
+def _round(request: AuthenticatedRequest) -> tuple[ReviewRound | None, list[ReviewRound], int | None]:
     """The round of ``?year=`` (default: the latest the user sees), every round for the selector, and the
     year asked for."""
     rounds = list(table_selectors.round_list(user=request.user))
@@ -52,7 +53,7 @@ def _kind(slug: str) -> tables.ListKind:
     return kind
 
 
-def _commune(request: HttpRequest, review_round: ReviewRound) -> Area | None:
+def _commune(request: AuthenticatedRequest, review_round: ReviewRound) -> Area | None:
     """The commune of ``?commune=`` if the user may see it; anything else is the same 404."""
     raw = request.GET.get("commune")
     if not raw:
@@ -82,7 +83,12 @@ def _xlsx(table: tables.Table) -> HttpResponse:
 
 
 def _download(
-    request: HttpRequest, table: tables.Table, *, kind: ExportKind, rows: int | None = None, detail: str = ""
+    request: AuthenticatedRequest,
+    table: tables.Table,
+    *,
+    kind: ExportKind,
+    rows: int | None = None,
+    detail: str = "",
 ) -> HttpResponse:
     """The table as ``?format=csv`` or as a workbook, after writing the export log's row."""
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
@@ -97,7 +103,7 @@ def _download(
 
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     review_round, rounds, year = _round(request)
     context: dict[str, Any] = {
         "review_round": review_round,
@@ -113,7 +119,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
-def summary(request: HttpRequest) -> HttpResponse:
+def summary(request: AuthenticatedRequest) -> HttpResponse:
     review_round, rounds, year = _round(request)
     sort = tables.SORT_RATE if request.GET.get("sort") == tables.SORT_RATE else ""
     table = (
@@ -136,7 +142,7 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
-def summary_xlsx(request: HttpRequest) -> HttpResponse:
+def summary_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     review_round, _rounds, _year = _round(request)
     if review_round is None:
         raise Http404
@@ -148,7 +154,7 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
 @capability_required(Capability.VIEW_HOUSEHOLDS)
-def household_list(request: HttpRequest, kind: str) -> HttpResponse:
+def household_list(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     list_kind = _kind(kind)
     review_round, rounds, year = _round(request)
     context: dict[str, Any] = {
@@ -186,7 +192,7 @@ def household_list(request: HttpRequest, kind: str) -> HttpResponse:
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
 @capability_required(Capability.VIEW_HOUSEHOLDS)
-def household_list_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
+def household_list_xlsx(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     list_kind = _kind(kind)
     review_round, _rounds, _year = _round(request)
     if review_round is None:
@@ -210,7 +216,7 @@ def _form(slug: str) -> tables.Form:
 
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
-def form(request: HttpRequest, form: str) -> HttpResponse:
+def form(request: AuthenticatedRequest, form: str) -> HttpResponse:
     """One of the Circular 07 templates (Mẫu 7.1–7.10) on screen, from the summaries only."""
     spec = _form(form)
     review_round, rounds, year = _round(request)
@@ -234,7 +240,7 @@ def form(request: HttpRequest, form: str) -> HttpResponse:
 
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
-def form_xlsx(request: HttpRequest, form: str) -> HttpResponse:
+def form_xlsx(request: AuthenticatedRequest, form: str) -> HttpResponse:
     spec = _form(form)
     review_round, _rounds, _year = _round(request)
     if review_round is None:

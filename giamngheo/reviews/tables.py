@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.accounts.models import User
 from giamngheo.geo.models import Area, AreaLevel, DivisionType
 from giamngheo.households.models import Household
 from giamngheo.households.reference import KINH, Category, ethnic_group_name, poverty_causes
@@ -281,7 +282,7 @@ def _sum(rows: Iterable[dict[str, int]]) -> dict[str, int]:
 ROMAN = ("I", "II", "III", "IV")
 
 
-def summary_table(*, user: Any, review_round: ReviewRound, sort: str = "", official: bool = False) -> Table:
+def summary_table(*, user: User, review_round: ReviewRound, sort: str = "", official: bool = False) -> Table:
     """Households at the start of the year, movements during the year, the end of the year with rates,
     of which ethnic-minority households, per commune in the user's scope.
 
@@ -579,7 +580,7 @@ class ChainedLists:
 
 
 def household_queryset(
-    *, user: Any, review_round: ReviewRound, kind: ListKind, commune: Area | None = None
+    *, user: User, review_round: ReviewRound, kind: ListKind, commune: Area | None = None
 ) -> Any:
     """The households of a list, scoped to the user; paginated by the view on screen. A frozen commune's
     list is its frozen rows; an open commune's, the registry (or the round's assessments)."""
@@ -618,7 +619,7 @@ def household_queryset(
 
 
 def household_list_table(
-    *, user: Any, review_round: ReviewRound, kind: ListKind, commune: Area | None = None
+    *, user: User, review_round: ReviewRound, kind: ListKind, commune: Area | None = None
 ) -> Table:
     """The whole list for the export, without a row cap: rows are produced while the file is written."""
     queryset = household_queryset(user=user, review_round=review_round, kind=kind, commune=commune)
@@ -1112,7 +1113,7 @@ def _add(counts: Iterable[Mapping[str, int]]) -> Counter[str]:
     return total
 
 
-def form_table(*, user: Any, review_round: ReviewRound, form: Form, official: bool = False) -> Table:
+def form_table(*, user: User, review_round: ReviewRound, form: Form, official: bool = False) -> Table:
     """One of the Circular 07 templates per commune in the user's scope, from ``AreaSummary`` only: the
     province total first (for province scope), then urban / rural groups with their subtotals."""
     summaries = list(table_selectors.summary_rows(user=user, review_round=review_round))

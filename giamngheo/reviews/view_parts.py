@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from giamngheo.accounts.types import AuthenticatedRequest
 
 from .models import (
     CommuneReview,
@@ -15,7 +16,7 @@ from .models import (
 )
 
 
-def is_htmx(request: HttpRequest) -> bool:
+def is_htmx(request: AuthenticatedRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
@@ -40,7 +41,7 @@ def review_url(review: CommuneReview, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def form_errors_to_messages(request: HttpRequest, form: forms.BaseForm) -> None:
+def form_errors_to_messages(request: AuthenticatedRequest, form: forms.BaseForm) -> None:
     for name, errors in form.errors.items():
         field = form.fields.get(name)
         for error in errors:

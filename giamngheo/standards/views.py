@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.geo.models import AreaLevel
 from giamngheo.geo.selectors import area_list
 from giamngheo.poverty.classify import CATEGORY_EN, CATEGORY_VI, classify_flags
@@ -21,7 +22,7 @@ def _vi() -> bool:
     return (get_language() or "vi").startswith("vi")
 
 
-def standard_list(request: HttpRequest) -> HttpResponse:
+def standard_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "standards/standard_list.html",
@@ -33,7 +34,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
+def standard_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     try:
         standard = get_standard(code)
     except StandardError:
@@ -59,7 +60,7 @@ def standard_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def calculator(request: HttpRequest) -> HttpResponse:
+def calculator(request: AuthenticatedRequest) -> HttpResponse:
     communes = area_list(user=request.user).filter(level=AreaLevel.COMMUNE).order_by("name")
     form = CalculatorForm(request.GET or None, communes=communes)
     results: list[dict[str, Any]] = []

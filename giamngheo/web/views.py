@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -15,6 +15,7 @@ from giamngheo.accounts import services as account_services
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability, Role
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core import selectors as core_selectors
 from giamngheo.core.views import get_or_404, paginate, submit
 from giamngheo.geo import selectors as geo_selectors
@@ -25,7 +26,7 @@ from giamngheo.policies import selectors as policy_selectors
 from .forms import AuditFilterForm, ExportLogFilterForm, SigninFailureFilterForm, UserForm
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     summary = geo_selectors.scope_summary(user=request.user)
     year = geo_selectors.current_year()
     communes = geo_selectors.commune_list(user=request.user)
@@ -47,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _user_form(request: HttpRequest, **kwargs: Any) -> UserForm:
+def _user_form(request: AuthenticatedRequest, **kwargs: Any) -> UserForm:
     areas = geo_selectors.area_list(user=request.user).filter(
         level__in=[AreaLevel.PROVINCE, AreaLevel.COMMUNE]
     )
@@ -61,7 +62,7 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 @capability_required(Capability.MANAGE_USERS)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     q, role = request.GET.get("q", "").strip(), request.GET.get("role", "")
     users = account_selectors.user_list(user=request.user, q=q, role=role)
     return render(
@@ -80,7 +81,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_USERS)
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = _user_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -108,7 +109,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_USERS)
 @require_http_methods(["GET", "POST"])
-def user_update(request: HttpRequest, pk: int) -> HttpResponse:
+def user_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_or_404(account_selectors.access_user_by_id, user=request.user, user_id=pk)
     initial = {
         "username": target.username,
@@ -153,7 +154,7 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_AUDIT)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -172,7 +173,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_AUDIT)
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = get_or_404(core_selectors.access_audit_record_by_id, user=request.user, record_id=pk)
     return render(
         request,
@@ -189,7 +190,7 @@ def _filters(form: Any) -> dict[str, Any]:
 
 
 @capability_required(Capability.VIEW_AUDIT)
-def export_log(request: HttpRequest) -> HttpResponse:
+def export_log(request: AuthenticatedRequest) -> HttpResponse:
     """Who downloaded which personal data, when and from where (the export log)."""
     form = ExportLogFilterForm(request.GET or None)
     filters = _filters(form)
@@ -208,7 +209,7 @@ def export_log(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_AUDIT)
-def signin_failures(request: HttpRequest) -> HttpResponse:
+def signin_failures(request: AuthenticatedRequest) -> HttpResponse:
     """Failed sign-ins kept by django-axes: when, which username, from where, whether it locked."""
     form = SigninFailureFilterForm(request.GET or None)
     filters = _filters(form)
@@ -226,18 +227,18 @@ def signin_failures(request: HttpRequest) -> HttpResponse:
     )
 
 
-def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def error_404(request: AuthenticatedRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def error_403(request: AuthenticatedRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
-def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def error_400(request: AuthenticatedRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "400.html", status=400)
 
 
-def error_500(request: HttpRequest) -> HttpResponse:
+def error_500(request: AuthenticatedRequest) -> HttpResponse:
     # No request context: the page must render even when the database is what failed.
     return HttpResponseServerError(loader.get_template("500.html").render())

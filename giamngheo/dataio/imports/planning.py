@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_q
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel
@@ -113,7 +114,7 @@ class Planner:
     def __init__(
         self,
         *,
-        user: Any,
+        user: User,
         sheet: str,
         commune: Area | None,
         create_villages: Iterable[str] = (),

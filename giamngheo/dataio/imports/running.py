@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from django.db import connection, transaction
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_q
 from giamngheo.core.audit import audit_record
 from giamngheo.core.errors import ValidationFailed
@@ -92,7 +93,7 @@ def list_defaults(
     return defaults, notices
 
 
-def _create_villages(keys: Iterable[str], proposals: dict[str, dict[str, Any]], user: Any) -> dict[str, int]:
+def _create_villages(keys: Iterable[str], proposals: dict[str, dict[str, Any]], user: User) -> dict[str, int]:
     from giamngheo.geo.services import village_create
 
     created: dict[str, int] = {}
@@ -117,7 +118,7 @@ def household_import(
     *,
     table: Table,
     options: ImportOptions,
-    acting_user: Any,
+    acting_user: User,
     progress: Callable[[str, int, int], None] | None = None,
     total_rows: int = 0,
     keep_plans: Path | None = None,
@@ -275,7 +276,7 @@ def household_import(
 
 
 def _create_villages_from_staged(
-    staged: IO[bytes], keys: list[str], planner: Planner, user: Any
+    staged: IO[bytes], keys: list[str], planner: Planner, user: User
 ) -> dict[str, int]:
     """Create the approved villages that the staged households use (names as written in the file)."""
     if not keys:
@@ -292,7 +293,7 @@ def _create_villages_from_staged(
         return _create_villages(proposals.keys(), proposals, user)
 
 
-def _confirm_aliases(aliases: dict[str, int], user: Any) -> None:
+def _confirm_aliases(aliases: dict[str, int], user: User) -> None:
     """Remember the village names the user mapped to existing villages (the next import matches them)."""
     from giamngheo.geo.services import village_alias_confirm
 

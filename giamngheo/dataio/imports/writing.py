@@ -9,11 +9,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from giamngheo.accounts.models import User
 from giamngheo.core.bulk import allocate_ids, insert_rows
-from giamngheo.core.text import fold
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reclassify import Classifier, encode_household, encode_member
 from giamngheo.households.reference import is_ethnic_minority
+from giamngheo.households.search import search_text
 
 from .planning import HouseholdPlan, MemberPlan
 from .rows import HOUSEHOLD_VALUE_KEYS, MEMBER_VALUE_KEYS, NOT_NULL_BOOLS, Outcome, village_match
@@ -22,10 +23,13 @@ from .rows import HOUSEHOLD_VALUE_KEYS, MEMBER_VALUE_KEYS, NOT_NULL_BOOLS, Outco
 def _search_text(
     code: str, head_name: str, phone: str, address: str, members: Iterable[dict[str, Any]]
 ) -> str:
-    parts = [code, head_name, phone, address]
-    for m in members:
-        parts.extend([m.get("full_name") or "", m.get("national_id") or ""])
-    return fold(" ".join(p for p in parts if p))
+    return search_text(
+        code=code,
+        head_name=head_name,
+        phone=phone,
+        address=address,
+        members=((m.get("full_name"), m.get("national_id")) for m in members),
+    )
 
 
 def _member_model(values: dict[str, Any], household_id: int) -> Member:
@@ -72,7 +76,7 @@ def _history_rows(
 def write_plans(
     plans: list[HouseholdPlan],
     *,
-    user: Any,
+    user: User,
     villages: dict[str, int],
     classifier: Classifier | None = None,
     classified: Counter[str] | None = None,

@@ -15,12 +15,19 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.core.versioning import Version, version_check
 
+from ..eligibility import MAX_AGE as MAX_AGE
+from ..eligibility import MAX_ESCAPED_MONTHS as MAX_ESCAPED_MONTHS
+from ..eligibility import RULE_CATEGORIES as RULE_CATEGORIES
+from ..eligibility import RULE_ESCAPED as RULE_ESCAPED
+from ..eligibility import RULE_FLAGS as RULE_FLAGS
+from ..eligibility import RuleError, clean_rule
 from ..models import (
     Frequency,
     Policy,
@@ -33,7 +40,7 @@ SAMPLE_CATALOGUE = Path(__file__).parent.parent / "data" / "sample_catalogue.jso
 
 
 @transaction.atomic
-def catalogue_seed(*, acting_user: Any, path: Path = SAMPLE_CATALOGUE) -> int:
+def catalogue_seed(*, acting_user: User | None, path: Path = SAMPLE_CATALOGUE) -> int:
     """Add the sample policies that are not in the catalogue yet (by code); never overwrite the province's
     edits. Returns how many were added."""
     with path.open(encoding="utf-8") as fh:
@@ -83,106 +90,15 @@ POLICY_FIELDS = (
 # Changes to these can change who is entitled or covered: the year's coverage is rebuilt after them.
 COVERAGE_FIELDS = ("level", "frequency", "valid_from", "valid_to", "rule", "is_active")
 POLICY_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")
-RULE_CATEGORIES = ("poor", "near_poor", "middle")
-RULE_ESCAPED = ("poor", "near_poor")
-RULE_FLAGS = ("in_education", "disabled", "ethnic_minority")
-MAX_ESCAPED_MONTHS = 120
-MAX_AGE = 130
-
-
-def _years(value: object, low: int, high: int) -> bool:
-    """A whole number from ``low`` to ``high`` (not a boolean)."""
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-
-
-def _clean_categories(rule: dict[str, Any]) -> None:
-    categories = rule.get("categories", [])
-    if not isinstance(categories, list) or not set(categories) <= set(RULE_CATEGORIES):
-        raise ValidationFailed(
-            _("Choose the categories among poor, near-poor and middle-living households."),
-            extra={"field": "categories"},
-        )
-    rule["categories"] = [c for c in RULE_CATEGORIES if c in categories]
-    escaped = rule.pop("newly_escaped", None) or {}
-    if not isinstance(escaped, dict):
-        raise ValidationFailed(_("The “newly escaped” condition is not valid."), extra={"field": "rule"})
-    gone, months = escaped.get("from") or [], escaped.get("months")
-    if not isinstance(gone, list) or not set(gone) <= set(RULE_ESCAPED):
-        raise ValidationFailed(
-            _("A household can only have escaped poverty or near-poverty."),
-            extra={"field": "newly_escaped.from"},
-        )
-    if gone and not _years(months, 1, MAX_ESCAPED_MONTHS):
-        raise ValidationFailed(
-            _("Enter for how many months after escaping a household stays entitled (1 to %(max)d).")
-            % {"max": MAX_ESCAPED_MONTHS},
-            extra={"field": "newly_escaped.months"},
-        )
-    if months not in (None, "") and not gone:
-        raise ValidationFailed(
-            _("Tick what the household must have escaped from, or leave the months empty."),
-            extra={"field": "newly_escaped.from"},
-        )
-    if gone:
-        rule["newly_escaped"] = {"from": [c for c in RULE_ESCAPED if c in gone], "months": months}
-    elif not rule["categories"]:
-        raise ValidationFailed(
-            _("Tick at least one category of household (now, or newly escaped)."),
-            extra={"field": "categories"},
-        )
-
-
-def _clean_member_conditions(rule: dict[str, Any]) -> bool:
-    """Check the member conditions, drop the empty ones; whether any is left."""
-    if "age" in rule:
-        age = rule["age"]
-        if (
-            not isinstance(age, list)
-            or len(age) != 2
-            or not all(a is None or _years(a, 0, MAX_AGE) for a in age)
-        ):
-            raise ValidationFailed(_("Enter the ages as whole numbers of years."), extra={"field": "age"})
-        if age == [None, None]:
-            del rule["age"]
-        elif None not in age and age[0] > age[1]:
-            raise ValidationFailed(
-                _("The lowest age cannot be above the highest age."), extra={"field": "age"}
-            )
-    if rule.get("working_age") in (None, False):
-        rule.pop("working_age", None)
-    for name in RULE_FLAGS:
-        if rule.get(name, False) is None:
-            del rule[name]  # "any": no condition
-        elif name in rule and not isinstance(rule[name], bool):
-            raise ValidationFailed(_("The eligibility rule is not valid."), extra={"field": "rule"})
-    return any(k in rule for k in ("age", "working_age", *RULE_FLAGS))
 
 
 def _clean_rule(rule: object, level: str) -> dict[str, Any]:
-    """The eligibility rule checked for what the catalogue allows, with the policy's level in it. Errors
-    name the part of the rule: ``categories``, ``newly_escaped.from``, ``newly_escaped.months``, ``age``,
-    ``working_age``, ``level`` (member conditions on a household policy) or ``rule``."""
-    if not isinstance(rule, dict):
-        raise ValidationFailed(_("The eligibility rule must be an object."), extra={"field": "rule"})
-    cleaned = {**rule, "level": level}
-    _clean_categories(cleaned)
-    if _clean_member_conditions(cleaned) and level != PolicyLevel.MEMBER:
-        raise ValidationFailed(
-            _(
-                "Conditions on members (age, working age, schooling, disability, ethnicity) apply only to "
-                "policies given to members: choose the level “member” or remove them."
-            ),
-            extra={"field": "level"},
-        )
+    """The eligibility rule checked and normalised by ``eligibility.clean_rule`` (the one check of a rule)
+    with the policy's level in it; its error translated, on the part of the rule it names."""
     try:
-        validate_rule(cleaned)
-    except DjangoValidationError as exc:
-        problem = " ".join(exc.messages)
-        raise ValidationFailed(
-            _("The eligibility rule is not valid: %(problem)s") % {"problem": problem},
-            extra={"field": "working_age" if "working_age" in problem else "rule"},
-        ) from exc
-    return cleaned
+        return clean_rule(rule, level=level)
+    except RuleError as exc:
+        raise ValidationFailed(exc.text(_), extra={"field": exc.field}) from exc
 
 
 def _check_policy(policy: Policy) -> None:
@@ -231,19 +147,19 @@ def _code_taken(code: str) -> ValidationFailed:
     )
 
 
-def _require_manager(acting_user: Any) -> None:
+def _require_manager(acting_user: User | None) -> None:
     if not can(acting_user, Capability.MANAGE_POLICIES):
         raise PermissionDenied(_("You may not change the policy catalogue."))
 
 
-def _rebuild_coverage_later(acting_user: Any) -> None:
+def _rebuild_coverage_later(acting_user: User | None) -> None:
     from ..tasks import coverage_rebuild_later  # here: tasks imports this module
 
     coverage_rebuild_later(acting_user=acting_user)
 
 
 @transaction.atomic
-def policy_create(*, data: Mapping[str, Any], acting_user: Any) -> Policy:
+def policy_create(*, data: Mapping[str, Any], acting_user: User | None) -> Policy:
     """Add a policy to the catalogue (the province's own, not a sample). The current year's coverage is
     rebuilt in the background once the transaction commits."""
     _require_manager(acting_user)
@@ -269,7 +185,9 @@ def policy_create(*, data: Mapping[str, Any], acting_user: Any) -> Policy:
 
 
 @transaction.atomic
-def policy_update(*, policy: Policy, data: Mapping[str, Any], acting_user: Any, version: Version) -> Policy:
+def policy_update(
+    *, policy: Policy, data: Mapping[str, Any], acting_user: User | None, version: Version
+) -> Policy:
     """Change a policy. Its code stays (support records and links name it); an edited sample becomes the
     province's own (``is_sample`` false). If who is entitled or covered may change (rule, level, period,
     frequency, active), the current year's coverage is rebuilt in the background after the commit."""

@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.audit import audit_record, snapshot
@@ -91,7 +92,7 @@ class SupportItem:
 
 
 def support_records_create(
-    *, policy: Policy, recipients: Sequence[Recipient], data: SupportData, acting_user: Any
+    *, policy: Policy, recipients: Sequence[Recipient], data: SupportData, acting_user: User | None
 ) -> list[SupportRecord]:
     """Record that ``recipients`` received ``policy`` on the same terms (bulk recording from a list)."""
     if not recipients:
@@ -103,7 +104,7 @@ def support_records_create(
 
 
 @transaction.atomic
-def support_records_write(*, items: Sequence[SupportItem], acting_user: Any) -> list[SupportRecord]:
+def support_records_write(*, items: Sequence[SupportItem], acting_user: User | None) -> list[SupportRecord]:
     """Write support records: all of them or none (``SupportRejected`` lists every refused item by its
     position). Each recipient must be in the user's scope, be a household (household-level policy) or an
     active member of it (member-level), not be recorded twice for the same policy and date, and be entitled
@@ -245,7 +246,7 @@ def support_records_write(*, items: Sequence[SupportItem], acting_user: Any) -> 
 
 
 @transaction.atomic
-def support_record_cancel(*, record: SupportRecord, reason: str, acting_user: Any) -> SupportRecord:
+def support_record_cancel(*, record: SupportRecord, reason: str, acting_user: User | None) -> SupportRecord:
     """Cancel a record entered by mistake (kept, with the reason; no longer counted)."""
     if not can(acting_user, Capability.RECORD_SUPPORT):
         raise PermissionDenied(_("You may not record support."))
