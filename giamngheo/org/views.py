@@ -13,8 +13,7 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.views import get_or_404, paginate, submit
-from giamngheo.geo.models import AreaLevel
-from giamngheo.geo.selectors import area_list
+from giamngheo.geo.selectors import provinces_to_pick
 
 from . import selectors, services
 from .forms import OrgUnitForm, StaffFilterForm, StaffForm
@@ -97,7 +96,7 @@ def _unit_form(request: HttpRequest, unit: OrgUnit | None = None) -> OrgUnitForm
         request.POST or None,
         initial=initial,
         units=units,
-        provinces=area_list(user=request.user).filter(level=AreaLevel.PROVINCE),
+        provinces=provinces_to_pick(user=request.user),
     )
 
 

@@ -16,8 +16,7 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import get_or_404, paginate, submit
-from giamngheo.geo.models import AreaLevel
-from giamngheo.geo.selectors import area_list
+from giamngheo.geo.selectors import provinces_to_pick
 
 from . import selectors, services
 from .forms import (
@@ -52,7 +51,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_REVIEW_ROUNDS)
 @require_http_methods(["GET", "POST"])
 def round_create(request: HttpRequest) -> HttpResponse:
-    provinces = area_list(user=request.user).filter(level=AreaLevel.PROVINCE).order_by("name")
+    provinces = provinces_to_pick(user=request.user, by_name=True)
     form = RoundForm(
         request.POST or None,
         provinces=provinces,

@@ -18,7 +18,6 @@ from giamngheo.accounts.scoping import can
 from giamngheo.core import selectors as core_selectors
 from giamngheo.core.views import get_or_404, paginate, submit
 from giamngheo.geo import selectors as geo_selectors
-from giamngheo.geo.models import AreaLevel
 from giamngheo.org import selectors as org_selectors
 from giamngheo.policies import selectors as policy_selectors
 
@@ -48,9 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _user_form(request: HttpRequest, **kwargs: Any) -> UserForm:
-    areas = geo_selectors.area_list(user=request.user).filter(
-        level__in=[AreaLevel.PROVINCE, AreaLevel.COMMUNE]
-    )
+    areas = geo_selectors.scope_units_to_pick(user=request.user)
     return UserForm(
         request.POST or None, areas=areas, org_units=org_selectors.org_unit_list(user=request.user), **kwargs
     )
