@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ExportKind as ExportKind  # re-exported: the constants live in choices.py
+
 
 class BaseModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
@@ -53,23 +55,6 @@ class AuditRecord(models.Model):
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
-
-
-class ExportKind(models.TextChoices):
-    """What a download of personal data was (the stable key of ``ExportRecord.kind``)."""
-
-    HOUSEHOLD_LIST = "household_list", _("Household list")
-    MEMBER_LIST = "member_list", _("Member list")
-    GAP_LIST = "gap_list", _("Households entitled to a policy and not yet supported")
-    OFFICIAL_SUMMARY = "official_summary", _("Summary of the review results")
-    OFFICIAL_LIST = "official_list", _("Official list of households")
-    OFFICIAL_FORM = "official_form", _("Official form (Circular 07)")
-    MINUTES = "minutes", _("Minutes of a village meeting")
-    DECISION = "decision", _("Recognition decision")
-    CERTIFICATES = "certificates", _("Household certificates")
-    JOB_RESULT = "job_result", _("Result of a background job")
-    JOB_REPORT = "job_report", _("Error report of a background job")
-    JOB_INPUT = "job_input", _("File uploaded to a background job")
 
 
 class ExportRecord(models.Model):

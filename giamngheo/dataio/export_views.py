@@ -15,7 +15,7 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.geo.selectors import current_year
-from giamngheo.jobs.models import JobKind
+from giamngheo.jobs.choices import JobKind
 from giamngheo.jobs.services import job_create
 
 FORMATS = {"xlsx": "Excel", "csv": "CSV"}

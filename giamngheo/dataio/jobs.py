@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
-from giamngheo.geo.models import AreaLevel
-from giamngheo.geo.selectors import area_list, village_list
+from giamngheo.geo.selectors import communes_to_pick, villages_to_pick
 from giamngheo.households import exports, selectors
 from giamngheo.households.forms import HouseholdFilterForm, indicator_standard
 from giamngheo.households.models import Household
@@ -70,8 +69,8 @@ def visible_households(job: Job) -> QuerySet[Household]:
     query = filter_query(job.params.get("filters"))
     form = HouseholdFilterForm(
         query or None,
-        communes=area_list(user=user).filter(level=AreaLevel.COMMUNE).order_by("name"),
-        villages_of=lambda commune: village_list(user=user, commune=commune).filter(is_active=True),
+        communes=communes_to_pick(user=user),
+        villages_of=lambda commune: villages_to_pick(user=user, commune=commune),
     )
     return selectors.household_list(user=user, filters=form.filters())
 

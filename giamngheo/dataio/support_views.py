@@ -4,7 +4,7 @@ work is ``support_import.support_import``, run as a background job (``run_suppor
 from __future__ import annotations
 
 import tempfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -19,7 +19,7 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.geo.selectors import current_year
-from giamngheo.jobs.models import Job, JobKind, JobStatus
+from giamngheo.jobs.choices import JobKind, JobStatus
 from giamngheo.jobs.services import job_create
 from giamngheo.policies.selectors import policies_in_force
 
@@ -27,6 +27,9 @@ from . import selectors
 from .forms import ImportStartForm
 from .support_import import write_support_template
 from .views import XLSX, job_of_kind
+
+if TYPE_CHECKING:  # annotations only (tests/test_architecture.py): jobs are read through jobs.selectors
+    from giamngheo.jobs.models import Job
 
 
 class SupportImportForm(ImportStartForm):

@@ -14,11 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.core.models import BaseModel
 from giamngheo.core.text import fold
 
-
-class AreaLevel(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    COMMUNE = "commune", _("Commune level")
-    VILLAGE = "village", _("Village")
+from .choices import AreaLevel as AreaLevel  # re-exported: the constants live in choices.py
 
 
 class DivisionType(models.TextChoices):

@@ -34,6 +34,53 @@ def area_list(*, user: User) -> QuerySet[Area]:
     return Area.objects.filter(area_q(user), is_active=True)
 
 
+# --- Pickers: the units a user may choose in a form ---------------------------------------------------
+# Active units of the user's scope (``accounts.scoping``, as ``area_list``), each in a stable order: the
+# provinces and the tree in code order (the materialised path), communes by name (a long list read by
+# name), the villages of one commune by code. Views call these, never ``area_list(...).filter(level=...)``.
+
+
+def provinces_to_pick(*, user: User, by_name: bool = False) -> QuerySet[Area]:
+    """The active provinces the user may choose, in code order (``by_name``: in name order)."""
+    return area_list(user=user).filter(level=AreaLevel.PROVINCE).order_by("name" if by_name else "path")
+
+
+def province_to_pick(*, user: User, code: str) -> Area | None:
+    """The active province of this code if the user may choose it, else ``None``."""
+    return provinces_to_pick(user=user).filter(code=code).first()
+
+
+def communes_to_pick(*, user: User, province: Area | None = None) -> QuerySet[Area]:
+    """The active communes (wards, special zones) the user may choose, by name; only those of
+    ``province`` if given."""
+    qs = area_list(user=user).filter(level=AreaLevel.COMMUNE)
+    if province is not None:
+        qs = qs.filter(parent=province)
+    return qs.order_by("name")
+
+
+def commune_to_pick(*, user: User, commune_id: int) -> Area | None:
+    """The active commune of this id if the user may choose it, else ``None``."""
+    return communes_to_pick(user=user).filter(pk=commune_id).first()
+
+
+def villages_to_pick(*, user: User, commune: Area | None = None, active_only: bool = True) -> QuerySet[Area]:
+    """The villages the user may choose (only active ones unless ``active_only`` is false): those of
+    ``commune`` by code, or every one of the scope in tree order (commune by commune)."""
+    qs = Area.objects.filter(area_q(user), level=AreaLevel.VILLAGE)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    if commune is not None:
+        return qs.filter(parent=commune).order_by("code")
+    return qs.order_by("path")
+
+
+def scope_units_to_pick(*, user: User) -> QuerySet[Area]:
+    """The active provinces and communes the user may choose (e.g. as a user's scope), in tree order: each
+    province followed by its communes."""
+    return area_list(user=user).filter(level__in=[AreaLevel.PROVINCE, AreaLevel.COMMUNE]).order_by("path")
+
+
 def communes_in_scope(*, user: User) -> QuerySet[Area]:
     """The communes (wards, special zones) of the user's scope, former ones included: the filter of every
     read of data kept per commune (households, coverage, support)."""

@@ -17,8 +17,9 @@ from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import get_or_404, paginate, submit
 
 from . import selectors, services
+from .choices import AreaLevel
 from .forms import CommuneFilterForm, DifficultyPeriodForm, UrbanOverrideForm, VillageForm
-from .models import Area, AreaLevel
+from .models import Area
 
 
 def area_crumbs(
@@ -53,7 +54,7 @@ def commune_list(request: AuthenticatedRequest) -> HttpResponse:
         "form": form,
         "page_obj": page,
         "summary": selectors.scope_summary(user=request.user),
-        "provinces": selectors.area_list(user=request.user).filter(level=AreaLevel.PROVINCE),
+        "provinces": selectors.provinces_to_pick(user=request.user),
         "filtered": any(v for v in request.GET.dict().values() if v and v != request.GET.get("page")),
         "can_import": can(request.user, Capability.MANAGE_VILLAGES),
         "breadcrumbs": [(_("Administrative units"), None)],

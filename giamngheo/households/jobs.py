@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.errors import NotFound, PermissionDenied, ValidationFailed
-from giamngheo.geo.models import AreaLevel
-from giamngheo.geo.selectors import area_list, current_year
+from giamngheo.geo.selectors import current_year, province_to_pick
 from giamngheo.jobs.models import Job
 from giamngheo.jobs.services import Progress, job_creator
 
@@ -36,7 +35,7 @@ def reclassify(job: Job, progress: Progress) -> dict[str, Any]:
         year = int(job.params.get("year") or current_year())
     except (TypeError, ValueError):
         raise ValidationFailed(_("The year must be a number.")) from None
-    province = area_list(user=user).filter(level=AreaLevel.PROVINCE, code=code).first()
+    province = province_to_pick(user=user, code=code)
     if province is None:
         raise NotFound(_("The province is not in your area."))
     progress.start(

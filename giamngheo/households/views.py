@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,11 +26,10 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
+from giamngheo.core.choices import ExportKind
 from giamngheo.core.exports import export_record
-from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, int_param, paginate, submit
-from giamngheo.geo.models import Area, AreaLevel
-from giamngheo.geo.selectors import area_list, village_list
+from giamngheo.geo.selectors import commune_to_pick, communes_to_pick, village_list, villages_to_pick
 from giamngheo.poverty.ages import age_on
 from giamngheo.poverty.standard import StandardError, get_standard
 
@@ -46,14 +45,6 @@ HISTORY_HIDDEN = ["id", "household", "version", "created_at", "updated_at"]
 
 def _vi() -> bool:
     return (get_language() or "vi").startswith("vi")
-
-
-def _communes(user: User) -> QuerySet[Area]:
-    return area_list(user=user).filter(level=AreaLevel.COMMUNE).order_by("name")
-
-
-def _active_villages(user: User, commune: Area) -> QuerySet[Area]:
-    return village_list(user=user, commune=commune).filter(is_active=True)
 
 
 def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -91,8 +82,8 @@ def _filter_form(request: AuthenticatedRequest) -> HouseholdFilterForm:
     user = request.user
     return HouseholdFilterForm(
         request.GET or None,
-        communes=_communes(user),
-        villages_of=lambda commune: _active_villages(user, commune),
+        communes=communes_to_pick(user=user),
+        villages_of=lambda commune: villages_to_pick(user=user, commune=commune),
     )
 
 
@@ -158,12 +149,12 @@ def household_export(request: AuthenticatedRequest) -> HttpResponseBase:
 def village_options(request: AuthenticatedRequest) -> HttpResponse:
     """The <option>s of the village select for a commune in scope (htmx, when the commune changes)."""
     commune_id = int_param(request, "commune", invalid="ignore")
-    commune = _communes(request.user).filter(pk=commune_id).first() if commune_id else None
+    commune = commune_to_pick(user=request.user, commune_id=commune_id) if commune_id else None
     return render(
         request,
         "households/_village_options.html",
         {
-            "villages": _active_villages(request.user, commune) if commune is not None else [],
+            "villages": villages_to_pick(user=request.user, commune=commune) if commune is not None else [],
             "for_filter": request.GET.get("purpose") == "filter",
         },
     )
@@ -226,7 +217,7 @@ def household_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.EDIT_HOUSEHOLDS)
 @require_http_methods(["GET", "POST"])
 def household_create(request: AuthenticatedRequest) -> HttpResponse:
-    communes = _communes(request.user)
+    communes = communes_to_pick(user=request.user)
     initial: dict[str, Any] = {}
     commune_id = int_param(request, "commune", invalid="ignore")
     if commune_id is not None:
@@ -238,7 +229,7 @@ def household_create(request: AuthenticatedRequest) -> HttpResponse:
     form = HouseholdForm(
         request.POST or None,
         communes=communes,
-        villages=area_list(user=request.user).filter(level=AreaLevel.VILLAGE, is_active=True),
+        villages=villages_to_pick(user=request.user),
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():

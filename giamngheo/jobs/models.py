@@ -17,30 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.core.models import BaseModel
 
 from . import registry
+from .choices import JobKind as JobKind  # re-exported: the constants live in choices.py
+from .choices import JobStatus as JobStatus
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-
-class JobKind:
-    """The names of the kinds of job in use (data, not imports: the apps that own them register their
-    handler and label in ``jobs.registry``; ``Job.kind`` is not limited to these in the database)."""
-
-    HOUSEHOLD_IMPORT = "household_import"
-    HOUSEHOLD_EXPORT = "household_export"
-    MEMBER_EXPORT = "member_export"
-    RECLASSIFY = "reclassify"
-    SUPPORT_IMPORT = "support_import"
-    ROUND_WHATIF = "round_whatif"
-    VILLAGE_IMPORT = "village_import"
-    COVERAGE_REBUILD = "coverage_rebuild"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Waiting")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Finished")
-    FAILED = "failed", _("Failed")
 
 
 class Job(BaseModel):

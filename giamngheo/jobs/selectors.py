@@ -16,8 +16,10 @@ def job_list(*, user: User) -> QuerySet[Job]:
     return Job.objects.filter(created_by=user).defer("log")
 
 
-def access_job_by_id(*, user: User, job_id: int) -> Job:
+def access_job_by_id(*, user: User, job_id: int, kind: str | None = None) -> Job:
+    """The user's own job (of ``kind`` if given: a job of another page); otherwise ``NotFound`` (the same
+    for missing, another's and another kind)."""
     job = Job.objects.filter(pk=job_id, created_by=user).first() if user.is_authenticated else None
-    if job is None:
+    if job is None or (kind is not None and job.kind != kind):
         raise NotFound("job")
     return job

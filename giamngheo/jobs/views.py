@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from giamngheo.accounts.types import AuthenticatedRequest
+from giamngheo.core.choices import ExportKind
 from giamngheo.core.exports import export_record
-from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, paginate
 
 from . import registry, selectors

@@ -14,8 +14,7 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.views import get_or_404, paginate, submit
-from giamngheo.geo.models import AreaLevel
-from giamngheo.geo.selectors import area_list
+from giamngheo.geo.selectors import provinces_to_pick
 
 from . import selectors, services
 from .forms import OrgUnitForm, StaffFilterForm, StaffForm
@@ -98,7 +97,7 @@ def _unit_form(request: AuthenticatedRequest, unit: OrgUnit | None = None) -> Or
         request.POST or None,
         initial=initial,
         units=units,
-        provinces=area_list(user=request.user).filter(level=AreaLevel.PROVINCE),
+        provinces=provinces_to_pick(user=request.user),
     )
 
 

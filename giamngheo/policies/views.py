@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,12 +23,11 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
+from giamngheo.core.choices import ExportKind
 from giamngheo.core.errors import ApplicationError, NotFound
 from giamngheo.core.exports import export_record
-from giamngheo.core.models import ExportKind
 from giamngheo.core.views import form_error, get_or_404, int_param, paginate, submit
 from giamngheo.core.xlsx import write_table
-from giamngheo.geo.models import Area
 from giamngheo.geo.selectors import communes_in_scope, today
 from giamngheo.households.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_stream
 from giamngheo.households.reference import Category
@@ -113,7 +112,7 @@ def _coverage_filters(request: AuthenticatedRequest) -> CoverageFilterForm:
     )
 
 
-def _area_query(year: int, commune: Area | None, village: Area | None) -> str:
+def _area_query(year: int, commune: Model | None, village: Model | None) -> str:
     query = QueryDict(mutable=True)
     query["year"] = str(year)
     if commune is not None:

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.types import AuthenticatedRequest
+from giamngheo.core.choices import ExportKind
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.exports import export_record, query_filters
-from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404
 
 from . import certificates, document_selectors, documents, selectors, services

@@ -17,8 +17,7 @@ from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import get_or_404, paginate, submit
-from giamngheo.geo.models import AreaLevel
-from giamngheo.geo.selectors import area_list
+from giamngheo.geo.selectors import provinces_to_pick
 
 from . import selectors, services
 from .forms import (
@@ -53,7 +52,7 @@ def round_list(request: AuthenticatedRequest) -> HttpResponse:
 @capability_required(Capability.MANAGE_REVIEW_ROUNDS)
 @require_http_methods(["GET", "POST"])
 def round_create(request: AuthenticatedRequest) -> HttpResponse:
-    provinces = area_list(user=request.user).filter(level=AreaLevel.PROVINCE).order_by("name")
+    provinces = provinces_to_pick(user=request.user, by_name=True)
     form = RoundForm(
         request.POST or None,
         provinces=provinces,

@@ -15,10 +15,9 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
+from giamngheo.core.choices import ExportKind
 from giamngheo.core.exports import export_record
-from giamngheo.core.models import ExportKind
 from giamngheo.core.views import get_or_404, paginate
-from giamngheo.geo.models import Area
 
 from . import csv_format, table_selectors, tables, xlsx
 from .models import ReviewRound
@@ -53,17 +52,16 @@ def _kind(slug: str) -> tables.ListKind:
     return kind
 
 
-def _commune(request: AuthenticatedRequest, review_round: ReviewRound) -> Area | None:
-    """The commune of ``?commune=`` if the user may see it; anything else is the same 404."""
+def _commune_id(request: AuthenticatedRequest) -> int | None:
+    """The id of ``?commune=`` (none: ``None``; not a number: 404); the views open the commune with
+    ``table_selectors.access_commune`` (not the user's: the same 404)."""
     raw = request.GET.get("commune")
     if not raw:
         return None
     commune_id = _int(raw)
     if commune_id is None:
         raise Http404
-    return get_or_404(
-        table_selectors.access_commune, user=request.user, review_round=review_round, commune_id=commune_id
-    )
+    return commune_id
 
 
 def _csv(table: tables.Table) -> HttpResponse:
@@ -165,7 +163,14 @@ def household_list(request: AuthenticatedRequest, kind: str) -> HttpResponse:
         "breadcrumbs": [_index_crumb(review_round), (str(list_kind.label), None)],
     }
     if review_round is not None:
-        commune = _commune(request, review_round)
+        commune = None
+        if (commune_id := _commune_id(request)) is not None:  # not the user's: the same 404
+            commune = get_or_404(
+                table_selectors.access_commune,
+                user=request.user,
+                review_round=review_round,
+                commune_id=commune_id,
+            )
         queryset = tables.household_queryset(
             user=request.user, review_round=review_round, kind=list_kind, commune=commune
         )
@@ -197,7 +202,14 @@ def household_list_xlsx(request: AuthenticatedRequest, kind: str) -> HttpRespons
     review_round, _rounds, _year = _round(request)
     if review_round is None:
         raise Http404
-    commune = _commune(request, review_round)
+    commune = None
+    if (commune_id := _commune_id(request)) is not None:
+        commune = get_or_404(
+            table_selectors.access_commune,
+            user=request.user,
+            review_round=review_round,
+            commune_id=commune_id,
+        )
     table = tables.household_list_table(
         user=request.user, review_round=review_round, kind=list_kind, commune=commune
     )

@@ -9,8 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.types import AuthenticatedRequest
-from giamngheo.geo.models import AreaLevel
-from giamngheo.geo.selectors import area_list
+from giamngheo.geo.selectors import communes_to_pick
 from giamngheo.poverty.classify import CATEGORY_EN, CATEGORY_VI, classify_flags
 from giamngheo.poverty.standard import StandardError, all_standards, get_standard
 
@@ -61,7 +60,7 @@ def standard_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 
 def calculator(request: AuthenticatedRequest) -> HttpResponse:
-    communes = area_list(user=request.user).filter(level=AreaLevel.COMMUNE).order_by("name")
+    communes = communes_to_pick(user=request.user)
     form = CalculatorForm(request.GET or None, communes=communes)
     results: list[dict[str, Any]] = []
     if form.is_bound and form.is_valid():

@@ -19,7 +19,6 @@ from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core import selectors as core_selectors
 from giamngheo.core.views import get_or_404, paginate, submit
 from giamngheo.geo import selectors as geo_selectors
-from giamngheo.geo.models import AreaLevel
 from giamngheo.org import selectors as org_selectors
 from giamngheo.policies import selectors as policy_selectors
 
@@ -49,9 +48,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _user_form(request: AuthenticatedRequest, **kwargs: Any) -> UserForm:
-    areas = geo_selectors.area_list(user=request.user).filter(
-        level__in=[AreaLevel.PROVINCE, AreaLevel.COMMUNE]
-    )
+    areas = geo_selectors.scope_units_to_pick(user=request.user)
     return UserForm(
         request.POST or None, areas=areas, org_units=org_selectors.org_unit_list(user=request.user), **kwargs
     )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from openpyxl import load_workbook
 
+from conftest import client_for
 from giamngheo.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.dataio import member_export
@@ -78,12 +79,6 @@ def handler(monkeypatch):  # type: ignore[no-untyped-def]
         )
 
     return register
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def run(user, name: str, handler) -> Job:  # type: ignore[no-untyped-def]

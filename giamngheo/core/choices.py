@@ -1,0 +1,24 @@
+"""Constants of ``core`` that pages name (no models: a view imports these, never ``core.models``).
+``core.models`` re-exports them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportKind(models.TextChoices):
+    """What a download of personal data was (the stable key of ``ExportRecord.kind``)."""
+
+    HOUSEHOLD_LIST = "household_list", _("Household list")
+    MEMBER_LIST = "member_list", _("Member list")
+    GAP_LIST = "gap_list", _("Households entitled to a policy and not yet supported")
+    OFFICIAL_SUMMARY = "official_summary", _("Summary of the review results")
+    OFFICIAL_LIST = "official_list", _("Official list of households")
+    OFFICIAL_FORM = "official_form", _("Official form (Circular 07)")
+    MINUTES = "minutes", _("Minutes of a village meeting")
+    DECISION = "decision", _("Recognition decision")
+    CERTIFICATES = "certificates", _("Household certificates")
+    JOB_RESULT = "job_result", _("Result of a background job")
+    JOB_REPORT = "job_report", _("Error report of a background job")
+    JOB_INPUT = "job_input", _("File uploaded to a background job")
