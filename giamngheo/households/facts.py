@@ -18,14 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.poverty import facts as engine_facts
 
 from .reference import Device, Education, Employment, Latrine, WasteHandling, WaterSource
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Level = Literal["household", "member"]
 # tri_state: yes / no / not known (None); flag: yes / no; choice: one code; codes: a set of codes;
@@ -111,14 +113,14 @@ class Fact:
     name: str  # the model field
     level: Level
     kind: Kind
-    label: Promise  # the form's label (the model's verbose name msgid unless the form says it otherwise)
+    label: StrOrPromise  # the form's label (the model's verbose name msgid unless the form says it otherwise)
     section: Section
     choices_vi: Mapping[str, str] | None = None  # codes -> Vietnamese labels of the files
     engine: str | None = None  # the attribute of ``poverty.facts.HouseholdFacts``/``MemberFacts`` it feeds
     engine_type: Callable[[str], Any] | None = None  # the engine's type of a code (an enum)
     imported: ImportColumn | None = None
     exported: ExportColumn | None = None
-    help_text: Promise | None = None  # the form's help text, when it has one
+    help_text: StrOrPromise = ""  # the form's help text, when it has one
 
 
 H: Level = "household"

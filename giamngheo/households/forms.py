@@ -164,7 +164,7 @@ def _fact_labels(facts: Iterable[Fact]) -> dict[str, Any]:
 
 
 def _fact_help_texts(facts: Iterable[Fact]) -> dict[str, Any]:
-    return {fact.name: fact.help_text for fact in facts if fact.help_text is not None}
+    return {fact.name: fact.help_text for fact in facts if fact.help_text}
 
 
 YEAR_ONLY = re.compile(r"^\d{4}$")
