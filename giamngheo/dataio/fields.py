@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property, lru_cache
 from typing import Any, Literal
 
 from giamngheo.core.text import fold
-from giamngheo.households.exports import DEVICE_VI, LATRINE_VI, WASTE_VI, WATER_VI
-from giamngheo.households.reference import (
-    Category,
-    Education,
-    Employment,
-    Relationship,
-    Sex,
-    ethnic_groups,
-)
+from giamngheo.households import facts
+from giamngheo.households.facts import EDUCATION_VI as EDUCATION_VI
+from giamngheo.households.facts import EMPLOYMENT_VI as EMPLOYMENT_VI
+from giamngheo.households.reference import Category, Relationship, Sex, ethnic_groups
 
 Level = Literal["location", "row", "household", "member", "both"]
 Kind = Literal[
@@ -41,21 +36,6 @@ RELATIONSHIP_VI = {
     Relationship.GRANDCHILD: "Cháu",
     Relationship.SIBLING: "Anh/chị/em",
     Relationship.OTHER: "Khác",
-}
-EDUCATION_VI = {
-    Education.NONE: "Chưa đi học",
-    Education.PRIMARY: "Tiểu học",
-    Education.LOWER_SECONDARY: "Trung học cơ sở",
-    Education.UPPER_SECONDARY: "Trung học phổ thông",
-    Education.VOCATIONAL: "Sơ cấp, trung cấp, cao đẳng",
-    Education.HIGHER: "Đại học trở lên",
-}
-EMPLOYMENT_VI = {
-    Employment.WAGE_WITH_CONTRACT: "Làm công có hợp đồng lao động",
-    Employment.WAGE_WITHOUT_CONTRACT: "Làm công không có hợp đồng lao động",
-    Employment.SELF_EMPLOYED: "Tự làm, sản xuất của gia đình",
-    Employment.UNEMPLOYED: "Thất nghiệp, đang tìm việc",
-    Employment.NOT_IN_LABOUR_FORCE: "Không làm việc (đi học, nghỉ hưu, không có khả năng)",
 }
 CATEGORY_IMPORT_VI = {
     Category.POOR: "Hộ nghèo",
@@ -353,8 +333,46 @@ class Field:
         return table
 
 
-def _choices(mapping: dict[Any, str]) -> tuple[tuple[str, str], ...]:
+def _choices(mapping: Mapping[Any, str]) -> tuple[tuple[str, str], ...]:
     return tuple((str(code), label) for code, label in mapping.items())
+
+
+# How the import reads each kind of household or member fact.
+FACT_KINDS: dict[facts.Kind, Kind] = {
+    "tri_state": "bool",
+    "flag": "bool",
+    "choice": "choice",
+    "codes": "multi",
+    "integer": "int",
+    "decimal": "decimal",
+    "money": "money",
+    "date": "date",
+}
+
+
+def _fact_fields(level: facts.Level, *, survey: bool | None = None) -> tuple[Field, ...]:
+    """The columns of the facts of ``level`` (``households.facts``). For the household: ``survey`` the
+    facts of the survey (living conditions, circumstances), which come before the recognition columns of a
+    commune's list; else the household's own (the declared number of persons), which come after them."""
+    found = []
+    for fact in facts.imported_facts(level):
+        column = fact.imported
+        assert column is not None  # noqa: S101 - imported_facts() keeps the facts with a column
+        if survey is not None and (fact.section != "household") != survey:
+            continue
+        found.append(
+            Field(
+                fact.name,
+                column.header,
+                fact.level,
+                FACT_KINDS[fact.kind],
+                choices=_choices(fact.choices_vi) if fact.choices_vi is not None else (),
+                aliases=column.aliases,
+                help=column.help,
+                maximum=column.maximum,
+            )
+        )
+    return tuple(found)
 
 
 def _ethnic_choices() -> tuple[tuple[str, str], ...]:
@@ -428,71 +446,7 @@ FIELDS: tuple[Field, ...] = (
         "'Chủ hộ'.",
     ),
     Field("phone", "Điện thoại", "household", "phone", aliases=("Số điện thoại", "SĐT", "ĐT")),
-    Field(
-        "income_per_capita",
-        "Thu nhập bình quân người/tháng (đồng)",
-        "household",
-        "money",
-        maximum=1_000_000_000,
-        aliases=("Thu nhập bình quân", "Thu nhập bình quân đầu người", "Thu nhập BQ/người/tháng", "Thu nhập"),
-        help="Số nguyên, đồng/người/tháng; được viết 1500000 hoặc 1.500.000.",
-    ),
-    Field("walls_durable", "Tường bền chắc", "household", "bool", aliases=("Tường nhà bền chắc",)),
-    Field(
-        "columns_durable",
-        "Cột bền chắc",
-        "household",
-        "bool",
-        aliases=("Cột nhà bền chắc", "Khung cột bền chắc"),
-    ),
-    Field("roof_durable", "Mái bền chắc", "household", "bool", aliases=("Mái nhà bền chắc",)),
-    Field(
-        "floor_area_m2",
-        "Diện tích nhà ở (m²)",
-        "household",
-        "decimal",
-        aliases=("Diện tích nhà ở", "Diện tích nhà", "Diện tích ở (m2)", "Diện tích nhà ở (m2)"),
-    ),
-    Field(
-        "water_source",
-        "Nguồn nước sinh hoạt",
-        "household",
-        "choice",
-        choices=_choices(WATER_VI),
-        aliases=("Nguồn nước",),
-    ),
-    Field(
-        "latrine",
-        "Loại nhà tiêu",
-        "household",
-        "choice",
-        choices=_choices(LATRINE_VI),
-        aliases=("Nhà tiêu", "Nhà vệ sinh"),
-    ),
-    Field(
-        "devices",
-        "Phương tiện tiếp cận thông tin",
-        "household",
-        "multi",
-        choices=_choices(DEVICE_VI),
-        aliases=("Phương tiện thông tin", "Thiết bị thông tin"),
-        help="Một hoặc nhiều giá trị, cách nhau bằng dấu phẩy (ví dụ: Ti vi, Điện thoại thông minh).",
-    ),
-    Field(
-        "waste_handling",
-        "Xử lý rác thải",
-        "household",
-        "choice",
-        choices=_choices(WASTE_VI),
-        aliases=("Xử lý rác",),
-    ),
-    Field(
-        "no_working_capacity",
-        "Hộ không có khả năng lao động",
-        "household",
-        "bool",
-        aliases=("Không có khả năng lao động", "Không có lao động"),
-    ),
+    *_fact_fields("household", survey=True),
     Field(
         "category",
         "Phân loại hộ",
@@ -511,15 +465,7 @@ FIELDS: tuple[Field, ...] = (
         max_length=60,
         aliases=("Số quyết định", "Số QĐ", "Quyết định công nhận", "Số QĐ công nhận"),
     ),
-    Field(
-        "declared_persons",
-        "Số nhân khẩu",
-        "household",
-        "int",
-        maximum=99,
-        aliases=("Số khẩu", "Nhân khẩu", "Số người", "Số NK", "Số thành viên", "Tổng số nhân khẩu"),
-        help="Số người của hộ theo danh sách của xã; được dùng khi chưa ghi danh sách thành viên.",
-    ),
+    *_fact_fields("household", survey=False),
     Field(
         "note",
         "Ghi chú",
@@ -619,42 +565,7 @@ FIELDS: tuple[Field, ...] = (
         extra_choices=_ethnic_aliases(),
         help="Tên dân tộc (Kinh, Tày, Khmer, S'tiêng…). Dân tộc của hộ là dân tộc của chủ hộ.",
     ),
-    Field("has_health_insurance", "Có thẻ BHYT", "member", "bool", aliases=("BHYT", "Thẻ BHYT", "Có BHYT")),
-    Field("in_education", "Đang đi học", "member", "bool", aliases=("Đi học",)),
-    Field(
-        "attending_appropriate_level",
-        "Học đúng cấp theo tuổi",
-        "member",
-        "bool",
-        aliases=("Học đúng độ tuổi", "Đúng độ tuổi"),
-    ),
-    Field(
-        "education",
-        "Trình độ giáo dục",
-        "member",
-        "choice",
-        choices=_choices(EDUCATION_VI),
-        aliases=("Trình độ học vấn", "Học vấn", "Trình độ"),
-    ),
-    Field(
-        "employment",
-        "Việc làm",
-        "member",
-        "choice",
-        choices=_choices(EMPLOYMENT_VI),
-        aliases=("Tình trạng việc làm",),
-    ),
-    Field("disabled", "Khuyết tật", "member", "bool", aliases=("Người khuyết tật",)),
-    Field(
-        "monthly_social_allowance",
-        "Hưởng trợ cấp xã hội hằng tháng",
-        "member",
-        "bool",
-        aliases=("Trợ cấp xã hội hằng tháng", "Hưởng trợ cấp xã hội"),
-    ),
-    Field("stunted", "Trẻ thấp còi", "member", "bool", aliases=("Thấp còi",)),
-    Field("underweight", "Trẻ nhẹ cân", "member", "bool", aliases=("Nhẹ cân", "Suy dinh dưỡng")),
-    Field("uses_internet", "Sử dụng Internet", "member", "bool", aliases=("Dùng Internet", "Internet")),
+    *_fact_fields("member"),
 )
 BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 # Columns communes keep that have no place in the registry: recognised, proposed as "not imported".
@@ -667,9 +578,9 @@ NOT_IN_TEMPLATE = frozenset(
         "birth_year",
         "birth_year_male",
         "birth_year_female",
-        "declared_persons",
         "note",
         "category_decision",
+        *(f.name for f in facts.FACTS if f.imported is not None and not f.imported.in_template),
     }
 )
 TEMPLATE_FIELDS = tuple(f for f in FIELDS if f.key not in NOT_IN_TEMPLATE)

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from giamngheo.households.facts import FACTS as FACTS_OF_REGISTRY
+
 from .fields import BY_KEY, FIELDS, Field
 
 LANGUAGE = "Vietnamese (vi)"
@@ -25,7 +27,14 @@ YES_NO_LIST = "yes_no"
 YES_NO_CHOICES = (("yes", "Có"), ("no", "Không"))
 # The survey does not classify (that is the review's job) and names the head in the member list.
 NOT_SURVEYED = frozenset(
-    {"head_name", "category", "category_since", "category_decision", "declared_persons", "note"}
+    {
+        "head_name",
+        "category",
+        "category_since",
+        "category_decision",
+        "note",
+        *(f.name for f in FACTS_OF_REGISTRY if f.imported is not None and not f.imported.in_template),
+    }
 )
 REQUIRED = frozenset({"commune", "code", "village", "full_name", "sex", "date_of_birth", "relationship"})
 SURVEY_COLUMNS = (

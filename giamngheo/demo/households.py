@@ -36,9 +36,10 @@ import functools
 import itertools
 import json
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection, transaction
@@ -48,12 +49,13 @@ from giamngheo.core.audit import audit_record
 from giamngheo.core.bulk import write_rows
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
+from giamngheo.households.facts import MEMBER_FACT_NAMES, engine_values
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import is_ethnic_minority
 from giamngheo.households.search import search_text
 from giamngheo.poverty.ages import age_on
 from giamngheo.poverty.classify import Category, Result, classify_flags, evaluate_indicators
-from giamngheo.poverty.facts import EDUCATION_RANK, Education, Employment, HouseholdFacts, MemberFacts
+from giamngheo.poverty.facts import EDUCATION_RANK, Education, HouseholdFacts, MemberFacts
 from giamngheo.poverty.standard import Standard
 from giamngheo.standards.adapters import standards_in_force
 
@@ -239,21 +241,12 @@ class GeneratedMember:
 
     def facts(self, on: dt.date) -> MemberFacts:
         """As ``giamngheo.households.engine.member_facts`` reads a saved member."""
-        born = self.date_of_birth
         return MemberFacts(
-            age=age_on(born, on),
-            sex=self.sex,
-            has_health_insurance=self.has_health_insurance,
-            in_education=self.in_education,
-            attending_appropriate_level=self.attending_appropriate_level,
-            education=Education(self.education) if self.education else None,
-            employment=Employment(self.employment) if self.employment else None,
-            disabled=self.disabled,
-            monthly_social_allowance=self.monthly_social_allowance,
-            stunted=self.stunted,
-            underweight=self.underweight,
-            uses_internet=self.uses_internet,
+            age=age_on(self.date_of_birth, on), sex=self.sex, **engine_values("member", self._value)
         )
+
+    def _value(self, name: str) -> Any:
+        return getattr(self, name)
 
 
 @dataclass(slots=True)
@@ -325,15 +318,12 @@ class GeneratedHousehold:
             area="urban" if self.slot.urban else "rural",
             income_per_capita=self.saved_income,
             members=tuple(m.facts(on) for m in self.members),
-            walls_durable=self.walls_durable,
-            columns_durable=self.columns_durable,
-            roof_durable=self.roof_durable,
-            floor_area_m2=self.floor_area_m2,
-            water_source=self.water_source or None,
-            latrine=self.latrine or None,
-            devices=frozenset(self.devices) if self.devices_asked else None,
-            waste_handling=self.waste_handling or None,
+            **engine_values("household", self._saved),
         )
+
+    def _saved(self, name: str) -> Any:
+        """A fact as saved (the devices: None when never asked)."""
+        return self.saved_devices if name == "devices" else getattr(self, name)
 
 
 # Gaps (see the module's docstring): thresholds on one uniform draw per household.
@@ -1021,22 +1011,7 @@ def _household_model(g: GeneratedHousehold) -> Household:
 def _member_model(m: GeneratedMember, household: Household) -> Member:
     return Member(
         household=household,
-        full_name=m.full_name,
-        sex=m.sex,
-        date_of_birth=m.date_of_birth,
-        relationship=m.relationship,
-        national_id=m.national_id,
-        ethnic_group=m.ethnic_group,
-        has_health_insurance=m.has_health_insurance,
-        in_education=m.in_education,
-        attending_appropriate_level=m.attending_appropriate_level,
-        education=m.education,
-        employment=m.employment,
-        disabled=m.disabled,
-        monthly_social_allowance=m.monthly_social_allowance,
-        stunted=m.stunted,
-        underweight=m.underweight,
-        uses_internet=m.uses_internet,
+        **dict(zip(MEMBER_ROW, _member_values(m), strict=True)),
         is_active=True,
         version=1,
     )
@@ -1146,16 +1121,7 @@ MEMBER_ROW = [
     "relationship",
     "national_id",
     "ethnic_group",
-    "has_health_insurance",
-    "in_education",
-    "attending_appropriate_level",
-    "education",
-    "employment",
-    "disabled",
-    "monthly_social_allowance",
-    "stunted",
-    "underweight",
-    "uses_internet",
+    *MEMBER_FACT_NAMES,
 ]
 
 
@@ -1194,26 +1160,10 @@ def household_row(g: GeneratedHousehold) -> tuple[Any, ...]:
 
 def member_row(m: GeneratedMember) -> tuple[Any, ...]:
     """The member's values in ``MEMBER_ROW`` order."""
-    return (
-        m.full_name,
-        m.sex,
-        m.date_of_birth,
-        m.relationship,
-        m.national_id,
-        m.ethnic_group,
-        m.has_health_insurance,
-        m.in_education,
-        m.attending_appropriate_level,
-        m.education,
-        m.employment,
-        m.disabled,
-        m.monthly_social_allowance,
-        m.stunted,
-        m.underweight,
-        m.uses_internet,
-    )
+    return _member_values(m)
 
 
+_member_values: Callable[[GeneratedMember], tuple[Any, ...]] = attrgetter(*MEMBER_ROW)
 RowBatch = list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]  # (household row, its member rows)
 
 

@@ -20,20 +20,20 @@ from giamngheo.core.xlsx import write_table
 from giamngheo.geo.selectors import current_year, especially_difficult_ids
 from giamngheo.poverty.classify import CATEGORY_VI
 
+from .facts import DEVICE_VI as DEVICE_VI
+from .facts import LATRINE_VI as LATRINE_VI
+from .facts import WASTE_VI as WASTE_VI
+from .facts import WATER_VI as WATER_VI
+from .facts import Fact, exported_facts
 from .models import Household, Member
-from .reference import (
-    Device,
-    Latrine,
-    Relationship,
-    WasteHandling,
-    WaterSource,
-    ethnic_groups,
-)
+from .reference import Relationship, ethnic_groups
 from .selectors import national_id_display
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 CHUNK = 2000
+# The household facts of the file (``facts.HOUSEHOLD_FACTS`` with an export column), in their columns' order.
+EXPORTED: tuple[Fact, ...] = tuple(exported_facts())
 
 # (header, width in characters)
 COLUMNS: tuple[tuple[str, int], ...] = (
@@ -53,54 +53,13 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("Ngày công nhận", 14),
     ("Kết quả tính theo chuẩn", 22),
     ("Chỉ số thiếu hụt", 40),
-    ("Thu nhập bình quân người/tháng (đồng)", 16),
-    ("Không có khả năng lao động", 12),
-    ("Nguồn nước", 18),
-    ("Nhà tiêu", 16),
-    ("Phương tiện thông tin", 24),
-    ("Xử lý rác", 18),
+    *((f.exported.header, f.exported.width) for f in EXPORTED if f.exported is not None),
     ("Còn hoạt động", 10),
 )
 HEADERS = tuple(name for name, _width in COLUMNS)
 
 NOT_CLASSIFIED = "Chưa phân loại"
 YES, NO = "Có", "Không"
-# Answer options in Vietnamese (the registry's labels are English source strings translated at run
-# time; a file must not depend on the exporting user's language).
-WATER_VI: dict[str, str] = {
-    WaterSource.PIPED: "Nước máy",
-    WaterSource.DRILLED_WELL: "Giếng khoan",
-    WaterSource.PROTECTED_DUG_WELL: "Giếng đào được bảo vệ",
-    WaterSource.PROTECTED_SPRING: "Nước khe/mó được bảo vệ",
-    WaterSource.RAINWATER: "Nước mưa",
-    WaterSource.BOTTLED: "Nước đóng chai",
-    WaterSource.UNPROTECTED_WELL: "Giếng không được bảo vệ",
-    WaterSource.SURFACE: "Sông, hồ, ao, kênh",
-    WaterSource.OTHER: "Khác",
-}
-LATRINE_VI: dict[str, str] = {
-    Latrine.SEPTIC: "Tự hoại",
-    Latrine.SEMI_SEPTIC: "Bán tự hoại",
-    Latrine.POUR_FLUSH: "Dội nước",
-    Latrine.DOUBLE_VAULT: "Hai ngăn",
-    Latrine.VENTILATED_PIT: "Chìm có ống thông hơi",
-    Latrine.SIMPLE_PIT: "Hố đào đơn giản",
-    Latrine.NONE: "Không có nhà tiêu",
-}
-DEVICE_VI: dict[str, str] = {
-    Device.TV: "Ti vi",
-    Device.RADIO: "Radio",
-    Device.COMPUTER: "Máy tính",
-    Device.TABLET: "Máy tính bảng",
-    Device.SMARTPHONE: "Điện thoại thông minh",
-}
-WASTE_VI: dict[str, str] = {
-    WasteHandling.COLLECTED: "Thu gom",
-    WasteHandling.COMPOSTED: "Ủ phân",
-    WasteHandling.BURIED: "Chôn lấp",
-    WasteHandling.BURNED_SAFELY: "Đốt an toàn",
-    WasteHandling.DUMPED: "Vứt bỏ bừa bãi",
-}
 
 
 def _yes_no(value: bool | None) -> str:
@@ -112,6 +71,20 @@ CATEGORY_NAMES: dict[str, str] = {str(code): name for code, name in CATEGORY_VI.
 
 def _category(code: str) -> str:
     return CATEGORY_NAMES.get(code, code) if code else NOT_CLASSIFIED
+
+
+def _fact_cell(fact: Fact, value: Any) -> Any:
+    """A fact's value in the file: Vietnamese answers, "Có"/"Không", numbers as they are."""
+    if fact.kind == "flag":
+        return YES if value else NO
+    if fact.kind == "tri_state":
+        return _yes_no(value)
+    if fact.kind == "choice" and fact.choices_vi is not None:
+        return fact.choices_vi.get(value, value)
+    if fact.kind == "codes":
+        labels = fact.choices_vi or {}
+        return ", ".join(labels.get(code, code) for code in value or [])
+    return value
 
 
 def household_rows(
@@ -150,12 +123,7 @@ def household_rows(
         "category_since",
         "engine_category",
         "deprived_keys",
-        "income_per_capita",
-        "no_working_capacity",
-        "water_source",
-        "latrine",
-        "devices",
-        "waste_handling",
+        *(f.name for f in EXPORTED),
         "is_active",
     )
     shown_id = national_id_display(user=user)
@@ -175,12 +143,7 @@ def household_rows(
         since,
         engine,
         keys,
-        income,
-        no_capacity,
-        water,
-        latrine,
-        devices,
-        waste,
+        *facts,
         active,
     ) in enumerate(values.iterator(chunk_size=CHUNK), start=1):
         deprived = [k for k in keys.strip("|").split("|") if k]
@@ -201,12 +164,7 @@ def household_rows(
             since,
             _category(engine) if engine else "",
             "; ".join(indicator_names.get(k, k) for k in deprived),
-            income,
-            YES if no_capacity else NO,
-            WATER_VI.get(water, water),
-            LATRINE_VI.get(latrine, latrine),
-            ", ".join(DEVICE_VI.get(d, d) for d in devices or []),
-            WASTE_VI.get(waste, waste),
+            *(_fact_cell(fact, value) for fact, value in zip(EXPORTED, facts, strict=True)),
             YES if active else NO,
         ]
 
@@ -224,7 +182,9 @@ def write_xlsx(rows: Iterable[list[Any]], *, title: str = "Hộ gia đình") -> 
         headers=HEADERS,
         rows=rows,
         widths=[width for _name, width in COLUMNS],
-        money_columns=[HEADERS.index("Thu nhập bình quân người/tháng (đồng)")],
+        money_columns=[
+            HEADERS.index(f.exported.header) for f in EXPORTED if f.kind == "money" and f.exported
+        ],
         freeze="C2",
     )
     out.seek(0)

@@ -20,6 +20,7 @@ from django.forms import BoundField
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,15 @@ from giamngheo.geo.models import Area
 from giamngheo.geo.selectors import current_year
 from giamngheo.poverty.standard import Standard, StandardError, standard_for
 
+from .facts import (
+    BY_NAME,
+    HOUSEHOLD_FACT_NAMES,
+    HOUSEHOLD_FACTS,
+    MEMBER_FACT_NAMES,
+    MEMBER_FACTS,
+    Fact,
+    in_section,
+)
 from .models import Household, Member
 from .reference import Category, Device, national_id_problem, poverty_causes
 from .selectors import HouseholdFilters
@@ -132,6 +142,29 @@ class TriStateSelect(forms.NullBooleanSelect):
 
 def _null_boolean() -> forms.NullBooleanSelect:
     return TriStateSelect(attrs=SELECT)
+
+
+def _fact_widgets(facts: Iterable[Fact]) -> dict[str, forms.Widget]:
+    """The widget of each fact the model form builds (the others are declared fields of the form)."""
+    widgets: dict[str, forms.Widget] = {}
+    for fact in facts:
+        if fact.kind == "tri_state":
+            widgets[fact.name] = _null_boolean()
+        elif fact.kind == "flag":
+            widgets[fact.name] = forms.CheckboxInput(attrs=CHECK)
+        elif fact.kind == "choice":
+            widgets[fact.name] = forms.Select(attrs=SELECT)
+        elif fact.kind == "decimal":
+            widgets[fact.name] = forms.TextInput(attrs={**TEXT, "inputmode": "decimal"})
+    return widgets
+
+
+def _fact_labels(facts: Iterable[Fact]) -> dict[str, Any]:
+    return {fact.name: capfirst(fact.label) for fact in facts}
+
+
+def _fact_help_texts(facts: Iterable[Fact]) -> dict[str, Any]:
+    return {fact.name: fact.help_text for fact in facts if fact.help_text}
 
 
 YEAR_ONLY = re.compile(r"^\d{4}$")
@@ -287,29 +320,20 @@ HOUSEHOLD_LAYOUT: list[tuple[Promise, list[str]]] = [
             "head_name",
             "phone",
             "ethnic_group",
-            "declared_persons",
+            *in_section("household", "household"),
             "is_active",
         ],
     ),
     (
         _("Living conditions"),
+        # The "asked?" answer of the devices goes just before them.
         [
-            "walls_durable",
-            "columns_durable",
-            "roof_durable",
-            "floor_area_m2",
-            "water_source",
-            "latrine",
-            "devices_state",
-            "devices",
-            "waste_handling",
-            "income_per_capita",
+            name
+            for fact in in_section("household", "living")
+            for name in (["devices_state"] if fact == "devices" else []) + [fact]
         ],
     ),
-    (
-        _("Circumstances"),
-        ["no_working_capacity", "has_meritorious_member", "social_protection", "poverty_causes", "note"],
-    ),
+    (_("Circumstances"), [*in_section("household", "circumstances"), "note"]),
 ]
 
 # The three answers about information devices: never asked, asked and owns none, asked and owns some.
@@ -335,36 +359,32 @@ class HouseholdForm(VersionedFormMixin, SkipUniqueCheckMixin, HouseholdModelForm
         help_text=_("“Not asked yet” keeps the indicator “not enough information”, never deprived."),
     )
     devices = forms.MultipleChoiceField(
-        label=_("Information devices"),
+        label=BY_NAME["devices"].label,
         choices=Device.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs=CHECK),
     )
     poverty_causes = forms.MultipleChoiceField(
-        label=_("Causes of poverty"),
+        label=BY_NAME["poverty_causes"].label,
         choices=[],
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs=CHECK),
-        help_text=_(
-            "Provisional list (the report's layout), not yet checked against the official survey form."
-        ),
+        help_text=BY_NAME["poverty_causes"].help_text,
     )
     declared_persons = forms.IntegerField(
-        label=_("Declared number of persons"),
+        label=BY_NAME["declared_persons"].label,
         required=False,
         min_value=1,
         max_value=99,
         widget=forms.TextInput(attrs={**TEXT, "inputmode": "numeric"}),
-        help_text=_(
-            "“Số nhân khẩu” of the commune's list. Person counts use it until the members are listed."
-        ),
+        help_text=BY_NAME["declared_persons"].help_text,
     )
     income_per_capita = MoneyField(
-        label=_("Income per person per month (VND)"),
+        label=BY_NAME["income_per_capita"].label,
         required=False,
         min_value=0,
         widget=forms.TextInput(attrs={**TEXT, "inputmode": "numeric"}),
-        help_text=_("In đồng, e.g. 1.500.000."),
+        help_text=BY_NAME["income_per_capita"].help_text,
     )
     # Not a model field of the form (the service takes it separately), so that the model's (commune, code)
     # constraint is left to the service and its message next to the code.
@@ -383,20 +403,7 @@ class HouseholdForm(VersionedFormMixin, SkipUniqueCheckMixin, HouseholdModelForm
             "phone",
             "ethnic_group",
             "is_active",
-            "walls_durable",
-            "columns_durable",
-            "roof_durable",
-            "floor_area_m2",
-            "water_source",
-            "latrine",
-            "devices",
-            "waste_handling",
-            "income_per_capita",
-            "no_working_capacity",
-            "has_meritorious_member",
-            "social_protection",
-            "declared_persons",
-            "poverty_causes",
+            *HOUSEHOLD_FACT_NAMES,
             "note",
         ]
         localized_fields = ["floor_area_m2"]
@@ -408,27 +415,15 @@ class HouseholdForm(VersionedFormMixin, SkipUniqueCheckMixin, HouseholdModelForm
             "phone": forms.TextInput(attrs={**TEXT, "inputmode": "tel"}),
             "ethnic_group": forms.Select(attrs=SELECT),
             "is_active": forms.CheckboxInput(attrs=CHECK),
-            "walls_durable": _null_boolean(),
-            "columns_durable": _null_boolean(),
-            "roof_durable": _null_boolean(),
-            "floor_area_m2": forms.TextInput(attrs={**TEXT, "inputmode": "decimal"}),
-            "water_source": forms.Select(attrs=SELECT),
-            "latrine": forms.Select(attrs=SELECT),
-            "waste_handling": forms.Select(attrs=SELECT),
-            "no_working_capacity": forms.CheckboxInput(attrs=CHECK),
-            "has_meritorious_member": _null_boolean(),
-            "social_protection": _null_boolean(),
+            **_fact_widgets(HOUSEHOLD_FACTS),
             "note": forms.Textarea(attrs={**TEXT, "rows": 3}),
         }
-        labels = {
-            "has_meritorious_member": _("Has a member with meritorious services (người có công)"),
-            "social_protection": _("Is a social protection household (bảo trợ xã hội)"),
-        }
+        labels = _fact_labels(HOUSEHOLD_FACTS)
         help_texts = {
             "code": _("Unique within the commune."),
             "note": _("As written on the commune's list (“Ghi chú”), or anything worth knowing."),
             "head_name": _("Updated automatically from the member recorded as head of household."),
-            "floor_area_m2": _("Total floor area of the dwelling, e.g. 45,5."),
+            **_fact_help_texts(HOUSEHOLD_FACTS),
         }
 
     def __init__(
@@ -526,19 +521,9 @@ MEMBER_LAYOUT: list[tuple[Promise, list[str]]] = [
         _("Person"),
         ["full_name", "sex", "date_of_birth", "relationship", "national_id", "ethnic_group", "is_active"],
     ),
-    (
-        _("Health, schooling and work"),
-        [
-            "has_health_insurance",
-            "in_education",
-            "attending_appropriate_level",
-            "education",
-            "employment",
-            "uses_internet",
-        ],
-    ),
-    (_("Social protection"), ["disabled", "monthly_social_allowance"]),
-    (_("Children under 16"), ["stunted", "underweight"]),
+    (_("Health, schooling and work"), in_section("member", "health")),
+    (_("Social protection"), in_section("member", "social")),
+    (_("Children under 16"), in_section("member", "children")),
 ]
 
 
@@ -561,16 +546,7 @@ class MemberForm(VersionedFormMixin, SkipUniqueCheckMixin, MemberModelForm):
             "national_id",
             "ethnic_group",
             "is_active",
-            "has_health_insurance",
-            "in_education",
-            "attending_appropriate_level",
-            "education",
-            "employment",
-            "disabled",
-            "monthly_social_allowance",
-            "stunted",
-            "underweight",
-            "uses_internet",
+            *MEMBER_FACT_NAMES,
         ]
         widgets = {
             "full_name": forms.TextInput(attrs=TEXT),
@@ -580,25 +556,13 @@ class MemberForm(VersionedFormMixin, SkipUniqueCheckMixin, MemberModelForm):
             "national_id": forms.TextInput(attrs={**TEXT, "inputmode": "numeric", "autocomplete": "off"}),
             "ethnic_group": forms.Select(attrs=SELECT),
             "is_active": forms.CheckboxInput(attrs=CHECK),
-            "has_health_insurance": _null_boolean(),
-            "in_education": _null_boolean(),
-            "attending_appropriate_level": _null_boolean(),
-            "education": forms.Select(attrs=SELECT),
-            "employment": forms.Select(attrs=SELECT),
-            "disabled": _null_boolean(),
-            "monthly_social_allowance": _null_boolean(),
-            "stunted": _null_boolean(),
-            "underweight": _null_boolean(),
-            "uses_internet": _null_boolean(),
+            **_fact_widgets(MEMBER_FACTS),
         }
-        labels = {"national_id": _("National ID number (CCCD)")}
+        labels = {"national_id": _("National ID number (CCCD)"), **_fact_labels(MEMBER_FACTS)}
         help_texts = {
             "national_id": _("12 digits. Leave empty if the person has none yet."),
-            "attending_appropriate_level": _("For children of school age."),
-            "employment": _("Wage work: say whether there is a labour contract."),
-            "stunted": _("Only for children under 16."),
-            "underweight": _("Only for children under 16."),
             "is_active": _("Untick when the person has left the household or died."),
+            **_fact_help_texts(MEMBER_FACTS),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

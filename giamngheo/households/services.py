@@ -27,12 +27,15 @@ from giamngheo.core.versioning import StaleVersion as StaleVersion
 from giamngheo.core.versioning import Version, version_check
 from giamngheo.geo.models import Area, AreaLevel
 
+from .facts import HOUSEHOLD_FACT_NAMES, MEMBER_FACT_NAMES
 from .models import Household, Member
 from .reclassify import households_reclassify
 from .reference import Category, Relationship, is_ethnic_minority, national_id_problem, poverty_causes
 from .search import search_text
 from .selectors import HouseholdFilters, household_list
 
+# What a write may set: the household's identity and its facts (``facts.HOUSEHOLD_FACTS``); a member's
+# identity and its facts (``facts.MEMBER_FACTS``).
 HOUSEHOLD_FIELDS = {
     "code",
     "village",
@@ -40,20 +43,7 @@ HOUSEHOLD_FIELDS = {
     "head_name",
     "phone",
     "ethnic_group",
-    "walls_durable",
-    "columns_durable",
-    "roof_durable",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "devices",
-    "waste_handling",
-    "income_per_capita",
-    "no_working_capacity",
-    "has_meritorious_member",
-    "social_protection",
-    "declared_persons",
-    "poverty_causes",
+    *HOUSEHOLD_FACT_NAMES,
     "note",
     "is_active",
 }
@@ -65,16 +55,7 @@ MEMBER_FIELDS = {
     "relationship",
     "national_id",
     "ethnic_group",
-    "has_health_insurance",
-    "in_education",
-    "attending_appropriate_level",
-    "education",
-    "employment",
-    "disabled",
-    "monthly_social_allowance",
-    "stunted",
-    "underweight",
-    "uses_internet",
+    *MEMBER_FACT_NAMES,
     "is_active",
 }
 
