@@ -249,11 +249,14 @@ class TableResult:
         return tuple(keys[j] for j in np.flatnonzero(self.unknown[row]))
 
 
-def classify_table(table: FactsTable, standard: Standard) -> TableResult:
+def classify_table(
+    table: FactsTable, standard: Standard, matrices: tuple[BoolArray, BoolArray] | None = None
+) -> TableResult:
     """Every household of the table under ``standard``: what ``classify.classify`` gives household by
     household (category, deprived and unknown indicators; not determined when the missing facts or the
-    missing income could change the category)."""
-    deprived, unknown = indicator_matrices(table, standard)
+    missing income could change the category). ``matrices``: the ``indicator_matrices`` of the table
+    under a standard with the same indicators, when already computed."""
+    deprived, unknown = matrices if matrices is not None else indicator_matrices(table, standard)
     known = table.income != UNKNOWN
     bulk = classify_bulk(
         area=table.area,
