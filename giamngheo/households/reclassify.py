@@ -134,8 +134,10 @@ def _text(expression: str) -> str:
 
 
 def _flag(column: str) -> str:
-    """1 yes, 0 no, -1 not recorded."""
-    return f"COALESCE(CAST({column} AS INTEGER), -1)"
+    """0 not recorded, 1 no, 2 yes (the ``Tri`` value + 1)."""
+    if connection.vendor == "postgresql":
+        return f"COALESCE(CAST({column} AS INTEGER) + 1, 0)"
+    return f"IFNULL({column} + 1, 0)"  # SQLite stores booleans as 0/1
 
 
 def _vocabulary(choices: Iterable[str], standards: Iterable[Standard], *params: str) -> tuple[str, ...]:
@@ -152,6 +154,7 @@ def _vocabulary(choices: Iterable[str], standards: Iterable[Standard], *params: 
 
 
 OTHER = "\x00other"  # a recorded value outside the vocabulary (no standard lists it)
+TEXT_BITS, DEVICE_BITS = 5, 16  # a text fact: codes -1 … 30; the devices: up to 15 codes
 
 
 @dataclass(frozen=True)
@@ -164,23 +167,29 @@ class _Vocabularies:
     @classmethod
     def of(cls, standards: Iterable[Standard]) -> _Vocabularies:
         chosen = list(standards)
-        return cls(
+        found = cls(
             water=_vocabulary(WaterSource.values, chosen, "clean_sources"),
             latrine=_vocabulary(Latrine.values, chosen, "hygienic_types"),
             waste=_vocabulary(WasteHandling.values, chosen, "handled"),
             devices=_vocabulary(Device.values, chosen, "devices"),
         )
+        if max(len(found.water), len(found.latrine), len(found.waste)) + 2 > 1 << TEXT_BITS or (
+            len(found.devices) >= DEVICE_BITS
+        ):
+            raise ValueError("too many answer codes for the reader's layout")
+        return found
 
 
-def _code(column: str, values: Sequence[str], params: list[Any]) -> str:
-    """The index of the text in ``values``; -1 when empty; len(values) for another value (``OTHER``)."""
-    whens = " ".join(f"WHEN %s THEN {i}" for i in range(len(values)))
+def _code(column: str, values: Sequence[str], params: list[Any], *, other: bool = True) -> str:
+    """1 + the index of the text in ``values``; 0 when empty; len(values) + 1 for another value (``OTHER``),
+    or 0 (not recorded) without ``other``."""
+    whens = " ".join(f"WHEN %s THEN {i + 1}" for i in range(len(values)))
     params.extend(values)
-    return f"CASE {column} WHEN '' THEN -1 {whens} ELSE {len(values)} END"
+    return f"CASE {column} WHEN '' THEN 0 {whens} ELSE {len(values) + 1 if other else 0} END"
 
 
 def _devices_mask(column: str, names: Sequence[str], params: list[Any]) -> str:
-    """Bit j set when the household owns device ``names[j]``; -1 when never asked (SQL or JSON null)."""
+    """1 + the bit mask of the devices owned (bit j: ``names[j]``); 0 when never asked (SQL or JSON null)."""
     if connection.vendor == "postgresql":
         null = f"{column} IS NULL OR JSONB_TYPEOF({column}) = 'null'"
         bits = " + ".join(f"(CASE WHEN {column} ? %s THEN {1 << j} ELSE 0 END)" for j in range(len(names)))
@@ -191,18 +200,19 @@ def _devices_mask(column: str, names: Sequence[str], params: list[Any]) -> str:
             f"(CASE WHEN INSTR({column}, %s) > 0 THEN {1 << j} ELSE 0 END)" for j in range(len(names))
         )
         params.extend(f'"{name}"' for name in names)
-    return f"CASE WHEN {null} THEN -1 ELSE {bits or '0'} END"
+    return f"(CASE WHEN {null} THEN 0 ELSE 1 + {bits or '0'} END)"
 
 
-HOUSEHOLD_NUMBERS = 11  # id, commune, income, walls, columns, roof, floor, water, latrine, waste, devices
-STORED_FIELDS = (
-    "category",
-    "engine_standard",
-    "engine_category",
-    "engine_provincial_category",
-    "deprived_keys",
-    "unknown_keys",
-)
+def _category_code(column: str, params: list[Any]) -> str:
+    """0 … 3 the category (``bulk`` codes), 4 empty, 7 anything else."""
+    whens = " ".join(f"WHEN %s THEN {i}" for i in range(len(CATEGORIES)))
+    params.extend(c.value for c in CATEGORIES)
+    return f"CASE {column} WHEN '' THEN {len(CATEGORIES)} {whens} ELSE 7 END"
+
+
+# A household is 4 numbers: id, income (-1: not recorded), floor·2¹⁰ + stored codes, and the packed facts.
+HOUSEHOLD_NUMBERS = 4
+COMMUNE_SHIFT = 3 * 2 + 3 * TEXT_BITS + DEVICE_BITS  # the packed facts: commune id above the facts
 FIELD_SEPARATOR, ROW_SEPARATOR = "\x1f", "\x1e"
 COMMA = "','"  # the SQL literal
 
@@ -212,55 +222,64 @@ def _floor_scale() -> int:
     return int(10 ** (places or 0))
 
 
-def _household_sql(where: str, vocab: _Vocabularies) -> tuple[str, list[Any]]:
+def _household_sql(where: str, vocab: _Vocabularies, standard_code: str) -> tuple[str, list[Any]]:
     params: list[Any] = []
-    numbers = [
-        _hq("id"),
-        _hq("commune"),
-        f"COALESCE({_hq('income_per_capita')}, -1)",
+    stored = " + ".join(
+        [
+            _category_code(_hq("category"), params),
+            f"({_category_code(_hq('engine_category'), params)}) * 8",
+            f"({_category_code(_hq('engine_provincial_category'), params)}) * 64",
+            f"(CASE WHEN {_hq('engine_standard')} = %s THEN 512 ELSE 0 END)",
+        ]
+    )
+    params.append(standard_code)
+    floor = f"COALESCE(CAST(ROUND({_hq('floor_area_m2')} * {_floor_scale()}) AS BIGINT), -1)"
+    facts = [
         _flag(_hq("walls_durable")),
         _flag(_hq("columns_durable")),
         _flag(_hq("roof_durable")),
-        f"COALESCE(CAST(ROUND({_hq('floor_area_m2')} * {_floor_scale()}) AS BIGINT), -1)",
         _code(_hq("water_source"), vocab.water, params),
         _code(_hq("latrine"), vocab.latrine, params),
         _code(_hq("waste_handling"), vocab.waste, params),
         _devices_mask(_hq("devices"), vocab.devices, params),
     ]
-    assert len(numbers) == HOUSEHOLD_NUMBERS  # noqa: S101
+    shifts = [0, 2, 4, 6, 6 + TEXT_BITS, 6 + 2 * TEXT_BITS, 6 + 3 * TEXT_BITS]
+    packed = f"CAST({_hq('commune')} AS BIGINT) * {1 << COMMUNE_SHIFT} + " + " + ".join(
+        f"({f}) * {1 << shift}" for f, shift in zip(facts, shifts, strict=True)
+    )
+    numbers = [_hq("id"), f"COALESCE({_hq('income_per_capita')}, -1)", f"{floor} * 1024 + {stored}", packed]
     row = f" || {COMMA} || ".join(_text(n) for n in numbers)
-    stored = " || %s || ".join(f"COALESCE({_hq(name)}, '')" for name in STORED_FIELDS)
-    params.extend([FIELD_SEPARATOR] * (len(STORED_FIELDS) - 1))
-    params.append(ROW_SEPARATOR)
+    keys = f"COALESCE({_hq('deprived_keys')}, '') || %s || COALESCE({_hq('unknown_keys')}, '')"
+    params.extend([FIELD_SEPARATOR, ROW_SEPARATOR])
     sql = (
-        f"SELECT {_joined(row, COMMA)}, {_joined(stored, '%s')}, COUNT(*) "  # noqa: S608
+        f"SELECT {_joined(row, COMMA)}, {_joined(keys, '%s')} "  # noqa: S608
         f"FROM {_table(Household)} WHERE {_hq('is_active')} AND {where}"
     )
     return sql, params
 
 
-MEMBER_BITS = 2 * len(MEMBER_FLAGS) + 3 + 3 + 1  # flags (2 bits each), education, employment, female
-
-
 def _member_sql(where: str) -> tuple[str, list[Any]]:
+    """Per active member: the household, its packed facts, and the date of birth as the database writes it
+    (YYYY-MM-DD: the reader turns its dashes into commas, three more numbers)."""
     params: list[Any] = []
-    if connection.vendor == "postgresql":
-        born = f"CAST(TO_CHAR({_mq('date_of_birth')}, 'YYYYMMDD') AS BIGINT)"
-    else:
-        born = f"CAST(REPLACE({_mq('date_of_birth')}, '-', '') AS BIGINT)"
-    parts = [f"(({_flag(_mq(name))}) + 1) * {1 << (2 * k)}" for k, name in enumerate(MEMBER_FLAGS)]
+    parts = [f"({_flag(_mq(name))}) * {1 << (2 * k)}" for k, name in enumerate(MEMBER_FLAGS)]
     shift = 2 * len(MEMBER_FLAGS)
-    parts.append(f"(({_code(_mq('education'), [str(e) for e in EDUCATIONS], params)}) + 1) * {1 << shift}")
-    parts.append(
-        f"(({_code(_mq('employment'), [str(e) for e in EMPLOYMENTS], params)}) + 1) * {1 << (shift + 3)}"
+    education = _code(_mq("education"), [str(e) for e in EDUCATIONS], params, other=False)
+    employment = _code(_mq("employment"), [str(e) for e in EMPLOYMENTS], params, other=False)
+    parts.append(f"({education}) * {1 << shift}")
+    parts.append(f"({employment}) * {1 << (shift + 3)}")
+    parts.append(f"(CASE WHEN {_mq('sex')} = 'F' THEN {1 << (shift + 6)} ELSE 0 END)")
+    row = f" || {COMMA} || ".join(
+        [_text(_mq("household")), _text(" + ".join(parts)), _text(_mq("date_of_birth"))]
     )
-    parts.append(f"(CASE WHEN {_mq('sex')} = 'F' THEN 1 ELSE 0 END) * {1 << (shift + 6)}")
-    packed = f"{born} * {1 << MEMBER_BITS} + " + " + ".join(parts)
     sql = (
-        f"SELECT {_joined(_text(_mq('household')) + ' || ' + COMMA + ' || ' + _text(packed), COMMA)} "  # noqa: S608
+        f"SELECT {_joined(row, COMMA)} "  # noqa: S608
         f"FROM {_table(Member)} WHERE {_mq('is_active')} AND {where}"
     )
     return sql, params
+
+
+MEMBER_NUMBERS = 5  # household, packed facts, year, month, day
 
 
 def _numbers(text: str | None, width: int) -> IntArray:
@@ -269,17 +288,23 @@ def _numbers(text: str | None, width: int) -> IntArray:
     return np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, width)
 
 
+def _field(packed: IntArray, shift: int, bits: int) -> IntArray:
+    """A field of ``bits`` bits at ``shift``, stored + 1 (0: not recorded): the value, -1 not recorded."""
+    return ((packed >> shift) & ((1 << bits) - 1)) - 1
+
+
 @dataclass
 class Batch:
     """Households read from the database: their facts (ages still to count: ``facts(on)``) and their stored
-    engine fields, coded by distinct value (``stored[stored_code[i]]``)."""
+    engine fields (``stored``: codes, ``keys_code`` into the distinct ``keys`` texts)."""
 
     pk: IntArray
     commune: IntArray
     table: FactsTable  # ages are 0 until ``facts(on)``
     born: IntArray  # per member, YYYYMMDD
-    stored_code: IntArray
-    stored: list[tuple[str, ...]]  # distinct (category, engine_standard, …, unknown_keys) values
+    stored: IntArray  # recognised category, engine category ·8, provincial ·64 (codes), same standard ·512
+    keys_code: IntArray
+    keys: list[str]  # distinct "deprived keys␟unknown keys" texts
 
     def __len__(self) -> int:
         return len(self.pk)
@@ -297,16 +322,18 @@ def _read(
     *,
     urban: Mapping[int, bool],
     vocab: _Vocabularies,
+    standard_code: str,
 ) -> Batch:
-    sql, params = _household_sql(household_where, vocab)
+    sql, params = _household_sql(household_where, vocab, standard_code)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *household_params])
-        numbers_text, stored_text, _count = cursor.fetchone()
+        numbers_text, keys_text = cursor.fetchone()
         numbers = _numbers(numbers_text, HOUSEHOLD_NUMBERS)
         sql, params = _member_sql(member_where)
         cursor.execute(sql, [*params, *member_params])
-        members = _numbers(cursor.fetchone()[0], 2)
-    rows = stored_text.split(ROW_SEPARATOR) if numbers_text else []
+        text = cursor.fetchone()[0]
+        members = _numbers(text.replace("-", ",") if text else None, MEMBER_NUMBERS)
+    rows = keys_text.split(ROW_SEPARATOR) if numbers_text else []
     distinct: dict[str, int] = {}
     codes = np.fromiter(
         (distinct.setdefault(r, len(distinct)) for r in rows), dtype=np.int64, count=len(rows)
@@ -319,64 +346,74 @@ def _read(
     owner = np.searchsorted(pk, members[:, 0])
     inside = (owner < n) & (pk[np.minimum(owner, max(n - 1, 0))] == members[:, 0]) if n else owner < 0
     owner, packed = owner[inside], members[inside, 1]
-    # The devices: bit j owned; -1 never asked.
-    mask = numbers[:, 10]
+    born = members[inside, 2] * 10_000 + members[inside, 3] * 100 + members[inside, 4]
+    facts = numbers[:, 3]
+    mask = _field(facts, 6 + 3 * TEXT_BITS, DEVICE_BITS)
     known = mask >= 0
     devices = (np.where(known, mask, 0)[:, None] >> np.arange(len(vocab.devices))) & 1
-    communes = numbers[:, 1]
-    area = np.array([URBAN if urban.get(c, False) else 0 for c in communes.tolist()], dtype=np.int8)
-    flags = {name: (((packed >> (2 * k)) & 3) - 1).astype(np.int8) for k, name in enumerate(MEMBER_FLAGS)}
+    communes = facts >> COMMUNE_SHIFT
+    lookup = {c: URBAN if u else 0 for c, u in urban.items()}
+    area = np.array([lookup.get(c, 0) for c in communes.tolist()], dtype=np.int8)
     shift = 2 * len(MEMBER_FLAGS)
+    flags: dict[str, Any] = {
+        name: _field(packed, 2 * k, 2).astype(np.int8) for k, name in enumerate(MEMBER_FLAGS)
+    }
     table = FactsTable(
         area=area,
-        income=numbers[:, 2],
-        walls_durable=numbers[:, 3].astype(np.int8),
-        columns_durable=numbers[:, 4].astype(np.int8),
-        roof_durable=numbers[:, 5].astype(np.int8),
-        floor_area=numbers[:, 6],
+        income=numbers[:, 1],
+        walls_durable=_field(facts, 0, 2).astype(np.int8),
+        columns_durable=_field(facts, 2, 2).astype(np.int8),
+        roof_durable=_field(facts, 4, 2).astype(np.int8),
+        floor_area=numbers[:, 2] >> 10,
         floor_scale=_floor_scale(),
-        water_source=Coded(numbers[:, 7].astype(np.int16), (*vocab.water, OTHER)),
-        latrine=Coded(numbers[:, 8].astype(np.int16), (*vocab.latrine, OTHER)),
-        waste_handling=Coded(numbers[:, 9].astype(np.int16), (*vocab.waste, OTHER)),
+        water_source=Coded(_field(facts, 6, TEXT_BITS).astype(np.int16), (*vocab.water, OTHER)),
+        latrine=Coded(_field(facts, 6 + TEXT_BITS, TEXT_BITS).astype(np.int16), (*vocab.latrine, OTHER)),
+        waste_handling=Coded(
+            _field(facts, 6 + 2 * TEXT_BITS, TEXT_BITS).astype(np.int16), (*vocab.waste, OTHER)
+        ),
         devices=devices.astype(np.bool_),
         devices_known=known,
         device_names=vocab.devices,
         member_of=owner.astype(np.int64),
         age=np.zeros(len(owner), dtype=np.int64),
         female=((packed >> (shift + 6)) & 1).astype(np.bool_),
-        education=(((packed >> shift) & 7) - 1).astype(np.int8),
-        employment=(((packed >> (shift + 3)) & 7) - 1).astype(np.int8),
+        education=_field(packed, shift, 3).astype(np.int8),
+        employment=_field(packed, shift + 3, 3).astype(np.int8),
         **flags,
     )
     return Batch(
         pk=pk,
         commune=communes,
         table=table,
-        born=packed >> MEMBER_BITS,
-        stored_code=codes,
-        stored=[tuple(r.split(FIELD_SEPARATOR)) for r in distinct],
+        born=born,
+        stored=numbers[:, 2] & 1023,
+        keys_code=codes,
+        keys=list(distinct),
     )
 
 
 def read_households(
-    ids: Sequence[int], *, urban: Mapping[int, bool], standards: Iterable[Standard] = ()
+    ids: Sequence[int], *, urban: Mapping[int, bool], standards: Sequence[Standard] = ()
 ) -> Batch:
-    """The active households with these primary keys (any order; the batch is sorted by key)."""
+    """The active households with these primary keys (any order; the batch is sorted by key). ``standards``:
+    those the facts will be classified under, the national one first (its code is compared with the
+    stored one)."""
     vocab = _Vocabularies.of(standards)
+    code = standards[0].code if standards else ""
     wanted = sorted(set(ids))
     if not wanted:
-        return _read("1 = 0", [], "1 = 0", [], urban=urban, vocab=vocab)
+        return _read("1 = 0", [], "1 = 0", [], urban=urban, vocab=vocab, standard_code=code)
     marks = ", ".join(["%s"] * len(wanted))
     if wanted[-1] - wanted[0] < 2 * len(wanted):  # dense (new households get consecutive ids): a range
         h_where, m_where = (
-            f"{_q(Household, 'id')} BETWEEN %s AND %s AND {_q(Household, 'id')} IN ({marks})",
-            f"{_q(Member, 'household')} BETWEEN %s AND %s",
+            f"{_hq('id')} BETWEEN %s AND %s AND {_hq('id')} IN ({marks})",
+            f"{_mq('household')} BETWEEN %s AND %s",
         )
         h_params, m_params = [wanted[0], wanted[-1], *wanted], [wanted[0], wanted[-1]]
     else:
-        h_where, m_where = f"{_q(Household, 'id')} IN ({marks})", f"{_q(Member, 'household')} IN ({marks})"
+        h_where, m_where = f"{_hq('id')} IN ({marks})", f"{_mq('household')} IN ({marks})"
         h_params, m_params = list(wanted), list(wanted)
-    return _read(h_where, h_params, m_where, m_params, urban=urban, vocab=vocab)
+    return _read(h_where, h_params, m_where, m_params, urban=urban, vocab=vocab, standard_code=code)
 
 
 def _commune_ids(commune_id: int) -> IntArray:
@@ -393,25 +430,27 @@ def read_communes(
     commune_ids: Iterable[int],
     *,
     urban: Mapping[int, bool],
-    standards: Iterable[Standard] = (),
+    standards: Sequence[Standard] = (),
     chunk_size: int = 50_000,
 ) -> Iterator[Batch]:
     """The active households of these communes, commune by commune, at most ``chunk_size`` at a time, in
     primary-key ranges (the keys of a commune are read first, on the commune index: a filter on the
-    commune with ``ORDER BY id LIMIT n`` would let the planner walk the whole primary key)."""
+    commune with ``ORDER BY id LIMIT n`` would let the planner walk the whole primary key). ``standards``
+    as for ``read_households``."""
     vocab = _Vocabularies.of(standards)
-    h, m = _q(Household, "id"), _q(Member, "household")
+    code = standards[0].code if standards else ""
     for commune_id in commune_ids:
         pks = _commune_ids(commune_id)
         for start in range(0, len(pks), chunk_size):
             first, last = int(pks[start]), int(pks[min(start + chunk_size, len(pks)) - 1])
             yield _read(
-                f"{_q(Household, 'commune')} = %s AND {h} BETWEEN %s AND %s",
+                f"{_hq('commune')} = %s AND {_hq('id')} BETWEEN %s AND %s",
                 [commune_id, first, last],
-                f"{m} BETWEEN %s AND %s",
+                f"{_mq('household')} BETWEEN %s AND %s",
                 [first, last],
                 urban=urban,
                 vocab=vocab,
+                standard_code=code,
             )
 
 
@@ -457,7 +496,7 @@ class _Classified:
 
     def fields(self, national: Standard) -> EngineFields:
         n = len(self.key)
-        texts = _texts_of(self.key, national)
+        texts = _Codec(national, self.provincial is not None).texts(self.key)
         return EngineFields(
             standard=[national.code] * n,
             category=[texts[k][0] for k in self.key.tolist()],
@@ -475,19 +514,64 @@ def _pack(category: IntArray, provincial: IntArray, deprived: IntArray, unknown:
     return ((category * 8 + provincial) << (2 * _MASK_BITS)) + (deprived << _MASK_BITS) + unknown
 
 
-def _texts_of(keys: IntArray, national: Standard) -> dict[int, tuple[str, str, str, str]]:
-    labels = national.indicator_keys
-    found: dict[int, tuple[str, str, str, str]] = {}
-    low = (1 << _MASK_BITS) - 1
-    for key in np.unique(keys).tolist():
-        codes = key >> (2 * _MASK_BITS)
-        found[key] = (
-            CATEGORY_VALUES[codes // 8],
-            CATEGORY_VALUES[codes % 8] if codes % 8 < len(CATEGORY_VALUES) else "",
-            _keys_text(labels, (key >> _MASK_BITS) & low),
-            _keys_text(labels, key & low),
+class _Codec:
+    """The texts of the engine's fields under one national standard, by packed key and by stored text,
+    cached for a whole run (a few thousand distinct values among a million households)."""
+
+    def __init__(self, national: Standard, has_local: bool) -> None:
+        self.national = national
+        self.has_local = has_local
+        self.labels = national.indicator_keys
+        self._texts: dict[int, tuple[str, str, str, str]] = {}
+        self._masks: dict[str, tuple[int, int]] = {}
+
+    def texts(self, keys: IntArray) -> dict[int, tuple[str, str, str, str]]:
+        """(category, provincial category, deprived keys, unknown keys) of each distinct key."""
+        low = (1 << _MASK_BITS) - 1
+        found = {}
+        for key in np.unique(keys).tolist():
+            text = self._texts.get(key)
+            if text is None:
+                codes = key >> (2 * _MASK_BITS)
+                text = self._texts[key] = (
+                    CATEGORY_VALUES[codes // 8],
+                    CATEGORY_VALUES[codes % 8] if codes % 8 < len(CATEGORY_VALUES) else "",
+                    _keys_text(self.labels, (key >> _MASK_BITS) & low),
+                    _keys_text(self.labels, key & low),
+                )
+            found[key] = text
+        return found
+
+    def masks(self, stored: str) -> tuple[int, int]:
+        """The (deprived, unknown) masks of a stored "deprived␟unknown" text; -1 when the engine would not
+        write it so under this standard."""
+        found = self._masks.get(stored)
+        if found is None:
+            masks = []
+            for text in stored.split(FIELD_SEPARATOR):
+                mask = sum(1 << self.labels.index(k) for k in text.strip("|").split("|") if k in self.labels)
+                masks.append(mask if _keys_text(self.labels, mask) == text else -1)
+            found = self._masks[stored] = (masks[0], masks[1]) if len(masks) == 2 else (-1, -1)
+        return found
+
+    def stored_keys(self, batch: Batch) -> IntArray:
+        """Each household's stored engine fields as the ``_pack`` key the engine would give them now; -1
+        when it cannot (another standard, a text the engine does not write)."""
+        masks = np.array([self.masks(k) for k in batch.keys], dtype=np.int64).reshape(-1, 2)
+        deprived, unknown = masks[batch.keys_code, 0], masks[batch.keys_code, 1]
+        category = (batch.stored >> 3) & 7
+        provincial = (batch.stored >> 6) & 7
+        if not self.has_local:  # stored "" with no provincial standard
+            provincial = np.where(provincial == len(CATEGORIES), NO_PROVINCIAL, -1)
+        valid = (
+            ((batch.stored >> 9) & 1 == 1)
+            & (category <= len(CATEGORIES))
+            & (provincial >= 0)
+            & (provincial != 7 if self.has_local else provincial >= 0)
+            & (deprived >= 0)
+            & (unknown >= 0)
         )
-    return found
+        return np.where(valid, _pack(category, np.maximum(provincial, 0), deprived, unknown), -1)
 
 
 NO_PROVINCIAL = 7  # provincial code when no provincial standard applies: stored as ""
@@ -510,31 +594,6 @@ def classify_facts(table: FactsTable, national: Standard, local: Standard | None
         result.category.astype(np.int64), local_codes, _masks(result.deprived), _masks(result.unknown)
     )
     return _Classified(national=result, provincial=provincial, key=key)
-
-
-def _stored_keys(stored: list[tuple[str, ...]], national: Standard, has_local: bool) -> IntArray:
-    """Each distinct stored value as the ``_pack`` key it would have if the engine wrote it now under
-    ``national``; -1 when it cannot be (another standard, a text the engine does not write)."""
-    labels = national.indicator_keys
-    category_code = {v: i for i, v in enumerate(CATEGORY_VALUES)}
-    provincial_code = category_code if has_local else {"": NO_PROVINCIAL}
-    keys = []
-    for _recognised, standard, category, provincial, deprived, unknown in stored:
-        masks = []
-        for text in (deprived, unknown):
-            mask = sum(1 << labels.index(k) for k in text.strip("|").split("|") if k in labels)
-            masks.append(mask if _keys_text(labels, mask) == text else -1)
-        if (
-            standard != national.code
-            or category not in category_code
-            or provincial not in provincial_code
-            or min(masks) < 0
-        ):
-            keys.append(-1)
-            continue
-        codes = np.array([category_code[category], provincial_code[provincial], *masks], dtype=np.int64)
-        keys.append(int(_pack(*codes)))
-    return np.array(keys, dtype=np.int64)
 
 
 # The run -------------------------------------------------------------------------------------------------
@@ -600,37 +659,40 @@ class _Tally:
     differs: int = 0
 
 
-def _store(batch: Batch, national: Standard, local: Standard | None, on: dt.date, tally: _Tally) -> None:
+RECOGNISED_LABELS = (*CATEGORY_VALUES, "?", "?", "?")  # by stored code; "?": a value outside the choices
+
+
+def _store(batch: Batch, local: Standard | None, on: dt.date, codec: _Codec, tally: _Tally) -> None:
     """Classify a batch, write the rows whose engine fields change (in one transaction) and count."""
     n = len(batch)
     if not n:
         return
+    national = codec.national
     classified = classify_facts(batch.facts(on), national, local)
-    stored_key = _stored_keys(batch.stored, national, local is not None)[batch.stored_code]
-    changed = np.flatnonzero(stored_key != classified.key)
-    texts = _texts_of(classified.key, national)
+    changed = np.flatnonzero(codec.stored_keys(batch) != classified.key)
+    texts = codec.texts(classified.key)
     if len(changed):
         pks, keys = batch.pk[changed].tolist(), classified.key[changed].tolist()
         with transaction.atomic():
             _write([(pk, national.code, *texts[key]) for pk, key in zip(pks, keys, strict=True)])
-    # Counts, by distinct value.
-    stored_counts = np.bincount(batch.stored_code, minlength=len(batch.stored)).tolist()
-    for value, count in zip(batch.stored, stored_counts, strict=True):
+    # Counts, by code.
+    recognised = batch.stored & 7
+    for code, count in enumerate(np.bincount(recognised, minlength=8).tolist()):
         if count:
-            tally.before[value[2]] += count
-            tally.recognised[value[0]] += count
+            tally.recognised[RECOGNISED_LABELS[code]] += count
+    for code, count in enumerate(np.bincount((batch.stored >> 3) & 7, minlength=8).tolist()):
+        if count:
+            tally.before[RECOGNISED_LABELS[code]] += count
     new_keys, new_counts = np.unique(classified.key, return_counts=True)
     for key, count in zip(new_keys.tolist(), new_counts.tolist(), strict=True):
         tally.after[texts[key][0]] += count
         tally.provincial_after[texts[key][1]] += count
-    recognised = np.array([v[0] for v in batch.stored], dtype=object)[batch.stored_code]
-    new_category = np.array(CATEGORY_VALUES, dtype=object)[classified.national.category]
     no_income = int(np.count_nonzero(~classified.national.income_known))
     tally.households += n
     tally.changed += len(changed)
     tally.unclassified += no_income
     tally.undetermined += int(np.count_nonzero(~classified.national.bulk.determined)) - no_income
-    tally.differs += int(np.count_nonzero(recognised != new_category))
+    tally.differs += int(np.count_nonzero(recognised != classified.national.category))
 
 
 def _standards(year: int, province: Area) -> tuple[Standard | None, Standard | None]:
@@ -670,8 +732,9 @@ def province_reclassify(
     total = Household.objects.filter(commune_id__in=list(urban), is_active=True).count()
     tally = _Tally()
     used = [s for s in (national, local) if s is not None]
+    codec = _Codec(national, local is not None)
     for batch in read_communes(sorted(urban), urban=urban, standards=used, chunk_size=chunk_size):
-        _store(batch, national, local, on, tally)
+        _store(batch, local, on, codec, tally)
         if progress is not None:
             progress(tally.households, total)
 
@@ -735,9 +798,10 @@ def households_reclassify(
     urban = _urban(province)
     tally = _Tally()
     used = [s for s in (national, local) if s is not None]
+    codec = _Codec(national, local is not None)
     for start in range(0, len(ids), chunk_size):
         batch = read_households(ids[start : start + chunk_size], urban=urban, standards=used)
-        _store(batch, national, local, _default_on(year), tally)
+        _store(batch, local, _default_on(year), codec, tally)
     return dict(tally.after)
 
 
