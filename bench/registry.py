@@ -166,6 +166,7 @@ def main() -> None:
     setup(f"registry-{HOUSEHOLDS}", keep=not RESEED)
 
     from django.conf import settings
+    from django.db import connection
     from django.test import Client
 
     from giamngheo.accounts.models import User
@@ -204,6 +205,12 @@ def main() -> None:
             if p95 > GOAL_PAGE_MS:
                 slowest_queries(functools.partial(client.get, url))
 
+    if connection.vendor == "postgresql":  # a maintained database: autovacuum has reclaimed the dead rows
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE households_household")
+            cursor.execute("VACUUM ANALYZE households_member")
+        print(f"   VACUUM ANALYZE of the registry in {time.perf_counter() - started:.1f} s", flush=True)
     print(f"   {'reclassification':<44} {'households':>11} {'changed':>10} {'seconds':>8}", flush=True)
     for label, year in (
         ("2026, first run", 2026),
