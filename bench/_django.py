@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup(name: str) -> None:
+def setup(name: str, *, keep: bool = False) -> None:
+    """Django on the bench database ``name``: PostgreSQL with BENCH_DATABASE_URL (kept between runs), else
+    ``var/bench-<name>.sqlite3``, made afresh unless ``keep`` (then an existing file is reused)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     if "BENCH_DATABASE_URL" in os.environ:
@@ -21,8 +23,9 @@ def setup(name: str) -> None:
     else:
         db = ROOT / "var" / f"bench-{name}.sqlite3"
         db.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        if not (keep and db.exists()):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     import django
 

@@ -1,57 +1,53 @@
-"""Province-wide reclassification: the engine's result on every household's current facts.
+"""The engine's fields of the registry, refreshed in bulk: the database side of the engine's vector path.
 
-``province_reclassify`` refreshes the engine's fields of the registry (``engine_standard``,
-``engine_category``, ``engine_provincial_category``, ``deprived_keys``, ``unknown_keys``) for all active
-households of a province, under the national standard in force in a year and the province's own standard if
-it has one. The recognised ``category`` is never touched: it only changes by a decision of the commune
-chairperson.
+``province_reclassify`` refreshes the engine's fields (``engine_standard``, ``engine_category``,
+``engine_provincial_category``, ``deprived_keys``, ``unknown_keys``) of every active household of a
+province, under the national standard in force in a year and the province's own standard if it has one;
+``households_reclassify`` does the same for a few households (the registry's services after every write,
+an import's updated households); ``Classifier`` classifies households not in the database yet (an import,
+before it inserts them). All three go through the same path: the facts become the engine's
+``poverty.columns.FactsTable``, ``poverty.vector.classify_table`` classifies it (the vector twins of the
+engine's rules, equal to ``poverty.classify`` household by household), and only the rows whose engine
+fields change are written. The recognised ``category`` is never touched: it only changes by a decision of
+the commune chairperson.
 
-Unknown facts stay unknown, exactly as in the engine: every vectorised rule gives a "deprived" and an
-"unknown" column; a household whose category the missing facts (or a missing income) could change gets
-``engine_category = ""`` with ``engine_standard`` set and its ``unknown_keys`` filled ("chưa đủ thông
-tin"); ``deprived_keys`` lists only the indicators really deprived.
+Unknown facts stay unknown, exactly as in the engine: a household whose category the missing facts (or a
+missing income) could change gets ``engine_category = ""`` with ``engine_standard`` set and its
+``unknown_keys`` filled ("chưa đủ thông tin"); ``deprived_keys`` lists only the indicators really deprived.
 
-Built for a whole province (1.2 million households) in well under a minute:
+Reading is built for a province (1.2 million households) in seconds: households are read commune by commune
+in primary-key ranges, their active members by household range. Each query returns one row: the database
+encodes every fact as an integer (CASE over the answer codes, booleans as 1/0/-1, dates as YYYYMMDD, the
+devices as a bit mask over the device codes, a member's facts packed into one integer) and joins them into
+one text (``GROUP_CONCAT`` / ``STRING_AGG``) that numpy parses at once: no Python object per value, no
+Django converter, no JSON parsing per row. The stored engine fields come back as one text per household,
+coded by their distinct values.
 
-- households are read commune by commune, in chunks by primary key, with only the columns the engine
-  needs, and their active members with one query per chunk. The queries are built with the ORM
-  (``values_list`` over portable SQL expressions that encode every member fact as an integer: CASE,
-  COALESCE, CAST) and run on the cursor, without Django's per-value converters (dates, booleans,
-  ``Decimal``, JSON would cost more than the classification itself): a chunk of members arrives as
-  integer rows and becomes one numpy matrix with no Python loop over its values;
-- the indicator flags are computed column by column with numpy for the whole chunk, an exact equivalent
-  of ``giamngheo.poverty.indicators`` (tests compare it with ``classify`` household by household); a rule
-  without a vectorised twin here falls back to the engine's own rule, household by household;
-- ``giamngheo.poverty.bulk.classify_bulk`` classifies the chunk;
-- only rows whose engine fields change are written (one keyed UPDATE run for every changed row; a single
-  ``UPDATE … FROM unnest(…)`` per chunk on PostgreSQL), each chunk in its own transaction so that officers
-  can keep saving while a run is going (a run is idempotent: an interrupted one is completed by running
-  it again).
+Only rows whose engine fields change are written (one keyed UPDATE run for every changed row; on
+PostgreSQL, COPY into a temporary table and one ``UPDATE … FROM`` per chunk), each chunk in its own
+transaction so that officers can keep saving while a run is going (a run is idempotent: an interrupted one
+is completed by running it again).
 
 No history row is written per household, and neither ``version`` nor ``updated_at`` changes: the engine's
 fields are derived data, reproducible from the facts (whose changes have their history) and the standard
-(versioned files). A history row per household would add a million rows to the history at every run, and
-a new ``version`` would turn every edit form open at that moment into a "stale version" error. The run
-itself is recorded once in the audit trail, with its counts.
+(versioned files). The run itself is recorded once in the audit trail, with its counts.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.db import connection, transaction
-from django.db.models import Case, CharField, F, IntegerField, Model, QuerySet, Value, When
 from django.db.models import Field as DjangoField
-from django.db.models.functions import Cast, Coalesce, Replace, Round
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,22 +56,25 @@ from giamngheo.core.audit import audit_record
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.poverty.ages import ages_on
-from giamngheo.poverty.bulk import CATEGORIES, URBAN, classify_bulk
-from giamngheo.poverty.facts import EDUCATION_RANK, Education, Employment, HouseholdFacts, MemberFacts
-from giamngheo.poverty.indicators import RULES
+from giamngheo.poverty.bulk import CATEGORIES, URBAN
+from giamngheo.poverty.columns import (
+    EDUCATIONS,
+    EMPLOYMENTS,
+    MEMBER_FLAGS,
+    UNKNOWN,
+    Coded,
+    FactsTable,
+    FactsTableBuilder,
+)
 from giamngheo.poverty.standard import Standard
+from giamngheo.poverty.vector import TableResult, classify_table
 from giamngheo.standards.adapters import area_type, province_code, standards_in_force
 
 from .models import Household, Member
+from .reference import Device, Latrine, WasteHandling, WaterSource
 
-BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
-TriArray = npt.NDArray[np.int8]  # 1 true, 0 false, -1 not recorded
-
-EDUCATIONS: tuple[Education, ...] = tuple(Education)
-EMPLOYMENTS: tuple[Employment, ...] = tuple(Employment)
-# Rank of each education code; index -1 (not recorded) gives -1.
-EDUCATION_RANKS = np.array([EDUCATION_RANK[e] for e in EDUCATIONS] + [-1], dtype=np.int64)
+CATEGORY_VALUES: tuple[str, ...] = (*(c.value for c in CATEGORIES), "")  # by bulk code; UNDETERMINED: ""
 
 
 @dataclass(frozen=True)
@@ -97,459 +96,386 @@ class ReclassifyResult:
     seconds: float
 
 
+# Reading --------------------------------------------------------------------------------------------------
+
+
+def column_of(model: type[Model], name: str) -> str:
+    """The database column of a concrete field."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, DjangoField) or not field.column:
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
+    return str(field.column)
+
+
+def _q(model: type[Model], name: str) -> str:
+    return connection.ops.quote_name(column_of(model, name))
+
+
+def _hq(name: str) -> str:
+    return _q(Household, name)
+
+
+def _mq(name: str) -> str:
+    return _q(Member, name)
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _joined(expression: str, separator: str) -> str:
+    """An aggregate joining ``expression`` (text) over the rows, ``separator`` a SQL literal."""
+    if connection.vendor == "postgresql":
+        return f"STRING_AGG({expression}, {separator})"
+    return f"GROUP_CONCAT({expression}, {separator})"
+
+
+def _text(expression: str) -> str:
+    return f"CAST({expression} AS TEXT)"
+
+
+def _flag(column: str) -> str:
+    """0 not recorded, 1 no, 2 yes (the ``Tri`` value + 1)."""
+    if connection.vendor == "postgresql":
+        return f"COALESCE(CAST({column} AS INTEGER) + 1, 0)"
+    return f"IFNULL({column} + 1, 0)"  # SQLite stores booleans as 0/1
+
+
+def _vocabulary(choices: Iterable[str], standards: Iterable[Standard], *params: str) -> tuple[str, ...]:
+    """The answer codes of a text fact, and every value a standard names for it: a stored value outside
+    these is recorded and not in any standard's list, which the rules treat alike."""
+    values = [str(c) for c in choices]
+    for standard in standards:
+        for indicator in standard.indicators:
+            for name in params:
+                for value in indicator.params.get(name, ()):
+                    if str(value) not in values:
+                        values.append(str(value))
+    return tuple(values)
+
+
+OTHER = "\x00other"  # a recorded value outside the vocabulary (no standard lists it)
+TEXT_BITS, DEVICE_BITS = 5, 16  # a text fact: codes -1 … 30; the devices: up to 15 codes
+
+
+@dataclass(frozen=True)
+class _Vocabularies:
+    water: tuple[str, ...]
+    latrine: tuple[str, ...]
+    waste: tuple[str, ...]
+    devices: tuple[str, ...]
+
+    @classmethod
+    def of(cls, standards: Iterable[Standard]) -> _Vocabularies:
+        chosen = list(standards)
+        found = cls(
+            water=_vocabulary(WaterSource.values, chosen, "clean_sources"),
+            latrine=_vocabulary(Latrine.values, chosen, "hygienic_types"),
+            waste=_vocabulary(WasteHandling.values, chosen, "handled"),
+            devices=_vocabulary(Device.values, chosen, "devices"),
+        )
+        if max(len(found.water), len(found.latrine), len(found.waste)) + 2 > 1 << TEXT_BITS or (
+            len(found.devices) >= DEVICE_BITS
+        ):
+            raise ValueError("too many answer codes for the reader's layout")
+        return found
+
+
+def _code(column: str, values: Sequence[str], params: list[Any], *, other: bool = True) -> str:
+    """1 + the index of the text in ``values``; 0 when empty; len(values) + 1 for another value (``OTHER``),
+    or 0 (not recorded) without ``other``."""
+    whens = " ".join(f"WHEN %s THEN {i + 1}" for i in range(len(values)))
+    params.extend(values)
+    return f"CASE {column} WHEN '' THEN 0 {whens} ELSE {len(values) + 1 if other else 0} END"
+
+
+def _devices_mask(column: str, names: Sequence[str], params: list[Any]) -> str:
+    """1 + the bit mask of the devices owned (bit j: ``names[j]``); 0 when never asked (SQL or JSON null)."""
+    if connection.vendor == "postgresql":
+        null = f"{column} IS NULL OR JSONB_TYPEOF({column}) = 'null'"
+        bits = " + ".join(f"(CASE WHEN {column} ? %s THEN {1 << j} ELSE 0 END)" for j in range(len(names)))
+        params.extend(names)
+    else:  # JSON text as Django writes it: ["tv", "radio"]
+        null = f"{column} IS NULL OR {column} = 'null'"
+        bits = " + ".join(
+            f"(CASE WHEN INSTR({column}, %s) > 0 THEN {1 << j} ELSE 0 END)" for j in range(len(names))
+        )
+        params.extend(f'"{name}"' for name in names)
+    return f"(CASE WHEN {null} THEN 0 ELSE 1 + {bits or '0'} END)"
+
+
+def _category_code(column: str, params: list[Any]) -> str:
+    """0 … 3 the category (``bulk`` codes), 4 empty, 7 anything else."""
+    whens = " ".join(f"WHEN %s THEN {i}" for i in range(len(CATEGORIES)))
+    params.extend(c.value for c in CATEGORIES)
+    return f"CASE {column} WHEN '' THEN {len(CATEGORIES)} {whens} ELSE 7 END"
+
+
+# A household is 4 numbers: id, income (-1: not recorded), floor·2¹⁰ + stored codes, and the packed facts.
+HOUSEHOLD_NUMBERS = 4
+COMMUNE_SHIFT = 3 * 2 + 3 * TEXT_BITS + DEVICE_BITS  # the packed facts: commune id above the facts
+FIELD_SEPARATOR, ROW_SEPARATOR = "\x1f", "\x1e"
+COMMA = "','"  # the SQL literal
+
+
+def _floor_scale() -> int:
+    places = Household._meta.get_field("floor_area_m2").decimal_places
+    return int(10 ** (places or 0))
+
+
+def _household_sql(where: str, vocab: _Vocabularies, standard_code: str) -> tuple[str, list[Any]]:
+    params: list[Any] = []
+    stored = " + ".join(
+        [
+            _category_code(_hq("category"), params),
+            f"({_category_code(_hq('engine_category'), params)}) * 8",
+            f"({_category_code(_hq('engine_provincial_category'), params)}) * 64",
+            f"(CASE WHEN {_hq('engine_standard')} = %s THEN 512 ELSE 0 END)",
+        ]
+    )
+    params.append(standard_code)
+    floor = f"COALESCE(CAST(ROUND({_hq('floor_area_m2')} * {_floor_scale()}) AS BIGINT), -1)"
+    facts = [
+        _flag(_hq("walls_durable")),
+        _flag(_hq("columns_durable")),
+        _flag(_hq("roof_durable")),
+        _code(_hq("water_source"), vocab.water, params),
+        _code(_hq("latrine"), vocab.latrine, params),
+        _code(_hq("waste_handling"), vocab.waste, params),
+        _devices_mask(_hq("devices"), vocab.devices, params),
+    ]
+    shifts = [0, 2, 4, 6, 6 + TEXT_BITS, 6 + 2 * TEXT_BITS, 6 + 3 * TEXT_BITS]
+    packed = f"CAST({_hq('commune')} AS BIGINT) * {1 << COMMUNE_SHIFT} + " + " + ".join(
+        f"({f}) * {1 << shift}" for f, shift in zip(facts, shifts, strict=True)
+    )
+    numbers = [_hq("id"), f"COALESCE({_hq('income_per_capita')}, -1)", f"{floor} * 1024 + {stored}", packed]
+    row = f" || {COMMA} || ".join(_text(n) for n in numbers)
+    keys = f"COALESCE({_hq('deprived_keys')}, '') || %s || COALESCE({_hq('unknown_keys')}, '')"
+    params.extend([FIELD_SEPARATOR, ROW_SEPARATOR])
+    sql = (
+        f"SELECT {_joined(row, COMMA)}, {_joined(keys, '%s')} "  # noqa: S608
+        f"FROM {_table(Household)} WHERE {_hq('is_active')} AND {where}"
+    )
+    return sql, params
+
+
+def _member_sql(where: str) -> tuple[str, list[Any]]:
+    """Per active member: the household, its packed facts, and the date of birth as the database writes it
+    (YYYY-MM-DD: the reader turns its dashes into commas, three more numbers)."""
+    params: list[Any] = []
+    parts = [f"({_flag(_mq(name))}) * {1 << (2 * k)}" for k, name in enumerate(MEMBER_FLAGS)]
+    shift = 2 * len(MEMBER_FLAGS)
+    education = _code(_mq("education"), [str(e) for e in EDUCATIONS], params, other=False)
+    employment = _code(_mq("employment"), [str(e) for e in EMPLOYMENTS], params, other=False)
+    parts.append(f"({education}) * {1 << shift}")
+    parts.append(f"({employment}) * {1 << (shift + 3)}")
+    parts.append(f"(CASE WHEN {_mq('sex')} = 'F' THEN {1 << (shift + 6)} ELSE 0 END)")
+    row = f" || {COMMA} || ".join(
+        [_text(_mq("household")), _text(" + ".join(parts)), _text(_mq("date_of_birth"))]
+    )
+    sql = (
+        f"SELECT {_joined(row, COMMA)} "  # noqa: S608
+        f"FROM {_table(Member)} WHERE {_mq('is_active')} AND {where}"
+    )
+    return sql, params
+
+
+MEMBER_NUMBERS = 5  # household, packed facts, year, month, day
+
+
+def _numbers(text: str | None, width: int) -> IntArray:
+    if not text:
+        return np.zeros((0, width), dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, width)
+
+
+def _field(packed: IntArray, shift: int, bits: int) -> IntArray:
+    """A field of ``bits`` bits at ``shift``, stored + 1 (0: not recorded): the value, -1 not recorded."""
+    return ((packed >> shift) & ((1 << bits) - 1)) - 1
+
+
 @dataclass
-class Chunk:
-    """The facts of a chunk of households, column by column. Members are sorted by household."""
+class Batch:
+    """Households read from the database: their facts (ages still to count: ``facts(on)``) and their stored
+    engine fields (``stored``: codes, ``keys_code`` into the distinct ``keys`` texts)."""
 
     pk: IntArray
-    area: npt.NDArray[np.int8]  # 0 rural, 1 urban
-    income: IntArray  # -1: not recorded
-    walls: TriArray
-    columns: TriArray
-    roof: TriArray
-    floor_tenths: IntArray  # floor area in tenths of m² (-1: not recorded)
-    water: list[str | None]
-    latrine: list[str | None]
-    waste: list[str | None]
-    devices: list[frozenset[str] | None]
-    size: IntArray  # active members
-    # One entry per active member:
-    owner: IntArray  # index of the member's household in the chunk
-    age: IntArray
-    female: BoolArray
-    insured: TriArray
-    studying: TriArray
-    appropriate: TriArray
-    education: npt.NDArray[np.int8]  # index into EDUCATIONS, -1: not recorded
-    employment: npt.NDArray[np.int8]  # index into EMPLOYMENTS, -1: not recorded
-    disabled: TriArray
-    allowance: TriArray
-    stunted: TriArray
-    underweight: TriArray
-    internet: TriArray
+    commune: IntArray
+    table: FactsTable  # ages are 0 until ``facts(on)``
+    born: IntArray  # per member, YYYYMMDD
+    stored: IntArray  # recognised category, engine category ·8, provincial ·64 (codes), same standard ·512
+    keys_code: IntArray
+    keys: list[str]  # distinct "deprived keys␟unknown keys" texts
 
     def __len__(self) -> int:
         return len(self.pk)
 
-    def any_member(self, mask: BoolArray) -> BoolArray:
-        """Households with at least one member in ``mask``."""
-        return np.bincount(self.owner[mask], minlength=len(self)) > 0
-
-    def count_members(self, mask: BoolArray) -> IntArray:
-        return np.bincount(self.owner[mask], minlength=len(self))
-
-    def any_of_members(
-        self, applies: BoolArray, true: BoolArray, unknown: BoolArray
-    ) -> tuple[BoolArray, BoolArray]:
-        """The engine's ``_members_any``: (deprived, unknown) per household from per-member values (among
-        the members where ``applies``): deprived if one is true; else unknown if one is unknown; a
-        household without members is unknown."""
-        deprived = self.any_member(applies & true)
-        undecided = ~deprived & (self.any_member(applies & unknown) | (self.size == 0))
-        return deprived, undecided
-
-    def facts(self, index: int) -> HouseholdFacts:
-        """One household's facts as ``engine.household_facts`` gives them (for rules without a twin here)."""
-        start, stop = np.searchsorted(self.owner, [index, index + 1])
-
-        def tri(values: TriArray, i: int) -> bool | None:
-            return None if values[i] < 0 else bool(values[i])
-
-        members = tuple(
-            MemberFacts(
-                age=int(self.age[i]),
-                sex="F" if self.female[i] else "M",
-                has_health_insurance=tri(self.insured, i),
-                in_education=tri(self.studying, i),
-                attending_appropriate_level=tri(self.appropriate, i),
-                education=EDUCATIONS[self.education[i]] if self.education[i] >= 0 else None,
-                employment=EMPLOYMENTS[self.employment[i]] if self.employment[i] >= 0 else None,
-                disabled=tri(self.disabled, i),
-                monthly_social_allowance=tri(self.allowance, i),
-                stunted=tri(self.stunted, i),
-                underweight=tri(self.underweight, i),
-                uses_internet=tri(self.internet, i),
-            )
-            for i in range(int(start), int(stop))
-        )
-        floor = int(self.floor_tenths[index])
-        return HouseholdFacts(
-            area="urban" if self.area[index] == URBAN else "rural",
-            income_per_capita=int(self.income[index]) if self.income[index] >= 0 else None,
-            members=members,
-            walls_durable=tri(self.walls, index),
-            columns_durable=tri(self.columns, index),
-            roof_durable=tri(self.roof, index),
-            floor_area_m2=Decimal(floor).scaleb(-1) if floor >= 0 else None,
-            water_source=self.water[index],
-            latrine=self.latrine[index],
-            devices=self.devices[index],
-            waste_handling=self.waste[index],
-        )
+    def facts(self, on: dt.date) -> FactsTable:
+        """The facts with the members' ages on ``on`` (the one age rule, ``poverty.ages``)."""
+        return dataclasses.replace(self.table, age=ages_on(self.born, on))
 
 
-# Reading -------------------------------------------------------------------------------------------------
-#
-# The queries encode every member fact as an integer in SQL (portable expressions), so a chunk of members
-# arrives as plain integer rows and becomes one numpy matrix without a Python loop over values.
-
-
-def _tri(field: str) -> Case:
-    """1 true, 0 false, -1 not recorded."""
-    return Case(
-        When(**{field: True}, then=Value(1)),
-        When(**{field: False}, then=Value(0)),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-
-
-def _code(field: str, choices: Sequence[str]) -> Case:
-    """The index of the value in ``choices``; -1 when empty (or not a valid choice)."""
-    return Case(
-        *[When(**{field: str(c)}, then=Value(i)) for i, c in enumerate(choices)],
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-
-
-# Household columns: integers first, then text.
-HOUSEHOLD_NUMBERS: dict[str, Any] = {
-    "x_income": Coalesce("income_per_capita", Value(-1), output_field=IntegerField()),
-    "x_walls": _tri("walls_durable"),
-    "x_columns": _tri("columns_durable"),
-    "x_roof": _tri("roof_durable"),
-    "x_floor": Coalesce(
-        Cast(Round(F("floor_area_m2") * 10), output_field=IntegerField()),
-        Value(-1),
-        output_field=IntegerField(),
-    ),
-}
-HOUSEHOLD_TEXT = (
-    "water_source",
-    "latrine",
-    "devices",
-    "waste_handling",
-    "category",
-    "engine_standard",
-    "engine_category",
-    "engine_provincial_category",
-    "deprived_keys",
-    "unknown_keys",
-)
-H_PK, H_COMMUNE, H_INCOME, H_WALLS, H_COLUMNS, H_ROOF, H_FLOOR = range(7)
-H_WATER, H_LATRINE, H_DEVICES, H_WASTE, H_CATEGORY, H_STANDARD, H_ENGINE, H_PROVINCIAL, H_KEYS = range(7, 16)
-H_UNKNOWN = 16
-# Member columns: all integers; the date of birth as YYYYMMDD.
-MEMBER_NUMBERS: dict[str, Any] = {
-    "x_household": F("household_id"),
-    "x_born": Cast(
-        Replace(Cast("date_of_birth", output_field=CharField()), Value("-"), Value("")),
-        output_field=IntegerField(),
-    ),
-    "x_female": Case(When(sex="F", then=Value(1)), default=Value(0), output_field=IntegerField()),
-    "x_insured": _tri("has_health_insurance"),
-    "x_studying": _tri("in_education"),
-    "x_appropriate": _tri("attending_appropriate_level"),
-    "x_education": _code("education", EDUCATIONS),
-    "x_employment": _code("employment", EMPLOYMENTS),
-    "x_disabled": _tri("disabled"),
-    "x_allowance": _tri("monthly_social_allowance"),
-    "x_stunted": _tri("stunted"),
-    "x_underweight": _tri("underweight"),
-    "x_internet": _tri("uses_internet"),
-}
-(M_HOUSEHOLD, M_BORN, M_FEMALE, M_INSURED, M_STUDYING, M_APPROPRIATE, M_EDUCATION, M_EMPLOYMENT, M_DISABLED,
- M_ALLOWANCE, M_STUNTED, M_UNDERWEIGHT, M_INTERNET) = range(13)  # fmt: skip
-
-
-_DEVICES_CACHE: dict[str, frozenset[str] | None] = {}
-
-
-def _devices(value: Any) -> frozenset[str] | None:
-    """The devices as the engine reads them: SQL NULL or JSON ``null`` -> None (never asked: unknown),
-    ``[]`` -> the empty set (asked, owns none)."""
-    if value is None:
-        return None
-    if isinstance(value, str):  # JSON text (SQLite, and PostgreSQL through Django's loader)
-        try:
-            return _DEVICES_CACHE[value]
-        except KeyError:
-            parsed = json.loads(value)
-            found = frozenset(parsed) if parsed is not None else None
-            _DEVICES_CACHE[value] = found
-            return found
-    return frozenset(value)
-
-
-def _raw(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
-    """Run a ``values_list`` query on the cursor, without Django's per-value converters."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
-def household_rows(queryset: QuerySet[Household, Any]) -> list[tuple[Any, ...]]:
-    """Rows of ``queryset`` in the chunk's household layout (``H_*`` positions)."""
-    return _raw(
-        queryset.annotate(**HOUSEHOLD_NUMBERS).values_list(
-            "pk", "commune_id", *HOUSEHOLD_NUMBERS, *HOUSEHOLD_TEXT
-        )
-    )
-
-
-def member_rows(queryset: QuerySet[Member, Any]) -> list[tuple[Any, ...]]:
-    """Rows of ``queryset`` (active members, sorted by household) in the chunk's member layout."""
-    return _raw(
-        queryset.filter(is_active=True)
-        .order_by("household_id")
-        .annotate(**MEMBER_NUMBERS)
-        .values_list(*MEMBER_NUMBERS)
-    )
-
-
-def read_chunk(
-    households: Sequence[tuple[Any, ...]],
-    members: Sequence[tuple[Any, ...]],
+def _read(
+    household_where: str,
+    household_params: list[Any],
+    member_where: str,
+    member_params: list[Any],
     *,
     urban: Mapping[int, bool],
-    on: dt.date,
-) -> Chunk:
-    """Build a chunk from ``household_rows`` (sorted by primary key) and ``member_rows``. Members of
-    households not in ``households`` are left out."""
-    n = len(households)
-    table = np.array(households, dtype=object).reshape(n, len(HOUSEHOLD_NUMBERS) + 2 + len(HOUSEHOLD_TEXT))
-    numbers = table[:, : H_FLOOR + 1].astype(np.int64)
-    pk = numbers[:, H_PK]
-    matrix = np.array(members, dtype=np.int64).reshape(len(members), len(MEMBER_NUMBERS))
-    position = np.searchsorted(pk, matrix[:, M_HOUSEHOLD])
-    if n:
-        inside = (position < n) & (pk[np.minimum(position, n - 1)] == matrix[:, M_HOUSEHOLD])
-    else:
-        inside = np.zeros(len(matrix), dtype=np.bool_)
-    if not inside.all():
-        matrix, position = matrix[inside], position[inside]
-    owner = position.astype(np.int64)
-
-    def text(column: int) -> list[str | None]:
-        return [v or None for v in table[:, column].tolist()]
-
-    return Chunk(
-        pk=pk,
-        area=np.fromiter(
-            (URBAN if urban.get(c, False) else 0 for c in numbers[:, H_COMMUNE].tolist()),
-            dtype=np.int8,
-            count=n,
+    vocab: _Vocabularies,
+    standard_code: str,
+) -> Batch:
+    sql, params = _household_sql(household_where, vocab, standard_code)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *household_params])
+        numbers_text, keys_text = cursor.fetchone()
+        numbers = _numbers(numbers_text, HOUSEHOLD_NUMBERS)
+        sql, params = _member_sql(member_where)
+        cursor.execute(sql, [*params, *member_params])
+        text = cursor.fetchone()[0]
+        members = _numbers(text.replace("-", ",") if text else None, MEMBER_NUMBERS)
+    rows = keys_text.split(ROW_SEPARATOR) if numbers_text else []
+    distinct: dict[str, int] = {}
+    codes = np.fromiter(
+        (distinct.setdefault(r, len(distinct)) for r in rows), dtype=np.int64, count=len(rows)
+    )
+    order = np.argsort(numbers[:, 0], kind="stable")
+    numbers, codes = numbers[order], codes[order]
+    pk = numbers[:, 0]
+    n = len(pk)
+    # Members of these households only (a range of ids can hold other communes' households).
+    owner = np.searchsorted(pk, members[:, 0])
+    inside = (owner < n) & (pk[np.minimum(owner, max(n - 1, 0))] == members[:, 0]) if n else owner < 0
+    owner, packed = owner[inside], members[inside, 1]
+    born = members[inside, 2] * 10_000 + members[inside, 3] * 100 + members[inside, 4]
+    facts = numbers[:, 3]
+    mask = _field(facts, 6 + 3 * TEXT_BITS, DEVICE_BITS)
+    known = mask >= 0
+    devices = (np.where(known, mask, 0)[:, None] >> np.arange(len(vocab.devices))) & 1
+    communes = facts >> COMMUNE_SHIFT
+    lookup = {c: URBAN if u else 0 for c, u in urban.items()}
+    area = np.array([lookup.get(c, 0) for c in communes.tolist()], dtype=np.int8)
+    shift = 2 * len(MEMBER_FLAGS)
+    flags: dict[str, Any] = {
+        name: _field(packed, 2 * k, 2).astype(np.int8) for k, name in enumerate(MEMBER_FLAGS)
+    }
+    table = FactsTable(
+        area=area,
+        income=numbers[:, 1],
+        walls_durable=_field(facts, 0, 2).astype(np.int8),
+        columns_durable=_field(facts, 2, 2).astype(np.int8),
+        roof_durable=_field(facts, 4, 2).astype(np.int8),
+        floor_area=numbers[:, 2] >> 10,
+        floor_scale=_floor_scale(),
+        water_source=Coded(_field(facts, 6, TEXT_BITS).astype(np.int16), (*vocab.water, OTHER)),
+        latrine=Coded(_field(facts, 6 + TEXT_BITS, TEXT_BITS).astype(np.int16), (*vocab.latrine, OTHER)),
+        waste_handling=Coded(
+            _field(facts, 6 + 2 * TEXT_BITS, TEXT_BITS).astype(np.int16), (*vocab.waste, OTHER)
         ),
-        income=numbers[:, H_INCOME],
-        walls=numbers[:, H_WALLS].astype(np.int8),
-        columns=numbers[:, H_COLUMNS].astype(np.int8),
-        roof=numbers[:, H_ROOF].astype(np.int8),
-        floor_tenths=numbers[:, H_FLOOR],
-        water=text(H_WATER),
-        latrine=text(H_LATRINE),
-        devices=[_devices(v) for v in table[:, H_DEVICES].tolist()],
-        waste=text(H_WASTE),
-        size=np.bincount(owner, minlength=n).astype(np.int64),
-        owner=owner,
-        age=ages_on(matrix[:, M_BORN], on),
-        female=matrix[:, M_FEMALE] == 1,
-        insured=matrix[:, M_INSURED].astype(np.int8),
-        studying=matrix[:, M_STUDYING].astype(np.int8),
-        appropriate=matrix[:, M_APPROPRIATE].astype(np.int8),
-        education=matrix[:, M_EDUCATION].astype(np.int8),
-        employment=matrix[:, M_EMPLOYMENT].astype(np.int8),
-        disabled=matrix[:, M_DISABLED].astype(np.int8),
-        allowance=matrix[:, M_ALLOWANCE].astype(np.int8),
-        stunted=matrix[:, M_STUNTED].astype(np.int8),
-        underweight=matrix[:, M_UNDERWEIGHT].astype(np.int8),
-        internet=matrix[:, M_INTERNET].astype(np.int8),
+        devices=devices.astype(np.bool_),
+        devices_known=known,
+        device_names=vocab.devices,
+        member_of=owner.astype(np.int64),
+        age=np.zeros(len(owner), dtype=np.int64),
+        female=((packed >> (shift + 6)) & 1).astype(np.bool_),
+        education=_field(packed, shift, 3).astype(np.int8),
+        employment=_field(packed, shift + 3, 3).astype(np.int8),
+        **flags,
+    )
+    return Batch(
+        pk=pk,
+        commune=communes,
+        table=table,
+        born=born,
+        stored=numbers[:, 2] & 1023,
+        keys_code=codes,
+        keys=list(distinct),
     )
 
 
-# The indicator rules, vectorised (twins of giamngheo.poverty.indicators) ---------------------------------
+def read_households(
+    ids: Sequence[int], *, urban: Mapping[int, bool], standards: Sequence[Standard] = ()
+) -> Batch:
+    """The active households with these primary keys (any order; the batch is sorted by key). ``standards``:
+    those the facts will be classified under, the national one first (its code is compared with the
+    stored one)."""
+    vocab = _Vocabularies.of(standards)
+    code = standards[0].code if standards else ""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return _read("1 = 0", [], "1 = 0", [], urban=urban, vocab=vocab, standard_code=code)
+    marks = ", ".join(["%s"] * len(wanted))
+    if wanted[-1] - wanted[0] < 2 * len(wanted):  # dense (new households get consecutive ids): a range
+        h_where, m_where = (
+            f"{_hq('id')} BETWEEN %s AND %s AND {_hq('id')} IN ({marks})",
+            f"{_mq('household')} BETWEEN %s AND %s",
+        )
+        h_params, m_params = [wanted[0], wanted[-1], *wanted], [wanted[0], wanted[-1]]
+    else:
+        h_where, m_where = f"{_hq('id')} IN ({marks})", f"{_mq('household')} IN ({marks})"
+        h_params, m_params = list(wanted), list(wanted)
+    return _read(h_where, h_params, m_where, m_params, urban=urban, vocab=vocab, standard_code=code)
 
-Column = tuple[BoolArray, BoolArray]  # (deprived, unknown) per household
-VectorRule = Callable[[Chunk, Mapping[str, Any]], Column | None]
 
-
-def _text_rule(values: Sequence[str | None], allowed: Sequence[str]) -> Column:
-    """Deprived when the value is recorded and not in ``allowed``; unknown when not recorded."""
-    accepted = set(allowed)
-    codes = np.fromiter(
-        (0 if v in accepted else 2 if v is None else 1 for v in values), dtype=np.int8, count=len(values)
+def _commune_ids(commune_id: int) -> IntArray:
+    sql = (
+        f"SELECT {_joined(_text(_hq('id')), COMMA)} FROM {_table(Household)} "  # noqa: S608
+        f"WHERE {_hq('commune')} = %s AND {_hq('is_active')}"
     )
-    return codes == 1, codes == 2
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [commune_id])
+        return np.sort(_numbers(cursor.fetchone()[0], 1)[:, 0])
 
 
-def _working_age_member_without_stable_job(c: Chunk, p: Mapping[str, Any]) -> Column:
-    upper = np.where(c.female, p["max_age_female"], p["max_age_male"])
-    working = (c.age >= p["min_age"]) & (c.age < upper)
-    unstable = np.isin(
-        c.employment,
-        [EMPLOYMENTS.index(Employment.UNEMPLOYED), EMPLOYMENTS.index(Employment.WAGE_WITHOUT_CONTRACT)],
-    )
-    return c.any_of_members(working, unstable, c.employment < 0)
-
-
-def _dependants_share_above(c: Chunk, p: Mapping[str, Any]) -> Column:
-    """Twin of ``indicators.dependants_share_above`` with ``is_dependant`` member by member."""
-    child = c.age < p["child_max_age"]
-    elderly = c.age >= p["elderly_min_age"]
-    on_allowance, allowance_unknown = c.allowance == 1, c.allowance < 0
-    disabled, not_disabled = c.disabled == 1, c.disabled == 0
-    dependant = child | (on_allowance & (elderly | disabled))
-    undecided = ~child & (
-        (on_allowance & ~elderly & (c.disabled < 0)) | (allowance_unknown & (elderly | ~not_disabled))
-    )
-    known = c.count_members(dependant)
-    unknown = c.count_members(undecided)
-    limit = p["share"] * c.size
-    deprived: BoolArray = (c.size > 0) & (known > limit)
-    open_: BoolArray = (c.size == 0) | (~deprived & (known + unknown > limit))
-    return deprived, open_
-
-
-def _child_malnourished(c: Chunk, p: Mapping[str, Any]) -> Column:
-    true = (c.stunted == 1) | (c.underweight == 1)
-    unknown = ~true & ((c.stunted < 0) | (c.underweight < 0))
-    return c.any_of_members(c.age < p["child_max_age"], true, unknown)
-
-
-def _member_without_health_insurance(c: Chunk, p: Mapping[str, Any]) -> Column:
-    return c.any_of_members(c.age >= p["min_age"], c.insured == 0, c.insured < 0)
-
-
-def _young_adult_without_expected_education(c: Chunk, p: Mapping[str, Any]) -> Column:
-    rank = EDUCATION_RANKS[c.education]
-    needed = np.where(
-        c.age >= p["upper_secondary_from_age"],
-        EDUCATION_RANK[Education.UPPER_SECONDARY],
-        EDUCATION_RANK[Education.LOWER_SECONDARY],
-    )
-    in_range = (c.age >= p["min_age"]) & (c.age <= p["max_age"])
-    open_ = (c.studying != 1) & (rank < needed)  # neither studying nor known to have the level
-    true = open_ & (c.studying == 0) & (rank >= 0)
-    unknown = open_ & ((c.studying < 0) | (rank < 0))
-    return c.any_of_members(in_range, true, unknown)
-
-
-def _child_not_at_appropriate_level(c: Chunk, p: Mapping[str, Any]) -> Column:
-    in_range = (c.age >= p["min_age"]) & (c.age < p["max_age"])
-    return c.any_of_members(in_range, c.appropriate == 0, c.appropriate < 0)
-
-
-def _non_durable_house(c: Chunk, p: Mapping[str, Any]) -> Column:
-    non_durable = (c.walls == 0).astype(np.int64) + (c.columns == 0) + (c.roof == 0)
-    unknown = (c.walls < 0).astype(np.int64) + (c.columns < 0) + (c.roof < 0)
-    deprived = np.asarray(non_durable >= p["min_non_durable_parts"], dtype=np.bool_)
-    return deprived, ~deprived & (non_durable + unknown >= p["min_non_durable_parts"])
-
-
-def _floor_area_per_person_below(c: Chunk, p: Mapping[str, Any]) -> Column | None:
-    minimum = p["min_m2_per_person"]
-    if isinstance(minimum, bool) or not isinstance(minimum, int):
-        return None  # a fractional bound: the engine's own rule compares it exactly
-    unknown = (c.floor_tenths < 0) | (c.size == 0)
-    return ~unknown & (c.floor_tenths < minimum * 10 * c.size), unknown
-
-
-def _no_clean_water(c: Chunk, p: Mapping[str, Any]) -> Column:
-    return _text_rule(c.water, p["clean_sources"])
-
-
-def _no_hygienic_latrine(c: Chunk, p: Mapping[str, Any]) -> Column:
-    return _text_rule(c.latrine, p["hygienic_types"])
-
-
-def _no_member_uses_internet(c: Chunk, p: Mapping[str, Any]) -> Column:
-    users = c.count_members(c.internet == 1)
-    unknown = c.count_members(c.internet < 0)
-    deprived: BoolArray = (c.size > 0) & (users == 0) & (unknown == 0)
-    return deprived, (users == 0) & ((unknown > 0) | (c.size == 0))
-
-
-def _no_information_device(c: Chunk, p: Mapping[str, Any]) -> Column:
-    wanted = set(p["devices"])
-    codes = np.fromiter(
-        (2 if d is None else 0 if d & wanted else 1 for d in c.devices), dtype=np.int8, count=len(c.devices)
-    )
-    return codes == 1, codes == 2
-
-
-def _waste_not_handled(c: Chunk, p: Mapping[str, Any]) -> Column:
-    return _text_rule(c.waste, p["handled"])
-
-
-VECTOR_RULES: dict[str, VectorRule] = {
-    "working_age_member_without_stable_job": _working_age_member_without_stable_job,
-    "dependants_share_above": _dependants_share_above,
-    "child_malnourished": _child_malnourished,
-    "member_without_health_insurance": _member_without_health_insurance,
-    "young_adult_without_expected_education": _young_adult_without_expected_education,
-    "child_not_at_appropriate_level": _child_not_at_appropriate_level,
-    "non_durable_house": _non_durable_house,
-    "floor_area_per_person_below": _floor_area_per_person_below,
-    "no_clean_water": _no_clean_water,
-    "no_hygienic_latrine": _no_hygienic_latrine,
-    "no_member_uses_internet": _no_member_uses_internet,
-    "no_information_device": _no_information_device,
-    "waste_not_handled": _waste_not_handled,
-}
-
-
-def indicator_matrices(
-    chunk: Chunk, standard: Standard
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Two n × d matrices: household i is deprived in the standard's indicator j / the facts cannot decide
-    it (never both)."""
-    deprived = np.zeros((len(chunk), len(standard.indicators)), dtype=np.bool_)
-    unknown = np.zeros_like(deprived)
-    for j, indicator in enumerate(standard.indicators):
-        vector = VECTOR_RULES.get(indicator.rule)
-        column = vector(chunk, indicator.params) if vector is not None else None
-        if column is None:  # no twin here: the engine's rule, household by household
-            rule = RULES[indicator.rule]
-            values = [rule(chunk.facts(i), indicator.params) for i in range(len(chunk))]
-            column = (
-                np.fromiter((v is True for v in values), dtype=np.bool_, count=len(chunk)),
-                np.fromiter((v is None for v in values), dtype=np.bool_, count=len(chunk)),
+def read_communes(
+    commune_ids: Iterable[int],
+    *,
+    urban: Mapping[int, bool],
+    standards: Sequence[Standard] = (),
+    chunk_size: int = 50_000,
+) -> Iterator[Batch]:
+    """The active households of these communes, commune by commune, at most ``chunk_size`` at a time, in
+    primary-key ranges (the keys of a commune are read first, on the commune index: a filter on the
+    commune with ``ORDER BY id LIMIT n`` would let the planner walk the whole primary key). ``standards``
+    as for ``read_households``."""
+    vocab = _Vocabularies.of(standards)
+    code = standards[0].code if standards else ""
+    for commune_id in commune_ids:
+        pks = _commune_ids(commune_id)
+        for start in range(0, len(pks), chunk_size):
+            first, last = int(pks[start]), int(pks[min(start + chunk_size, len(pks)) - 1])
+            yield _read(
+                f"{_hq('commune')} = %s AND {_hq('id')} BETWEEN %s AND %s",
+                [commune_id, first, last],
+                f"{_mq('household')} BETWEEN %s AND %s",
+                [first, last],
+                urban=urban,
+                vocab=vocab,
+                standard_code=code,
             )
-        deprived[:, j], unknown[:, j] = column
-    return deprived, unknown
 
 
-def deprivation_matrix(chunk: Chunk, standard: Standard) -> npt.NDArray[np.bool_]:
-    """n × d: household i is deprived in the standard's indicator j (an unknown one is not in it)."""
-    return indicator_matrices(chunk, standard)[0]
+# The engine's fields -------------------------------------------------------------------------------------
 
 
-def deprived_keys(matrix: npt.NDArray[np.bool_], keys: Sequence[str]) -> list[str]:
-    """Also used for the unknown keys (the same "|key|" text of another matrix)."""
-    return _keys_text(matrix, keys)
+def _keys_text(keys: Sequence[str], mask: int) -> str:
+    chosen = [k for j, k in enumerate(keys) if mask >> j & 1]
+    return "|" + "|".join(chosen) + "|" if chosen else ""
 
 
-def _keys_text(matrix: npt.NDArray[np.bool_], keys: Sequence[str]) -> list[str]:
-    """ "|key|key|" per row ("" when none), keys in the standard's order."""
-    if not len(keys):
-        return [""] * len(matrix)
-    weights = np.left_shift(np.int64(1), np.arange(len(keys), dtype=np.int64))
-    codes = (matrix.astype(np.int64) * weights).sum(axis=1)
-    text: dict[int, str] = {}
-    result = []
-    for code in codes.tolist():
-        found = text.get(code)
-        if found is None:
-            chosen = [k for j, k in enumerate(keys) if code >> j & 1]
-            found = "|" + "|".join(chosen) + "|" if chosen else ""
-            text[code] = found
-        result.append(found)
-    return result
+def _masks(matrix: npt.NDArray[np.bool_]) -> IntArray:
+    weights = np.left_shift(np.int64(1), np.arange(matrix.shape[1], dtype=np.int64))
+    return (
+        (matrix.astype(np.int64) * weights).sum(axis=1)
+        if matrix.shape[1]
+        else np.zeros(len(matrix), np.int64)
+    )
 
 
 @dataclass(frozen=True)
-class ChunkResult:
+class EngineFields:
+    """The engine's fields of n households, as the registry stores them."""
+
     standard: list[str]
     category: list[str]  # "" when not determined (no income, or missing facts that could change it)
     provincial_category: list[str]
@@ -558,45 +484,117 @@ class ChunkResult:
     income_known: list[bool]
 
 
-def _categories(
-    chunk: Chunk, standard: Standard, deprived: npt.NDArray[np.bool_], unknown: npt.NDArray[np.bool_]
-) -> list[str]:
-    known = chunk.income >= 0
-    result = classify_bulk(
-        area=chunk.area,
-        income=np.where(known, chunk.income, 0),
-        deprivations=deprived,
-        indicators=standard.indicator_keys,
-        standard=standard,
-        unknown=unknown,
-        income_known=known,
-    )
-    codes = [c.value for c in CATEGORIES] + [""]  # UNDETERMINED is the code after the categories
-    return [codes[code] for code in result.category.tolist()]
+ChunkResult = EngineFields  # the former name
 
 
-def classify_chunk(chunk: Chunk, national: Standard, local: Standard | None) -> ChunkResult:
-    """The engine's fields for every household of the chunk: the standard's code always, the category only
-    when determined ("" without an income, or when missing facts could change it)."""
-    n = len(chunk)
-    deprived, unknown = indicator_matrices(chunk, national)
-    keys = national.indicator_keys
-    category = _categories(chunk, national, deprived, unknown) if n else []
-    provincial = [""] * n
-    if local is not None and n:
-        if local.indicators == national.indicators:
-            local_deprived, local_unknown = deprived, unknown
-        else:
-            local_deprived, local_unknown = indicator_matrices(chunk, local)
-        provincial = _categories(chunk, local, local_deprived, local_unknown)
-    return ChunkResult(
-        standard=[national.code] * n,
-        category=category,
-        provincial_category=provincial,
-        deprived_keys=deprived_keys(deprived, keys),
-        unknown_keys=_keys_text(unknown, keys),
-        income_known=(chunk.income >= 0).tolist(),
+@dataclass
+class _Classified:
+    """The engine's new fields of a batch as one integer per household (``key``) and its texts."""
+
+    national: TableResult
+    provincial: TableResult | None
+    key: IntArray  # category, provincial category, deprived and unknown masks packed
+
+    def fields(self, national: Standard) -> EngineFields:
+        n = len(self.key)
+        texts = _Codec(national, self.provincial is not None).texts(self.key)
+        return EngineFields(
+            standard=[national.code] * n,
+            category=[texts[k][0] for k in self.key.tolist()],
+            provincial_category=[texts[k][1] for k in self.key.tolist()],
+            deprived_keys=[texts[k][2] for k in self.key.tolist()],
+            unknown_keys=[texts[k][3] for k in self.key.tolist()],
+            income_known=self.national.income_known.tolist(),
+        )
+
+
+_MASK_BITS = 20  # room for the indicators of a standard (a standard has 12 or 13)
+
+
+def _pack(category: IntArray, provincial: IntArray, deprived: IntArray, unknown: IntArray) -> IntArray:
+    return ((category * 8 + provincial) << (2 * _MASK_BITS)) + (deprived << _MASK_BITS) + unknown
+
+
+class _Codec:
+    """The texts of the engine's fields under one national standard, by packed key and by stored text,
+    cached for a whole run (a few thousand distinct values among a million households)."""
+
+    def __init__(self, national: Standard, has_local: bool) -> None:
+        self.national = national
+        self.has_local = has_local
+        self.labels = national.indicator_keys
+        self._texts: dict[int, tuple[str, str, str, str]] = {}
+        self._masks: dict[str, tuple[int, int]] = {}
+
+    def texts(self, keys: IntArray) -> dict[int, tuple[str, str, str, str]]:
+        """(category, provincial category, deprived keys, unknown keys) of each distinct key."""
+        low = (1 << _MASK_BITS) - 1
+        found = {}
+        for key in np.unique(keys).tolist():
+            text = self._texts.get(key)
+            if text is None:
+                codes = key >> (2 * _MASK_BITS)
+                text = self._texts[key] = (
+                    CATEGORY_VALUES[codes // 8],
+                    CATEGORY_VALUES[codes % 8] if codes % 8 < len(CATEGORY_VALUES) else "",
+                    _keys_text(self.labels, (key >> _MASK_BITS) & low),
+                    _keys_text(self.labels, key & low),
+                )
+            found[key] = text
+        return found
+
+    def masks(self, stored: str) -> tuple[int, int]:
+        """The (deprived, unknown) masks of a stored "deprived␟unknown" text; -1 when the engine would not
+        write it so under this standard."""
+        found = self._masks.get(stored)
+        if found is None:
+            masks = []
+            for text in stored.split(FIELD_SEPARATOR):
+                mask = sum(1 << self.labels.index(k) for k in text.strip("|").split("|") if k in self.labels)
+                masks.append(mask if _keys_text(self.labels, mask) == text else -1)
+            found = self._masks[stored] = (masks[0], masks[1]) if len(masks) == 2 else (-1, -1)
+        return found
+
+    def stored_keys(self, batch: Batch) -> IntArray:
+        """Each household's stored engine fields as the ``_pack`` key the engine would give them now; -1
+        when it cannot (another standard, a text the engine does not write)."""
+        masks = np.array([self.masks(k) for k in batch.keys], dtype=np.int64).reshape(-1, 2)
+        deprived, unknown = masks[batch.keys_code, 0], masks[batch.keys_code, 1]
+        category = (batch.stored >> 3) & 7
+        provincial = (batch.stored >> 6) & 7
+        if not self.has_local:  # stored "" with no provincial standard
+            provincial = np.where(provincial == len(CATEGORIES), NO_PROVINCIAL, -1)
+        valid = (
+            ((batch.stored >> 9) & 1 == 1)
+            & (category <= len(CATEGORIES))
+            & (provincial >= 0)
+            & (provincial != 7 if self.has_local else provincial >= 0)
+            & (deprived >= 0)
+            & (unknown >= 0)
+        )
+        return np.where(valid, _pack(category, np.maximum(provincial, 0), deprived, unknown), -1)
+
+
+NO_PROVINCIAL = 7  # provincial code when no provincial standard applies: stored as ""
+
+
+def classify_facts(table: FactsTable, national: Standard, local: Standard | None) -> _Classified:
+    if len(national.indicators) > _MASK_BITS or (local is not None and len(local.indicators) > _MASK_BITS):
+        raise ValueError("a standard with more indicators than the engine's fields can hold")
+    result = classify_table(table, national)
+    provincial = None
+    if local is not None:
+        same = local.indicators == national.indicators  # the same rules: only the lines and cut-off differ
+        provincial = classify_table(table, local, (result.deprived, result.unknown) if same else None)
+    local_codes = (
+        provincial.category.astype(np.int64)
+        if provincial is not None
+        else np.full(len(table), NO_PROVINCIAL, dtype=np.int64)
     )
+    key = _pack(
+        result.category.astype(np.int64), local_codes, _masks(result.deprived), _masks(result.unknown)
+    )
+    return _Classified(national=result, provincial=provincial, key=key)
 
 
 # The run -------------------------------------------------------------------------------------------------
@@ -608,47 +606,16 @@ def _default_on(year: int) -> dt.date:
     return min(max(today, dt.date(year, 1, 1)), dt.date(year, 12, 31))
 
 
-def _chunks(
-    commune_ids: list[int], chunk_size: int
-) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
-    """(household rows, member rows) commune by commune, at most ``chunk_size`` households at a time, in
-    primary-key ranges. The primary keys of a commune are read first (on the commune index), then each
-    range: a filter on the commune with ``ORDER BY id LIMIT n`` would let the planner walk the whole
-    primary key for every commune (PostgreSQL does), and a filter on all the province's communes at once
-    makes SQLite sort the rest of the table for every chunk."""
-    for commune_id in commune_ids:
-        households = Household.objects.filter(commune_id=commune_id, is_active=True)
-        pks = sorted(households.values_list("pk", flat=True))
-        for start in range(0, len(pks), chunk_size):
-            first, last = pks[start], pks[min(start + chunk_size, len(pks)) - 1]
-            rows = household_rows(households.filter(pk__gte=first, pk__lte=last).order_by("pk"))
-            members = member_rows(
-                Member.objects.filter(
-                    household__commune_id=commune_id, household_id__gte=first, household_id__lte=last
-                )
-            )
-            yield rows, members
-
-
-def column_of(model: type[Model], name: str) -> str:
-    """The database column of a concrete field."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, DjangoField) or not field.column:
-        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
-    return str(field.column)
-
-
 STAGING = "giamngheo_reclassify_rows"  # temporary table of the PostgreSQL path
 
 
 def _write(changes: list[tuple[int, str, str, str, str, str]]) -> None:
     """Store (pk, standard, category, provincial category, deprived keys, unknown keys) rows: on PostgreSQL,
-    COPY into a
-    temporary table then one UPDATE … FROM it; elsewhere, one prepared UPDATE run for every row. Runs
-    inside the chunk's transaction."""
+    COPY into a temporary table then one UPDATE … FROM it; elsewhere, one prepared UPDATE run for every
+    row. Runs inside the chunk's transaction."""
     if not changes:
         return
-    table = connection.ops.quote_name(Household._meta.db_table)
+    table = _table(Household)
     fields = (
         "engine_standard",
         "engine_category",
@@ -656,8 +623,8 @@ def _write(changes: list[tuple[int, str, str, str, str, str]]) -> None:
         "deprived_keys",
         "unknown_keys",
     )
-    columns = [connection.ops.quote_name(column_of(Household, f)) for f in fields]
-    pk = connection.ops.quote_name(column_of(Household, "id"))
+    columns = [_q(Household, f) for f in fields]
+    pk = _q(Household, "id")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -680,12 +647,73 @@ def _write(changes: list[tuple[int, str, str, str, str, str]]) -> None:
             )
 
 
+@dataclass
+class _Tally:
+    before: Counter[str] = dataclasses.field(default_factory=Counter)
+    after: Counter[str] = dataclasses.field(default_factory=Counter)
+    provincial_after: Counter[str] = dataclasses.field(default_factory=Counter)
+    recognised: Counter[str] = dataclasses.field(default_factory=Counter)
+    households: int = 0
+    changed: int = 0
+    unclassified: int = 0
+    undetermined: int = 0
+    differs: int = 0
+
+
+RECOGNISED_LABELS = (*CATEGORY_VALUES, "?", "?", "?")  # by stored code; "?": a value outside the choices
+
+
+def _store(batch: Batch, local: Standard | None, on: dt.date, codec: _Codec, tally: _Tally) -> None:
+    """Classify a batch, write the rows whose engine fields change (in one transaction) and count."""
+    n = len(batch)
+    if not n:
+        return
+    national = codec.national
+    classified = classify_facts(batch.facts(on), national, local)
+    changed = np.flatnonzero(codec.stored_keys(batch) != classified.key)
+    texts = codec.texts(classified.key)
+    if len(changed):
+        pks, keys = batch.pk[changed].tolist(), classified.key[changed].tolist()
+        with transaction.atomic():
+            _write([(pk, national.code, *texts[key]) for pk, key in zip(pks, keys, strict=True)])
+    # Counts, by code.
+    recognised = batch.stored & 7
+    for code, count in enumerate(np.bincount(recognised, minlength=8).tolist()):
+        if count:
+            tally.recognised[RECOGNISED_LABELS[code]] += count
+    for code, count in enumerate(np.bincount((batch.stored >> 3) & 7, minlength=8).tolist()):
+        if count:
+            tally.before[RECOGNISED_LABELS[code]] += count
+    new_keys, new_counts = np.unique(classified.key, return_counts=True)
+    for key, count in zip(new_keys.tolist(), new_counts.tolist(), strict=True):
+        tally.after[texts[key][0]] += count
+        tally.provincial_after[texts[key][1]] += count
+    no_income = int(np.count_nonzero(~classified.national.income_known))
+    tally.households += n
+    tally.changed += len(changed)
+    tally.unclassified += no_income
+    tally.undetermined += int(np.count_nonzero(~classified.national.bulk.determined)) - no_income
+    tally.differs += int(np.count_nonzero(recognised != classified.national.category))
+
+
+def _standards(year: int, province: Area) -> tuple[Standard | None, Standard | None]:
+    standards = standards_in_force(year=year, province=province_code(province))
+    national = next((s for s in standards.values() if s.is_national), None)
+    local = next((s for s in standards.values() if not s.is_national), None)
+    return national, local
+
+
+def _urban(province: Area) -> dict[int, bool]:
+    communes = Area.objects.filter(parent=province, level=AreaLevel.COMMUNE)
+    return {c.pk: area_type(c) == "urban" for c in communes}
+
+
 def province_reclassify(
     *,
     province: Area,
     year: int,
     acting_user: User | None,
-    chunk_size: int = 20_000,
+    chunk_size: int = 50_000,
     on: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReclassifyResult:
@@ -695,53 +723,21 @@ def province_reclassify(
     started = time.perf_counter()
     if province.level != AreaLevel.PROVINCE:
         raise ValueError(f"{province} is not a province")
-    standards = standards_in_force(year=year, province=province_code(province))
-    national = next((s for s in standards.values() if s.is_national), None)
-    local = next((s for s in standards.values() if not s.is_national), None)
+    national, local = _standards(year, province)
     if national is None:
         raise ValidationFailed(
             _("No poverty standard governs %(year)s.") % {"year": year}, extra={"field": "year"}
         )
     on = on or _default_on(year)
-    communes = list(Area.objects.filter(parent=province, level=AreaLevel.COMMUNE))
-    urban = {c.pk: area_type(c) == "urban" for c in communes}
+    urban = _urban(province)
     total = Household.objects.filter(commune_id__in=list(urban), is_active=True).count()
-
-    before: Counter[str] = Counter()
-    after: Counter[str] = Counter()
-    provincial_after: Counter[str] = Counter()
-    recognised: Counter[str] = Counter()
-    done = changed = unclassified = undetermined = differs = 0
-    for rows, members in _chunks(sorted(urban), chunk_size):
-        chunk = read_chunk(rows, members, urban=urban, on=on)
-        result = classify_chunk(chunk, national, local)
-        new = list(
-            zip(
-                result.standard,
-                result.category,
-                result.provincial_category,
-                result.deprived_keys,
-                result.unknown_keys,
-                strict=True,
-            )
-        )
-        old = [(r[H_STANDARD], r[H_ENGINE], r[H_PROVINCIAL], r[H_KEYS], r[H_UNKNOWN] or "") for r in rows]
-        current = [r[H_CATEGORY] for r in rows]
-        before.update(o[1] for o in old)
-        after.update(result.category)
-        provincial_after.update(result.provincial_category)
-        recognised.update(current)
-        no_income = result.income_known.count(False)
-        unclassified += no_income
-        undetermined += result.category.count("") - no_income
-        differs += sum(1 for c, r in zip(result.category, current, strict=True) if c != r)
-        changes = [(r[H_PK], *n) for r, n, o in zip(rows, new, old, strict=True) if n != o]
-        with transaction.atomic():
-            _write(changes)
-        changed += len(changes)
-        done += len(rows)
+    tally = _Tally()
+    used = [s for s in (national, local) if s is not None]
+    codec = _Codec(national, local is not None)
+    for batch in read_communes(sorted(urban), urban=urban, standards=used, chunk_size=chunk_size):
+        _store(batch, local, on, codec, tally)
         if progress is not None:
-            progress(done, total)
+            progress(tally.households, total)
 
     outcome = ReclassifyResult(
         province=province.name,
@@ -749,15 +745,15 @@ def province_reclassify(
         on=on,
         standard=national.code,
         provincial_standard=local.code if local else "",
-        households=done,
-        changed=changed,
-        unclassified=unclassified,
-        undetermined=undetermined,
-        before=dict(before),
-        after=dict(after),
-        provincial_after=dict(provincial_after),
-        recognised=dict(recognised),
-        differs_from_recognised=differs,
+        households=tally.households,
+        changed=tally.changed,
+        unclassified=tally.unclassified,
+        undetermined=tally.undetermined,
+        before=dict(tally.before),
+        after=dict(tally.after),
+        provincial_after=dict(tally.provincial_after),
+        recognised=dict(tally.recognised),
+        differs_from_recognised=tally.differs,
         seconds=time.perf_counter() - started,
     )
     audit_record(
@@ -786,137 +782,60 @@ def province_reclassify(
 def households_reclassify(
     *, household_ids: Sequence[int], year: int | None = None, chunk_size: int = 5_000
 ) -> dict[str, int]:
-    """Refresh the engine's fields of the given households (after an import): the same computation as
+    """Refresh the engine's fields of the given households (after a write or an import): the same path as
     ``province_reclassify``, restricted to these households; no audit record of its own (the caller's
     write is audited). Returns the engine's category counts of these households."""
     ids = sorted(set(household_ids))
-    counts: Counter[str] = Counter()
     if not ids:
         return {}
     year = year or timezone.localdate().year
-    on = _default_on(year)
     first = Household.objects.select_related("commune__parent").get(pk=ids[0])
     province = first.commune.parent
     if province is None:
         return {}
-    standards = standards_in_force(year=year, province=province_code(province))
-    national = next((s for s in standards.values() if s.is_national), None)
-    local = next((s for s in standards.values() if not s.is_national), None)
+    national, local = _standards(year, province)
     if national is None:
         return {}
-    communes = Area.objects.filter(parent=province, level=AreaLevel.COMMUNE)
-    urban = {c.pk: area_type(c) == "urban" for c in communes}
+    urban = _urban(province)
+    tally = _Tally()
+    used = [s for s in (national, local) if s is not None]
+    codec = _Codec(national, local is not None)
     for start in range(0, len(ids), chunk_size):
-        part = ids[start : start + chunk_size]
-        low, high = part[0], part[-1]
-        if high - low < 2 * len(part):  # dense (new households get consecutive ids): a range scan
-            wanted = set(part)
-            households = Household.objects.filter(pk__gte=low, pk__lte=high, is_active=True)
-            rows = [r for r in household_rows(households.order_by("pk")) if r[H_PK] in wanted]
-            members = member_rows(Member.objects.filter(household_id__gte=low, household_id__lte=high))
-        else:
-            rows = household_rows(Household.objects.filter(pk__in=part, is_active=True).order_by("pk"))
-            members = member_rows(Member.objects.filter(household_id__in=part))
-        if not rows:
-            continue
-        chunk = read_chunk(rows, members, urban=urban, on=on)
-        result = classify_chunk(chunk, national, local)
-        new = zip(
-            result.standard,
-            result.category,
-            result.provincial_category,
-            result.deprived_keys,
-            result.unknown_keys,
-            strict=True,
-        )
-        changes = []
-        for r, n in zip(rows, new, strict=True):
-            counts[n[1]] += 1
-            if n != (r[H_STANDARD], r[H_ENGINE], r[H_PROVINCIAL], r[H_KEYS], r[H_UNKNOWN] or ""):
-                changes.append((r[H_PK], *n))
-        with transaction.atomic():
-            _write(changes)
-    return dict(counts)
+        batch = read_households(ids[start : start + chunk_size], urban=urban, standards=used)
+        _store(batch, local, _default_on(year), codec, tally)
+    return dict(tally.after)
 
 
-# Classifying rows that are not in the database yet (an import classifies its new households before it
-# inserts them, so that no UPDATE follows) -----------------------------------------------------------------
-
-_EDUCATION_INDEX = {str(e): i for i, e in enumerate(EDUCATIONS)}
-_EMPLOYMENT_INDEX = {str(e): i for i, e in enumerate(EMPLOYMENTS)}
-
-
-def _tri_value(value: bool | None) -> int:
-    return -1 if value is None else int(bool(value))
-
-
-def encode_household(pk: int, commune_id: int, values: Mapping[str, Any]) -> tuple[Any, ...]:
-    """A household's values (field names -> Python values) in the layout of ``household_rows``. Unknown
-    facts stay unknown: a missing income, None flags and ``devices`` None (never asked; [] is "owns
-    none")."""
-    floor = values.get("floor_area_m2")
-    income = values.get("income_per_capita")
-    return (
-        pk,
-        commune_id,
-        -1 if income is None else int(income),
-        _tri_value(values.get("walls_durable")),
-        _tri_value(values.get("columns_durable")),
-        _tri_value(values.get("roof_durable")),
-        -1 if floor is None else round(Decimal(floor) * 10),
-        values.get("water_source") or None,
-        values.get("latrine") or None,
-        values.get("devices"),
-        values.get("waste_handling") or None,
-        values.get("category") or "",
-        "",
-        "",
-        "",
-        "",
-        "",
-    )
-
-
-def encode_member(household_pk: int, values: Mapping[str, Any]) -> tuple[int, ...]:
-    """An active member's values in the layout of ``member_rows`` (None facts stay unknown: -1). A birth
-    known only by its year is 1 January of that year."""
-    born: dt.date = values["date_of_birth"]
-    return (
-        household_pk,
-        born.year * 10_000 + born.month * 100 + born.day,
-        int(values.get("sex") == "F"),
-        _tri_value(values.get("has_health_insurance")),
-        _tri_value(values.get("in_education")),
-        _tri_value(values.get("attending_appropriate_level")),
-        _EDUCATION_INDEX.get(values.get("education") or "", -1),
-        _EMPLOYMENT_INDEX.get(values.get("employment") or "", -1),
-        _tri_value(values.get("disabled")),
-        _tri_value(values.get("monthly_social_allowance")),
-        _tri_value(values.get("stunted")),
-        _tri_value(values.get("underweight")),
-        _tri_value(values.get("uses_internet")),
-    )
+# Classifying households that are not in the database yet (an import classifies its new households before
+# it inserts them, so that no UPDATE follows) ---------------------------------------------------------------
 
 
 class Classifier:
-    """The engine for the households of one province in one year, on encoded rows (sorted by primary
-    key; members sorted by household)."""
+    """The engine for the households of one province in one year, on field values (``classify_values``)
+    or on a facts table (``classify_table``)."""
 
     def __init__(self, *, province: Area, year: int | None = None) -> None:
         self.year = year or timezone.localdate().year
         self.on = _default_on(self.year)
-        standards = standards_in_force(year=self.year, province=province_code(province))
-        self.national = next((s for s in standards.values() if s.is_national), None)
-        self.local = next((s for s in standards.values() if not s.is_national), None)
-        communes = Area.objects.filter(parent=province, level=AreaLevel.COMMUNE)
-        self.urban = {c.pk: area_type(c) == "urban" for c in communes}
+        self.national, self.local = _standards(self.year, province)
+        self.urban = _urban(province)
 
-    def classify(
-        self, households: Sequence[tuple[Any, ...]], members: Sequence[tuple[Any, ...]]
-    ) -> ChunkResult:
-        if self.national is None or not households:
-            n = len(households)
-            return ChunkResult(
+    def area(self, commune_id: int) -> str:
+        return "urban" if self.urban.get(commune_id, False) else "rural"
+
+    def classify_values(
+        self, households: Iterable[tuple[Mapping[str, Any], Iterable[Mapping[str, Any]]]]
+    ) -> EngineFields:
+        """(household values with ``commune_id``, its members' values) in order: their engine fields."""
+        builder = FactsTableBuilder(on=self.on)
+        for values, members in households:
+            builder.add_values(values, members, area=self.area(values["commune_id"]))
+        return self.classify_table(builder.build())
+
+    def classify_table(self, table: FactsTable) -> EngineFields:
+        n = len(table)
+        if self.national is None or not n:
+            return EngineFields(
                 standard=[""] * n,
                 category=[""] * n,
                 provincial_category=[""] * n,
@@ -924,5 +843,28 @@ class Classifier:
                 unknown_keys=[""] * n,
                 income_known=[True] * n,
             )
-        chunk = read_chunk(households, members, urban=self.urban, on=self.on)
-        return classify_chunk(chunk, self.national, self.local)
+        return classify_facts(table, self.national, self.local).fields(self.national)
+
+    def categories(self, table: FactsTable) -> list[str]:
+        """The national category of each household ("" when not determined)."""
+        if self.national is None:
+            return [""] * len(table)
+        return classify_table(table, self.national).category_values()
+
+    @property
+    def standards(self) -> list[Standard]:
+        return [s for s in (self.national, self.local) if s is not None]
+
+
+__all__ = [
+    "UNKNOWN",
+    "Batch",
+    "ChunkResult",
+    "Classifier",
+    "EngineFields",
+    "ReclassifyResult",
+    "households_reclassify",
+    "province_reclassify",
+    "read_communes",
+    "read_households",
+]

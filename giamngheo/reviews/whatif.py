@@ -1,9 +1,10 @@
 """What-if before a round's survey: the registry's households classified, commune by commune, under the
 standards the round applies and under the standards in force now, with the counts that would change.
 
-Reads the registry in chunks by primary key through ``households.reclassify`` (the same vectorised engine
-as the province's reclassification) and writes nothing: a province of 1.2 million households runs as a
-background job (``dataio.round_whatif``), the demo's 2,000 in a second.
+Reads the registry's facts in chunks by primary key through ``households.reclassify`` (the same reader
+and the same vector path of the engine as the province's reclassification) and writes nothing: a province
+of 1.2 million households runs as a background job (``dataio.round_whatif``), the demo's 2,000 in a
+second.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any
 from django.utils import timezone
 
 from giamngheo.geo.models import Area, AreaLevel
-from giamngheo.households.models import Household, Member
-from giamngheo.households.reclassify import Classifier, household_rows, member_rows
+from giamngheo.households.models import Household
+from giamngheo.households.reclassify import Classifier, read_communes
 from giamngheo.households.reference import Category
 
 from .models import ReviewRound
@@ -70,33 +71,19 @@ def round_whatif(
     total = Household.objects.filter(commune__parent=province, is_active=True).count()
     rows: list[CommuneWhatIf] = []
     done = 0
+    standards = [*under_round.standards, *under_now.standards]
     for commune_id, name in communes:
         row = CommuneWhatIf(commune_id=commune_id, commune=name)
-        last = 0
-        while True:
-            households = household_rows(
-                Household.objects.filter(commune_id=commune_id, is_active=True, pk__gt=last).order_by("pk")[
-                    :chunk_size
-                ]
-            )
-            if not households:
-                break
-            low, high = households[0][0], households[-1][0]
-            members = member_rows(
-                Member.objects.filter(
-                    household__commune_id=commune_id, household_id__gte=low, household_id__lte=high
-                )
-            )
-            a = under_round.classify(households, members).category
-            b = under_now.classify(households, members).category
+        for batch in read_communes(
+            [commune_id], urban=under_round.urban, standards=standards, chunk_size=chunk_size
+        ):
+            a = under_round.categories(batch.facts(under_round.on))
+            b = under_now.categories(batch.facts(under_now.on))
             for cat_a, cat_b in zip(a, b, strict=True):
                 row.add(cat_a, cat_b)
-            last = high
-            done += len(households)
+            done += len(batch)
             if progress is not None:
                 progress(done, total)
-            if len(households) < chunk_size:  # the commune's last chunk
-                break
         rows.append(row)
     return {
         "round_year": round_year,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from giamngheo.accounts.models import User
 from giamngheo.core.bulk import allocate_ids, insert_rows
 from giamngheo.households.models import Household, Member
-from giamngheo.households.reclassify import Classifier, encode_household, encode_member
+from giamngheo.households.reclassify import Classifier
 from giamngheo.households.reference import is_ethnic_minority
 from giamngheo.households.search import search_text
 
@@ -135,11 +135,9 @@ def write_plans(
         household_of[id(plan)] = pk
         created.append(pk)
     if classifier is not None and household_rows:
-        encoded_members = [
-            encode_member(household_of[id(plan)], m.values) for plan in new_plans for m in plan.members
-        ]
-        result = classifier.classify(
-            [encode_household(r["id"], r["commune_id"], r) for r in household_rows], encoded_members
+        result = classifier.classify_values(
+            (row, [m.values for m in plan.members])
+            for row, plan in zip(household_rows, new_plans, strict=True)
         )
         for row, standard, category, provincial, keys, unknown in zip(
             household_rows,

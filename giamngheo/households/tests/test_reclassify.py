@@ -16,8 +16,10 @@ from giamngheo.geo.services import geo_load_province, village_create
 from giamngheo.households import reclassify
 from giamngheo.households.engine import household_facts
 from giamngheo.households.models import Household
-from giamngheo.households.reclassify import ages_on, province_reclassify
+from giamngheo.households.reclassify import province_reclassify
 from giamngheo.households.tests.factories import make_household
+from giamngheo.poverty import vector
+from giamngheo.poverty.ages import ages_on
 from giamngheo.poverty.classify import classify
 from giamngheo.standards.adapters import area_type, standards_in_force
 
@@ -182,7 +184,7 @@ def test_generated_households_match_the_scalar_engine(db) -> None:
 
 
 def test_rules_without_a_vectorised_twin_fall_back_to_the_engine(households, monkeypatch) -> None:
-    monkeypatch.setattr(reclassify, "VECTOR_RULES", {})
+    monkeypatch.setattr(vector, "VECTOR_RULES", {})
     province_reclassify(province=Area.objects.get(code="75"), year=2026, acting_user=None, on=ON)
     for household in households:
         assert stored(household) == expected(household, 2026, ON)
@@ -289,7 +291,7 @@ def test_unknown_facts_are_never_deprived_and_match_the_engine(unknowns) -> None
 
 
 def test_unknowns_without_vectorised_twins_match_too(unknowns, monkeypatch) -> None:
-    monkeypatch.setattr(reclassify, "VECTOR_RULES", {})
+    monkeypatch.setattr(vector, "VECTOR_RULES", {})
     province_reclassify(province=Area.objects.get(code="75"), year=2026, acting_user=None, on=ON)
     for household in unknowns.values():
         assert stored(household) == expected(household, 2026, ON), household.head_name
@@ -301,22 +303,25 @@ def test_households_reclassify_writes_unknown_keys(unknowns) -> None:
     assert stored(unknowns["open"])[4] != ""
 
 
-def test_devices_null_is_unknown_and_empty_list_is_none_owned() -> None:
-    assert reclassify._devices(None) is None
-    assert reclassify._devices("null") is None
-    assert reclassify._devices("null") is None  # cached
-    assert reclassify._devices("[]") == frozenset()
-    assert reclassify._devices('["tv"]') == frozenset({"tv"})
-    assert reclassify._devices([]) == frozenset()
+def test_devices_null_is_unknown_and_empty_list_is_none_owned(commune_a) -> None:
+    made = [
+        make_household(commune_a, head=f"Hộ {i}", income_per_capita=1_000_000, devices=devices)
+        for i, devices in enumerate([None, [], ["tv"], ["fridge"]])
+    ]
+    Household.objects.filter(pk=made[3].pk).update(devices=None)
+    batch = reclassify.read_households([h.pk for h in made], urban={commune_a.pk: False})
+    table = batch.facts(ON)
+    assert table.devices_known.tolist() == [False, True, True, False]
+    owned = [set(f.devices) if f.devices is not None else None for f in table.to_facts()]
+    assert owned == [None, set(), {"tv"}, None]
 
 
-def test_encoded_rows_keep_unknown_facts(commune_a) -> None:
+def test_values_keep_unknown_facts(commune_a) -> None:
     """The import classifies rows before inserting them: None stays None (devices, income, member flags)."""
-    from giamngheo.households.reclassify import Classifier, encode_household, encode_member
-
     province = Area.objects.get(code="75")
-    classifier = Classifier(province=province, year=2026)
+    classifier = reclassify.Classifier(province=province, year=2026)
     base = {
+        "commune_id": commune_a.pk,
         "walls_durable": True,
         "columns_durable": True,
         "roof_durable": True,
@@ -335,15 +340,13 @@ def test_encoded_rows_keep_unknown_facts(commune_a) -> None:
         "disabled": None,
         "monthly_social_allowance": None,
     }
-    rows = [
-        encode_household(1, commune_a.pk, base),
-        encode_household(2, commune_a.pk, {**base, "devices": []}),
-        encode_household(3, commune_a.pk, {**base, "income_per_capita": None}),
-    ]
-    assert rows[0][reclassify.H_DEVICES] is None and rows[2][reclassify.H_INCOME] == -1
-    encoded = encode_member(1, member)
-    assert encoded[reclassify.M_DISABLED] == -1 and encoded[reclassify.M_ALLOWANCE] == -1
-    result = classifier.classify(rows, [encode_member(pk, member) for pk in (1, 2, 3)])
+    result = classifier.classify_values(
+        [
+            (base, [member]),
+            ({**base, "devices": []}, [member]),
+            ({**base, "income_per_capita": None}, [member]),
+        ]
+    )
     assert result.category == ["", "poor", ""]
     assert result.deprived_keys[0] == "|water|sanitation|"
     assert result.unknown_keys[0] == "|dependants|information_devices|"
@@ -358,91 +361,36 @@ def test_year_only_births_count_from_the_first_of_january() -> None:
     assert ages_on(born, dt.date(2025, 12, 31)).tolist() == [15]
 
 
-def _random_rows(seed: int, n: int) -> tuple[list[tuple[object, ...]], list[tuple[int, ...]]]:
-    """Encoded households and members with every fact sometimes unknown (no database)."""
-    import random
-
-    from giamngheo.households.reclassify import encode_household, encode_member
-
-    rng = random.Random(seed)
-
-    def tri(p_none: float = 0.2, p_true: float = 0.5) -> bool | None:
-        return None if rng.random() < p_none else rng.random() < p_true
-
-    def pick(options: list[str], p_none: float = 0.15) -> str | None:
-        return None if rng.random() < p_none else rng.choice(options)
-
-    households, members = [], []
-    for pk in range(1, n + 1):
-        households.append(
-            encode_household(
-                pk,
-                1 + pk % 2,
-                {
-                    "income_per_capita": None
-                    if rng.random() < 0.1
-                    else rng.choice([0, 1_500_000, 2_000_000])
-                    + rng.randrange(-300_000, 300_000, 100_000)
-                    + 300_000,
-                    "walls_durable": tri(0.2, 0.7),
-                    "columns_durable": tri(0.2, 0.7),
-                    "roof_durable": tri(0.2, 0.7),
-                    "floor_area_m2": None if rng.random() < 0.1 else rng.randint(5, 60),
-                    "water_source": pick(["piped", "surface", "drilled_well"]),
-                    "latrine": pick(["septic", "none", "simple_pit"]),
-                    "devices": None if rng.random() < 0.2 else rng.choice([[], ["tv"], ["radio", "fridge"]]),
-                    "waste_handling": pick(["collected", "dumped"]),
-                },
-            )
-        )
-        for _k in range(rng.choice([0, 0, 1, 2, 3, 4, 6])):
-            members.append(
-                encode_member(
-                    pk,
-                    {
-                        "date_of_birth": dt.date(rng.randint(1930, 2025), rng.randint(1, 12), 1),
-                        "sex": rng.choice("MF"),
-                        "has_health_insurance": tri(),
-                        "in_education": tri(),
-                        "attending_appropriate_level": tri(),
-                        "education": pick(
-                            ["none", "primary", "lower_secondary", "upper_secondary", "higher"]
-                        ),
-                        "employment": pick(["unemployed", "self_employed", "wage_without_contract"]),
-                        "disabled": tri(0.3, 0.2),
-                        "monthly_social_allowance": tri(0.3, 0.4),
-                        "stunted": tri(0.3, 0.2),
-                        "underweight": tri(0.3, 0.2),
-                        "uses_internet": tri(0.3, 0.3),
-                    },
-                )
-            )
-    return households, members
-
-
 @pytest.mark.parametrize(("national", "local"), [("ND07-2021", "DN-QD32-2022"), ("ND351-2025", None)])
-def test_vector_twins_equal_the_engine_on_random_unknowns(national: str, local: str | None) -> None:
-    """Every vectorised rule has the engine's three-valued semantics: random facts, a fifth unknown,
-    households without members, devices None vs [], nullable disability and allowance."""
+def test_engine_fields_equal_the_engine_on_random_unknowns(national: str, local: str | None) -> None:
+    """The registry's fields from the vector path (category, provincial category, deprived and unknown keys)
+    have the engine's three-valued semantics: random facts, a fifth unknown, households without members,
+    devices None vs [], nullable disability and allowance."""
+    from giamngheo.poverty.columns import FactsTableBuilder
     from giamngheo.poverty.standard import get_standard
+    from giamngheo.poverty.tests.test_vector import _random_values
 
-    households, members = _random_rows(seed=len(national), n=1500)
-    chunk = reclassify.read_chunk(households, members, urban={1: False, 2: True}, on=ON)
+    rows = _random_values(len(national), 1500)
+    builder = FactsTableBuilder(on=ON)
+    for area, values, people in rows:
+        builder.add_values(values, people, area=area)
+    table = builder.build()
     standard = get_standard(national)
     provincial = get_standard(local) if local else None
-    result = reclassify.classify_chunk(chunk, standard, provincial)
+    result = reclassify.classify_facts(table, standard, provincial).fields(standard)
     undetermined = 0
-    for i in range(len(chunk)):
-        facts = chunk.facts(i)
+    for i, facts in enumerate(table.to_facts()):
         scalar = classify(facts, standard)
         assert result.category[i] == str(scalar.category or ""), i
         assert result.deprived_keys[i] == ("|" + "|".join(scalar.deprived) + "|" if scalar.deprived else "")
         assert result.unknown_keys[i] == ("|" + "|".join(scalar.unknown) + "|" if scalar.unknown else "")
-        if provincial is not None:
-            assert result.provincial_category[i] == str(classify(facts, provincial).category or "")
+        expected_provincial = (
+            str(classify(facts, provincial).category or "") if provincial is not None else ""
+        )
+        assert result.provincial_category[i] == expected_provincial
         undetermined += not scalar.determined
-    assert 0 < undetermined < len(chunk)  # the sample exercises both outcomes
-    assert sum(1 for size in chunk.size.tolist() if size == 0) > 50  # and households without members
+    assert 0 < undetermined < len(table)  # the sample exercises both outcomes
+    assert sum(1 for size in table.size.tolist() if size == 0) > 50  # and households without members
 
 
 def test_the_command_reports_not_enough_information_apart_from_no_income(unknowns, capsys) -> None:
