@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
@@ -21,7 +21,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from giamngheo.accounts.models import User
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
@@ -38,6 +37,9 @@ from .engine import missing_facts
 from .forms import HouseholdFilterForm, HouseholdForm, MemberForm, indicator_names, indicator_standard
 from .models import Household, Member
 from .reference import Category, Device, Relationship
+
+if TYPE_CHECKING:
+    from giamngheo.accounts.models import User
 
 # Fields of a member's history that are bookkeeping, not facts about the person.
 HISTORY_HIDDEN = ["id", "household", "version", "created_at", "updated_at"]

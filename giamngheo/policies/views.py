@@ -4,7 +4,7 @@ import datetime as dt
 import json
 import tempfile
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from giamngheo.accounts.models import User
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
@@ -44,6 +43,9 @@ from .support_forms import (
     SupportRecordForm,
 )
 from .tasks import coverage_rebuild_start
+
+if TYPE_CHECKING:
+    from giamngheo.accounts.models import User
 
 
 @require_GET
