@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from giamngheo.core.errors import NotFound
 
-from .models import Job
+from .models import Job, JobStatus
 
 
 def job_list(*, user: Any) -> QuerySet[Job]:
@@ -22,3 +23,12 @@ def access_job_by_id(*, user: Any, job_id: int) -> Job:
     if job is None:
         raise NotFound("job")
     return job
+
+
+def job_outcome_counts(*, user: Any, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """The user's own jobs that finished or failed in ``[start, end)`` (the weekly digest). One query."""
+    window = Q(finished_at__gte=start, finished_at__lt=end)
+    return job_list(user=user).aggregate(
+        succeeded=Count("pk", filter=window & Q(status=JobStatus.SUCCEEDED)),
+        failed=Count("pk", filter=window & Q(status=JobStatus.FAILED)),
+    )

@@ -11,25 +11,27 @@ from giamngheo.core.errors import NotFound
 from .models import Notification
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from giamngheo.accounts.models import User
 
 _UNREAD_CACHE = "_notices_unread_count"
 
 
-def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list(*, user: User | AnonymousUser, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's notifications, unread first, newest first."""
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
-    rows = Notification.objects.filter(recipient=user)
+    rows = Notification.objects.filter(recipient_id=user.pk)
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
     unread = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
     return rows.annotate(unread=unread).order_by("-unread", "-created_at", "-id")
 
 
-def access_notification_by_id(*, user: User, notification_id: int) -> Notification:
+def access_notification_by_id(*, user: User | AnonymousUser, notification_id: int) -> Notification:
     found = (
-        Notification.objects.filter(recipient=user, pk=notification_id).first()
+        Notification.objects.filter(recipient_id=user.pk, pk=notification_id).first()
         if getattr(user, "is_authenticated", False)
         else None
     )

@@ -24,6 +24,7 @@ from giamngheo.core.errors import ValidationFailed
 from .models import Notification
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
     from django_stubs_ext import StrOrPromise
 
     from giamngheo.accounts.models import User
@@ -98,17 +99,19 @@ def notify(
     return rows
 
 
-def mark_read(*, user: User, notification_ids: Iterable[int]) -> int:
+def mark_read(*, user: User | AnonymousUser, notification_ids: Iterable[int]) -> int:
     """Mark the user's own notifications read (other users' ids are ignored); the number marked."""
     ids = list(notification_ids)
     if not ids or not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, pk__in=ids, read_at__isnull=True).update(
+    return Notification.objects.filter(recipient_id=user.pk, pk__in=ids, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
-def mark_all_read(*, user: User) -> int:
+def mark_all_read(*, user: User | AnonymousUser) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
