@@ -112,6 +112,8 @@ def _foreign_notice(w: ForeignWorld) -> Any:
     from giamngheo.notices.services import notify
 
     return notify(recipients=[w.other_officer], kind="request_overdue", title=MARKERS[3], url="/reviews/")[0]
+
+
 # URLs that are not pages of the app (they render nothing from the database).
 SKIP = {"javascript-catalog"}
 # Parametrised URLs of public reference data (no area or personal data): visited, may answer 200.
