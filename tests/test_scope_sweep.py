@@ -103,7 +103,17 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "dataio:support-import-run": lambda w: [{"pk": w.job.pk}],
     "dataio:village-import-detail": lambda w: [{"pk": w.job.pk}],
     "dataio:village-import-run": lambda w: [{"pk": w.job.pk}],
+    "notices:open": lambda w: [{"pk": _foreign_notice(w).pk}],
 }
+
+
+def _foreign_notice(w: ForeignWorld) -> Any:
+    """A notification of the foreign commune's officer, naming its household."""
+    from giamngheo.notices.services import notify
+
+    return notify(recipients=[w.other_officer], kind="request_overdue", title=MARKERS[3], url="/reviews/")[0]
+
+
 # URLs that are not pages of the app (they render nothing from the database).
 SKIP = {"javascript-catalog"}
 # Parametrised URLs of public reference data (no area or personal data): visited, may answer 200.

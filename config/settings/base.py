@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "giamngheo.web.context_processors.shell",
+                "giamngheo.notices.context_processors.notices",
             ],
         },
     },

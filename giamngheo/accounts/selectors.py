@@ -32,3 +32,36 @@ def access_user_by_id(*, user: User, user_id: int) -> User:
     if found is None:
         raise NotFound("user")
     return found
+
+
+# Added for notifications (issue 14): who to tell about an area, and the names of a user's scope. ----------
+
+
+def users_covering_areas(*, paths: list[str], roles: list[str]) -> dict[str, set[int]]:
+    """For each area path, the active users of ``roles`` whose area scope contains it (the area itself or
+    a unit above it): ``{path: {user ids}}``. A read of the system (the alert scans), not of a user: one
+    query whatever the number of areas."""
+    ancestors: set[str] = set()
+    for path in paths:
+        parts = path.strip("/").split("/")
+        ancestors.update("/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
+    if not ancestors:
+        return {}
+    rows = (
+        User.objects.filter(is_active=True, role__in=roles)
+        .filter(scope_areas__path__in=sorted(ancestors), scope_areas__is_active=True)
+        .values_list("pk", "scope_areas__path")
+    )
+    covering: dict[str, set[int]] = {path: set() for path in paths}
+    for user_id, scope_path in rows:
+        for path in paths:
+            if path.startswith(scope_path):
+                covering[path].add(user_id)
+    return covering
+
+
+def scope_area_names(*, user: User) -> list[str]:
+    """The names of the areas at the top of the user's scope (empty for an administrator: everything)."""
+    if not getattr(user, "is_authenticated", False) or user.is_system_admin:
+        return []
+    return list(user.scope_areas.filter(is_active=True).order_by("path").values_list("name", flat=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -125,3 +126,22 @@ def member_history(*, user: User, member: Member) -> QuerySet[Any]:
     """Earlier versions of a member's facts (scoped through the member)."""
     access_member_by_id(user=user, member_id=member.pk)
     return member.history.select_related("history_user").order_by("-history_date")  # type: ignore[no-any-return]
+
+
+# The weekly digest (issue 14, notices) ------------------------------------------------------------------
+
+
+def households_changed_count(*, user: User, start: dt.datetime, end: dt.datetime) -> int:
+    """The registry's households of the user's scope created or changed in ``[start, end)``: distinct
+    households in the history (indexed by date), whoever wrote them (forms, import, review). One query."""
+    count: int = (
+        Household.history.filter(
+            history_date__gte=start,
+            history_date__lt=end,
+            commune_id__in=communes_in_scope(user=user).values("pk"),
+        )
+        .values("id")
+        .distinct()
+        .count()
+    )
+    return count

@@ -19,6 +19,7 @@ class JobKind:
     ROUND_WHATIF = "round_whatif"
     VILLAGE_IMPORT = "village_import"
     COVERAGE_REBUILD = "coverage_rebuild"
+    REVIEW_ALERTS = "review_alerts"
 
 
 class JobStatus(models.TextChoices):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
 
 from giamngheo.accounts.models import User
 from giamngheo.core.errors import NotFound
 
-from .models import Job
+from .models import Job, JobStatus
 
 
 def job_list(*, user: User) -> QuerySet[Job]:
@@ -23,3 +25,12 @@ def access_job_by_id(*, user: User, job_id: int, kind: str | None = None) -> Job
     if job is None or (kind is not None and job.kind != kind):
         raise NotFound("job")
     return job
+
+
+def job_outcome_counts(*, user: User, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """The user's own jobs that finished or failed in ``[start, end)`` (the weekly digest). One query."""
+    window = Q(finished_at__gte=start, finished_at__lt=end)
+    return job_list(user=user).aggregate(
+        succeeded=Count("pk", filter=window & Q(status=JobStatus.SUCCEEDED)),
+        failed=Count("pk", filter=window & Q(status=JobStatus.FAILED)),
+    )

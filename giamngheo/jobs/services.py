@@ -155,4 +155,29 @@ def job_run(*, job_id: int) -> Job | None:
         fields[name] = getattr(job, name)
     Job.objects.filter(pk=job.pk).update(**fields)
     job.refresh_from_db()
+    _notify_creator(job)
     return job
+
+
+def _notify_creator(job: Job) -> None:
+    """Tell the user who started the job that it finished or failed (a job of the system: nobody)."""
+    if job.created_by_id is None:
+        return
+    from django.urls import reverse
+
+    from giamngheo.notices.models import NoticeKind
+    from giamngheo.notices.services import notify, site_language
+
+    failed = job.status == JobStatus.FAILED
+    with site_language():
+        values = {"kind": registry.label(job.kind), "title": job.title}
+        title = (_("Job failed: %(kind)s") if failed else _("Job finished: %(kind)s")) % values
+        body = job.error if failed else job.title
+    notify(
+        recipients=[job.created_by_id],
+        kind=NoticeKind.JOB_FAILED if failed else NoticeKind.JOB_FINISHED,
+        title=title,
+        body=body,
+        url=reverse("jobs:job-detail", args=[job.pk]),
+        key=f"job:{job.pk}",
+    )

@@ -329,3 +329,17 @@ def coverage_total(*, user: User, year: int) -> coverage.Tally:
         .aggregate(**SUMS)
     )
     return _tally(row)
+
+
+# The weekly digest (issue 14, notices) ------------------------------------------------------------------
+
+
+def support_added_counts(*, user: User, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """Support records of the user's scope entered in ``[start, end)`` (not cancelled): how many, and for
+    how many households. One query."""
+    return SupportRecord.objects.filter(
+        commune_id__in=communes_in_scope(user=user).values("id"),
+        cancelled_at=None,
+        created_at__gte=start,
+        created_at__lt=end,
+    ).aggregate(records=Count("pk"), households=Count("household_id", distinct=True))

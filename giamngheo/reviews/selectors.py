@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
@@ -36,6 +37,7 @@ from .models import (
     RegularRequest,
     RequestStatus,
     ReviewRound,
+    RoundStatus,
     Step,
     StepEvent,
     VillageMeeting,
@@ -689,3 +691,89 @@ def certificate_list(
             )
         )
     return result
+
+
+# Alerts and the weekly digest (issue 14, notices) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateReview:
+    review_id: int
+    round_id: int
+    year: int
+    ends_on: dt.date
+    commune_id: int
+    commune_name: str
+    commune_path: str
+
+
+def late_commune_reviews(*, on: dt.date) -> list[LateReview]:
+    """Commune reviews of open rounds not submitted by the round's end date (``ends_on``), as of ``on``.
+    A read of the system (the alert scan), not of a user."""
+    rows = (
+        CommuneReview.objects.filter(
+            round__status=RoundStatus.OPEN, round__ends_on__lt=on, locked=False, commune__is_active=True
+        )
+        .order_by("round_id", "commune__path")
+        .values_list(
+            "pk", "round_id", "round__year", "round__ends_on", "commune_id", "commune__name", "commune__path"
+        )
+    )
+    return [LateReview(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class OverdueRequest:
+    request_id: int
+    commune_id: int
+    commune_name: str
+    commune_path: str
+    household_code: str
+    due_on: dt.date
+
+
+def overdue_requests(*, on: dt.date) -> list[OverdueRequest]:
+    """In-year requests still pending after their due date (``DAYS_TO_DECIDE`` days after filing), as of
+    ``on``. A read of the system (the alert scan)."""
+    rows = (
+        RegularRequest.objects.filter(status=RequestStatus.PENDING, due_on__lt=on)
+        .order_by("commune__path", "due_on", "pk")
+        .values_list("pk", "commune_id", "commune__name", "commune__path", "household__code", "due_on")
+    )
+    return [OverdueRequest(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ReviewWeek:
+    communes: int  # commune reviews of open rounds in the user's scope
+    submitted: int  # ... submitted (locked) in all
+    submitted_in_week: int
+    late: int  # not submitted and past the round's end date (as of the week's last day)
+
+
+def review_week(*, user: User, start: dt.date, end: dt.date) -> ReviewWeek | None:
+    """Progress of the open rounds' commune reviews in the user's scope during ``start``..``end``
+    (``None``: no open round). One query."""
+    begin = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    counts = CommuneReview.objects.filter(
+        area_q(user, "commune__path"), round__status=RoundStatus.OPEN
+    ).aggregate(
+        communes=Count("pk"),
+        submitted=Count("pk", filter=Q(locked=True)),
+        submitted_in_week=Count("pk", filter=Q(submitted_at__gte=begin, submitted_at__lt=after)),
+        late=Count("pk", filter=Q(locked=False, round__ends_on__lt=end)),
+    )
+    if not counts["communes"]:
+        return None
+    return ReviewWeek(**counts)
+
+
+def request_week(*, user: User, start: dt.date, end: dt.date) -> dict[str, int]:
+    """In-year requests of the user's scope: received and decided during ``start``..``end``, and overdue
+    (still pending past their due date) at its end. One query."""
+    return RegularRequest.objects.filter(area_q(user, "commune__path")).aggregate(
+        received=Count("pk", filter=Q(filed_on__range=(start, end))),
+        decided=Count("pk", filter=Q(decided_on__range=(start, end)) & ~Q(status=RequestStatus.PENDING)),
+        overdue=Count("pk", filter=Q(status=RequestStatus.PENDING, due_on__lt=end)),
+    )
