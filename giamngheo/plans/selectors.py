@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from giamngheo.accounts.models import User
 
 
-# Scope -------------------------------------------------------------------------------------------------------
+# Scope ----------------------------------------------------------------------------------------------
 def whole_province_ids(*, user: User) -> set[int]:
     """Provinces the user sees as a whole: in their area scope, or the province of an org unit in their org
     scope (the department's staff)."""
@@ -73,6 +73,21 @@ def area_visible(*, user: User, area: Area) -> bool:
     if Area.objects.filter(area_q(user), pk=area.pk).exists():
         return True
     return area.level == AreaLevel.PROVINCE and area.pk in whole_province_ids(user=user)
+
+
+def access_plan_area_by_id(*, user: User, area_id: int) -> Area:
+    """A commune or village the user sees, directly or as part of a province they see as a whole."""
+    q = area_q(user)
+    for province in Area.objects.filter(pk__in=whole_province_ids(user=user)):
+        q |= Q(path__startswith=province.path)
+    area = (
+        Area.objects.filter(q, pk=area_id, level__in=[AreaLevel.COMMUNE, AreaLevel.VILLAGE])
+        .select_related("parent")
+        .first()
+    )
+    if area is None:
+        raise NotFound("area")
+    return area
 
 
 def _area_data_q(user: User, path_field: str, province_field: str) -> Q:

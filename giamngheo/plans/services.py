@@ -621,3 +621,50 @@ def priority_unmark(*, priority: PriorityArea, acting_user: User | None) -> None
         actor=acting_user, action="plans.priority.delete", target=priority, before=snapshot(priority)
     )
     priority.delete()
+
+
+@dataclass(frozen=True)
+class AllocationInput:
+    """One commune's line of the allocation page: an empty target value removes the commune's share."""
+
+    commune: Area
+    target_value: Decimal | None
+    baseline_value: Decimal | None
+    version: Version
+
+
+@transaction.atomic
+def allocations_save(*, target: Target, rows: list[AllocationInput], acting_user: User | None) -> int:
+    """Save the lines of the allocation page together (all or nothing); the number of lines changed. An error
+    names the line's field (``value_<commune id>``)."""
+    _require_manager(acting_user, target.plan.province)
+    existing = {a.commune_id: a for a in TargetAllocation.objects.filter(target=target)}
+    changed = 0
+    for row in rows:
+        current = existing.get(row.commune.pk)
+        try:
+            if row.target_value is None:
+                if current is not None:
+                    allocation_delete(allocation=current, version=row.version, acting_user=acting_user)
+                    changed += 1
+                continue
+            if (
+                current is not None
+                and current.target_value == row.target_value
+                and current.baseline_value == row.baseline_value
+            ):
+                continue
+            allocation_save(
+                target=target,
+                commune=row.commune,
+                target_value=row.target_value,
+                baseline_value=row.baseline_value,
+                version=row.version,
+                acting_user=acting_user,
+            )
+            changed += 1
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                f"{row.commune.name}: {exc.message}", extra={"field": f"value_{row.commune.pk}"}
+            ) from exc
+    return changed
