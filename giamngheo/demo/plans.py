@@ -30,8 +30,8 @@ NOTE = (
     "Căn cứ Quyết định 666/QĐ-TTg ngày 02/06/2022 của Thủ tướng Chính phủ ban hành Kế hoạch tổ chức thực "
     "hiện Phong trào thi đua “Vì người nghèo – Không để ai bị bỏ lại phía sau” giai đoạn 2021–2025 (đã xác "
     "nhận). Số, ngày và cơ quan ban hành kế hoạch của tỉnh là dữ liệu mẫu (CHƯA XÁC NHẬN), cần thay bằng văn "
-    "bản thật; các chỉ tiêu theo kế hoạch mẫu: tỷ lệ hộ nghèo giảm 0,15 điểm/năm, giảm 500 hộ nghèo, 100 % hộ "
-    "đủ điều kiện được hưởng chính sách, 100 % cán bộ giảm nghèo cơ sở được tập huấn."
+    "bản thật; các chỉ tiêu theo kế hoạch mẫu: tỷ lệ hộ nghèo giảm 0,15 điểm/năm, giảm 500 hộ nghèo, "
+    "100 % hộ đủ điều kiện được hưởng chính sách, 100 % cán bộ giảm nghèo cơ sở được tập huấn."
 )
 RATE_STEP = Decimal("0.15")
 FALLBACK_RATE = Decimal("1.03")  # Bình Phước, early 2023 (legal-facts: SGGPN-BP), when no round is known
