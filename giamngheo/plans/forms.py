@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.forms import CHECK, DATE, NUMBER, SELECT, TEXT
@@ -96,8 +96,8 @@ def indicator_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     computed = [(i.key, label(i)) for i in ind.INDICATORS if i.computed]
     entered = [(i.key, label(i)) for i in ind.INDICATORS if not i.computed]
     return [
-        (_t("Computed from the review and coverage figures"), computed),
-        (_t("Entered by the responsible unit, with evidence"), entered),
+        (gettext("Computed from the review and coverage figures"), computed),
+        (gettext("Entered by the responsible unit, with evidence"), entered),
     ]
 
 
@@ -130,7 +130,7 @@ class TargetForm(VersionedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator_key"].choices = indicator_choices()  # type: ignore[attr-defined]
         self.fields["responsible_unit"].choices = [  # type: ignore[attr-defined]
-            ("", _t("— none —")),
+            ("", gettext("— none —")),
             *[(u.pk, u.name) for u in units],
         ]
         if editing:
@@ -175,7 +175,7 @@ class ReportForm(forms.Form):
         self.refused_size = refused_size
         self.fields["area"].choices = [(a.pk, a.name) for a in areas]  # type: ignore[attr-defined]
         limit = int(settings.UPLOAD_MAX_BYTES["plan_evidence"])
-        self.fields["evidence"].help_text = _t(
+        self.fields["evidence"].help_text = gettext(
             "PDF, Word (docx), Excel (xlsx), JPG or PNG; at most %(max)s."
         ) % {"max": filesizeformat(limit)}
 
@@ -185,7 +185,7 @@ class ReportForm(forms.Form):
             limit = int(settings.UPLOAD_MAX_BYTES["plan_evidence"])
             self.add_error(
                 "evidence",
-                _t("The file is %(size)s; the largest accepted is %(max)s.")
+                gettext("The file is %(size)s; the largest accepted is %(max)s.")
                 % {"size": filesizeformat(self.refused_size), "max": filesizeformat(limit)},
             )
         if data.get("month") and data.get("quarter"):

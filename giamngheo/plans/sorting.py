@@ -60,7 +60,7 @@ def vi_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
     tones: list[int] = []
     for ch in text:
         if ch == "đ":
-            letters.append(_RANK["đ"])
+            letters.append(_RANK["đ"] + 100)
             tones.append(0)
             continue
         decomposed = unicodedata.normalize("NFD", ch)
