@@ -222,7 +222,7 @@ def test_allocation_weighted_mean_of_a_rate(world: Any, commune_a: Any, commune_
     assert TargetAllocation.objects.get(pk=allocation.pk).target_value == Decimal("2.00")
 
 
-# Reports, evidence, scoping ----------------------------------------------------------------------------------
+# Reports, evidence, scoping ----------------------------------------------------------------------
 def _pdf(name: str = "bao-cao.pdf", content: bytes = b"%PDF-1.4 test") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
@@ -303,7 +303,7 @@ def test_evidence_kind_and_size_are_refused(world: Any, users: Any, commune_a: A
     assert not target.reports.exists()
 
 
-# Pages ---------------------------------------------------------------------------------------------------------
+# Pages ------------------------------------------------------------------------------------------------
 def test_pages_render_in_vietnamese(world: Any, users: Any) -> None:
     client = client_for(users["chuyenvien"])
     pages = {
