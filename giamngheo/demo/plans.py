@@ -21,7 +21,7 @@ from giamngheo.org.models import OrgUnit
 from giamngheo.plans import services
 from giamngheo.plans.indicators import Direction, indicator
 from giamngheo.plans.models import Plan
-from giamngheo.plans.selectors import area_inputs, ranking
+from giamngheo.plans.selectors import area_inputs, commune_inputs, ranking
 from giamngheo.reviews.models import ReviewRound
 
 MOVEMENT_NAME = "Phong trào thi đua “Vì người nghèo – Không để ai bị bỏ lại phía sau”"
@@ -186,10 +186,10 @@ def seed_plans(*, province: Area) -> int:
         # The split across the communes: each commune's rate down by the same step; the 500 households in
         # proportion to the commune's poor households (so that the communes add up to the province).
         poor: dict[int, int] = {}
+        before = commune_inputs(user=viewer, province=province, year=year - 1) if viewer is not None else {}
+        during = commune_inputs(user=viewer, province=province, year=year) if viewer is not None else {}
         for commune in communes:
-            inputs = area_inputs(user=viewer, area=commune, year=year - 1) if viewer is not None else {}
-            if not inputs:
-                inputs = area_inputs(user=viewer, area=commune, year=year) if viewer is not None else {}
+            inputs = before.get(commune.pk) or during.get(commune.pk) or {}
             commune_rate = rate.value(inputs)
             if commune_rate is not None:
                 services.allocation_save(

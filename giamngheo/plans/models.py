@@ -74,7 +74,7 @@ class Target(BaseModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["plan", "sort_order", "pk"]
+        ordering = ["sort_order", "pk"]
         verbose_name = _("target")
         verbose_name_plural = _("targets")
 
@@ -98,7 +98,7 @@ class TargetAllocation(BaseModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["target", "commune__name"]
+        ordering = ["pk"]
         verbose_name = _("allocation of a target")
         verbose_name_plural = _("allocations of targets")
         constraints = [

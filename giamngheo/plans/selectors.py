@@ -41,15 +41,24 @@ if TYPE_CHECKING:
 
 
 # Scope ----------------------------------------------------------------------------------------------
+_WHOLE_CACHE = "_plans_whole_province_ids"
+
+
 def whole_province_ids(*, user: User) -> set[int]:
     """Provinces the user sees as a whole: in their area scope, or the province of an org unit in their org
     scope (the department's staff)."""
+    cached: set[int] | None = getattr(user, _WHOLE_CACHE, None)
+    if cached is not None:
+        return cached
     org_areas = OrgUnit.objects.filter(org_q(user, "path", None)).values("area_id")
-    return set(
+    ids = set(
         Area.objects.filter(level=AreaLevel.PROVINCE)
         .filter(area_q(user) | Q(pk__in=org_areas))
         .values_list("pk", flat=True)
     )
+    if getattr(user, "pk", None) is not None:
+        setattr(user, _WHOLE_CACHE, ids)
+    return ids
 
 
 def visible_province_ids(*, user: User) -> set[int]:
@@ -309,6 +318,18 @@ def area_inputs(*, user: User, area: Area, year: int) -> ind.Inputs:
             inputs.update(_summary_inputs(summary))
     inputs.update(_coverage_inputs(area, year))
     return inputs
+
+
+def commune_inputs(*, user: User, province: Area, year: int) -> dict[int, ind.Inputs]:
+    """The counts of every commune of ``province`` the user sees in ``year`` (the round's summaries, one
+    query): commune id -> inputs. Communes without a summary are absent. Coverage is not included."""
+    scope = area_q(user, "area__path")
+    if province.pk in whole_province_ids(user=user):
+        scope = Q()
+    rows = AreaSummary.objects.filter(
+        scope, round__province=province, round__year=year, area__level=AreaLevel.COMMUNE
+    )
+    return {s.area_id: _summary_inputs(s) for s in rows}
 
 
 def series(

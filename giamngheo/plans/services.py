@@ -346,7 +346,9 @@ def allocation_save(
     _check_value(baseline_value, "baseline_value", required=False)
     if target.unit == ind.Unit.PERCENT and target_value > ind.HUNDRED:
         raise ValidationFailed(_("A rate cannot be above 100 %."), extra={"field": "target_value"})
-    existing = TargetAllocation.objects.select_for_update().filter(target=target, commune=commune).first()
+    existing = (
+        TargetAllocation.objects.select_for_update().filter(target=target, commune=commune).order_by().first()
+    )
     if existing is None:
         allocation = TargetAllocation.objects.create(
             target=target, commune=commune, target_value=target_value, baseline_value=baseline_value
