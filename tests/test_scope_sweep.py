@@ -104,6 +104,17 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "dataio:village-import-detail": lambda w: [{"pk": w.job.pk}],
     "dataio:village-import-run": lambda w: [{"pk": w.job.pk}],
     "notices:open": lambda w: [{"pk": _foreign_notice(w).pk}],
+    "plans:plan-detail": lambda w: [{"pk": _foreign_plans(w)["plan"].pk}],
+    "plans:plan-update": lambda w: [{"pk": _foreign_plans(w)["plan"].pk}],
+    "plans:plan-delete": lambda w: [{"pk": _foreign_plans(w)["plan"].pk}],
+    "plans:target-create": lambda w: [{"pk": _foreign_plans(w)["plan"].pk}],
+    "plans:target-update": lambda w: [{"pk": _foreign_plans(w)["target"].pk}],
+    "plans:target-delete": lambda w: [{"pk": _foreign_plans(w)["target"].pk}],
+    "plans:allocations": lambda w: [{"pk": _foreign_plans(w)["target"].pk}],
+    "plans:reports": lambda w: [{"pk": _foreign_plans(w)["target"].pk}],
+    "plans:report-evidence": lambda w: [{"pk": _foreign_plans(w)["report"].pk}],
+    "plans:report-delete": lambda w: [{"pk": _foreign_plans(w)["report"].pk}],
+    "plans:priority-unmark": lambda w: [{"pk": _foreign_plans(w)["priority"].pk}],
 }
 
 
@@ -378,3 +389,47 @@ def test_control_the_owner_sees_the_household_and_its_review(world: ForeignWorld
     assert MARKERS[3] in body_text(card) and MARKERS[4] in body_text(card)
     review = client.get(reverse("reviews:commune-review", kwargs={"pk": world.commune_review.pk}))
     assert MARKERS[3] in body_text(review)
+
+
+def _foreign_plans(w: ForeignWorld) -> dict[str, Any]:
+    """A plan of another province with a target; commune A's reported value (with its evidence) and its
+    priority mark on a plan of the officer's own province. Written directly (no audit: the sweep counts
+    audit rows)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from giamngheo.plans.models import Plan, PriorityArea, Target, TargetReport
+
+    cached = getattr(w, "_plans", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    other = w.other_round.province
+    plan = Plan.objects.create(province=other, year_from=2026, year_to=2026, title="KH ngoại tỉnh")
+    target = Target.objects.create(
+        plan=plan,
+        name="Chỉ tiêu ngoại tỉnh",
+        indicator_key="officers_trained",
+        unit="percent",
+        target_value=Decimal(100),
+        direction="up",
+        deadline=dt.date(2026, 12, 31),
+    )
+    own = Plan.objects.create(province=w.commune.parent, year_from=2026, year_to=2026, title="KH trong tỉnh")
+    own_target = Target.objects.create(
+        plan=own,
+        name="Cán bộ được tập huấn",
+        indicator_key="officers_trained",
+        unit="percent",
+        target_value=Decimal(100),
+        direction="up",
+        deadline=dt.date(2026, 12, 31),
+    )
+    report = TargetReport(target=own_target, area=w.commune, year=2026, value=Decimal(50), note=MARKERS[5])
+    report.evidence.save("bao-cao.pdf", ContentFile(MARKERS[3].encode()), save=False)
+    report.evidence_name = "bao-cao.pdf"
+    report.save()
+    priority = PriorityArea.objects.create(year=2026, area=w.commune, reason=MARKERS[5])
+    w._plans = {"plan": plan, "target": target, "report": report, "priority": priority}  # type: ignore[attr-defined]
+    return w._plans  # type: ignore[attr-defined,no-any-return]

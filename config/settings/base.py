@@ -244,6 +244,7 @@ UPLOAD_MAX_BYTES = {
     "household_import": IMPORT_MAX_BYTES,
     "support_import": int(os.environ.get("SUPPORT_IMPORT_MAX_BYTES", str(50 * MB))),
     "village_import": int(os.environ.get("VILLAGE_IMPORT_MAX_BYTES", str(2 * MB))),
+    "plan_evidence": int(os.environ.get("PLAN_EVIDENCE_MAX_BYTES", str(10 * MB))),
 }
 # Largest request body of any kind (a proxy in front should refuse larger ones too: docs/security.md).
 REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(max(UPLOAD_MAX_BYTES.values()) + MB)))
