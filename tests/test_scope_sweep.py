@@ -103,6 +103,8 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "dataio:support-import-run": lambda w: [{"pk": w.job.pk}],
     "dataio:village-import-detail": lambda w: [{"pk": w.job.pk}],
     "dataio:village-import-run": lambda w: [{"pk": w.job.pk}],
+    "dashboard:area": lambda w: [{"pk": w.commune.pk}, {"pk": w.village.pk}, {"pk": w.commune.parent_id}],
+    "geo:boundaries-geojson": lambda w: [{"pk": w.commune.parent_id}, {"pk": w.commune.pk}],
 }
 # URLs that are not pages of the app (they render nothing from the database).
 SKIP = {"javascript-catalog"}
