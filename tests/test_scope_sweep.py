@@ -115,6 +115,8 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "plans:report-evidence": lambda w: [{"pk": _foreign_plans(w)["report"].pk}],
     "plans:report-delete": lambda w: [{"pk": _foreign_plans(w)["report"].pk}],
     "plans:priority-unmark": lambda w: [{"pk": _foreign_plans(w)["priority"].pk}],
+    "dashboard:area": lambda w: [{"pk": w.commune.pk}, {"pk": w.village.pk}, {"pk": w.commune.parent_id}],
+    "geo:boundaries-geojson": lambda w: [{"pk": w.commune.parent_id}, {"pk": w.commune.pk}],
 }
 
 

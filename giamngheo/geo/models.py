@@ -184,3 +184,24 @@ class AreaSuccession(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.effective_date})"
+
+
+class AreaBoundary(BaseModel):
+    """The boundary of a unit (a commune, ward or special zone) as uploaded by the province: a GeoJSON
+    geometry (Polygon or MultiPolygon, WGS 84 longitude/latitude), kept as JSON. Drawn on the dashboard's
+    map without any tile server; never invented: a unit without an uploaded boundary has none."""
+
+    area = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="boundary")
+    geometry = models.JSONField(_("geometry"))
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    loaded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    loaded_at = models.DateTimeField(_("loaded at"))
+
+    class Meta:
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+
+    def __str__(self) -> str:
+        return f"{self.area_id}"

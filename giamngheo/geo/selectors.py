@@ -232,3 +232,49 @@ def especially_difficult_ids(*, year: int) -> set[int]:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+# Boundaries (the dashboard's map) ------------------------------------------------------------------------
+def boundary_provinces(*, user: Any) -> QuerySet[Area]:
+    """The provinces the user sees as a whole (whose boundaries they may load)."""
+    return Area.objects.filter(area_q(user), level=AreaLevel.PROVINCE, is_active=True).order_by("name_folded")
+
+
+def boundary_count(*, user: Any, province: Area) -> int:
+    """How many of the visible communes of ``province`` have a boundary."""
+    from .models import AreaBoundary
+
+    return AreaBoundary.objects.filter(
+        area_q(user, "area__path"), area__parent=province, area__level=AreaLevel.COMMUNE
+    ).count()
+
+
+def boundary_loaded_at(*, province: Area) -> dt.datetime | None:
+    from .models import AreaBoundary
+
+    row = AreaBoundary.objects.filter(area__parent=province).order_by("-loaded_at").first()
+    return row.loaded_at if row is not None else None
+
+
+def boundaries_geojson(*, user: Any, province: Area) -> dict[str, Any]:
+    """A FeatureCollection of the boundaries of the communes of ``province`` that the user may see. Each
+    feature's ``properties``: ``name`` (the commune's code: the key the map's data use), ``label`` (its
+    name) and ``id``."""
+    from .models import AreaBoundary
+
+    rows = (
+        AreaBoundary.objects.filter(area_q(user, "area__path"), area__parent=province)
+        .select_related("area")
+        .order_by("area__code")
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": row.area.code, "label": row.area.name, "id": row.area_id},
+                "geometry": row.geometry,
+            }
+            for row in rows
+        ],
+    }

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
@@ -22,6 +25,7 @@ from .models import (
     PACKAGE_DIVISION_TYPES,
     VILLAGE_DIVISION_TYPES,
     Area,
+    AreaBoundary,
     AreaLevel,
     AreaSuccession,
     DifficultyPeriod,
@@ -556,3 +560,189 @@ def _difficulty_changed(area: Area) -> None:
     commune_id = area.pk if area.level == AreaLevel.COMMUNE else area.parent_id
     if commune_id is not None and area.level in (AreaLevel.COMMUNE, AreaLevel.VILLAGE):
         transaction.on_commit(lambda: households_changed.send(sender=Area, commune_ids=[commune_id]))
+
+
+# Boundaries (the dashboard's map) ------------------------------------------------------------------------
+BOUNDARY_TYPES = ("Polygon", "MultiPolygon")
+BOUNDARY_NAME_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
+
+
+@dataclass
+class BoundaryFeature:
+    """One feature of an uploaded file: its position (1-based), the value of the matching property, and
+    the commune it matched (None when it matched none) with the reason."""
+
+    number: int
+    value: str
+    area: Area | None = None
+    problem: str = ""
+
+
+@dataclass
+class BoundaryLoadResult:
+    """The match report of an upload. ``saved`` is False when anything was refused: then nothing was
+    written (every feature must match exactly one commune of the province, once)."""
+
+    province: Area
+    features: list[BoundaryFeature] = field(default_factory=list)
+    missing: list[Area] = field(default_factory=list)  # communes of the province without a feature
+    saved: bool = False
+
+    @property
+    def matched(self) -> list[BoundaryFeature]:
+        return [f for f in self.features if f.area is not None]
+
+    @property
+    def unmatched(self) -> list[BoundaryFeature]:
+        return [f for f in self.features if f.area is None]
+
+
+def _positions_ok(value: Any, depth: int) -> bool:
+    """Nested coordinate arrays of a Polygon (depth 3) or MultiPolygon (depth 4) in longitude/latitude:
+    rings of at least 4 positions, each position 2 or 3 finite numbers within range."""
+    if not isinstance(value, list) or not value:
+        return False
+    if depth == 1:  # a position
+        if len(value) not in (2, 3) or not all(
+            isinstance(c, int | float) and not isinstance(c, bool) for c in value
+        ):
+            return False
+        lon, lat = float(value[0]), float(value[1])
+        return -180 <= lon <= 180 and -90 <= lat <= 90 and math.isfinite(lon) and math.isfinite(lat)
+    if depth == 2 and len(value) < 4:  # a linear ring
+        return False
+    return all(_positions_ok(v, depth - 1) for v in value)
+
+
+def _geometry(feature: Any) -> tuple[dict[str, Any] | None, str]:
+    """The feature's geometry if it is a valid Polygon or MultiPolygon; otherwise None and why."""
+    geometry = feature.get("geometry") if isinstance(feature, dict) else None
+    if not isinstance(geometry, dict):
+        return None, _("The feature has no geometry.")
+    kind = geometry.get("type")
+    if kind not in BOUNDARY_TYPES:
+        return None, _("The geometry is a %(type)s; only Polygon and MultiPolygon are accepted.") % {
+            "type": str(kind)[:40]
+        }
+    if not _positions_ok(geometry.get("coordinates"), 3 if kind == "Polygon" else 4):
+        return None, _("The coordinates are not a valid polygon in longitude and latitude (WGS 84).")
+    return {"type": kind, "coordinates": geometry["coordinates"]}, ""
+
+
+def _match_keys(area: Area) -> set[str]:
+    folded = area.name_folded
+    keys = {folded}
+    for prefix in BOUNDARY_NAME_PREFIXES:
+        if folded.startswith(prefix):
+            keys.add(folded.removeprefix(prefix))
+    return keys
+
+
+@transaction.atomic
+def boundaries_load(
+    *, user: Any, province: Area, geojson_bytes: bytes, match_property: str, source: str = ""
+) -> BoundaryLoadResult:
+    """Load the commune boundaries of ``province`` from a GeoJSON FeatureCollection.
+
+    Each feature is matched to an active commune of the province by the value of ``match_property``:
+    first as the commune's code (``25195``; leading zeros ignored), then as its name without diacritics
+    or case ("Xã Bù Gia Mập", "bu gia map"). Only Polygon and MultiPolygon geometries are accepted.
+
+    All or nothing: when a feature matches no commune, matches one already matched, or has a bad geometry,
+    nothing is saved and the report lists them. Communes without a feature are listed too; they do not
+    stop the load (they keep no boundary: none is invented). A load replaces every boundary the province
+    had (the file is the province's whole set). Raises ``ValidationFailed`` for a file that is too large
+    or is not a GeoJSON FeatureCollection."""
+    from django.conf import settings
+
+    limit = int(settings.UPLOAD_MAX_BYTES["boundaries"])
+    if len(geojson_bytes) > limit:
+        raise ValidationFailed(
+            _("The file is larger than %(max)s MB. Simplify the boundaries (e.g. with mapshaper) first.")
+            % {"max": f"{limit / (1024 * 1024):g}"},
+            extra={"field": "file"},
+        )
+    if province.level != AreaLevel.PROVINCE:
+        raise ValidationFailed(_("Boundaries are loaded for a province."), extra={"field": "province"})
+    match_property = match_property.strip()
+    if not match_property:
+        raise ValidationFailed(_("Name the property that holds the commune's code or name."))
+    try:
+        data = json.loads(geojson_bytes.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ValidationFailed(
+            _("The file is not valid GeoJSON (JSON text in UTF-8)."), extra={"field": "file"}
+        ) from None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise ValidationFailed(
+            _("The file must be a GeoJSON FeatureCollection (one feature per commune)."),
+            extra={"field": "file"},
+        )
+    raw_features = data.get("features")
+    if not isinstance(raw_features, list) or not raw_features:
+        raise ValidationFailed(_("The FeatureCollection has no features."), extra={"field": "file"})
+
+    communes = list(
+        Area.objects.filter(parent=province, level=AreaLevel.COMMUNE, is_active=True).order_by("code")
+    )
+    by_code = {c.code.lstrip("0"): c for c in communes}
+    by_name: dict[str, list[Area]] = {}
+    for commune in communes:
+        for key in _match_keys(commune):
+            by_name.setdefault(key, []).append(commune)
+
+    result = BoundaryLoadResult(province=province)
+    geometries: dict[int, dict[str, Any]] = {}
+    for number, feature in enumerate(raw_features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        raw_value = properties.get(match_property) if isinstance(properties, dict) else None
+        value = "" if raw_value is None else str(raw_value).strip()[:150]
+        item = BoundaryFeature(number=number, value=value)
+        result.features.append(item)
+        geometry, problem = _geometry(feature)
+        if not value:
+            item.problem = _("The feature has no property “%(name)s”.") % {"name": match_property}
+            continue
+        candidates = (
+            [by_code[value.lstrip("0")]] if value.lstrip("0") in by_code else by_name.get(fold(value), [])
+        )
+        if len(candidates) > 1:
+            item.problem = _("Several communes have this name; match by code.")
+            continue
+        if not candidates:
+            item.problem = _("No commune of the province has this code or name.")
+            continue
+        commune = candidates[0]
+        if commune.pk in geometries or any(f.area == commune for f in result.features[:-1]):
+            item.problem = _("Another feature of the file matches the same commune (%(name)s).") % {
+                "name": commune.name
+            }
+            continue
+        if geometry is None:
+            item.problem = problem
+            continue
+        item.area = commune
+        geometries[commune.pk] = geometry
+    result.missing = [c for c in communes if c.pk not in geometries]
+    if result.unmatched:
+        return result  # nothing saved
+
+    now = timezone.now()
+    previous = AreaBoundary.objects.filter(area__parent=province)
+    before = {"communes": sorted(previous.values_list("area_id", flat=True))}
+    previous.delete()
+    AreaBoundary.objects.bulk_create(
+        [
+            AreaBoundary(area_id=pk, geometry=geometry, source=source[:255], loaded_by=user, loaded_at=now)
+            for pk, geometry in geometries.items()
+        ]
+    )
+    audit_record(
+        actor=user,
+        action="geo.boundaries.load",
+        target=province,
+        before=before,
+        after={"communes": sorted(geometries), "source": source[:255], "property": match_property},
+    )
+    result.saved = True
+    return result

@@ -14,3 +14,11 @@ urlpatterns = [
     path("difficulty/<int:pk>/delete/", views.difficulty_delete, name="difficulty-delete"),
     path("<int:pk>/urban/", views.urban_override, name="urban-override"),
 ]
+
+# Commune boundaries (the dashboard's map): geo/boundary_views.py
+from . import boundary_views  # noqa: E402
+
+urlpatterns += [
+    path("boundaries/", boundary_views.boundaries_upload, name="boundaries-upload"),
+    path("<int:pk>/boundaries.geojson", boundary_views.boundaries_geojson, name="boundaries-geojson"),
+]

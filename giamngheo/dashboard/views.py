@@ -1,0 +1,60 @@
+"""The dashboard pages: the user's own scope (``/dashboard/``) and any unit of it one click down
+(``/dashboard/area/<id>/``). Thin: the selector builds every series from pre-aggregated rows."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from giamngheo.accounts.permissions import capability_required
+from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.scoping import can
+from giamngheo.core.views import get_or_404, int_param
+
+from . import selectors
+
+
+def _page(request: HttpRequest, area: selectors.Area | None) -> HttpResponse:
+    year = int_param(request, "year", maximum=9999, invalid="ignore")
+    context: dict[str, object] = {
+        "area": area,
+        "can_manage_rounds": can(request.user, Capability.MANAGE_REVIEW_ROUNDS),
+        "can_manage_geography": can(request.user, Capability.MANAGE_GEOGRAPHY),
+        "can_see_households": can(request.user, Capability.VIEW_HOUSEHOLDS),
+    }
+    crumbs: list[tuple[str, str | None]] = [(_("Dashboard"), reverse("dashboard:index"))]
+    if area is not None:
+        board = selectors.dashboard(user=request.user, area=area, year=year)  # type: ignore[arg-type]
+        root = selectors.dashboard_root(user=request.user)  # type: ignore[arg-type]
+        for ancestor in area.ancestors():
+            if root is not None and ancestor.path.startswith(root.path):
+                crumbs.append((ancestor.name, reverse("dashboard:area", args=[ancestor.pk])))
+        crumbs.append((area.name, None))
+        context |= {
+            "board": board,
+            "charts": board.charts_json(),
+            # SLOT for the plans app: set "target_cards" (plans.selectors.target_cards) to show the cards.
+            "target_cards": None,
+            "chart_text": {
+                "noData": _("no data yet"),
+                "saveImage": _("Save as image"),
+                "open": _("Click to see the details"),
+            },
+        }
+    context["breadcrumbs"] = crumbs
+    return render(request, "dashboard/index.html", context)
+
+
+@require_safe
+@capability_required(Capability.VIEW_TABLES)
+def index(request: HttpRequest) -> HttpResponse:
+    return _page(request, selectors.dashboard_root(user=request.user))  # type: ignore[arg-type]
+
+
+@require_safe
+@capability_required(Capability.VIEW_TABLES)
+def area(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, get_or_404(selectors.access_dashboard_area, user=request.user, area_id=pk))
