@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,12 +12,13 @@ from django.views.decorators.http import require_safe
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.views import get_or_404, int_param
 
 from . import selectors
 
 
-def _page(request: HttpRequest, area: selectors.Area | None) -> HttpResponse:
+def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpResponse:
     year = int_param(request, "year", maximum=9999, invalid="ignore")
     context: dict[str, object] = {
         "area": area,
@@ -27,8 +28,8 @@ def _page(request: HttpRequest, area: selectors.Area | None) -> HttpResponse:
     }
     crumbs: list[tuple[str, str | None]] = [(_("Dashboard"), reverse("dashboard:index"))]
     if area is not None:
-        board = selectors.dashboard(user=request.user, area=area, year=year)  # type: ignore[arg-type]
-        root = selectors.dashboard_root(user=request.user)  # type: ignore[arg-type]
+        board = selectors.dashboard(user=request.user, area=area, year=year)
+        root = selectors.dashboard_root(user=request.user)
         for ancestor in area.ancestors():
             if root is not None and ancestor.path.startswith(root.path):
                 crumbs.append((ancestor.name, reverse("dashboard:area", args=[ancestor.pk])))
@@ -50,11 +51,11 @@ def _page(request: HttpRequest, area: selectors.Area | None) -> HttpResponse:
 
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
-def index(request: HttpRequest) -> HttpResponse:
-    return _page(request, selectors.dashboard_root(user=request.user))  # type: ignore[arg-type]
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    return _page(request, selectors.dashboard_root(user=request.user))
 
 
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
-def area(request: HttpRequest, pk: int) -> HttpResponse:
+def area(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _page(request, get_or_404(selectors.access_dashboard_area, user=request.user, area_id=pk))

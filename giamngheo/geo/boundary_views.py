@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.uploads import refused_upload_size, upload_limit
 from giamngheo.core.views import get_or_404, submit
 
@@ -74,7 +75,7 @@ class BoundaryUploadForm(forms.Form):
 @upload_limit("boundaries")
 @capability_required(Capability.MANAGE_GEOGRAPHY)
 @require_http_methods(["GET", "POST"])
-def boundaries_upload(request: HttpRequest) -> HttpResponse:
+def boundaries_upload(request: AuthenticatedRequest) -> HttpResponse:
     provinces = selectors.boundary_provinces(user=request.user)
     refused = refused_upload_size(request)
     form = BoundaryUploadForm(
@@ -115,7 +116,7 @@ def boundaries_upload(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
-def boundaries_geojson(request: HttpRequest, pk: int) -> HttpResponse:
+def boundaries_geojson(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The boundaries of the communes of a province the user sees (a FeatureCollection)."""
     province = get_or_404(selectors.access_area_by_id, user=request.user, area_id=pk)
     if province.level != AreaLevel.PROVINCE:

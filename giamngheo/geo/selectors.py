@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -235,12 +236,12 @@ def today() -> dt.date:
 
 
 # Boundaries (the dashboard's map) ------------------------------------------------------------------------
-def boundary_provinces(*, user: Any) -> QuerySet[Area]:
+def boundary_provinces(*, user: User) -> QuerySet[Area]:
     """The provinces the user sees as a whole (whose boundaries they may load)."""
     return Area.objects.filter(area_q(user), level=AreaLevel.PROVINCE, is_active=True).order_by("name_folded")
 
 
-def boundary_count(*, user: Any, province: Area) -> int:
+def boundary_count(*, user: User, province: Area) -> int:
     """How many of the visible communes of ``province`` have a boundary."""
     from .models import AreaBoundary
 
@@ -256,7 +257,7 @@ def boundary_loaded_at(*, province: Area) -> dt.datetime | None:
     return row.loaded_at if row is not None else None
 
 
-def boundaries_geojson(*, user: Any, province: Area) -> dict[str, Any]:
+def boundaries_geojson(*, user: User, province: Area) -> dict[str, Any]:
     """A FeatureCollection of the boundaries of the communes of ``province`` that the user may see. Each
     feature's ``properties``: ``name`` (the commune's code: the key the map's data use), ``label`` (its
     name) and ``id``."""

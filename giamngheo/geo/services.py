@@ -640,7 +640,7 @@ def _match_keys(area: Area) -> set[str]:
 
 @transaction.atomic
 def boundaries_load(
-    *, user: Any, province: Area, geojson_bytes: bytes, match_property: str, source: str = ""
+    *, user: User, province: Area, geojson_bytes: bytes, match_property: str, source: str = ""
 ) -> BoundaryLoadResult:
     """Load the commune boundaries of ``province`` from a GeoJSON FeatureCollection.
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
+from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.uploads import refused_upload_size, upload_limit
 from giamngheo.core.views import get_or_404, int_param, paginate, submit
@@ -34,9 +35,9 @@ if TYPE_CHECKING:
     from giamngheo.accounts.models import User
 
 
-def _u(request: HttpRequest) -> User:
+def _u(request: AuthenticatedRequest) -> User:
     """The signed-in user (every view here requires one)."""
-    return request.user  # type: ignore[return-value]
+    return request.user
 
 
 VIEW_CAPABILITIES = (Capability.MANAGE_PLANS, Capability.REPORT_TARGETS, Capability.VIEW_TABLES)
@@ -46,7 +47,7 @@ def view_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Plans are read by those who manage them, report on them, or read the official figures."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Any:
         if not any(can(request.user, c) for c in VIEW_CAPABILITIES):
             raise PermissionDenied("plans")
         return view(request, *args, **kwargs)
@@ -58,14 +59,14 @@ def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [(_("Plans and targets"), reverse("plans:plan-list")), *tail]
 
 
-def _year(request: HttpRequest, default: int | None) -> int | None:
+def _year(request: AuthenticatedRequest, default: int | None) -> int | None:
     return int_param(request, "year", maximum=2100, invalid="ignore") or default
 
 
 # Plans ---------------------------------------------------------------------------------------------------
 @view_required
 @require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request, None)
     plans = selectors.plan_list(user=_u(request), year=year)
     return render(
@@ -83,7 +84,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @view_required
 @require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_or_404(selectors.access_plan_by_id, user=_u(request), plan_id=pk)
     year = _year(request, min(max(current_year(), plan.year_from), plan.year_to))
     if year is None or not plan.covers(year):
@@ -108,13 +109,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _provinces(request: HttpRequest) -> list[Any]:
+def _provinces(request: AuthenticatedRequest) -> list[Any]:
     return selectors.threshold_provinces(user=_u(request))
 
 
 @capability_required(Capability.MANAGE_PLANS)
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     year = current_year()
     form = PlanForm(
         request.POST or None, provinces=_provinces(request), initial={"year_from": year, "year_to": year}
@@ -135,7 +136,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_PLANS)
 @require_http_methods(["GET", "POST"])
-def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_or_404(selectors.access_plan_by_id, user=_u(request), plan_id=pk)
     initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS} | {"version": plan.version}
     form = PlanForm(request.POST or None, provinces=[], editing=True, initial=initial)
@@ -163,7 +164,7 @@ def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_PLANS)
 @require_POST
-def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_or_404(selectors.access_plan_by_id, user=_u(request), plan_id=pk)
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
@@ -177,7 +178,7 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Targets --------------------------------------------------------------------------------------------------
-def _target_form(request: HttpRequest, plan: Plan, target: Target | None = None) -> TargetForm:
+def _target_form(request: AuthenticatedRequest, plan: Plan, target: Target | None = None) -> TargetForm:
     units = list(selectors.responsible_units(user=_u(request), province=plan.province))
     initial: dict[str, Any]
     if target is not None:
@@ -193,7 +194,7 @@ def _target_form(request: HttpRequest, plan: Plan, target: Target | None = None)
     return TargetForm(request.POST or None, units=units, editing=target is not None, initial=initial)
 
 
-def _target_data(request: HttpRequest, plan: Plan, form: TargetForm) -> dict[str, Any]:
+def _target_data(request: AuthenticatedRequest, plan: Plan, form: TargetForm) -> dict[str, Any]:
     data = dict(form.cleaned_data)
     unit_id = data.pop("responsible_unit")
     units = {u.pk: u for u in selectors.responsible_units(user=_u(request), province=plan.province)}
@@ -203,7 +204,7 @@ def _target_data(request: HttpRequest, plan: Plan, form: TargetForm) -> dict[str
 
 @capability_required(Capability.MANAGE_PLANS)
 @require_http_methods(["GET", "POST"])
-def target_create(request: HttpRequest, pk: int) -> HttpResponse:
+def target_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_or_404(selectors.access_plan_by_id, user=_u(request), plan_id=pk)
     form = _target_form(request, plan)
     if request.method == "POST" and form.is_valid():
@@ -227,7 +228,7 @@ def target_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_PLANS)
 @require_http_methods(["GET", "POST"])
-def target_update(request: HttpRequest, pk: int) -> HttpResponse:
+def target_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_or_404(selectors.access_target_by_id, user=_u(request), target_id=pk)
     plan = target.plan
     form = _target_form(request, plan, target)
@@ -259,7 +260,7 @@ def target_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_PLANS)
 @require_POST
-def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def target_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_or_404(selectors.access_target_by_id, user=_u(request), target_id=pk)
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
@@ -288,7 +289,7 @@ def _decimal(raw: str) -> Decimal | None:
 
 @capability_required(Capability.MANAGE_PLANS)
 @require_http_methods(["GET", "POST"])
-def allocations(request: HttpRequest, pk: int) -> HttpResponse:
+def allocations(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_or_404(selectors.access_target_by_id, user=_u(request), target_id=pk)
     communes = selectors.allocation_communes(user=_u(request), target=target)
     existing = {a.commune_id: a for a in selectors.allocation_list(user=_u(request), target=target)}
@@ -350,7 +351,7 @@ def allocations(request: HttpRequest, pk: int) -> HttpResponse:
 @upload_limit("plan_evidence")
 @view_required
 @require_http_methods(["GET", "POST"])
-def reports(request: HttpRequest, pk: int) -> HttpResponse:
+def reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_or_404(selectors.access_target_by_id, user=_u(request), target_id=pk)
     entered = not ind.indicator(target.indicator_key).computed
     areas = selectors.report_areas(user=_u(request), target=target) if entered else []
@@ -398,7 +399,7 @@ def reports(request: HttpRequest, pk: int) -> HttpResponse:
 
 @view_required
 @require_GET
-def report_evidence(request: HttpRequest, pk: int) -> FileResponse:
+def report_evidence(request: AuthenticatedRequest, pk: int) -> FileResponse:
     report = get_or_404(selectors.access_report_by_id, user=_u(request), report_id=pk)
     if not report.evidence:
         raise Http404
@@ -412,7 +413,7 @@ def report_evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 @capability_required(Capability.REPORT_TARGETS)
 @require_POST
-def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def report_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_or_404(selectors.access_report_by_id, user=_u(request), report_id=pk)
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
@@ -428,7 +429,7 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Thresholds -----------------------------------------------------------------------------------------------
 @capability_required(Capability.MANAGE_PLANS)
 @require_http_methods(["GET", "POST"])
-def thresholds(request: HttpRequest) -> HttpResponse:
+def thresholds(request: AuthenticatedRequest) -> HttpResponse:
     provinces = _provinces(request)
     province_id = int_param(request, "province", invalid="ignore")
     province = next((p for p in provinces if p.pk == province_id), provinces[0] if provinces else None)
@@ -495,7 +496,7 @@ def thresholds(request: HttpRequest) -> HttpResponse:
 # Priority areas --------------------------------------------------------------------------------------------
 @view_required
 @require_GET
-def priorities(request: HttpRequest) -> HttpResponse:
+def priorities(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request, current_year()) or current_year()
     level = "village" if request.GET.get("level") == "village" else "commune"
     rows = selectors.ranking(user=_u(request), year=year, level=level)
@@ -519,7 +520,7 @@ def priorities(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_PLANS)
 @require_POST
-def priority_mark(request: HttpRequest) -> HttpResponse:
+def priority_mark(request: AuthenticatedRequest) -> HttpResponse:
     form = PriorityForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the priority."))
@@ -537,7 +538,7 @@ def priority_mark(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Capability.MANAGE_PLANS)
 @require_POST
-def priority_unmark(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_unmark(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     row = get_or_404(selectors.access_priority_area_by_id, user=_u(request), priority_id=pk)
     year, level, name = row.year, row.area.level, row.area.name
     try:
