@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -14,8 +15,26 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.views import get_or_404, int_param
+from giamngheo.plans import selectors as plan_selectors
 
 from . import selectors
+
+RATE_TARGETS = ("poverty_rate", "near_poverty_rate")
+
+
+def _target_cards(
+    request: AuthenticatedRequest, area: selectors.Area, board: selectors.Dashboard
+) -> list[plan_selectors.TargetCard] | None:
+    """The plan's targets for this unit and year (cards), and the rate targets drawn on the rates chart."""
+    if board.year is None:
+        return None
+    cards = plan_selectors.target_cards(user=request.user, area=area, year=board.year)
+    if board.rates is not None:
+        for card in cards:
+            if card.target.indicator_key in RATE_TARGETS and card.target_value is not None:
+                label = f"{card.indicator_name}: {number_format(card.target_value, 2)}"
+                board.rates.targets.append(selectors.TargetLine(label=label, value=float(card.target_value)))
+    return cards or None
 
 
 def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpResponse:
@@ -37,8 +56,7 @@ def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpRes
         context |= {
             "board": board,
             "charts": board.charts_json(),
-            # SLOT for the plans app: set "target_cards" (plans.selectors.target_cards) to show the cards.
-            "target_cards": None,
+            "target_cards": _target_cards(request, area, board),
             "chart_text": {
                 "noData": _("no data yet"),
                 "saveImage": _("Save as image"),

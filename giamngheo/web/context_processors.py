@@ -24,7 +24,9 @@ class Module:
 
 
 MODULES = [
-    Module(_("Overview"), "web:home", "speedometer2", "/$"),
+    Module(_("Overview"), "web:home", "house-door", "/$"),
+    Module(_("Dashboard"), "dashboard:index", "speedometer2", "/dashboard/", Capability.VIEW_TABLES),
+    Module(_("Plans and targets"), "plans:plan-list", "bullseye", "/plans/", Capability.VIEW_TABLES),
     Module(_("Administrative units"), "geo:commune-list", "geo-alt", "/geo/"),
     Module(_("Households"), "households:household-list", "house", "/households/", Capability.VIEW_HOUSEHOLDS),
     Module(_("Review"), "reviews:round-list", "clipboard-check", "/reviews/", Capability.VIEW_TABLES),
@@ -43,6 +45,7 @@ MODULES = [
         Capability.VIEW_AUDIT,
     ),
     Module(_("Background jobs"), "jobs:job-list", "hourglass-split", "/jobs/"),
+    Module(_("Weekly digest"), "notices:digest", "calendar-week", "/notices/digest/", Capability.VIEW_TABLES),
 ]
 
 
