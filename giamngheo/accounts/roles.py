@@ -29,6 +29,10 @@ class Capability(models.TextChoices):
     VIEW_ORG = "view_org", _("View the organisation and staff")
     VIEW_PERSONAL_IDS = "view_personal_ids", _("See national ID numbers in full")
     VIEW_HOUSEHOLDS = "view_households", _("See households and their members")
+    DOWNLOAD_PERSONAL_DATA = (
+        "download_personal_data",
+        _("Download files with names and personal data (exports, named lists, certificates, minutes)"),
+    )
     EDIT_HOUSEHOLDS = "edit_households", _("Create and edit households and members")
     CONDUCT_REVIEW = "conduct_review", _("Carry out the review in a commune")
     MANAGE_REVIEW_ROUNDS = "manage_review_rounds", _("Open and close review rounds, reopen communes")
@@ -48,6 +52,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_ORG,
             Capability.VIEW_PERSONAL_IDS,
             Capability.VIEW_HOUSEHOLDS,
+            Capability.DOWNLOAD_PERSONAL_DATA,
             Capability.EDIT_HOUSEHOLDS,
             Capability.MANAGE_REVIEW_ROUNDS,
             Capability.VIEW_TABLES,
@@ -72,6 +77,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_VILLAGES,
             Capability.VIEW_PERSONAL_IDS,
             Capability.VIEW_HOUSEHOLDS,
+            Capability.DOWNLOAD_PERSONAL_DATA,
             Capability.EDIT_HOUSEHOLDS,
             Capability.CONDUCT_REVIEW,
             Capability.VIEW_TABLES,
@@ -79,5 +85,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.REPORT_TARGETS,
         }
     ),
-    Role.VIEWER: frozenset({Capability.VIEW_ORG, Capability.VIEW_TABLES}),
+    # A leader drills from the province to a lagging commune and to the households behind a number:
+    # read only, national ID numbers masked (no VIEW_PERSONAL_IDS).
+    Role.VIEWER: frozenset({Capability.VIEW_ORG, Capability.VIEW_HOUSEHOLDS, Capability.VIEW_TABLES}),
 }

@@ -54,7 +54,7 @@ def _export(request: AuthenticatedRequest, kind: str, title: str) -> HttpRespons
     return redirect("jobs:job-detail", pk=job.pk)
 
 
-@capability_required(Capability.VIEW_HOUSEHOLDS)
+@capability_required(Capability.DOWNLOAD_PERSONAL_DATA)
 @require_POST
 def households(request: AuthenticatedRequest) -> HttpResponse:
     kind = _format(request)
@@ -62,7 +62,7 @@ def households(request: AuthenticatedRequest) -> HttpResponse:
     return _export(request, JobKind.HOUSEHOLD_EXPORT, title)
 
 
-@capability_required(Capability.VIEW_HOUSEHOLDS)
+@capability_required(Capability.DOWNLOAD_PERSONAL_DATA)
 @require_POST
 def members(request: AuthenticatedRequest) -> HttpResponse:
     kind = _format(request)

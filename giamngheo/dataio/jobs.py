@@ -129,7 +129,7 @@ def _export(
 
 def household_export(job: Job, progress: Progress) -> dict[str, Any]:
     """The household list (with the filters it was shown with) as an .xlsx or .csv file."""
-    _require(job, Capability.VIEW_HOUSEHOLDS)
+    _require(job, Capability.DOWNLOAD_PERSONAL_DATA)
     households = visible_households(job)
     names = {i.key: i.name_vi for i in indicator_standard().indicators}
     return _export(
@@ -146,7 +146,7 @@ def household_export(job: Job, progress: Progress) -> dict[str, Any]:
 
 def member_export(job: Job, progress: Progress) -> dict[str, Any]:
     """The active members of the households of the list (with its filters), one row each."""
-    _require(job, Capability.VIEW_HOUSEHOLDS)
+    _require(job, Capability.DOWNLOAD_PERSONAL_DATA)
     members = member_file.member_queryset(visible_households(job))
     return _export(
         job,

@@ -121,7 +121,7 @@ def household_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 # The guard is typed for HttpResponse; this view streams (StreamingHttpResponse / FileResponse).
-@capability_required(Capability.VIEW_HOUSEHOLDS)  # type: ignore[arg-type]
+@capability_required(Capability.DOWNLOAD_PERSONAL_DATA)  # type: ignore[arg-type]
 @require_GET
 def household_export(request: AuthenticatedRequest) -> HttpResponseBase:
     kind = request.GET.get("format", "")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -286,6 +286,8 @@ def gap_list(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
     form = _coverage_filters(request)
     kind = request.GET.get("format", "")
     if kind in ("xlsx", "csv"):
+        if not can(request.user, Capability.DOWNLOAD_PERSONAL_DATA):
+            raise PermissionDenied
         year, _commune, _village = form.values()
         gap = _gap(request, policy, form)
         rows = _gap_rows(gap, policy, request.user)

@@ -59,7 +59,7 @@ def _register(request: AuthenticatedRequest, review: CommuneReview) -> bool:
     return True
 
 
-@capability_required(Capability.VIEW_HOUSEHOLDS)
+@capability_required(Capability.DOWNLOAD_PERSONAL_DATA)
 @require_GET
 def certificate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assessment = get_or_404(selectors.access_assessment_by_id, user=request.user, assessment_id=pk)
@@ -77,7 +77,7 @@ def certificate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability_required(Capability.VIEW_HOUSEHOLDS)
+@capability_required(Capability.DOWNLOAD_PERSONAL_DATA)
 @require_GET
 def certificates_all(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
@@ -98,7 +98,7 @@ def certificates_all(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability_required(Capability.VIEW_HOUSEHOLDS)
+@capability_required(Capability.DOWNLOAD_PERSONAL_DATA)
 @require_GET
 def meeting_minutes(request: AuthenticatedRequest, pk: int, meeting: int) -> HttpResponse:
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)
@@ -116,7 +116,7 @@ def meeting_minutes(request: AuthenticatedRequest, pk: int, meeting: int) -> Htt
     )
 
 
-@capability_required(Capability.VIEW_HOUSEHOLDS)
+@capability_required(Capability.DOWNLOAD_PERSONAL_DATA)
 @require_GET
 def decision_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_or_404(selectors.access_commune_review_by_id, user=request.user, review_id=pk)

@@ -196,7 +196,7 @@ def household_list(request: AuthenticatedRequest, kind: str) -> HttpResponse:
 
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
-@capability_required(Capability.VIEW_HOUSEHOLDS)
+@capability_required(Capability.DOWNLOAD_PERSONAL_DATA)
 def household_list_xlsx(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     list_kind = _kind(kind)
     review_round, _rounds, _year = _round(request)

@@ -71,5 +71,9 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             "app_name": _("Sustainable poverty reduction"),
             "department_name": department.name if department else "",
             "modules": modules,
+            # Files with names and ID numbers (exports, named lists, certificates, minutes).
+            "can_download": bool(
+                user is not None and user.is_authenticated and can(user, Capability.DOWNLOAD_PERSONAL_DATA)
+            ),
         }
     }

@@ -239,8 +239,14 @@ def test_empty_states(users, commune_b) -> None:
 
 
 def test_roles_without_the_registry_get_403(users) -> None:
-    for username in ("lanhdao", "truongphong", "vanphong"):
+    for username in ("truongphong", "vanphong"):
         assert client_for(users[username]).get(list_url()).status_code == 403, username
+
+
+def test_the_leader_reads_households_but_never_edits(users) -> None:
+    leader = client_for(users["lanhdao"])
+    assert leader.get(list_url()).status_code == 200
+    assert leader.get(reverse("households:household-create")).status_code == 403
 
 
 # --- Household forms -------------------------------------------------------------------------------

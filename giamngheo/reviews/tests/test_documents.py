@@ -580,21 +580,20 @@ def test_decision_of_a_frozen_commune_prints_what_was_frozen(world, users) -> No
 def test_document_links_include(world, meeting, users) -> None:
     from django.template.loader import render_to_string
 
+    def context(can_download: bool, **extra):
+        return {"review": review, "shell": {"can_download": can_download}, **extra}
+
     review = world["review"]
-    html = render_to_string(
-        "reviews/_document_links.html", {"review": review, "show_households": True, "meetings": [meeting]}
-    )
+    html = render_to_string("reviews/_document_links.html", context(True, meetings=[meeting]))
     assert reverse("reviews:decision-docx", kwargs={"pk": review.pk}) in html
     assert reverse("reviews:meeting-minutes", kwargs={"pk": review.pk, "meeting": meeting.pk}) in html
     assert "Quyết định công nhận và danh sách kèm theo (DOCX)" in html
     assert f"Biên bản họp {meeting.village.name} (DOCX)" in html
     assert "reviews:" not in html
-    hidden = render_to_string(
-        "reviews/_document_links.html", {"review": review, "show_households": False, "meetings": [meeting]}
-    )
+    hidden = render_to_string("reviews/_document_links.html", context(False, meetings=[meeting]))
     assert "docx" not in hidden.lower()
     review.step = Step.POSTING
-    before = render_to_string("reviews/_document_links.html", {"review": review, "show_households": True})
+    before = render_to_string("reviews/_document_links.html", context(True))
     assert "decision.docx" not in before
 
 

@@ -569,7 +569,9 @@ def test_viewer_sees_progress_but_cannot_post_anything(review, commune_a, users)
     viewer = client_for(users["lanhdao"])
     page = viewer.get(reverse("reviews:commune-review", args=[review.pk]))
     assert page.status_code == 200
-    assert "Nguyễn Thị Ngoại" not in page.content.decode()  # progress, not personal data
+    # The leader reads the households (read only) but downloads no file of personal data.
+    assert "Nguyễn Thị Ngoại" in page.content.decode()
+    assert "docx" not in page.content.decode()
     audits = AuditRecord.objects.count()
     posts = [
         ("reviews:round-create", []),
