@@ -79,5 +79,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.REPORT_TARGETS,
         }
     ),
-    Role.VIEWER: frozenset({Capability.VIEW_ORG, Capability.VIEW_TABLES}),
+    # A leader drills from the province to a lagging commune and to the households behind a number:
+    # read only, national ID numbers masked (no VIEW_PERSONAL_IDS).
+    Role.VIEWER: frozenset({Capability.VIEW_ORG, Capability.VIEW_HOUSEHOLDS, Capability.VIEW_TABLES}),
 }
