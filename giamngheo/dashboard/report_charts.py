@@ -15,7 +15,7 @@ from typing import Any
 
 from django.template.defaultfilters import floatformat
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .selectors import CategoryChart
 
@@ -130,10 +130,12 @@ def stacked_chart(chart: CategoryChart) -> bytes:
                 )
     axes.axhline(0, color="#333333", linewidth=0.8)
     axes.set_xticks(x, chart.categories)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: vn(abs(value), 0)))
     if len(x) == 1:
         axes.set_xlim(-0.8, 0.8)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, fontsize=7, frameon=False)
+    if out_i or in_i:
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, fontsize=7, frameon=False)
     return _png(figure)
 
 
