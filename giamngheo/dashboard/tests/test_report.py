@@ -53,13 +53,15 @@ def off_track(world: dict[str, Any], province: Any) -> dict[str, Any]:  # noqa: 
 
 def pdf_text(content: bytes) -> str:
     assert shutil.which("pdftotext"), "poppler-utils (pdftotext) is needed"
-    done = subprocess.run(  # noqa: S603 - a fixed program reading our own PDF
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-    )
+    program = shutil.which("pdftotext")
+    assert program
+    done = subprocess.run([program, "-layout", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S603
     return done.stdout.decode()
 
 
-def test_the_province_report_is_a_pdf_with_the_pages_numbers(off_track: Any, users: Any, province: Any) -> None:
+def test_the_province_report_is_a_pdf_with_the_pages_numbers(
+    off_track: Any, users: Any, province: Any
+) -> None:
     user = users["chuyenvien"]
     client = client_for(user)
     page = client.get(reverse("dashboard:index"))
@@ -96,7 +98,9 @@ def test_the_province_report_is_a_pdf_with_the_pages_numbers(off_track: Any, use
     assert log.username == "chuyenvien" and log.fmt == "pdf" and province.name in log.detail
 
 
-def test_the_report_is_scoped_like_the_page(off_track: Any, users: Any, commune_a: Any, commune_b: Any) -> None:
+def test_the_report_is_scoped_like_the_page(
+    off_track: Any, users: Any, commune_a: Any, commune_b: Any
+) -> None:
     client = client_for(users["canbo.bugiamap"])
     mine = client.get(reverse("dashboard:report"))
     assert mine.status_code == 200
@@ -116,7 +120,7 @@ def test_the_dashboard_workbook_has_the_pages_numbers(off_track: Any, users: Any
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.xlsx"')
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "Bảng điều hành"
     assert values[1][0] == f"Phạm vi: {province.name}"
     assert values[2][0] == f"Năm: {board.year}"
