@@ -10,6 +10,7 @@ from matplotlib's data directory: nothing to install on the server.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 GREEN = "#1f6f43"
+RANKING_CHART_MAX = 30  # bars on the ranking chart (a page); the table below lists every unit
 STATUS_COLOURS = {
     "achieved": "#198754",
     "on_track": "#0d6efd",
@@ -330,8 +332,23 @@ def build_report(board: Dashboard, cards: Sequence[TargetCard] | None, meta: Rep
             else _("Villages ranked by poverty rate")
         )
         ranking = board.ranking
-        if len(ranking.categories) <= 40:
-            story.append(_chart_block(title, charts.bar_chart(ranking), [], width))
+        known = [v for v in (ranking.series[0].values if ranking.series else []) if v is not None]
+        if known:
+            top = min(len(known), RANKING_CHART_MAX)
+            shown = dataclasses.replace(
+                ranking,
+                categories=ranking.categories[:top],
+                series=[dataclasses.replace(s, values=s.values[:top]) for s in ranking.series],
+            )
+            caption = (
+                [
+                    _("The %(count)s highest poverty rates; the whole ranking is in the table below.")
+                    % {"count": top}
+                ]
+                if top < len(ranking.categories)
+                else []
+            )
+            story.append(_chart_block(title, charts.bar_chart(shown), caption, width))
         story.append(Paragraph(escape(title), styles["h2"]))
         values = ranking.series[0].values if ranking.series else []
         story.append(
