@@ -324,7 +324,7 @@ def table_download(
         rows=sum(len(s.rows) for s in sections),
         detail=f"{title} · {scope}",
         filename=filename,
-        filters={k: v for k, v in request.GET.items() if k != "format"},
+        filters={k: v for k, v in request.GET.items() if k not in ("format", "page")},
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

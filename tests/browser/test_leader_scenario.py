@@ -70,7 +70,9 @@ def pdf_text(path: str) -> str:
     return done.stdout.decode()
 
 
-def test_a_leader_finds_the_lagging_commune_and_its_poor_households(browser, live_server, world) -> None:  # type: ignore[no-untyped-def]
+def test_a_leader_finds_the_lagging_commune_and_its_poor_households(
+    browser, live_server, world, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(
         base_url=live_server.url,
         locale="vi-VN",
@@ -148,6 +150,13 @@ def test_a_leader_finds_the_lagging_commune_and_its_poor_households(browser, liv
         expect(header).to_contain_text("Ngày in")
         expect(page.locator("nav.navbar")).to_be_hidden()
         expect(page.locator('[data-testid="export-bar"]')).to_be_hidden()
+        printed = tmp_path / "printed.pdf"
+        page.pdf(path=str(printed), format="A4", print_background=True)
+        on_paper = pdf_text(str(printed))
+        assert world["province"].name in on_paper and "Ngày in" in on_paper
+        assert (
+            "Tải báo cáo PDF" not in on_paper and "Giảm nghèo bền vững" not in on_paper
+        )  # no button, no menu
         page.emulate_media(media="screen")
         assert not problems, "\n".join(problems)
     finally:
