@@ -199,9 +199,9 @@ def _number_format(column: Column, value: Any) -> str | None:
         return None
     if column.decimals is not None:
         return INT_FORMAT + ("." + "0" * column.decimals if column.decimals else "")
-    if isinstance(value, int):
+    if isinstance(value, int) or value == int(value):
         return INT_FORMAT
-    return "#,##0.##"
+    return INT_FORMAT + ".00"  # as the page's floatformat:"-2": 25 → 25; 12,5 → 12,50
 
 
 def _cell_value(value: Any) -> Any:

@@ -116,6 +116,7 @@ def test_a_leader_finds_the_lagging_commune_and_its_poor_households(
         page.wait_for_url(re.compile(r"/households/\?"))
         rows = page.locator('a[href^="/households/"]', has_text="Hộ Lãnh Đạo Xem")
         expect(rows.first).to_be_visible()
+        expect(rows).to_have_count(2)  # the two poor households of the commune, not the near-poor or others
         assert "Hộ Phường" not in (page.locator("main").text_content() or "")
         rows.first.click()
         page.wait_for_url(re.compile(r"/households/\d+/"))
