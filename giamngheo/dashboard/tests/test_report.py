@@ -19,7 +19,7 @@ from django.utils import translation
 from conftest import client_for
 from giamngheo.core.models import ExportRecord
 from giamngheo.dashboard import report, report_charts, selectors
-from giamngheo.dashboard.tests.test_dashboard import world  # noqa: F401 - the fixture
+from giamngheo.dashboard.tests.test_dashboard import _table_rate, world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,9 @@ def test_the_report_is_scoped_like_the_page(
     assert xlsx.status_code == 404
 
 
-def test_the_dashboard_workbook_has_the_pages_numbers(off_track: Any, users: Any, province: Any) -> None:
+def test_the_dashboard_workbook_has_the_pages_numbers(
+    off_track: Any, users: Any, province: Any, commune_a: Any, commune_b: Any
+) -> None:
     client = client_for(users["chuyenvien"])
     page = client.get(reverse("dashboard:index"))
     board = page.context["board"]
@@ -129,6 +131,10 @@ def test_the_dashboard_workbook_has_the_pages_numbers(off_track: Any, users: Any
     ranking = board.ranking
     for name, value in zip(ranking.categories, ranking.series[0].values, strict=True):
         assert flat[name] == pytest.approx(value), name
+    # ... and the official tables' (Mẫu summary) rate of the same round.
+    for commune in (commune_a, commune_b):
+        official = _table_rate(users["chuyenvien"], off_track["open"], commune.pk)
+        assert official is not None and flat[commune.name] == pytest.approx(float(official))
     headers = next(row for row in values if row and row[0] == "Chỉ số")
     assert headers[:2] == ["Chỉ số", "Giá trị"]
     headline = next(row for row in values if row and row[0] == board.headlines[0].label)
