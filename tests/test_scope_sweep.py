@@ -116,6 +116,7 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "plans:report-delete": lambda w: [{"pk": _foreign_plans(w)["report"].pk}],
     "plans:priority-unmark": lambda w: [{"pk": _foreign_plans(w)["priority"].pk}],
     "dashboard:area": lambda w: [{"pk": w.commune.pk}, {"pk": w.village.pk}, {"pk": w.commune.parent_id}],
+    "dashboard:area-report": lambda w: [{"pk": w.commune.pk}, {"pk": w.village.pk}],
     "geo:boundaries-geojson": lambda w: [{"pk": w.commune.parent_id}, {"pk": w.commune.pk}],
 }
 

@@ -22,3 +22,5 @@ class ExportKind(models.TextChoices):
     JOB_RESULT = "job_result", _("Result of a background job")
     JOB_REPORT = "job_report", _("Error report of a background job")
     JOB_INPUT = "job_input", _("File uploaded to a background job")
+    SUMMARY_TABLE = "summary_table", _("Summary table (dashboard, coverage, spending, priority list)")
+    DASHBOARD_REPORT = "dashboard_report", _("Dashboard report (PDF)")

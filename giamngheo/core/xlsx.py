@@ -15,9 +15,12 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 from xml.sax.saxutils import escape
+
+from django.http import HttpRequest, HttpResponse
 
 from .exports import needs_quote_prefix
 
@@ -162,3 +165,167 @@ def write_table(
             buffer.append("</sheetData></worksheet>")
             raw.write("".join(buffer).encode("utf-8"))
     return count
+
+
+# --- A printable table page as a workbook ------------------------------------------------------------
+# The table pages (dashboard, coverage, matrix, spending, priority list) download what the screen shows:
+# the title, the scope, the year and the date in the top rows, then one or more tables (a bold header row,
+# numbers as numbers). Small tables, several per sheet: openpyxl (the flat writer above is for registries).
+
+INT_FORMAT = "#,##0"  # shown with the reader's separators: 1.234 in a Vietnamese spreadsheet
+MAX_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table: its header, and the decimals of its numbers (``None``: as they come)."""
+
+    header: str
+    decimals: int | None = None
+    width: float | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of the sheet: an optional heading, the columns and the rows (the screen's values)."""
+
+    columns: Sequence[Column | str]
+    rows: Sequence[Sequence[Any]]
+    heading: str = ""
+
+
+def _number_format(column: Column, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    if column.decimals is not None:
+        return INT_FORMAT + ("." + "0" * column.decimals if column.decimals else "")
+    if isinstance(value, int) or value == int(value):
+        return INT_FORMAT
+    return INT_FORMAT + ".00"  # as the page's floatformat:"-2": 25 → 25; 12,5 → 12,50
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return ILLEGAL.sub("", value)
+    return value
+
+
+def table_workbook(
+    *,
+    title: str,
+    scope: str,
+    sections: Sequence[Section],
+    year: int | None = None,
+    period: str = "",
+    printed_on: dt.date | None = None,
+) -> bytes:
+    """A one-sheet workbook: the title, the scope, the year (or period) and the date on top, then the
+    tables; the first table's header row frozen and repeated on every printed page (A4, fit to width).
+    Texts that look like formulas stay inert (``quotePrefix``, decision 0011); numbers stay numbers."""
+    import io
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from .exports import inert_cell
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 - a new workbook has its sheet
+    sheet.title = ILLEGAL.sub("", re.sub(r"[\\/*?:\[\]]", " ", title))[:31] or "Sheet"
+    printed_on = printed_on or timezone.localdate()
+    head: list[tuple[str, Any]] = [(_("Scope"), scope)]
+    if year is not None:
+        head.append((_("Year"), str(year)))
+    if period:
+        head.append((_("Period covered"), period))
+    head.append((_("Printed on"), printed_on.strftime("%d/%m/%Y")))
+    sheet.append([_cell_value(title)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for label, value in head:
+        sheet.append([f"{label}: {_cell_value(value)}"])
+    widths: dict[int, float] = {}
+    fill = PatternFill("solid", fgColor="E9ECEF")
+    first_header = 0
+    for section in sections:
+        sheet.append([])
+        if section.heading:
+            sheet.append([_cell_value(section.heading)])
+            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
+        columns = [c if isinstance(c, Column) else Column(str(c)) for c in section.columns]
+        sheet.append([_cell_value(c.header) for c in columns])
+        header_row = sheet.max_row
+        first_header = first_header or header_row
+        for i, column in enumerate(columns, start=1):
+            cell = sheet.cell(row=header_row, column=i)
+            cell.font = Font(bold=True)
+            cell.fill = fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            widths[i] = max(widths.get(i, 0), column.width or min(len(column.header) + 2, 30))
+        for values in section.rows:
+            sheet.append([_cell_value(v) for v in values])
+            row = sheet.max_row
+            for i, (column, value) in enumerate(zip(columns, values, strict=False), start=1):
+                cell = inert_cell(sheet.cell(row=row, column=i))
+                fmt = _number_format(column, value)
+                if fmt:
+                    cell.number_format = fmt
+                elif isinstance(value, dt.date):
+                    cell.number_format = "dd/mm/yyyy"
+                if column.width is None and isinstance(value, str):
+                    widths[i] = max(widths.get(i, 0), min(len(value) + 2, MAX_WIDTH))
+    for i, width in widths.items():
+        sheet.column_dimensions[get_column_letter(i)].width = max(width, 8)
+    if first_header:
+        sheet.freeze_panes = f"A{first_header + 1}"
+        sheet.print_title_rows = f"{first_header}:{first_header}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def wants_xlsx(request: HttpRequest) -> bool:
+    """Whether a table page was asked for its workbook (``?format=xlsx``) rather than the page."""
+    return bool(request.GET.get("format") == "xlsx")
+
+
+def table_download(
+    request: HttpRequest,
+    *,
+    filename: str,
+    title: str,
+    scope: str,
+    sections: Sequence[Section],
+    year: int | None = None,
+    period: str = "",
+) -> HttpResponse:
+    """The workbook of a table page as a download, after its row in the export log (the same filters
+    as the page: the request's query)."""
+    from .choices import ExportKind
+    from .exports import export_record
+
+    content = table_workbook(title=title, scope=scope, sections=sections, year=year, period=period)
+    export_record(
+        request=request,
+        kind=ExportKind.SUMMARY_TABLE,
+        fmt="xlsx",
+        rows=sum(len(s.rows) for s in sections),
+        detail=f"{title} · {scope}",
+        filename=filename,
+        filters={k: v for k, v in request.GET.items() if k not in ("format", "page")},
+    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -7,4 +7,6 @@ app_name = "dashboard"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
     path("area/<int:pk>/", views.area, name="area"),
+    path("report.pdf", views.report_index, name="report"),
+    path("area/<int:pk>/report.pdf", views.area_report, name="area-report"),
 ]

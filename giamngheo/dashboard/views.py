@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+import time
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -14,10 +17,14 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
+from giamngheo.core.choices import ExportKind
+from giamngheo.core.exports import export_record
 from giamngheo.core.views import get_or_404, int_param
+from giamngheo.core.xlsx import table_download, wants_xlsx
+from giamngheo.org.selectors import department_for
 from giamngheo.plans import selectors as plan_selectors
 
-from . import selectors
+from . import report, selectors
 
 RATE_TARGETS = ("poverty_rate", "near_poverty_rate")
 
@@ -39,6 +46,17 @@ def _target_cards(
 
 def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpResponse:
     year = int_param(request, "year", maximum=9999, invalid="ignore")
+    if area is not None and wants_xlsx(request):
+        board = selectors.dashboard(user=request.user, area=area, year=year)
+        cards = _target_cards(request, area, board)
+        return table_download(
+            request,
+            filename=f"bang-dieu-khien-{area.code}-{board.year or ''}.xlsx",
+            title=_("Dashboard"),
+            scope=area.name,
+            year=board.year,
+            sections=report.xlsx_sections(board, cards),
+        )
     context: dict[str, object] = {
         "area": area,
         "can_manage_rounds": can(request.user, Capability.MANAGE_REVIEW_ROUNDS),
@@ -57,6 +75,7 @@ def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpRes
             "board": board,
             "charts": board.charts_json(),
             "target_cards": _target_cards(request, area, board),
+            "report_url": _report_url(area, board.year),
             "chart_text": {
                 "noData": _("no data yet"),
                 "saveImage": _("Save as image"),
@@ -77,3 +96,53 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 @capability_required(Capability.VIEW_TABLES)
 def area(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _page(request, get_or_404(selectors.access_dashboard_area, user=request.user, area_id=pk))
+
+
+def _report_url(area: selectors.Area, year: int | None) -> str:
+    url = reverse("dashboard:area-report", args=[area.pk])
+    return f"{url}?year={year}" if year is not None else url
+
+
+def _report(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpResponse:
+    """The dashboard as one PDF, its charts drawn on the server (``report``). Synchronous: a province's
+    report takes well under the 3 s that would make it a background job (decision 0019)."""
+    if area is None:
+        raise Http404
+    started = time.monotonic()
+    year = int_param(request, "year", maximum=9999, invalid="ignore")
+    board = selectors.dashboard(user=request.user, area=area, year=year)
+    cards = _target_cards(request, area, board)
+    department = department_for(user=request.user)
+    meta = report.ReportMeta(
+        title=_("Poverty reduction report"),
+        scope=area.name,
+        year=board.year,
+        printed_on=timezone.localdate(),
+        department=department.name if department else "",
+        author=request.user.get_username(),
+    )
+    content = report.build_report(board, cards, meta)
+    filename = f"bao-cao-giam-ngheo-{area.code}-{board.year or ''}.pdf"
+    export_record(
+        request=request,
+        kind=ExportKind.DASHBOARD_REPORT,
+        fmt="pdf",
+        detail=f"{meta.title} · {area.name}",
+        filename=filename,
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Server-Timing"] = f"report;dur={(time.monotonic() - started) * 1000:.0f}"
+    return response
+
+
+@require_safe
+@capability_required(Capability.VIEW_TABLES)
+def report_index(request: AuthenticatedRequest) -> HttpResponse:
+    return _report(request, selectors.dashboard_root(user=request.user))
+
+
+@require_safe
+@capability_required(Capability.VIEW_TABLES)
+def area_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _report(request, get_or_404(selectors.access_dashboard_area, user=request.user, area_id=pk))

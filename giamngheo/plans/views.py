@@ -24,10 +24,11 @@ from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.uploads import refused_upload_size, upload_limit
 from giamngheo.core.views import get_or_404, int_param, paginate, submit
+from giamngheo.core.xlsx import table_download, wants_xlsx
 from giamngheo.geo.selectors import current_year
 
 from . import indicators as ind
-from . import selectors, services
+from . import print_tables, selectors, services
 from .forms import PlanForm, PriorityForm, ReportForm, TargetForm, ThresholdForm, VersionForm
 from .models import Plan, Target
 
@@ -502,10 +503,21 @@ def priorities(request: AuthenticatedRequest) -> HttpResponse:
     rows = selectors.ranking(user=_u(request), year=year, level=level)
     if request.GET.get("priority") == "1":
         rows = [r for r in rows if r.priority is not None]
+    scope = print_tables.scope_name(_u(request))
+    if wants_xlsx(request):
+        return table_download(
+            request,
+            filename=f"dia-ban-uu-tien-{year}.xlsx",
+            title=_("Priority areas"),
+            scope=scope,
+            year=year,
+            sections=[print_tables.priority_section(rows, level=level)],
+        )
     return render(
         request,
         "plans/priorities.html",
         {
+            "scope": scope,
             "year": year,
             "level": level,
             "years": selectors.plan_years(user=_u(request)),

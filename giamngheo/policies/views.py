@@ -26,13 +26,13 @@ from giamngheo.core.choices import ExportKind
 from giamngheo.core.errors import ApplicationError, NotFound
 from giamngheo.core.exports import export_record
 from giamngheo.core.views import form_error, get_or_404, int_param, paginate, submit
-from giamngheo.core.xlsx import write_table
+from giamngheo.core.xlsx import table_download, wants_xlsx, write_table
 from giamngheo.geo.selectors import communes_in_scope, today
 from giamngheo.households.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_stream
 from giamngheo.households.reference import Category
 from giamngheo.households.selectors import access_household_by_id, national_id_display
 
-from . import selectors, services
+from . import print_tables, selectors, services
 from .coverage import Tally, band
 from .models import FundingSource, Policy, PolicyArea, SupportRecord
 from .support_forms import (
@@ -140,6 +140,16 @@ def coverage(request: AuthenticatedRequest) -> HttpResponse:
         area=area,
     )
     total = sum((r.tally for r in rows), Tally())
+    scope = print_tables.scope_name(request.user, village, commune)
+    if wants_xlsx(request):
+        return table_download(
+            request,
+            filename=f"bao-phu-chinh-sach-{year}.xlsx",
+            title=_("Policy coverage"),
+            scope=scope,
+            year=year,
+            sections=[print_tables.coverage_section(rows, total)],
+        )
     return render(
         request,
         "policies/coverage.html",
@@ -156,6 +166,7 @@ def coverage(request: AuthenticatedRequest) -> HttpResponse:
             "can_see_households": can(request.user, Capability.VIEW_HOUSEHOLDS),
             "can_rebuild": can(request.user, Capability.MANAGE_POLICIES),
             "refreshed_at": selectors.coverage_counted_at(year=year),
+            "scope": scope,
             "breadcrumbs": [(_("Policies"), reverse("policies:policy-list")), (_("Coverage"), None)],
         },
     )
@@ -183,6 +194,16 @@ def coverage_matrix(request: AuthenticatedRequest) -> HttpResponse:
     year, _commune, _village = form.values()
     areas, rows = selectors.coverage_matrix(user=request.user, year=year)
     labels = dict(PolicyArea.choices)
+    scope = print_tables.scope_name(request.user)
+    if wants_xlsx(request):
+        return table_download(
+            request,
+            filename=f"bao-phu-xa-linh-vuc-{year}.xlsx",
+            title=_("Coverage by commune and policy area"),
+            scope=scope,
+            year=year,
+            sections=[print_tables.matrix_section([(a, str(labels[a])) for a in areas], rows)],
+        )
     table = [
         (
             row,
@@ -199,6 +220,7 @@ def coverage_matrix(request: AuthenticatedRequest) -> HttpResponse:
             "year": year,
             "areas": [(a, labels[a]) for a in areas],
             "table": table,
+            "scope": scope,
             "breadcrumbs": [
                 (_("Policies"), reverse("policies:policy-list")),
                 (_("Coverage"), f"{reverse('policies:coverage')}?year={year}"),
@@ -520,6 +542,26 @@ def spending(request: AuthenticatedRequest) -> HttpResponse:
         ),
     )
     sources, areas = dict(FundingSource.choices), dict(PolicyArea.choices)
+    by_project = [(p or _("(no project)"), n, a) for p, n, a in totals.by_project]
+    by_source = [(sources.get(s, s), n, a) for s, n, a in totals.by_source]
+    by_area = [(areas.get(s, s), n, a) for s, n, a in totals.by_area]
+    scope = print_tables.scope_name(request.user, commune)
+    period = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+    if wants_xlsx(request):
+        return table_download(
+            request,
+            filename=f"chi-ho-tro-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+            title=_("Spending on support"),
+            scope=scope,
+            period=period,
+            sections=print_tables.spending_sections(
+                [
+                    (_("By programme project"), by_project),
+                    (_("By funding source"), by_source),
+                    (_("By policy area"), by_area),
+                ]
+            ),
+        )
     return render(
         request,
         "policies/spending.html",
@@ -529,9 +571,11 @@ def spending(request: AuthenticatedRequest) -> HttpResponse:
             "end": end,
             "commune": commune,
             "totals": totals,
-            "by_project": [(p or _("(no project)"), n, a) for p, n, a in totals.by_project],
-            "by_source": [(sources.get(s, s), n, a) for s, n, a in totals.by_source],
-            "by_area": [(areas.get(s, s), n, a) for s, n, a in totals.by_area],
+            "by_project": by_project,
+            "by_source": by_source,
+            "by_area": by_area,
+            "scope": scope,
+            "period": period,
             "breadcrumbs": [(_("Policies"), reverse("policies:policy-list")), (_("Spending"), None)],
         },
     )
