@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -37,9 +38,14 @@ def _target_cards(
     return cards or None
 
 
-def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpResponse:
+def _page(
+    request: AuthenticatedRequest, area: selectors.Area | None, *, alerts: bool = False
+) -> HttpResponse:
     year = int_param(request, "year", maximum=9999, invalid="ignore")
+    priority = request.GET.get("priority") == "1"
     context: dict[str, object] = {
+        "priority": priority,
+        "alerts": selectors.alert_panel(user=request.user, on=timezone.localdate()) if alerts else None,
         "area": area,
         "can_manage_rounds": can(request.user, Capability.MANAGE_REVIEW_ROUNDS),
         "can_manage_geography": can(request.user, Capability.MANAGE_GEOGRAPHY),
@@ -47,7 +53,7 @@ def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpRes
     }
     crumbs: list[tuple[str, str | None]] = [(_("Dashboard"), reverse("dashboard:index"))]
     if area is not None:
-        board = selectors.dashboard(user=request.user, area=area, year=year)
+        board = selectors.dashboard(user=request.user, area=area, year=year, priority=priority)
         root = selectors.dashboard_root(user=request.user)
         for ancestor in area.ancestors():
             if root is not None and ancestor.path.startswith(root.path):
@@ -57,6 +63,9 @@ def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpRes
             "board": board,
             "charts": board.charts_json(),
             "target_cards": _target_cards(request, area, board),
+            "priority_none": bool(
+                priority and board.year is not None and not selectors.priority_marked(year=board.year)
+            ),
             "chart_text": {
                 "noData": _("no data yet"),
                 "saveImage": _("Save as image"),
@@ -70,7 +79,7 @@ def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpRes
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    return _page(request, selectors.dashboard_root(user=request.user))
+    return _page(request, selectors.dashboard_root(user=request.user), alerts=True)
 
 
 @require_safe
