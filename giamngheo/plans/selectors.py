@@ -224,6 +224,90 @@ def report_areas(*, user: User, target: Target) -> list[Area]:
     return areas + sorted(communes, key=lambda c: vi_key(c.name))
 
 
+@dataclass(frozen=True)
+class ReportPeriod:
+    year: int
+    quarter: int | None  # None: the year as a whole
+
+    @property
+    def label(self) -> str:
+        if self.quarter:
+            return _("Quarter %(q)s/%(year)s") % {"q": self.quarter, "year": self.year}
+        return str(self.year)
+
+
+def report_period(*, target: Target, today: dt.date | None = None) -> ReportPeriod:
+    """The period the units report now: the current quarter while the plan runs, else its last year."""
+    today = today or timezone.localdate()
+    if target.plan.covers(today.year):
+        return ReportPeriod(year=today.year, quarter=(today.month - 1) // 3 + 1)
+    return ReportPeriod(year=target.plan.year_to, quarter=None)
+
+
+def _reported_area_ids(target: Target, period: ReportPeriod, area_ids: list[int]) -> set[int]:
+    rows = TargetReport.objects.filter(target=target, year=period.year, area_id__in=area_ids)
+    if period.quarter:
+        months = range(3 * period.quarter - 2, 3 * period.quarter + 1)
+        rows = rows.filter(Q(quarter=period.quarter) | Q(month__in=list(months)))
+    return set(rows.values_list("area_id", flat=True))
+
+
+def not_reported(*, user: User, target: Target, period: ReportPeriod) -> list[Area]:
+    """The units the user sees (the province when seen as a whole, its communes in scope) that have not
+    reported the entered target for ``period``: what the department office collects."""
+    if target.indicator.computed:
+        return []
+    areas = report_areas(user=user, target=target)
+    reported = _reported_area_ids(target, period, [a.pk for a in areas])
+    return [a for a in areas if a.pk not in reported]
+
+
+@dataclass(frozen=True)
+class ToReport:
+    target: Target
+    period: ReportPeriod
+    missing: list[Area]  # the user's own units that have not reported the period yet
+    units: int  # the units the user sees
+    units_missing: int  # ... of which have not reported
+
+
+def targets_to_report(*, user: User, today: dt.date | None = None) -> list[ToReport]:
+    """The entered targets of the plans in force that the user reports: for the province when the target's
+    responsible unit is in the user's org scope, for the communes of the user's area scope; with the units
+    that have not reported the current period."""
+    today = today or timezone.localdate()
+    own_communes = list(
+        Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE, is_active=True)
+        .filter(pk__in=user.scope_areas.values("pk"))
+        .order_by("path")
+    )
+    units = set(OrgUnit.objects.filter(org_q(user, "path", None)).values_list("pk", flat=True))
+    rows = []
+    for target in current_targets(year=today.year).filter(
+        plan__province_id__in=visible_province_ids(user=user)
+    ):
+        if target.indicator.computed:
+            continue
+        own: list[Area] = [c for c in own_communes if c.path.startswith(target.plan.province.path)]
+        if target.responsible_unit_id in units:
+            own.insert(0, target.plan.province)
+        if not own:
+            continue
+        period = report_period(target=target, today=today)
+        missing = not_reported(user=user, target=target, period=period)
+        missing_ids = {a.pk for a in missing}
+        rows.append(
+            ToReport(
+                target=target,
+                period=period,
+                missing=[a for a in own if a.pk in missing_ids],
+                units=len(report_areas(user=user, target=target)),
+                units_missing=len(missing),
+            )
+        )
+    return rows
+
+
 # Thresholds ---------------------------------------------------------------------------------------------
 def thresholds_for(*, province_id: int, indicator_key: str) -> ind.Thresholds:
     """The province's thresholds of an indicator (100 / 75 when none is set)."""

@@ -77,6 +77,11 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
             "year": year,
             "years": selectors.plan_years(user=_u(request)),
             "can_manage": can(request.user, Capability.MANAGE_PLANS),
+            "to_report": (
+                selectors.targets_to_report(user=_u(request))
+                if can(request.user, Capability.REPORT_TARGETS)
+                else []
+            ),
             "breadcrumbs": [(_("Plans and targets"), None)],
         },
     )
@@ -389,6 +394,7 @@ def reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The value was recorded."))
                 return redirect("plans:reports", pk=target.pk)
     rows = selectors.report_list(user=_u(request), target=target)
+    period = selectors.report_period(target=target)
     return render(
         request,
         "plans/reports.html",
@@ -399,6 +405,8 @@ def reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "unit": selectors.unit_label(target.unit),
             "form": form,
             "page_obj": paginate(request, rows),
+            "period": period,
+            "missing": selectors.not_reported(user=_u(request), target=target, period=period),
             "breadcrumbs": _crumbs(
                 (target.plan.title, reverse("plans:plan-detail", args=[target.plan_id])),
                 (target.name, None),
