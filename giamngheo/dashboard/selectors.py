@@ -16,6 +16,7 @@ number (the official tables' lists for a round, the registry's list for a villag
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,13 +33,17 @@ from giamngheo.accounts.scoping import area_q, can
 from giamngheo.geo import selectors as geo_selectors
 from giamngheo.geo.models import Area as Area  # re-exported: the views' annotation
 from giamngheo.geo.models import AreaLevel
+from giamngheo.geo.priorities import priority_paths, priority_q
+from giamngheo.notices import selectors as notice_selectors
 from giamngheo.plans import indicators as ind
+from giamngheo.plans import selectors as plan_selectors
 from giamngheo.policies import selectors as policy_selectors
 from giamngheo.policies.coverage import Tally
 from giamngheo.policies.models import PolicyArea
 from giamngheo.poverty.measures import nested_weights
 from giamngheo.poverty.standard import Standard, StandardError, get_standard, standard_for
 from giamngheo.reviews import figures as fig
+from giamngheo.reviews import selectors as review_selectors
 from giamngheo.reviews.models import AreaSummary, Movement, ReviewRound, RoundStatus
 
 CENT = Decimal("0.01")
@@ -433,14 +438,18 @@ SUMMARY_COLUMNS = (
 )
 
 
-def _children(*, user: User, area: Area, review_round: ReviewRound) -> list[dict[str, Any]]:
+def _children(
+    *, user: User, area: Area, review_round: ReviewRound, priority: bool = False
+) -> list[dict[str, Any]]:
     """The summaries of the units one level down (communes of a province, villages of a commune) in the
-    round, that the user may see; without their ``figures`` (not needed: only the columns)."""
+    round, that the user may see (``priority``: the priority ones of the year only); without their
+    ``figures`` (not needed: only the columns)."""
     level = AreaLevel.COMMUNE if area.level == AreaLevel.PROVINCE else AreaLevel.VILLAGE
+    scope = area_q(user, "area__path")
+    if priority:
+        scope &= priority_q(year=review_round.year, path_field="area__path")
     return list(
-        AreaSummary.objects.filter(
-            area_q(user, "area__path"), round=review_round, area__parent=area, area__level=level
-        )
+        AreaSummary.objects.filter(scope, round=review_round, area__parent=area, area__level=level)
         .order_by()
         .values(*SUMMARY_COLUMNS)
     )
@@ -525,11 +534,12 @@ def _headlines(*, user: User, area: Area, summary: AreaSummary | None, year: int
     return out
 
 
-def dashboard(*, user: User, area: Area, year: int | None) -> Dashboard:
+def dashboard(*, user: User, area: Area, year: int | None, priority: bool = False) -> Dashboard:
     """The dashboard of ``area`` (already checked with ``access_dashboard_area``) for the round of
     ``year`` (default: the latest). A handful of queries on pre-aggregated rows, whatever the registry's
     size: the rounds, the area's summaries over the rounds, the children's summaries of the round, the
-    year's coverage sums, the boundaries' count."""
+    year's coverage sums, the boundaries' count. ``priority``: the units one level down (ranking, map,
+    links) are the year's priority communes and villages only (``geo.priorities``)."""
     province = province_of(area)
     rounds = list(ReviewRound.objects.filter(province=province).order_by("year"))
     years = [r.year for r in rounds]
@@ -562,12 +572,17 @@ def dashboard(*, user: User, area: Area, year: int | None) -> Dashboard:
     current = next((s for s in summaries if s.round_id == review_round.pk), None)
     year = review_round.year
     rows = (
-        _children(user=user, area=area, review_round=review_round) if area.level != AreaLevel.VILLAGE else []
+        _children(user=user, area=area, review_round=review_round, priority=priority)
+        if area.level != AreaLevel.VILLAGE
+        else []
     )
     ranking = ranking_chart(user=user, rows=rows, year=year) if rows else None
     child_level = AreaLevel.COMMUNE if area.level == AreaLevel.PROVINCE else AreaLevel.VILLAGE
+    child_scope = area_q(user)
+    if priority:
+        child_scope &= priority_q(year=year, path_field="path")
     children = (
-        Area.objects.filter(area_q(user), parent=area, level=child_level, is_active=True)
+        Area.objects.filter(child_scope, parent=area, level=child_level, is_active=True)
         .order_by("name_folded", "code")
         .values_list("pk", "name")
         if area.level != AreaLevel.VILLAGE
@@ -591,3 +606,39 @@ def dashboard(*, user: User, area: Area, year: int | None) -> Dashboard:
         ),
         child_links=[(name, _url("dashboard:area", {"year": year}, pk=pk)) for pk, name in children],
     )
+
+
+# The "Alerts" panel (issue 14): what needs attention in the user's scope -------------------------------
+@dataclass(frozen=True)
+class AlertPanel:
+    year: int
+    targets: list[plan_selectors.TargetCard]  # off track or at risk in the year
+    late_reviews: list[review_selectors.LateReview]
+    overdue_requests: list[review_selectors.OverdueRequest]
+    unread: int  # the user's unread notifications
+
+    @property
+    def empty(self) -> bool:
+        return not (self.targets or self.late_reviews or self.overdue_requests or self.unread)
+
+
+def alert_panel(*, user: User, on: dt.date) -> AlertPanel:
+    """Targets at risk or off track, communes whose review is late, in-year requests past their 15 days
+    (each through its owning app's selectors, scoped to the user) and the unread notifications' count."""
+    targets = (
+        plan_selectors.targets_needing_attention(user=user, year=on.year)
+        if can(user, Capability.VIEW_TABLES)
+        else []
+    )
+    return AlertPanel(
+        year=on.year,
+        targets=targets,
+        late_reviews=review_selectors.late_commune_reviews(on=on, user=user),
+        overdue_requests=review_selectors.overdue_requests(on=on, user=user),
+        unread=notice_selectors.unread_count(user=user),
+    )
+
+
+def priority_marked(*, year: int) -> bool:
+    """Whether any priority commune or village is marked for ``year`` (the ``?priority=1`` message)."""
+    return bool(priority_paths(year))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -44,10 +45,13 @@ def _target_cards(
     return cards or None
 
 
-def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpResponse:
+def _page(
+    request: AuthenticatedRequest, area: selectors.Area | None, *, alerts: bool = False
+) -> HttpResponse:
     year = int_param(request, "year", maximum=9999, invalid="ignore")
+    priority = request.GET.get("priority") == "1"
     if area is not None and wants_xlsx(request):
-        board = selectors.dashboard(user=request.user, area=area, year=year)
+        board = selectors.dashboard(user=request.user, area=area, year=year, priority=priority)
         cards = _target_cards(request, area, board)
         return table_download(
             request,
@@ -58,6 +62,8 @@ def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpRes
             sections=report.xlsx_sections(board, cards),
         )
     context: dict[str, object] = {
+        "priority": priority,
+        "alerts": selectors.alert_panel(user=request.user, on=timezone.localdate()) if alerts else None,
         "area": area,
         "can_manage_rounds": can(request.user, Capability.MANAGE_REVIEW_ROUNDS),
         "can_manage_geography": can(request.user, Capability.MANAGE_GEOGRAPHY),
@@ -65,7 +71,7 @@ def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpRes
     }
     crumbs: list[tuple[str, str | None]] = [(_("Dashboard"), reverse("dashboard:index"))]
     if area is not None:
-        board = selectors.dashboard(user=request.user, area=area, year=year)
+        board = selectors.dashboard(user=request.user, area=area, year=year, priority=priority)
         root = selectors.dashboard_root(user=request.user)
         for ancestor in area.ancestors():
             if root is not None and ancestor.path.startswith(root.path):
@@ -75,7 +81,10 @@ def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpRes
             "board": board,
             "charts": board.charts_json(),
             "target_cards": _target_cards(request, area, board),
-            "report_url": _report_url(area, board.year),
+            "report_url": _report_url(area, board.year, priority=priority),
+            "priority_none": bool(
+                priority and board.year is not None and not selectors.priority_marked(year=board.year)
+            ),
             "chart_text": {
                 "noData": _("no data yet"),
                 "saveImage": _("Save as image"),
@@ -89,7 +98,7 @@ def _page(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpRes
 @require_safe
 @capability_required(Capability.VIEW_TABLES)
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    return _page(request, selectors.dashboard_root(user=request.user))
+    return _page(request, selectors.dashboard_root(user=request.user), alerts=True)
 
 
 @require_safe
@@ -98,9 +107,11 @@ def area(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _page(request, get_or_404(selectors.access_dashboard_area, user=request.user, area_id=pk))
 
 
-def _report_url(area: selectors.Area, year: int | None) -> str:
+def _report_url(area: selectors.Area, year: int | None, *, priority: bool = False) -> str:
     url = reverse("dashboard:area-report", args=[area.pk])
-    return f"{url}?year={year}" if year is not None else url
+    params = {"year": year, "priority": 1 if priority else None}
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{url}?{query}" if query else url
 
 
 def _report(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpResponse:
@@ -110,7 +121,8 @@ def _report(request: AuthenticatedRequest, area: selectors.Area | None) -> HttpR
         raise Http404
     started = time.monotonic()
     year = int_param(request, "year", maximum=9999, invalid="ignore")
-    board = selectors.dashboard(user=request.user, area=area, year=year)
+    priority = request.GET.get("priority") == "1"
+    board = selectors.dashboard(user=request.user, area=area, year=year, priority=priority)
     cards = _target_cards(request, area, board)
     department = department_for(user=request.user)
     meta = report.ReportMeta(

@@ -402,13 +402,25 @@ def review_calendar(*, seed: int, commune_code: str, year: int = REVIEW_YEAR) ->
     )
 
 
-def allocate(slots: Sequence[VillageSlot], count: int, seed: int) -> list[int]:
+# The communes of the demo's commune officers (``focus``) get more households and more low incomes, so
+# that their officers have poor households, a review list and gaps to work on even in a small demo.
+FOCUS_WEIGHT = 4.0
+FOCUS_LOW = 6.0
+
+
+def allocate(
+    slots: Sequence[VillageSlot], count: int, seed: int, focus: frozenset[str] = frozenset()
+) -> list[int]:
     """How many households each village gets: proportional to a weight (wards' quarters are larger than
-    rural hamlets), by largest remainders so the total is exactly ``count``."""
+    rural hamlets; the ``focus`` communes' villages weigh ``FOCUS_WEIGHT`` times more), by largest
+    remainders so the total is exactly ``count``."""
     if not slots or count <= 0:
         return [0] * len(slots)
     rng = random.Random(f"allocate:{seed}")  # noqa: S311 - demo data
-    weights = [(3.0 if s.urban else 1.0) * rng.uniform(0.5, 1.5) for s in slots]
+    weights = [
+        (3.0 if s.urban else 1.0) * rng.uniform(0.5, 1.5) * (FOCUS_WEIGHT if s.commune_name in focus else 1.0)
+        for s in slots
+    ]
     total = sum(weights)
     shares = [count * w / total for w in weights]
     counts = [int(s) for s in shares]
@@ -542,9 +554,11 @@ class HouseholdGenerator:
         seed: int,
         province_code: int,
         classify: bool = True,
+        focus: Iterable[str] = (),
     ) -> None:
         self.slots = list(slots)
-        self.counts = allocate(self.slots, count, seed)
+        self.focus = frozenset(focus)
+        self.counts = allocate(self.slots, count, seed, self.focus)
         self.seed = seed
         self.province_code = province_code
         self.classify = classify
@@ -620,6 +634,8 @@ class HouseholdGenerator:
             p_low = 0.012 if urban else 0.025
         else:
             p_low = 0.008 if urban else 0.013
+        if slot.commune_name in self.focus:
+            p_low = min(0.4, p_low * FOCUS_LOW)
         p_middle = 0.15 if em else (0.05 if urban else 0.07)
         draw = rng.random()
         low, middle = draw < p_low, p_low <= draw < p_low + p_middle
@@ -954,11 +970,18 @@ class HouseholdGenerator:
 
 
 def generate_households(
-    slots: Sequence[VillageSlot], *, count: int, seed: int, province_code: int, classify: bool = True
+    slots: Sequence[VillageSlot],
+    *,
+    count: int,
+    seed: int,
+    province_code: int,
+    classify: bool = True,
+    focus: Iterable[str] = (),
 ) -> Iterator[GeneratedHousehold]:
-    """``count`` households spread over ``slots`` (deterministic for ``seed``)."""
+    """``count`` households spread over ``slots`` (deterministic for ``seed``); ``focus``: names of
+    communes given more households and more low incomes (the demo officers' communes)."""
     return HouseholdGenerator(
-        slots, count=count, seed=seed, province_code=province_code, classify=classify
+        slots, count=count, seed=seed, province_code=province_code, classify=classify, focus=focus
     ).households()
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Role
+from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.org.models import OrgUnit
 from giamngheo.plans import services
@@ -35,7 +36,9 @@ NOTE = (
 )
 RATE_STEP = Decimal("0.15")
 FALLBACK_RATE = Decimal("1.03")  # Bình Phước, early 2023 (legal-facts: SGGPN-BP), when no round is known
-ESCAPED_TARGET = 500
+ESCAPED_TARGET = 500  # the sample plan's figure for the whole province (about 1 million households)
+ESCAPED_SHARE = Decimal("0.35")  # a smaller demo: this share of the poor households at the start of the year
+REPORTED_SHARE = 3  # one commune in REPORTED_SHARE has not reported the current quarter yet
 THRESHOLDS = {"poverty_rate": (100, 80), "policy_coverage": (95, 80), "escaped_poverty": (100, 75)}
 PLAN_YEAR = 2024
 
@@ -87,16 +90,44 @@ def seed_plans(*, province: Area) -> int:
         {PLAN_YEAR} | set(ReviewRound.objects.filter(province=province).values_list("year", flat=True))
     )
     division = OrgUnit.objects.filter(area=province, short_name="PTNT-GN").first()
+    officer_communes = set(
+        Area.objects.filter(
+            parent=province, scoped_users__role=Role.COMMUNE_OFFICER, level=AreaLevel.COMMUNE
+        ).values_list("name", flat=True)
+    )
     communes = list(Area.objects.filter(parent=province, level=AreaLevel.COMMUNE, is_active=True))
     for key, (on_track, at_risk) in THRESHOLDS.items():
         services.threshold_set(
-            province=province, indicator_key=key, on_track=on_track, at_risk=at_risk, acting_user=None
+            province=province,
+            indicator_key=key,
+            on_track=on_track,
+            at_risk=at_risk,
+            version=ANY_VERSION,
+            acting_user=None,
         )
     rate = indicator("poverty_rate")
 
     def value_in(area: Area, year: int) -> Decimal | None:
         return rate.value(area_inputs(user=viewer, area=area, year=year)) if viewer is not None else None
 
+    def escaped_target(year: int) -> int:
+        """The households to take out of poverty in ``year``: the plan's 500, or, in a demo smaller than a
+        province, ``ESCAPED_SHARE`` of the poor households at the start of the year."""
+        inputs = area_inputs(user=viewer, area=province, year=year) if viewer is not None else {}
+        start = inputs.get("start_poor")
+        if start is None or start * 4 >= ESCAPED_TARGET:
+            return ESCAPED_TARGET
+        return max(1, int((Decimal(start) * ESCAPED_SHARE).to_integral_value()))
+
+    def start_rate(year: int) -> Decimal | None:
+        """The rate at the start of ``year`` (its round's start-of-year poor households)."""
+        inputs = area_inputs(user=viewer, area=province, year=year) if viewer is not None else {}
+        if not inputs.get("households") or inputs.get("start_poor") is None:
+            return None
+        return (Decimal(inputs["start_poor"]) * 100 / Decimal(inputs["households"])).quantize(Decimal("0.01"))
+
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3 + 1
     created = 0
     for year in years:
         carried = year != PLAN_YEAR
@@ -118,7 +149,9 @@ def seed_plans(*, province: Area) -> int:
         later = next(
             (v for y in range(year, years[-1] + 1) if (v := value_in(province, y)) is not None), None
         )
-        baseline = known if known is not None else (later + RATE_STEP if later is not None else FALLBACK_RATE)
+        baseline = known if known is not None else start_rate(year)
+        if baseline is None:
+            baseline = later + RATE_STEP if later is not None else FALLBACK_RATE
         poverty = services.target_create(
             plan=plan,
             name="Tỷ lệ hộ nghèo đa chiều giảm 0,15 điểm phần trăm trong năm",
@@ -132,13 +165,14 @@ def seed_plans(*, province: Area) -> int:
             sort_order=1,
             acting_user=None,
         )
+        escaped_goal = escaped_target(year)
         escaped = services.target_create(
             plan=plan,
-            name="Giảm 500 hộ nghèo (ít nhất 500 hộ thoát nghèo trong năm)",
+            name=f"Giảm {escaped_goal} hộ nghèo (ít nhất {escaped_goal} hộ thoát nghèo trong năm)",
             indicator_key="escaped_poverty",
             baseline_value=Decimal(0),
             baseline_year=year - 1,
-            target_value=Decimal(ESCAPED_TARGET),
+            target_value=Decimal(escaped_goal),
             direction=Direction.UP,
             deadline=deadline,
             responsible_unit=division,
@@ -171,19 +205,34 @@ def seed_plans(*, province: Area) -> int:
             sort_order=4,
             acting_user=None,
         )
+        current = year >= today.year
         services.report_create(
             target=trained,
             area=province,
             year=year,
-            quarter=3 if year >= timezone.localdate().year else None,
-            value=Decimal(85) if year >= timezone.localdate().year else Decimal(100),
+            quarter=max(1, quarter - 1) if current else None,
+            value=Decimal(85) if current else Decimal(100),
             evidence=SimpleUploadedFile(
                 f"bao-cao-tap-huan-{year}.pdf", _pdf(f"Bao cao tap huan can bo giam ngheo {year} (mau)")
             ),
             note="Báo cáo mẫu của Phòng PTNT và Giảm nghèo (dữ liệu demo).",
             acting_user=None,
         )
-        # The split across the communes: each commune's rate down by the same step; the 500 households in
+        if current:  # the communes report the quarter: most have, some not yet (the office collects them)
+            reporting = sorted(communes, key=lambda c: c.code)
+            for number, commune in enumerate(reporting):
+                if number % REPORTED_SHARE == 0 or commune.name in officer_communes:
+                    continue
+                services.report_create(
+                    target=trained,
+                    area=commune,
+                    year=year,
+                    quarter=quarter,
+                    value=Decimal(60 + (number * 7) % 41),
+                    note="Báo cáo mẫu của xã (dữ liệu demo).",
+                    acting_user=None,
+                )
+        # The split across the communes: each commune's rate down by the same step; the households in
         # proportion to the commune's poor households (so that the communes add up to the province).
         poor: dict[int, int] = {}
         before = commune_inputs(user=viewer, province=province, year=year - 1) if viewer is not None else {}
@@ -202,7 +251,7 @@ def seed_plans(*, province: Area) -> int:
             if inputs.get("poor"):
                 poor[commune.pk] = inputs["poor"]
         by_id = {c.pk: c for c in communes}
-        for commune_id, part in _split(ESCAPED_TARGET, poor).items():
+        for commune_id, part in _split(escaped_goal, poor).items():
             services.allocation_save(
                 target=escaped,
                 commune=by_id[commune_id],

@@ -3,7 +3,8 @@
 Everything goes through the domain services (and so into the audit trail, as "system"), except what is
 written in bulk because demo data is not user input: the households and their members
 (``demo.households.save_households``: the same rows as the services, one audit record) and the history of
-the closed 2025 review (``_closed_round``). The open 2026 review goes through the review services.
+the closed 2024 and 2025 reviews (``_closed_round``: assessments in bulk, then closed and frozen by the
+review service). The open 2026 review goes through the review services.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import Category
 from giamngheo.org.models import OrgUnit, OrgUnitKind, StaffType
 from giamngheo.org.services import org_unit_create, staff_create
+from giamngheo.plans.alerts import alerts_scan as plan_alerts_scan
 from giamngheo.policies.coverage import percent
 from giamngheo.policies.models import CoverageSummary, Entitlement, FundingSource, SupportRecord
 from giamngheo.policies.services import (
@@ -43,6 +45,7 @@ from giamngheo.policies.services import (
     support_records_write,
 )
 from giamngheo.poverty.classify import classify
+from giamngheo.reviews.alerts import alerts_scan as review_alerts_scan
 from giamngheo.reviews.models import (
     Assessment,
     AssessmentStatus,
@@ -66,6 +69,7 @@ from giamngheo.reviews.services import (
     movement_of,
     posting_complete,
     recognise,
+    regular_request_file,
     request_add,
     round_close,
     round_open,
@@ -282,24 +286,59 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     if households:
         _seed_households(province=province, count=households, seed=seed, report=report)
     seed_plans(province=province)  # after the review rounds and the coverage: the plans read their figures
+    # Tell the demo's users what needs their attention (the daily scans of the alerts).
+    plan_alerts_scan()
+    review_alerts_scan()
     return report
 
 
 def _seed_households(*, province: Area, count: int, seed: int, report: SeedReport) -> None:
-    """``count`` generated households, then the review rounds of 2025 (closed) and 2026 (open).
-    Skipped when the province already has households (running the command again changes nothing)."""
+    """``count`` generated households, then the review rounds of 2024 and 2025 (closed) and 2026 (open),
+    the in-year requests of the officers' communes and the support of the year. Skipped when the province
+    already has households (running the command again changes nothing)."""
     existing = Household.objects.filter(commune__parent=province).count()
     if existing:
         report.households_existing = existing
         return
     generated = generate_households(
-        village_slots(province), count=count, seed=seed, province_code=int(province.code)
+        village_slots(province),
+        count=count,
+        seed=seed,
+        province_code=int(province.code),
+        focus=COMMUNE_OFFICER_COMMUNES,
     )
     saved = save_households(generated)
     report.households, report.members = saved.households, saved.members
     report.poor, report.near_poor, report.ethnic_minority = saved.poor, saved.near_poor, saved.ethnic_minority
     report.rounds = seed_review_rounds(province=province, seed=seed)
+    _seed_requests(province=province)
     _seed_support(province=province, seed=seed, report=report)
+
+
+# In-year requests (form 01) pending in the officers' communes: one past its 15 days, one recent.
+REQUEST_AGES = (22, 4)
+
+
+def _seed_requests(*, province: Area) -> None:
+    today = timezone.localdate()
+    officers = User.objects.filter(role=Role.COMMUNE_OFFICER, scope_areas__parent=province).prefetch_related(
+        "scope_areas"
+    )
+    for officer in officers.order_by("username"):
+        for commune in officer.scope_areas.filter(level=AreaLevel.COMMUNE):
+            households = Household.objects.filter(
+                commune=commune, is_active=True, category__in=[Category.MIDDLE, Category.NOT_POOR]
+            ).order_by("income_per_capita", "pk")[: len(REQUEST_AGES)]
+            for household, days in zip(households, REQUEST_AGES, strict=False):
+                regular_request_file(
+                    household=household,
+                    kind=RequestKind.BECOME_POOR
+                    if household.category == Category.MIDDLE
+                    else (RequestKind.BECOME_NEAR_POOR),
+                    filed_on=today - dt.timedelta(days=days),
+                    note="Chủ hộ ốm nặng, mất khả năng lao động (dữ liệu mẫu)",
+                    acting_user=officer,
+                )
 
 
 # Share of the entitled who received a policy of each area this year, and what one record gives:
@@ -421,7 +460,7 @@ def _seed_accounts(*, province: Area, department: OrgUnit, communes: list[Area])
 
 # Review rounds -------------------------------------------------------------------------------------------
 
-CLOSED_YEAR, OPEN_YEAR = 2025, 2026
+CLOSED_YEARS, OPEN_YEAR = (2024, 2025), 2026
 # 2026 round: how far some communes have got (the others have not started). By name in Đồng Nai; in
 # another province, the first communes by code.
 OPEN_ROUND_STEPS = [
@@ -432,14 +471,17 @@ OPEN_ROUND_STEPS = [
     ("Xã Long Thành", Step.SUBMITTED),
 ]
 NOT_STARTED = "Phường Trấn Biên"
+LISTED = (Category.POOR, Category.NEAR_POOR)
 
 
 def seed_review_rounds(*, province: Area, seed: int) -> list[RoundReport]:
-    """A closed round for 2025 (every commune submitted, movements recorded) and an open one for 2026
-    (a few communes at various steps), each only if the province does not have it yet."""
+    """Closed rounds for 2024 and 2025 (every commune submitted, movements recorded, figures frozen) and an
+    open one for 2026 (a few communes at various steps), each only if the province does not have it yet."""
     reports = []
-    if not ReviewRound.objects.filter(province=province, year=CLOSED_YEAR).exists():
-        reports.append(_round_report(_closed_round(province=province, seed=seed)))
+    if not ReviewRound.objects.filter(province=province, year__in=CLOSED_YEARS).exists():
+        history = _history(province=province, seed=seed)
+        for year in CLOSED_YEARS:
+            reports.append(_round_report(_closed_round(province=province, seed=seed, year=history[year])))
     if not ReviewRound.objects.filter(province=province, year=OPEN_YEAR).exists():
         reports.append(_round_report(_open_round(province=province, seed=seed)))
     return reports
@@ -456,36 +498,92 @@ def _round_report(review_round: ReviewRound) -> RoundReport:
     )
 
 
-def _closed_round(*, province: Area, seed: int) -> ReviewRound:
-    """The 2025 review, as the history of the registry: the households poor or near-poor at the end of the
-    year (the registry's categories) plus some that escaped, each with a start-of-year category and the
-    movement that follows (escaped, newly poor, fallen back into poverty, …).
+@dataclass
+class YearHistory:
+    """One closed year of the registry's history: each listed household's category at the start and at
+    the end of the year (the end of the last closed year is the registry's category today)."""
+
+    year: int
+    end: dict[int, str]  # every classified active household: its category at the end of the year
+    before: dict[int, str]  # the households listed in the year's review: their category at its start
+    escaped_earlier: set[int] = field(default_factory=set)  # poor again after escaping in an earlier year
+
+
+def _history(*, province: Area, seed: int) -> dict[int, YearHistory]:
+    """The categories of the closed years, drawn backwards from today's registry: a year's start is the
+    previous year's end. Each year lists the poor and near-poor households at its end plus some that
+    escaped (modest incomes first); the poor came mostly from the poor (70 %), some from the near-poor
+    (10 %), the others were newly poor or fell back after escaping earlier. The households that fall back
+    in a year escaped in the year before (or, for the first year, by an approved request the year before)."""
+    households = list(
+        Household.objects.filter(commune__parent=province, is_active=True)
+        .exclude(category="")
+        .order_by("pk")
+        .values_list("pk", "category", "income_per_capita")
+    )
+    income = {pk: value or 0 for pk, _c, value in households}
+    end = {pk: category for pk, category, _i in households}
+    history: dict[int, YearHistory] = {}
+    must_escape: set[int] = set()  # fell back the year after: they escaped this year
+    stays_out: set[int] = set()  # newly poor the year after: they were not poor this year
+    for year in sorted(CLOSED_YEARS, reverse=True):
+        rng = random.Random(f"round:{seed}:{year}")  # noqa: S311 - demo data
+        poor_count = sum(1 for c in end.values() if c == Category.POOR)
+        on_list = [pk for pk, c in end.items() if c in LISTED]
+        pool = sorted(
+            (
+                pk
+                for pk, c in end.items()
+                if c not in LISTED and pk not in must_escape and pk not in stays_out
+            ),
+            key=lambda pk: (income[pk], pk),
+        )[: max(poor_count, 1) * 3]
+        escaped = must_escape | set(rng.sample(pool, k=min(len(pool), poor_count * 2 // 3)))
+        before: dict[int, str] = {}
+        fell_back: set[int] = set()
+        for pk in sorted(set(on_list) | escaped):
+            draw = rng.random()
+            if pk in escaped:
+                before[pk] = Category.POOR if pk in must_escape or draw < 0.4 else Category.NEAR_POOR
+            elif end[pk] == Category.POOR:
+                before[pk] = (
+                    Category.POOR if draw < 0.70 else Category.NEAR_POOR if draw < 0.80 else Category.NOT_POOR
+                )
+                if before[pk] == Category.NOT_POOR and draw >= 0.92:
+                    fell_back.add(pk)
+            else:
+                before[pk] = (
+                    Category.NEAR_POOR if draw < 0.65 else Category.POOR if draw < 0.85 else Category.NOT_POOR
+                )
+        history[year] = YearHistory(year=year, end=dict(end), before=before, escaped_earlier=fell_back)
+        must_escape = fell_back
+        stays_out = {pk for pk, c in before.items() if c == Category.NOT_POOR}
+        end = end | before  # the year before ended where this one started
+    return history
+
+
+def _closed_round(*, province: Area, seed: int, year: YearHistory) -> ReviewRound:
+    """A closed review round of the registry's history (``_history``): each listed household with its
+    start-of-year category and the decided category at the end of the year, and the movement that follows
+    (escaped, newly poor, fallen back into poverty, …).
 
     Demo data is not user input: the assessments are written in bulk, with the engine's results on the
-    households' facts on the commune's survey date (exactly what ``survey_record`` stores), instead of
-    walking every commune through the review's steps one household at a time.
+    households' facts on the commune's survey date (what ``survey_record`` stores), instead of walking every
+    commune through the review's steps one household at a time. The round is closed by the review service
+    (``round_close``), which freezes its figures from the registry: for an earlier year the registry is set
+    to that year's end for the freeze, then back to today's categories.
     """
-    rng = random.Random(f"round:{seed}:{CLOSED_YEAR}")  # noqa: S311 - demo data
-    review_round = round_open(province=province, year=CLOSED_YEAR, acting_user=None)
+    rng = random.Random(f"round:{seed}:{year.year}:meetings")  # noqa: S311 - demo data
+    review_round = round_open(province=province, year=year.year, acting_user=None)
     reviews = {r.commune_id: r for r in review_round.commune_reviews.select_related("commune")}
-    # The round's standard: the one in force on 1 January 2026, when its lists apply.
+    # The round's standard: the one in force on 1 January of the year after, when its lists apply.
     standards = standards_in_force(year=round_standard_year(review_round), province=province_code(province))
     national = next(s for s in standards.values() if s.is_national)
     local = next((s for s in standards.values() if not s.is_national), None)
 
-    current = list(
-        Household.objects.filter(
-            commune_id__in=list(reviews), is_active=True, category__in=[Category.POOR, Category.NEAR_POOR]
-        ).order_by("pk")
+    listed = list(
+        Household.objects.filter(pk__in=list(year.before), commune_id__in=list(reviews)).order_by("pk")
     )
-    poor_count = sum(1 for h in current if h.category == Category.POOR)
-    escaped_pool = list(
-        Household.objects.filter(commune_id__in=list(reviews), is_active=True, category=Category.MIDDLE)
-        .order_by("income_per_capita", "pk")
-        .values_list("pk", flat=True)[: max(poor_count, 1) * 3]
-    )
-    escaped_ids = set(rng.sample(escaped_pool, k=min(len(escaped_pool), poor_count * 2 // 3)))
-    listed = current + list(Household.objects.filter(pk__in=escaped_ids).order_by("pk"))
     members: dict[int, list[Member]] = {h.pk: [] for h in listed}
     ids = sorted(members)
     for start in range(0, len(ids), 5000):  # a few thousand parameters per query
@@ -497,23 +595,12 @@ def _closed_round(*, province: Area, seed: int) -> ReviewRound:
     assessments: list[Assessment] = []
     fell_back: list[Household] = []
     for household in listed:
-        end = household.category if household.pk not in escaped_ids else Category.MIDDLE
-        draw = rng.random()
-        if household.pk in escaped_ids:
-            before = Category.POOR if draw < 0.4 else Category.NEAR_POOR
-        elif end == Category.POOR:
-            before = (
-                Category.POOR if draw < 0.70 else Category.NEAR_POOR if draw < 0.80 else Category.NOT_POOR
-            )
-        else:
-            before = (
-                Category.NEAR_POOR if draw < 0.65 else Category.POOR if draw < 0.85 else Category.NOT_POOR
-            )
-        escaped_earlier = end == Category.POOR and before == Category.NOT_POOR and draw >= 0.92
-        if escaped_earlier:
-            fell_back.append(household)
-        calendar = review_calendar(seed=seed, commune_code=reviews[household.commune_id].commune.code)
+        before, end = year.before[household.pk], year.end[household.pk]
+        escaped_earlier = household.pk in year.escaped_earlier
+        if escaped_earlier and year.year == CLOSED_YEARS[0]:
+            fell_back.append(household)  # escaped by a request the year before the first round
         commune = reviews[household.commune_id].commune
+        calendar = review_calendar(seed=seed, commune_code=commune.code, year=year.year)
         facts = household_facts(
             household,
             members[household.pk],
@@ -524,7 +611,7 @@ def _closed_round(*, province: Area, seed: int) -> ReviewRound:
         result = classify(facts, national)
         local_result = classify(facts, local) if local is not None else None
         attendance = rng.randint(25, 80)
-        listed_before = before in (Category.POOR, Category.NEAR_POOR)
+        listed_before = before in LISTED
         assessments.append(
             Assessment(
                 round=review_round,
@@ -547,15 +634,15 @@ def _closed_round(*, province: Area, seed: int) -> ReviewRound:
                 provincial_category=str(local_result.category) if local_result else "",
                 meeting_votes_for=attendance - rng.randint(0, attendance // 3),
                 meeting_attendance=attendance,
-                decided_category=str(result.category),
-                movement=movement_of(before, str(result.category), escaped_earlier),
+                decided_category=end,
+                movement=movement_of(before, end, escaped_earlier),
             )
         )
     Assessment.objects.bulk_create(assessments, batch_size=1000)
-    # Fallen back into poverty: they had escaped in the regular review of 2024.
+    # Fallen back into poverty in the first round: they had escaped by a request the year before.
     requests = []
     for household in fell_back:
-        filed = dt.date(2024, rng.randint(2, 10), rng.randint(1, 28))
+        filed = dt.date(year.year - 1, rng.randint(2, 10), rng.randint(1, 28))
         requests.append(
             RegularRequest(
                 household=household,
@@ -576,7 +663,7 @@ def _closed_round(*, province: Area, seed: int) -> ReviewRound:
     listed_per_commune = Counter(a.commune_id for a in assessments)
     events: list[StepEvent] = []
     for review in reviews.values():
-        calendar = review_calendar(seed=seed, commune_code=review.commune.code)
+        calendar = review_calendar(seed=seed, commune_code=review.commune.code, year=year.year)
         review.step, review.locked, review.version = Step.SUBMITTED, True, Step.SUBMITTED + 1
         review.meeting_date, review.meeting_attendance = calendar.meeting, rng.randint(40, 150)
         review.posting_from, review.posting_to = calendar.posting_from, calendar.posting_to
@@ -621,9 +708,23 @@ def _closed_round(*, province: Area, seed: int) -> ReviewRound:
         ],
     )
     StepEvent.objects.bulk_create(events, batch_size=1000)
+    # The registry as it stood at the end of the year while the service freezes the round's figures.
+    today = dict(Household.objects.filter(pk__in=list(year.end)).values_list("pk", "category").order_by())
+    changed = {pk: category for pk, category in year.end.items() if today.get(pk) != category}
+    _set_categories(changed)
     round_close(review_round=review_round, acting_user=None)
-    summaries_rebuild(review_round=review_round)
+    _set_categories({pk: today[pk] for pk in changed})
     return review_round
+
+
+def _set_categories(categories: dict[int, str]) -> None:
+    """Set the registry's category of households in bulk (the history of the demo, not a decision)."""
+    by_category: dict[str, list[int]] = {}
+    for pk, category in categories.items():
+        by_category.setdefault(category, []).append(pk)
+    for category, ids in by_category.items():
+        for start in range(0, len(ids), 5000):
+            Household.objects.filter(pk__in=ids[start : start + 5000]).update(category=category)
 
 
 def _open_round(*, province: Area, seed: int) -> ReviewRound:

@@ -20,6 +20,7 @@ class JobKind:
     VILLAGE_IMPORT = "village_import"
     COVERAGE_REBUILD = "coverage_rebuild"
     REVIEW_ALERTS = "review_alerts"
+    PLAN_ALERTS = "plan_alerts"
 
 
 class JobStatus(models.TextChoices):

@@ -77,8 +77,10 @@ def province_of(area: Area) -> Area | None:
     return Area.objects.filter(path=top).first()
 
 
-def area_visible(*, user: User, area: Area) -> bool:
-    """Whether the user may see the figures of ``area``."""
+def area_visible(*, user: User | None, area: Area) -> bool:
+    """Whether the user may see the figures of ``area`` (``None``: a read of the system, the alert scan)."""
+    if user is None:
+        return True
     if Area.objects.filter(area_q(user), pk=area.pk).exists():
         return True
     return area.level == AreaLevel.PROVINCE and area.pk in whole_province_ids(user=user)
@@ -174,11 +176,10 @@ def allocation_communes(*, user: User, target: Target) -> list[Area]:
     return sorted(communes, key=lambda c: vi_key(c.name))
 
 
-def allocation_of(*, user: User, target: Target, commune: Area) -> TargetAllocation | None:
+def allocation_of(*, user: User | None, target: Target, commune: Area) -> TargetAllocation | None:
+    scope = Q() if user is None else _area_data_q(user, "commune__path", "target__plan__province_id")
     return (
-        TargetAllocation.objects.filter(
-            _area_data_q(user, "commune__path", "target__plan__province_id"), target=target, commune=commune
-        )
+        TargetAllocation.objects.filter(scope, target=target, commune=commune)
         .select_related("commune")
         .first()
     )
@@ -221,6 +222,90 @@ def report_areas(*, user: User, target: Target) -> list[Area]:
     if not whole:
         communes = communes.filter(area_q(user))
     return areas + sorted(communes, key=lambda c: vi_key(c.name))
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    year: int
+    quarter: int | None  # None: the year as a whole
+
+    @property
+    def label(self) -> str:
+        if self.quarter:
+            return _("Quarter %(q)s/%(year)s") % {"q": self.quarter, "year": self.year}
+        return str(self.year)
+
+
+def report_period(*, target: Target, today: dt.date | None = None) -> ReportPeriod:
+    """The period the units report now: the current quarter while the plan runs, else its last year."""
+    today = today or timezone.localdate()
+    if target.plan.covers(today.year):
+        return ReportPeriod(year=today.year, quarter=(today.month - 1) // 3 + 1)
+    return ReportPeriod(year=target.plan.year_to, quarter=None)
+
+
+def _reported_area_ids(target: Target, period: ReportPeriod, area_ids: list[int]) -> set[int]:
+    rows = TargetReport.objects.filter(target=target, year=period.year, area_id__in=area_ids)
+    if period.quarter:
+        months = range(3 * period.quarter - 2, 3 * period.quarter + 1)
+        rows = rows.filter(Q(quarter=period.quarter) | Q(month__in=list(months)))
+    return set(rows.values_list("area_id", flat=True))
+
+
+def not_reported(*, user: User, target: Target, period: ReportPeriod) -> list[Area]:
+    """The units the user sees (the province when seen as a whole, its communes in scope) that have not
+    reported the entered target for ``period``: what the department office collects."""
+    if target.indicator.computed:
+        return []
+    areas = report_areas(user=user, target=target)
+    reported = _reported_area_ids(target, period, [a.pk for a in areas])
+    return [a for a in areas if a.pk not in reported]
+
+
+@dataclass(frozen=True)
+class ToReport:
+    target: Target
+    period: ReportPeriod
+    missing: list[Area]  # the user's own units that have not reported the period yet
+    units: int  # the units the user sees
+    units_missing: int  # ... of which have not reported
+
+
+def targets_to_report(*, user: User, today: dt.date | None = None) -> list[ToReport]:
+    """The entered targets of the plans in force that the user reports: for the province when the target's
+    responsible unit is in the user's org scope, for the communes of the user's area scope; with the units
+    that have not reported the current period."""
+    today = today or timezone.localdate()
+    own_communes = list(
+        Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE, is_active=True)
+        .filter(pk__in=user.scope_areas.values("pk"))
+        .order_by("path")
+    )
+    units = set(OrgUnit.objects.filter(org_q(user, "path", None)).values_list("pk", flat=True))
+    rows = []
+    for target in current_targets(year=today.year).filter(
+        plan__province_id__in=visible_province_ids(user=user)
+    ):
+        if target.indicator.computed:
+            continue
+        own: list[Area] = [c for c in own_communes if c.path.startswith(target.plan.province.path)]
+        if target.responsible_unit_id in units:
+            own.insert(0, target.plan.province)
+        if not own:
+            continue
+        period = report_period(target=target, today=today)
+        missing = not_reported(user=user, target=target, period=period)
+        missing_ids = {a.pk for a in missing}
+        rows.append(
+            ToReport(
+                target=target,
+                period=period,
+                missing=[a for a in own if a.pk in missing_ids],
+                units=len(report_areas(user=user, target=target)),
+                units_missing=len(missing),
+            )
+        )
+    return rows
 
 
 # Thresholds ---------------------------------------------------------------------------------------------
@@ -303,7 +388,7 @@ def _coverage_inputs(area: Area, year: int) -> dict[str, int]:
     return result
 
 
-def area_inputs(*, user: User, area: Area, year: int) -> ind.Inputs:
+def area_inputs(*, user: User | None, area: Area, year: int) -> ind.Inputs:
     """The counts of ``area`` (province, commune or village) in ``year``: the review round of that year's
     summary of the area, and the year's policy coverage. A count that is not available (no round that year,
     no summary of the area, no coverage counted, or an area the user may not see) is absent: unknown, never
@@ -388,7 +473,7 @@ def _entered_value(target: Target, area: Area, year: int) -> tuple[Decimal | Non
 
 
 def _computed_value(
-    user: User, indicator: ind.Indicator, area: Area, year: int, earliest: int
+    user: User | None, indicator: ind.Indicator, area: Area, year: int, earliest: int
 ) -> tuple[Decimal | None, int | None]:
     """The latest known value in ``year`` or before (down to ``earliest``)."""
     for y in range(year, earliest - 1, -1):
@@ -412,7 +497,8 @@ def elapsed_share(
     return max(Decimal(0), Decimal((when - start).days) / Decimal((deadline - start).days))
 
 
-def target_card(*, user: User, target: Target, area: Area, year: int) -> TargetCard:
+def target_card(*, user: User | None, target: Target, area: Area, year: int) -> TargetCard:
+    """The target measured in ``area`` for ``year`` (``user=None``: a read of the system, the alert scan)."""
     indicator = target.indicator
     allocation: TargetAllocation | None = None
     baseline: Decimal | None = target.baseline_value
@@ -488,6 +574,61 @@ def target_cards(*, user: User, area: Area, year: int) -> list[TargetCard]:
     ]
 
 
+# Targets that need attention (alerts, the weekly digest, the dashboard's panel) ---------------------------
+WARN_STATUSES = (ind.Status.OFF_TRACK, ind.Status.AT_RISK)
+
+
+def current_targets(*, year: int) -> QuerySet[Target]:
+    """The targets of every province's plans in force in ``year``: a read of the system (the alert scan)."""
+    return (
+        Target.objects.filter(plan__year_from__lte=year, plan__year_to__gte=year)
+        .select_related("plan", "plan__province", "responsible_unit")
+        .order_by("plan__province__path", "plan__year_from", "plan_id", "sort_order", "pk")
+    )
+
+
+def org_unit_user_ids(*, unit: OrgUnit, roles: Iterable[str]) -> set[int]:
+    """Active users of ``roles`` whose org scope holds ``unit`` (the unit itself or a unit above it): a read
+    of the system (the alert scan)."""
+    from giamngheo.accounts.models import User
+
+    parts = unit.path.strip("/").split("/")
+    ancestors = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    return set(
+        User.objects.filter(is_active=True, role__in=list(roles), scope_org_units__path__in=ancestors)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def target_scope_areas(*, user: User) -> list[Area]:
+    """The units whose target cards make up the user's scope: the provinces the user sees as a whole, else
+    the communes and villages of the user's area scope."""
+    whole = list(Area.objects.filter(pk__in=whole_province_ids(user=user)).order_by("path"))
+    if whole:
+        return whole
+    return list(
+        Area.objects.filter(area_q(user), level__in=[AreaLevel.COMMUNE, AreaLevel.VILLAGE], is_active=True)
+        .filter(pk__in=user.scope_areas.values("pk"))
+        .order_by("path")
+    )
+
+
+def targets_needing_attention(*, user: User, year: int) -> list[TargetCard]:
+    """The cards of the user's scope (``target_scope_areas``) off track or at risk in ``year``, off track
+    first."""
+    cards = [
+        card
+        for area in target_scope_areas(user=user)
+        for card in target_cards(user=user, area=area, year=year)
+        if card.status in WARN_STATUSES
+    ]
+    cards.sort(
+        key=lambda c: (c.status != ind.Status.OFF_TRACK, c.area.path, c.target.sort_order, c.target.pk)
+    )
+    return cards
+
+
 # Priority areas and the ranking ---------------------------------------------------------------------------
 def priority_areas(*, user: User, year: int) -> QuerySet[PriorityArea]:
     """The province's priority communes and villages of ``year`` that the user may see."""
@@ -518,6 +659,12 @@ def priority_q(*, user: User, year: int, path_field: str) -> Q:
     for path in paths:
         q |= Q(**{f"{path_field}__startswith": path})
     return q
+
+
+def priority_area_ids(year: int) -> set[int]:
+    """Every province's priority communes and villages of ``year``: the provider of ``geo.priorities``
+    (a read of the system; each list scopes its rows to its user)."""
+    return set(PriorityArea.objects.filter(year=year).values_list("area_id", flat=True))
 
 
 def access_priority_area_by_id(*, user: User, priority_id: int) -> PriorityArea:

@@ -78,6 +78,11 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
             "year": year,
             "years": selectors.plan_years(user=_u(request)),
             "can_manage": can(request.user, Capability.MANAGE_PLANS),
+            "to_report": (
+                selectors.targets_to_report(user=_u(request))
+                if can(request.user, Capability.REPORT_TARGETS)
+                else []
+            ),
             "breadcrumbs": [(_("Plans and targets"), None)],
         },
     )
@@ -167,15 +172,28 @@ def plan_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_or_404(selectors.access_plan_by_id, user=_u(request), plan_id=pk)
+    return _delete(
+        request,
+        lambda version: services.plan_delete(plan=plan, version=version, acting_user=_u(request)),
+        refused=reverse("plans:plan-detail", args=[plan.pk]),
+        done=reverse("plans:plan-list"),
+        message=_("The plan was deleted."),
+    )
+
+
+def _delete(
+    request: AuthenticatedRequest, delete: Callable[[Any], None], *, refused: str, done: str, message: str
+) -> HttpResponse:
+    """Delete with the version the form posted: back to ``refused`` with the reason, or on to ``done``."""
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
     try:
-        services.plan_delete(plan=plan, version=version, acting_user=_u(request))
+        delete(version)
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
-        return redirect("plans:plan-detail", pk=plan.pk)
-    messages.success(request, _("The plan was deleted."))
-    return redirect("plans:plan-list")
+        return redirect(refused)
+    messages.success(request, message)
+    return redirect(done)
 
 
 # Targets --------------------------------------------------------------------------------------------------
@@ -263,15 +281,13 @@ def target_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def target_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     target = get_or_404(selectors.access_target_by_id, user=_u(request), target_id=pk)
-    form = VersionForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
-    try:
-        services.target_delete(target=target, version=version, acting_user=_u(request))
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("plans:target-update", pk=target.pk)
-    messages.success(request, _("The target was deleted."))
-    return redirect("plans:plan-detail", pk=target.plan_id)
+    return _delete(
+        request,
+        lambda version: services.target_delete(target=target, version=version, acting_user=_u(request)),
+        refused=reverse("plans:target-update", args=[target.pk]),
+        done=reverse("plans:plan-detail", args=[target.plan_id]),
+        message=_("The target was deleted."),
+    )
 
 
 # Allocations --------------------------------------------------------------------------------------------
@@ -379,6 +395,7 @@ def reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The value was recorded."))
                 return redirect("plans:reports", pk=target.pk)
     rows = selectors.report_list(user=_u(request), target=target)
+    period = selectors.report_period(target=target)
     return render(
         request,
         "plans/reports.html",
@@ -389,6 +406,8 @@ def reports(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "unit": selectors.unit_label(target.unit),
             "form": form,
             "page_obj": paginate(request, rows),
+            "period": period,
+            "missing": selectors.not_reported(user=_u(request), target=target, period=period),
             "breadcrumbs": _crumbs(
                 (target.plan.title, reverse("plans:plan-detail", args=[target.plan_id])),
                 (target.name, None),
@@ -416,15 +435,14 @@ def report_evidence(request: AuthenticatedRequest, pk: int) -> FileResponse:
 @require_POST
 def report_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_or_404(selectors.access_report_by_id, user=_u(request), report_id=pk)
-    form = VersionForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
-    try:
-        services.report_delete(report=report, version=version, acting_user=_u(request))
-    except ApplicationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("The value was deleted."))
-    return redirect("plans:reports", pk=report.target_id)
+    back = reverse("plans:reports", args=[report.target_id])
+    return _delete(
+        request,
+        lambda version: services.report_delete(report=report, version=version, acting_user=_u(request)),
+        refused=back,
+        done=back,
+        message=_("The value was deleted."),
+    )
 
 
 # Thresholds -----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 from giamngheo.accounts.models import User
 from giamngheo.core.errors import NotFound
 from giamngheo.geo.models import Area
+from giamngheo.geo.priorities import priority_commune_q, priority_paths
 from giamngheo.geo.selectors import communes_in_scope
 from giamngheo.households.models import Household
 from giamngheo.households.selectors import access_household_by_id
@@ -151,13 +152,23 @@ def _tally(row: dict[str, Any]) -> coverage.Tally:
     return coverage.Tally(*(int(row.get(k) or 0) for k in SUMS))
 
 
-def _summaries(*, user: User, year: int, commune_id: int | None, village_id: int | None) -> QuerySet[Any]:
+def _summaries(
+    *, user: User, year: int, commune_id: int | None, village_id: int | None, priority: bool = False
+) -> QuerySet[Any]:
     rows = CoverageSummary.objects.filter(year=year, commune_id__in=communes_in_scope(user=user).values("id"))
+    if priority:  # only the priority communes and villages of the year (geo.priorities)
+        rows = rows.filter(priority_commune_q(year=year))
     if commune_id:
         rows = rows.filter(commune_id=commune_id)
     if village_id:
         rows = rows.filter(village_id=village_id)
     return rows
+
+
+def priority_marked(*, year: int) -> bool:
+    """Whether the province marked priority communes or villages for ``year`` (the ``?priority=1`` filter
+    of the coverage pages and gap lists says so when it did not, instead of showing nothing silently)."""
+    return bool(priority_paths(year))
 
 
 @dataclass(frozen=True)
@@ -167,13 +178,21 @@ class PolicyCoverage:
 
 
 def coverage_by_policy(
-    *, user: User, year: int, commune_id: int | None = None, village_id: int | None = None, area: str = ""
+    *,
+    user: User,
+    year: int,
+    commune_id: int | None = None,
+    village_id: int | None = None,
+    area: str = "",
+    priority: bool = False,
 ) -> list[PolicyCoverage]:
     """Per policy in force in ``year``: eligible households and beneficiaries, covered, the gap — over the
-    user's area, or one commune or village of it."""
+    user's area, or one commune or village of it (``priority``: its priority communes and villages)."""
     sums = {
         row["policy_id"]: _tally(row)
-        for row in _summaries(user=user, year=year, commune_id=commune_id, village_id=village_id)
+        for row in _summaries(
+            user=user, year=year, commune_id=commune_id, village_id=village_id, priority=priority
+        )
         .values("policy_id")
         .annotate(**SUMS)
         .order_by()
@@ -189,14 +208,14 @@ class MatrixRow:
     total: coverage.Tally
 
 
-def coverage_matrix(*, user: User, year: int) -> tuple[list[str], list[MatrixRow]]:
+def coverage_matrix(*, user: User, year: int, priority: bool = False) -> tuple[list[str], list[MatrixRow]]:
     """Communes × policy areas for ``year``, worst covered commune first (communes where nobody is eligible
     last). Returns the areas that have a policy in force, and the rows."""
     area_of = {p.pk: p.area for p in policies_in_force(year=year)}
     areas = [a for a in PolicyArea.values if a in set(area_of.values())]
     cells: dict[int, dict[str, coverage.Tally]] = {}
     for row in (
-        _summaries(user=user, year=year, commune_id=None, village_id=None)
+        _summaries(user=user, year=year, commune_id=None, village_id=None, priority=priority)
         .values("commune_id", "policy_id")
         .annotate(**SUMS)
         .order_by()
@@ -218,9 +237,16 @@ def coverage_matrix(*, user: User, year: int) -> tuple[list[str], list[MatrixRow
 
 
 def gap_list(
-    *, user: User, policy: Policy, year: int, commune_id: int | None = None, village_id: int | None = None
+    *,
+    user: User,
+    policy: Policy,
+    year: int,
+    commune_id: int | None = None,
+    village_id: int | None = None,
+    priority: bool = False,
 ) -> QuerySet[Entitlement]:
-    """Beneficiaries entitled to ``policy`` in ``year`` and not covered, in the user's area."""
+    """Beneficiaries entitled to ``policy`` in ``year`` and not covered, in the user's area (``priority``:
+    in its priority communes and villages only)."""
     rows = Entitlement.objects.filter(
         year=year,
         policy=policy,
@@ -228,6 +254,8 @@ def gap_list(
         covered=False,
         commune_id__in=communes_in_scope(user=user).values("id"),
     )
+    if priority:
+        rows = rows.filter(priority_commune_q(year=year))
     if commune_id:
         rows = rows.filter(commune_id=commune_id)
     if village_id:

@@ -114,14 +114,30 @@ def _coverage_filters(request: AuthenticatedRequest) -> CoverageFilterForm:
     )
 
 
-def _area_query(year: int, commune: Model | None, village: Model | None) -> str:
+def _area_query(year: int, commune: Model | None, village: Model | None, priority: bool = False) -> str:
     query = QueryDict(mutable=True)
     query["year"] = str(year)
     if commune is not None:
         query["commune"] = str(commune.pk)
     if village is not None:
         query["village"] = str(village.pk)
+    if priority:
+        query["priority"] = "1"
     return query.urlencode()
+
+
+def _priority(request: AuthenticatedRequest) -> bool:
+    """``?priority=1``: only the priority communes and villages of the year (plans' priority areas)."""
+    data = request.POST if request.method == "POST" else request.GET
+    return data.get("priority") == "1"
+
+
+def _priority_context(request: AuthenticatedRequest, year: int) -> dict[str, Any]:
+    priority = _priority(request)
+    return {
+        "priority": priority,
+        "priority_none": priority and not selectors.priority_marked(year=year),
+    }
 
 
 @capability_required(Capability.VIEW_TABLES)
@@ -138,6 +154,7 @@ def coverage(request: AuthenticatedRequest) -> HttpResponse:
         commune_id=commune.pk if commune else None,
         village_id=village.pk if village else None,
         area=area,
+        priority=_priority(request),
     )
     total = sum((r.tally for r in rows), Tally())
     scope = print_tables.scope_name(request.user, village, commune)
@@ -162,13 +179,14 @@ def coverage(request: AuthenticatedRequest) -> HttpResponse:
             "village": village,
             "area": area,
             "areas": PolicyArea.choices,
-            "area_query": _area_query(year, commune, village),
+            "area_query": _area_query(year, commune, village, _priority(request)),
             "can_see_households": can(request.user, Capability.VIEW_HOUSEHOLDS),
             "can_rebuild": can(request.user, Capability.MANAGE_POLICIES),
             "refreshed_at": selectors.coverage_counted_at(year=year),
             "scope": scope,
             "breadcrumbs": [(_("Policies"), reverse("policies:policy-list")), (_("Coverage"), None)],
-        },
+        }
+        | _priority_context(request, year),
     )
 
 
@@ -192,7 +210,7 @@ def coverage_matrix(request: AuthenticatedRequest) -> HttpResponse:
     """Communes × policy areas, coloured by coverage, worst first."""
     form = _coverage_filters(request)
     year, _commune, _village = form.values()
-    areas, rows = selectors.coverage_matrix(user=request.user, year=year)
+    areas, rows = selectors.coverage_matrix(user=request.user, year=year, priority=_priority(request))
     labels = dict(PolicyArea.choices)
     scope = print_tables.scope_name(request.user)
     if wants_xlsx(request):
@@ -221,6 +239,7 @@ def coverage_matrix(request: AuthenticatedRequest) -> HttpResponse:
             "areas": [(a, labels[a]) for a in areas],
             "table": table,
             "scope": scope,
+            **_priority_context(request, year),
             "breadcrumbs": [
                 (_("Policies"), reverse("policies:policy-list")),
                 (_("Coverage"), f"{reverse('policies:coverage')}?year={year}"),
@@ -273,6 +292,7 @@ def _gap(request: AuthenticatedRequest, policy: Policy, form: CoverageFilterForm
         year=year,
         commune_id=commune.pk if commune else None,
         village_id=village.pk if village else None,
+        priority=_priority(request),
     )
 
 
@@ -287,7 +307,8 @@ def _gap_context(request: AuthenticatedRequest, policy: Policy, form: CoverageFi
         "year": year,
         "commune": commune,
         "village": village,
-        "area_query": _area_query(year, commune, village),
+        "area_query": _area_query(year, commune, village, _priority(request)),
+        **_priority_context(request, year),
         "today": today,
         "can_record": can(request.user, Capability.RECORD_SUPPORT) and year == today.year,
         "breadcrumbs": [
@@ -382,7 +403,8 @@ def gap_record(request: AuthenticatedRequest, code: str) -> HttpResponse:
                 % {"count": len(records), "policy": policy.code},
             )
             return redirect(
-                f"{reverse('policies:gap-list', args=[policy.code])}?{_area_query(year, commune, village)}"
+                f"{reverse('policies:gap-list', args=[policy.code])}"
+                f"?{_area_query(year, commune, village, _priority(request))}"
             )
     context = _gap_context(request, policy, filters)
     context["record_form"] = record_form

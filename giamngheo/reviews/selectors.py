@@ -707,12 +707,17 @@ class LateReview:
     commune_path: str
 
 
-def late_commune_reviews(*, on: dt.date) -> list[LateReview]:
+def late_commune_reviews(*, on: dt.date, user: User | None = None) -> list[LateReview]:
     """Commune reviews of open rounds not submitted by the round's end date (``ends_on``), as of ``on``.
-    A read of the system (the alert scan), not of a user."""
+    A read of the system (the alert scan), or of the user's scope (the dashboard's alerts)."""
+    scope = Q() if user is None else area_q(user, "commune__path")
     rows = (
         CommuneReview.objects.filter(
-            round__status=RoundStatus.OPEN, round__ends_on__lt=on, locked=False, commune__is_active=True
+            scope,
+            round__status=RoundStatus.OPEN,
+            round__ends_on__lt=on,
+            locked=False,
+            commune__is_active=True,
         )
         .order_by("round_id", "commune__path")
         .values_list(
@@ -732,11 +737,12 @@ class OverdueRequest:
     due_on: dt.date
 
 
-def overdue_requests(*, on: dt.date) -> list[OverdueRequest]:
+def overdue_requests(*, on: dt.date, user: User | None = None) -> list[OverdueRequest]:
     """In-year requests still pending after their due date (``DAYS_TO_DECIDE`` days after filing), as of
-    ``on``. A read of the system (the alert scan)."""
+    ``on``. A read of the system (the alert scan), or of the user's scope (the dashboard's alerts)."""
+    scope = Q() if user is None else area_q(user, "commune__path")
     rows = (
-        RegularRequest.objects.filter(status=RequestStatus.PENDING, due_on__lt=on)
+        RegularRequest.objects.filter(scope, status=RequestStatus.PENDING, due_on__lt=on)
         .order_by("commune__path", "due_on", "pk")
         .values_list("pk", "commune_id", "commune__name", "commune__path", "household__code", "due_on")
     )

@@ -1,0 +1,117 @@
+"""Every demo account has something real to do: what README's "Demo accounts — what each one sees" promises
+is checked here by signing in as the account and opening the pages it names.
+
+The session's database has the demo without households; this test seeds the households, the three review
+rounds, the support and the plans inside its own transaction (rolled back afterwards).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for
+from giamngheo.accounts.models import User
+from giamngheo.demo.seed import seed_demo
+from giamngheo.geo.models import Area
+from giamngheo.plans.models import Plan, PriorityArea, Target
+from giamngheo.reviews.models import AreaSummary, CommuneReview, ReviewRound
+
+HOUSEHOLDS = 600
+
+
+def _page(user: User, url: str) -> str:
+    response = client_for(user).get(url)
+    assert response.status_code == 200, (user.username, url, response.status_code)
+    return response.content.decode()
+
+
+def _section(page: str, testid: str) -> str:
+    """The HTML of the element ``data-testid=testid`` up to the next section (enough to look inside)."""
+    start = page.index(f'data-testid="{testid}"')
+    return page[start : start + 6000]
+
+
+@pytest.fixture
+def demo(province: Area) -> dict[str, Any]:
+    Plan.objects.filter(province=province).delete()  # the session's plans were seeded without rounds
+    PriorityArea.objects.all().delete()
+    seed_demo(province_code=75, households=HOUSEHOLDS, seed=1)
+    users = {u.username: u for u in User.objects.all()}
+    return {"users": users, "province": province}
+
+
+@pytest.mark.django_db
+def test_each_demo_account_sees_what_the_readme_promises(demo: dict[str, Any], province: Area) -> None:
+    users = demo["users"]
+    current = Plan.objects.filter(province=province).order_by("-year_to").first()
+    assert current is not None and current.year_to == 2026
+    trained = Target.objects.get(plan=current, indicator_key="officers_trained")
+
+    # Three closed/open rounds: the dashboard's rate series has a point a year and movements each year.
+    years = list(ReviewRound.objects.filter(province=province).order_by("year").values_list("year", "status"))
+    assert years == [(2024, "closed"), (2025, "closed"), (2026, "open")]
+    for year in (2024, 2025):
+        total = AreaSummary.objects.get(round__year=year, area=province)
+        assert total.escaped_poverty > 0 and total.newly_poor + total.re_poor > 0
+
+    # chuyenvien: the province's dashboard with its alerts, the trend over three rounds, the priority filter.
+    page = _page(users["chuyenvien"], reverse("dashboard:index"))
+    charts = json.loads(re.search(r'id="dashboard-data"[^>]*>(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    assert len(charts["rates"]["categories"]) >= 3
+    assert "Chậm tiến độ" in _section(page, "alert-targets")
+    assert "Xã Bù Gia Mập" in _section(page, "alert-overdue-requests")
+    coverage = _page(users["chuyenvien"], reverse("policies:coverage") + "?year=2026&priority=1")
+    assert 'data-testid="coverage-table"' in coverage and 'data-testid="priority-none"' not in coverage
+    # No priority area marked for 2024: the filtered dashboard says so instead of showing the province.
+    filtered = _page(users["chuyenvien"], reverse("dashboard:index") + "?year=2024&priority=1")
+    assert 'data-testid="priority-none"' in filtered and 'data-testid="child-links"' not in filtered
+    marked = _page(users["chuyenvien"], reverse("dashboard:index") + "?year=2026&priority=1")
+    links = _section(marked, "child-links")
+    assert links.count("<li") == PriorityArea.objects.filter(year=2026, area__level="commune").count() > 0
+
+    # vanphong: the target reports to collect (communes that have not reported the quarter).
+    reports = _page(users["vanphong"], reverse("plans:reports", args=[trained.pk]))
+    missing = _section(reports, "not-reported")
+    assert "Xã Bù Gia Mập" in missing and "Phường Trấn Biên" in missing
+    assert "Đồng Nai" in missing  # the province's own value of the quarter is not in yet
+    assert 'data-testid="to-report"' in _page(users["vanphong"], reverse("plans:plan-list"))
+
+    # truongphong: the targets of the unit to report (the province's quarter), and the notification.
+    plans = _page(users["truongphong"], reverse("plans:plan-list"))
+    to_report = _section(plans, "to-report")
+    assert trained.name in to_report and "Đồng Nai" in to_report
+    notices = _page(users["truongphong"], reverse("notices:list"))
+    assert "Chậm tiến độ" in notices
+
+    # lanhdao: off-track targets on the dashboard, the plan and the weekly digest.
+    page = _page(users["lanhdao"], reverse("dashboard:index"))
+    assert "Chậm tiến độ" in _section(page, "alert-targets")
+    assert 'data-status="off_track"' in _page(
+        users["lanhdao"], reverse("plans:plan-detail", args=[current.pk])
+    )
+    digest = _page(users["lanhdao"], reverse("notices:digest"))
+    assert "Chậm tiến độ" in _section(digest, "digest-targets")
+
+    # The commune officers: poor households, the open review, the gaps in policies, overdue requests.
+    for username, commune_name in (
+        ("canbo.bugiamap", "Xã Bù Gia Mập"),
+        ("canbo.tranbien", "Phường Trấn Biên"),
+    ):
+        officer = users[username]
+        households = _page(officer, reverse("households:household-list") + "?category=poor")
+        poor = set(re.findall(r'href="/households/(\d+)/"', households))
+        assert len(poor) >= 2, (username, len(poor))
+        review = CommuneReview.objects.get(round__year=2026, commune__name=commune_name)
+        page = _page(officer, reverse("reviews:commune-review", args=[review.pk]))
+        assert 'data-testid="next-action"' in page
+        coverage = _page(officer, reverse("policies:coverage") + "?year=2026")
+        assert 'data-testid="gap-link"' in coverage
+        requests = _page(officer, reverse("reviews:request-list") + "?state=overdue")
+        assert re.search(r'data-testid="count-overdue">\s*1\s*<', requests)
+        page = _page(officer, reverse("dashboard:index"))
+        assert commune_name in _section(page, "alert-overdue-requests")
