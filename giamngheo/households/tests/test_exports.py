@@ -113,7 +113,9 @@ def test_export_has_no_row_cap(users, commune_b, settings) -> None:
 
 def test_national_ids_are_masked_in_exports_as_on_screen(users, registry, monkeypatch) -> None:
     monkeypatch.setitem(
-        ROLE_CAPABILITIES, Role.VIEWER, ROLE_CAPABILITIES[Role.VIEWER] | {Capability.VIEW_HOUSEHOLDS}
+        ROLE_CAPABILITIES,
+        Role.VIEWER,
+        ROLE_CAPABILITIES[Role.VIEWER] | {Capability.VIEW_HOUSEHOLDS, Capability.DOWNLOAD_PERSONAL_DATA},
     )
     client = client_for(users["lanhdao"])
     rows = xlsx_rows(export(client, format="xlsx", q="B-1"))
