@@ -13,8 +13,8 @@ postgres://postgres@127.0.0.1:5432/giamngheo_bench, created if missing), then pr
 - a what-if of the whole province: its facts classified under the standard in force and under another
   (ND351-2025, the 2027 standard), nothing written, with the count of households whose category changes.
 
-Goals: pages ≤ 300 ms p95, searches ≤ 100 ms p95 (issue 14), reclassification and what-if ≤ 15 s (issue 13). For a slow page, the slowest
-query and its plan.
+Goals: pages ≤ 300 ms p95, searches ≤ 100 ms p95 (issue 14), reclassification and what-if ≤ 15 s
+(issue 13). For a slow page, the slowest query and its plan.
 The script runs itself in a process of its own: bench/run.py runs every script in one process, and Django
 is set up only once per process (scope.py needs its own database).
 
