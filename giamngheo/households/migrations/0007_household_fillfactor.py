@@ -6,8 +6,8 @@ each of the table's twelve indexes (the trigram GIN index of the search among th
 province's first run or a new standard rewrites every row: fill factor 50 leaves room for all of them; the
 old versions are pruned when the page is next read (docs/decisions/0021-search-and-hot-updates.md).
 
-The table is rewritten once (VACUUM FULL, an exclusive lock: on 1.2 million households about a minute), so
-that the existing rows get the room too; new pages keep it.
+The table is rewritten once (VACUUM FULL, an exclusive lock: on 1.2 million households a few minutes), so
+that the existing rows get the room too; new pages keep it. Then VACUUM ANALYZE (the visibility map).
 """
 
 from django.db import migrations
@@ -25,6 +25,8 @@ def _apply(fillfactor: int | None):  # type: ignore[no-untyped-def]
         else:
             schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {fillfactor})")
         schema_editor.execute(f"VACUUM FULL {table}")
+        # VACUUM FULL leaves the visibility map empty: index-only scans (the scoped counts) need it.
+        schema_editor.execute(f"VACUUM ANALYZE {table}")
 
     return apply
 
