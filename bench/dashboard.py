@@ -11,8 +11,9 @@ round), then prints the server time through django.test.Client, p50/p95 over BEN
 
 Goal (issue 14): ≤ 150 ms p95 for the province dashboard and for a commune's, on SQLite and PostgreSQL.
 
-Database: its own. SQLite: var/bench-dashboard.sqlite3, kept between runs (a copy of
-var/bench-registry.sqlite3 if that one is seeded and this one does not exist yet). PostgreSQL with
+Database: its own. SQLite: var/bench-dashboard-<households>.sqlite3, kept between runs (a copy of
+bench/registry.py's var/bench-registry-<households>.sqlite3 if that one is seeded and this one does not exist
+yet). PostgreSQL with
 BENCH_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/giamngheo_bench_dash (created if missing).
 Environment: BENCH_HOUSEHOLDS (1200000, when seeding), BENCH_REQUESTS (30), BENCH_RESEED=1.
 """
@@ -31,7 +32,9 @@ import registry
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
 GOAL_MS = 150
-coverage_bench.SQLITE = ROOT / "var" / "bench-dashboard.sqlite3"
+coverage_bench.SQLITE = ROOT / "var" / f"bench-dashboard-{registry.HOUSEHOLDS}.sqlite3"
+# The registry bench's database of the same size (bench/registry.py names its file by the size).
+coverage_bench.REGISTRY_SQLITE = ROOT / "var" / f"bench-registry-{registry.HOUSEHOLDS}.sqlite3"
 coverage_bench.SPECIALIST, coverage_bench.OFFICER = "bench.dash.chuyenvien", "bench.dash.canbo"
 
 

@@ -300,12 +300,11 @@ class GeneratedHousehold:
     @property
     def search_text(self) -> str:
         """Exactly what ``households.services.refresh_search_text`` stores (members by date of birth)."""
-        # Names and addresses repeat: each is folded once (``_fold_part``).
+        # Names repeat: each is folded once (``_fold_part``).
         return search_text(
             code=self.code,
             head_name=self.head_name,
             phone=self.phone,
-            address=self.address,
             members=(
                 (m.full_name, m.national_id) for m in sorted(self.members, key=lambda m: m.date_of_birth)
             ),

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability
@@ -17,7 +19,7 @@ from giamngheo.geo.selectors import communes_in_scope, current_year, especially_
 
 from .models import Household, Member
 from .reference import mask_national_id
-from .search import search_term
+from .search import MIN_TERM_LENGTH, search_term
 
 ENGINE_UNDETERMINED = "undetermined"
 
@@ -45,8 +47,7 @@ def household_list(*, user: User, filters: HouseholdFilters | None = None) -> Qu
     if not f.include_inactive:
         qs = qs.filter(is_active=True)
     if f.q:
-        term = search_term(f.q)
-        qs = qs.filter(Q(search_text__contains=term) | Q(code=f.q.strip()))
+        qs = qs.filter(search_q(f.q))
     if f.commune_id:
         qs = qs.filter(commune_id=f.commune_id)
     if f.village_id:
@@ -66,6 +67,32 @@ def household_list(*, user: User, filters: HouseholdFilters | None = None) -> Qu
     if f.difficult_village:
         qs = qs.filter(village_id__in=especially_difficult_ids(year=current_year()))
     return qs.order_by("commune_id", "code")
+
+
+# The SQLite side of the search: an FTS5 table with the trigram tokenizer over ``search_text``, kept in step
+# by triggers (migration 0006).
+SQLITE_SEARCH_TABLE = "households_search"
+
+
+def search_q(query: str) -> Q:
+    """The households a search box's ``query`` finds: those whose ``search_text`` (names, code, ID numbers,
+    phone; ``households.search``) contains the folded query, served by a trigram index (PostgreSQL:
+    pg_trgm's GIN index; SQLite: an FTS5 trigram table, whose phrase query matches the same substrings);
+    a query shorter than ``MIN_TERM_LENGTH`` finds only the household whose code it is. The same households
+    on both databases."""
+    term = search_term(query)
+    code = query.strip()
+    if len(term) < MIN_TERM_LENGTH:
+        return Q(code=code)
+    if connection.vendor == "sqlite":
+        phrase = '"' + term.replace('"', '""') + '"'
+        # The phrase is a parameter; only the table's name (a constant) is in the text.
+        matching = RawSQL(  # noqa: S611
+            f"SELECT rowid FROM {SQLITE_SEARCH_TABLE} WHERE {SQLITE_SEARCH_TABLE} MATCH %s",  # noqa: S608
+            [phrase],
+        )
+        return Q(pk__in=matching)
+    return Q(search_text__contains=term)
 
 
 def access_household_by_id(*, user: User, household_id: int) -> Household:

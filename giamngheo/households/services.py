@@ -119,7 +119,6 @@ def refresh_search_text(household: Household) -> None:
         code=household.code,
         head_name=household.head_name,
         phone=household.phone,
-        address=household.address,
         members=household.members.filter(is_active=True).values_list("full_name", "national_id"),
     )
     Household.objects.filter(pk=household.pk).update(search_text=text)

@@ -20,14 +20,11 @@ from .planning import HouseholdPlan, MemberPlan
 from .rows import HOUSEHOLD_VALUE_KEYS, MEMBER_VALUE_KEYS, NOT_NULL_BOOLS, Outcome, village_match
 
 
-def _search_text(
-    code: str, head_name: str, phone: str, address: str, members: Iterable[dict[str, Any]]
-) -> str:
+def _search_text(code: str, head_name: str, phone: str, members: Iterable[dict[str, Any]]) -> str:
     return search_text(
         code=code,
         head_name=head_name,
         phone=phone,
-        address=address,
         members=((m.get("full_name"), m.get("national_id")) for m in members),
     )
 
@@ -127,7 +124,6 @@ def write_plans(
                 plan.group.code,
                 v.get("head_name", ""),
                 v.get("phone", ""),
-                v.get("address", ""),
                 (m.values for m in plan.members),
             ),
         )
@@ -176,7 +172,6 @@ def write_plans(
             plan.group.code,
             household.head_name,
             household.phone,
-            household.address,
             [*(m.values for m in plan.members), *plan.others],
         )
         update_fields.update(k if k != "village_id" else "village" for k in plan.changes)
