@@ -27,7 +27,7 @@ from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.choices import ExportKind
 from giamngheo.core.exports import export_record
-from giamngheo.core.views import get_or_404, int_param, paginate, submit
+from giamngheo.core.views import get_or_404, int_param, paginate, paginate_capped, submit
 from giamngheo.geo.selectors import commune_to_pick, communes_to_pick, village_list, villages_to_pick
 from giamngheo.poverty.ages import age_on
 from giamngheo.poverty.standard import StandardError, get_standard
@@ -92,6 +92,8 @@ def _filter_form(request: AuthenticatedRequest) -> HouseholdFilterForm:
 # --- List, search, export ---------------------------------------------------------------------------
 
 DIRECT_EXPORT_ROWS = 5_000
+# A search shows at most this many matches (sorted), and asks for a narrower search beyond.
+SEARCH_CAP = 1_000
 
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
@@ -99,7 +101,13 @@ DIRECT_EXPORT_ROWS = 5_000
 def household_list(request: AuthenticatedRequest) -> HttpResponse:
     form = _filter_form(request)
     filters = _filters(request, form)
-    page = paginate(request, selectors.household_list(user=request.user, filters=filters))
+    households = selectors.household_list(user=request.user, filters=filters)
+    capped = False
+    if filters.q:
+        found = paginate_capped(request, households, cap=SEARCH_CAP)
+        page, capped = found.page, found.capped
+    else:
+        page = paginate(request, households)
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {
@@ -107,11 +115,13 @@ def household_list(request: AuthenticatedRequest) -> HttpResponse:
         "engine_choices": _engine_choices(),
         "engine": filters.engine,
         "page_obj": page,
+        "capped": capped,
+        "search_cap": SEARCH_CAP,
         "filtered": filters != selectors.HouseholdFilters(),
         "commune_id": filters.commune_id,
         "export_query": query.urlencode(),
         # Up to this many rows a file is made in the request; above, a background job makes it.
-        "export_direct": page.paginator.count <= DIRECT_EXPORT_ROWS,
+        "export_direct": not capped and page.paginator.count <= DIRECT_EXPORT_ROWS,
         "can_edit": can(request.user, Capability.EDIT_HOUSEHOLDS),
         "can_reclassify": can(request.user, Capability.MANAGE_REVIEW_ROUNDS),
         "breadcrumbs": [(_("Households"), None)],

@@ -612,3 +612,22 @@ def test_foreign_household_and_member_pages_answer_404(users, commune_a) -> None
     assert client.get(missing).status_code == 404
     household.refresh_from_db()
     assert household.version == 1 and household.members.count() == 1
+
+
+def test_a_search_with_many_matches_lists_the_first_ones_and_asks_to_narrow(
+    users, commune_b, monkeypatch
+) -> None:
+    from giamngheo.households import views as household_views
+
+    monkeypatch.setattr(household_views, "SEARCH_CAP", 3)
+    for i in range(5):
+        make_household(commune_b, head=f"Lê Văn Trùng {i}", code=f"CAP-{i}")
+    client = client_for(users["canbo.tranbien"])
+    many = client.get(list_url(), {"q": "Trùng"})
+    assert many.context["capped"] is True
+    assert len(many.context["page_obj"].object_list) == 3
+    assert "Hơn 3 hộ khớp" in many.content.decode()
+    few = client.get(list_url(), {"q": "Trùng 4"})
+    assert few.context["capped"] is False
+    assert [h.code for h in few.context["page_obj"].object_list] == ["CAP-4"]
+    assert few.context["page_obj"].paginator.count == 1
