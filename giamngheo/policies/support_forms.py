@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.core.forms import DATE, SELECT, TEXT, MoneyField
 from giamngheo.core.views import parse_id
 from giamngheo.geo.models import Area
+from giamngheo.geo.selectors import vi_ordered
 
 from .models import FundingSource, Policy
 
@@ -142,7 +143,7 @@ class CoverageFilterForm(forms.Form):
             commune = communes.first()
             self.fields["commune"].initial = commune
         if commune is not None:
-            self.fields["village"].queryset = commune.children.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+            self.fields["village"].queryset = vi_ordered(commune.children.filter(is_active=True))  # type: ignore[attr-defined]
 
     def values(self) -> tuple[int, Area | None, Area | None]:
         """The year, commune and village asked for; a value that is not valid falls back to its default."""
