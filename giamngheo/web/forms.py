@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -78,13 +79,27 @@ class UserForm(forms.Form):
         return data
 
 
+class ActionField(forms.ChoiceField):
+    """The actions offered by their labels; a code prefix from a link ("households.") is accepted too."""
+
+    def valid_value(self, value: str) -> bool:
+        return super().valid_value(value) or bool(re.fullmatch(r"[a-z_]+(\.[a-z_]*)*", value))
+
+
 class AuditFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
         widget=forms.TextInput(attrs={**TEXT, "placeholder": _("Object, user or action")}),
     )
-    action = forms.CharField(label=_("Action"), required=False, widget=forms.TextInput(attrs=TEXT))
+    action = ActionField(label=_("Action"), required=False, choices=(), widget=forms.Select(attrs=SELECT))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .audit_labels import action_choices
+
+        self.fields["action"].choices = [("", _("All actions")), *action_choices()]  # type: ignore[attr-defined]
+
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
     )
