@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.roles import Role
-from giamngheo.core.forms import SELECT, TEXT
+from giamngheo.core.forms import SELECT, TEXT, DateField
 from giamngheo.core.models import ExportKind
 from giamngheo.geo.models import Area
 from giamngheo.org.models import OrgUnit
@@ -100,24 +100,16 @@ class AuditFilterForm(forms.Form):
 
         self.fields["action"].choices = [("", _("All actions")), *action_choices()]  # type: ignore[attr-defined]
 
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
-    )
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
 
 
 EXPORT_FORMATS = [("csv", "CSV"), ("xlsx", "Excel (xlsx)"), ("docx", "Word (docx)"), ("pdf", "PDF")]
 
 
 class _DateRange(forms.Form):
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
-    )
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
 
 
 class ExportLogFilterForm(_DateRange):
