@@ -102,3 +102,50 @@ def test_the_import_preview_shows_whole_numbers_as_integers() -> None:
     from giamngheo.dataio.import_jobs import _shown
 
     assert _shown(1300000.0) == 1300000 and _shown(2.5) == 2.5 and _shown("0123") == "0123"
+
+
+# Contrast (WCAG AA: 4.5:1 for text) of the colours the project's CSS sets ---------------------------------
+
+CSS = (ROOT / "static" / "css" / "app.css").read_text(encoding="utf-8")
+
+
+def _variable(name: str) -> str:
+    match = re.search(rf"--{name}:\s*([^;]+);", CSS)
+    assert match, name
+    return match.group(1).strip()
+
+
+def _rgb(colour: str, background: tuple[float, ...] = (255, 255, 255)) -> tuple[float, ...]:
+    if colour.startswith("#"):
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    parts = [float(p) for p in re.findall(r"[\d.]+", colour)]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    return tuple(alpha * c + (1 - alpha) * b for c, b in zip(parts[:3], background, strict=True))
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    def channel(c: float) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_contrast_of_the_menu_links_and_step_labels() -> None:
+    green = _rgb(_variable("gn-primary"))
+    assert contrast(_rgb(_variable("gn-nav-link"), green), green) >= 4.5  # inactive menu links
+    assert contrast((255, 255, 255), _rgb(_variable("gn-step-bg"))) >= 4.5  # "3/7" on a step bar
+    assert contrast(_rgb(_variable("gn-muted-on-tint")), _rgb("#cff4fc")) >= 4.5  # muted text, current step
+    assert "--bs-navbar-color: var(--gn-nav-link)" in CSS and "var(--gn-step-bg)" in CSS
+
+
+def test_the_contrast_check_sees_a_pale_link() -> None:
+    green = _rgb("#1f6f43")
+    assert contrast(_rgb("rgba(255, 255, 255, .55)", green), green) < 4.5  # Bootstrap's default: ≈3:1
+    assert contrast((255, 255, 255), _rgb("#0dcaf0")) < 4.5  # white on bg-info: ≈2:1

@@ -4,6 +4,7 @@
 
    data-autosubmit          on a <select> or <input>: submit its form when it changes.
    data-confirm="question"  on a submit button or link: ask first, do nothing when refused.
+   data-check-all="name"    on a checkbox: ticks or unticks every checkbox of that name in its form.
    data-width="42"          on a progress bar: its width in percent (set through CSSOM, which CSP allows).
    data-policy-form         on the policy form: the member conditions apply only to policies given to
                             members (greyed out and not sent otherwise). */
@@ -14,6 +15,15 @@
     var field = event.target;
     if (!(field instanceof Element) || !field.hasAttribute("data-autosubmit") || !field.form) { return; }
     if (typeof field.form.requestSubmit === "function") { field.form.requestSubmit(); } else { field.form.submit(); }
+  });
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.hasAttribute("data-check-all") || !box.form) { return; }
+    var name = box.getAttribute("data-check-all");
+    Array.prototype.forEach.call(box.form.querySelectorAll("input[type='checkbox']"), function (other) {
+      if (other.name === name) { other.checked = box.checked; }
+    });
   });
 
   document.addEventListener("click", function (event) {
