@@ -11,8 +11,11 @@ import re
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "giamngheo" / "templates"
-# {{ something.pk }}, {{ x_id }}, {{ x.id }}, {{ year }}, {{ r.year }} with filters other than unlocalize.
-PATTERN = re.compile(r"\{\{\s*([a-z_.]*(?:\bpk|_id|\.id|\byear))((?:\|[a-z_]+(?::[^}|]+)?)*)\s*\}\}")
+# {{ something.pk }}, {{ x_id }}, {{ x.id }}, {{ year }}, {{ r.year }}, {{ s.first_year }}, {{ p.year_from }}
+# with filters other than unlocalize (or stringformat:"d").
+PATTERN = re.compile(
+    r"\{\{\s*([a-z_.]*(?:\bpk|_id|\.id|\byear|_year|\byear_(?:from|to)))((?:\|[a-z_]+(?::[^}|]+)?)*)\s*\}\}"
+)
 STRINGS = {"record.target_id", "r.target_id", "form.q.auto_id", "form.year"}  # text, or a form field
 
 
@@ -22,7 +25,8 @@ def test_identifiers_and_years_are_not_grouped() -> None:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for match in PATTERN.finditer(line):
                 name, filters = match.group(1), match.group(2)
-                if name in STRINGS or "unlocalize" in filters or name.endswith(("auto_id", "national_id")):
+                grouped = "unlocalize" in filters or 'stringformat:"d"' in filters
+                if name in STRINGS or grouped or name.endswith(("auto_id", "national_id")):
                     continue
                 if re.search(rf"with [^%]*\b{re.escape(name)}=[^ %]*\|unlocalize", line):
                     continue  # a {% blocktranslate with year=…|unlocalize %} variable
@@ -33,4 +37,6 @@ def test_identifiers_and_years_are_not_grouped() -> None:
 def test_the_guard_sees_a_grouped_identifier() -> None:
     assert PATTERN.search('<option value="{{ v.pk }}">')
     assert PATTERN.search("?year={{ year }}")
+    assert PATTERN.search("{{ s.first_year }}–{{ s.last_year }}")
+    assert PATTERN.search("{{ plan.year_from }}")
     assert "unlocalize" in PATTERN.search("{{ v.pk|unlocalize }}").group(2)  # type: ignore[union-attr]

@@ -187,6 +187,8 @@ USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_THOUSAND_SEPARATOR = True
+# Fields with errors are marked (is-invalid, aria-invalid) in every form (decision 0020).
+FORM_RENDERER = "giamngheo.core.forms.FormRenderer"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -12,7 +12,8 @@ from django.core.exceptions import BadRequest
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from .errors import ApplicationError, NotFound
 
@@ -125,3 +126,26 @@ def submit(
     except ApplicationError as exc:
         form_error(form, exc, field_for)
         return None
+
+
+CONFIRMED = "confirmed"
+
+
+def confirmation_page(request: HttpRequest, *, question: str, cancel_url: str) -> HttpResponse | None:
+    """Ask before an action that cannot be taken back (decision 0020): ``None`` when the POST says it was
+    confirmed (``confirmed=1``: the confirmation page's button, or js/app.js once its ``data-confirm``
+    dialog is accepted), else a page repeating the POST with the question, "Yes" and "Cancel" (it works
+    without JavaScript)."""
+    if request.POST.get(CONFIRMED) == "1":
+        return None
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        for value in values
+        if name not in ("csrfmiddlewaretoken", CONFIRMED)
+    ]
+    return render(
+        request,
+        "includes/confirm.html",
+        {"question": question, "fields": fields, "action": request.get_full_path(), "cancel_url": cancel_url},
+    )

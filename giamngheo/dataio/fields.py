@@ -41,7 +41,7 @@ CATEGORY_IMPORT_VI = {
     Category.POOR: "Hộ nghèo",
     Category.NEAR_POOR: "Hộ cận nghèo",
     Category.MIDDLE: "Hộ có mức sống trung bình",
-    Category.NOT_POOR: "Hộ không nghèo",
+    Category.NOT_POOR: "Không thuộc hộ nghèo, cận nghèo, mức sống trung bình",
 }
 # Other ways people write the same values (folded text -> code).
 EXTRA_CHOICES: dict[str, dict[str, str]] = {
@@ -78,6 +78,7 @@ EXTRA_CHOICES: dict[str, dict[str, str]] = {
         "trung binh": "middle",
         "mstb": "middle",
         "khong ngheo": "not_poor",
+        "ho khong ngheo": "not_poor",
         "thoat ngheo": "not_poor",
         "ho ngheo moi": "poor",
         "ho can ngheo moi": "near_poor",

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.core.forms import DateField, DateInput
+
 from .fields import FIELDS
 
 MB = 1024 * 1024
@@ -87,13 +89,10 @@ class MappingForm(forms.Form):
         help_text=_("Leave empty to read it from the list's title (“Kèm theo Quyết định số … ngày …”)."),
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
-    decision_date = forms.DateField(
+    decision_date = DateField(
         label=_("Recognition decision date"),
         required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(
-            attrs={"class": "form-control form-control-sm", "type": "date"}, format="%Y-%m-%d"
-        ),
+        widget=DateInput(attrs={"class": "form-control form-control-sm"}),
     )
 
     def __init__(self, *args: Any, headers: list[str], mapping: list[str], **kwargs: Any) -> None:

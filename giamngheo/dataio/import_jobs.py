@@ -39,7 +39,10 @@ def plans_path(job_id: int) -> Path:
 
 
 def _shown(value: Any) -> Any:
-    """A cell as the mapping page shows it (JSON on the job: texts and numbers)."""
+    """A cell as the mapping page shows it (JSON on the job: texts and numbers); a whole number read as a
+    float from a spreadsheet (1300000.0) as the integer it is."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.datetime):

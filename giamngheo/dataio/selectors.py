@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_q
 from giamngheo.geo.models import Area, AreaLevel
+from giamngheo.geo.selectors import vi_ordered
 
 from .fields import propose_mapping
 from .models import ImportMapping, header_signature
@@ -39,4 +40,4 @@ def mapping_for(*, user: User, headers: list[str], commune_id: int | None = None
 
 def import_communes(*, user: User) -> QuerySet[Area]:
     """Communes the user may import into."""
-    return Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE, is_active=True).order_by("name")
+    return vi_ordered(Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE, is_active=True))

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_ancestor_q, area_q
 from giamngheo.core.errors import NotFound
-from giamngheo.core.text import fold
+from giamngheo.core.text import fold, vi_sort_key
 
 from .models import Area, AreaLevel, AreaSuccession, DifficultyPeriod
 
@@ -30,6 +42,27 @@ def _difficult_in(year: int) -> Exists:
     )
 
 
+# Lists of at most this many units are put in Vietnamese alphabetical order (``core.text.vi_sort_key``:
+# "Bảo Vinh" before "Bình Phước", "Đ…" after "D…"); longer ones keep the database's order by name.
+VI_ORDER_LIMIT = 1000
+M = TypeVar("M", bound=Model)
+
+
+def vi_ordered(qs: QuerySet[M], *, field: str = "name", limit: int = VI_ORDER_LIMIT) -> QuerySet[M]:
+    """``qs`` in Vietnamese alphabetical order of ``field`` (a unit's name: its type left out), still a
+    queryset (for form fields and pagination); unchanged when it has more than ``limit`` rows."""
+    rows = list(qs.order_by().values_list("pk", field)[: limit + 1])
+    if not rows or len(rows) > limit:
+        return qs
+    ranked = sorted(rows, key=lambda row: vi_sort_key(str(row[1] or "")))
+    rank = Case(
+        *[When(pk=pk, then=Value(i)) for i, (pk, _name) in enumerate(ranked)],
+        default=Value(len(ranked)),
+        output_field=IntegerField(),
+    )
+    return qs.order_by(rank, "pk")
+
+
 def area_list(*, user: User) -> QuerySet[Area]:
     """Every active area the user may see."""
     return Area.objects.filter(area_q(user), is_active=True)
@@ -37,13 +70,15 @@ def area_list(*, user: User) -> QuerySet[Area]:
 
 # --- Pickers: the units a user may choose in a form ---------------------------------------------------
 # Active units of the user's scope (``accounts.scoping``, as ``area_list``), each in a stable order: the
-# provinces and the tree in code order (the materialised path), communes by name (a long list read by
-# name), the villages of one commune by code. Views call these, never ``area_list(...).filter(level=...)``.
+# provinces and the tree in code order (the materialised path), communes and the villages of one commune
+# in Vietnamese alphabetical order (``vi_ordered``). Views call these, never
+# ``area_list(...).filter(level=...)``.
 
 
 def provinces_to_pick(*, user: User, by_name: bool = False) -> QuerySet[Area]:
     """The active provinces the user may choose, in code order (``by_name``: in name order)."""
-    return area_list(user=user).filter(level=AreaLevel.PROVINCE).order_by("name" if by_name else "path")
+    qs = area_list(user=user).filter(level=AreaLevel.PROVINCE)
+    return vi_ordered(qs) if by_name else qs.order_by("path")
 
 
 def province_to_pick(*, user: User, code: str) -> Area | None:
@@ -57,22 +92,23 @@ def communes_to_pick(*, user: User, province: Area | None = None) -> QuerySet[Ar
     qs = area_list(user=user).filter(level=AreaLevel.COMMUNE)
     if province is not None:
         qs = qs.filter(parent=province)
-    return qs.order_by("name")
+    return vi_ordered(qs.order_by("name"))
 
 
 def commune_to_pick(*, user: User, commune_id: int) -> Area | None:
     """The active commune of this id if the user may choose it, else ``None``."""
-    return communes_to_pick(user=user).filter(pk=commune_id).first()
+    return area_list(user=user).filter(level=AreaLevel.COMMUNE, pk=commune_id).first()
 
 
 def villages_to_pick(*, user: User, commune: Area | None = None, active_only: bool = True) -> QuerySet[Area]:
     """The villages the user may choose (only active ones unless ``active_only`` is false): those of
-    ``commune`` by code, or every one of the scope in tree order (commune by commune)."""
+    ``commune`` in Vietnamese alphabetical order, or every one of the scope in tree order (commune by
+    commune)."""
     qs = Area.objects.filter(area_q(user), level=AreaLevel.VILLAGE)
     if active_only:
         qs = qs.filter(is_active=True)
     if commune is not None:
-        return qs.filter(parent=commune).order_by("code")
+        return vi_ordered(qs.filter(parent=commune).order_by("code"))
     return qs.order_by("path")
 
 
@@ -146,7 +182,7 @@ def commune_list(*, user: User, filters: CommuneFilters | None = None) -> QueryS
         qs = qs.filter(is_difficult=True)
     if filters.former_province:
         qs = qs.filter(predecessor_links__predecessor__code=filters.former_province)
-    return qs
+    return vi_ordered(qs)
 
 
 def village_list(*, user: User, commune: Area, year: int | None = None) -> QuerySet[Area]:

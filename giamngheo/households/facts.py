@@ -176,7 +176,7 @@ HOUSEHOLD_FACTS: tuple[Fact, ...] = (
         choices_vi=WATER_VI,
         engine="water_source",
         imported=ImportColumn("Nguồn nước sinh hoạt", ("Nguồn nước",)),
-        exported=ExportColumn("Nguồn nước", 18),
+        exported=ExportColumn("Nguồn nước sinh hoạt", 18),
     ),
     Fact(
         "latrine",
@@ -202,7 +202,7 @@ HOUSEHOLD_FACTS: tuple[Fact, ...] = (
             ("Phương tiện thông tin", "Thiết bị thông tin"),
             help="Một hoặc nhiều giá trị, cách nhau bằng dấu phẩy (ví dụ: Ti vi, Điện thoại thông minh).",
         ),
-        exported=ExportColumn("Phương tiện thông tin", 24),
+        exported=ExportColumn("Phương tiện tiếp cận thông tin", 24),
     ),
     Fact(
         "waste_handling",
@@ -213,7 +213,7 @@ HOUSEHOLD_FACTS: tuple[Fact, ...] = (
         choices_vi=WASTE_VI,
         engine="waste_handling",
         imported=ImportColumn("Xử lý rác thải", ("Xử lý rác",)),
-        exported=ExportColumn("Xử lý rác", 18),
+        exported=ExportColumn("Xử lý rác thải", 18),
     ),
     Fact(
         "income_per_capita",
@@ -224,12 +224,18 @@ HOUSEHOLD_FACTS: tuple[Fact, ...] = (
         engine="income_per_capita",
         imported=ImportColumn(
             "Thu nhập bình quân người/tháng (đồng)",
-            ("Thu nhập bình quân", "Thu nhập bình quân đầu người", "Thu nhập BQ/người/tháng", "Thu nhập"),
+            (
+                "Thu nhập bình quân đầu người/tháng (đồng)",
+                "Thu nhập bình quân",
+                "Thu nhập bình quân đầu người",
+                "Thu nhập BQ/người/tháng",
+                "Thu nhập",
+            ),
             help="Số nguyên, đồng/người/tháng; được viết 1500000 hoặc 1.500.000.",
             maximum=1_000_000_000,
             rank=-1,  # the first fact of a commune's list
         ),
-        exported=ExportColumn("Thu nhập bình quân người/tháng (đồng)", 16, rank=-2),
+        exported=ExportColumn("Thu nhập bình quân đầu người/tháng (đồng)", 16, rank=-2),
         help_text=_("In đồng, e.g. 1.500.000."),
     ),
     Fact(

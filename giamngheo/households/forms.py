@@ -24,7 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.core.forms import CHECK, DATE, SELECT, TEXT
+from giamngheo.core.forms import CHECK, DATE, SELECT, TEXT, DateField, DateInput, MoneyField
 from giamngheo.core.versioning import VersionedFormMixin, VersionField
 from giamngheo.core.views import parse_id
 from giamngheo.geo.models import Area
@@ -112,20 +112,6 @@ def _sections(form: forms.BaseForm, layout: Sequence[tuple[Any, Iterable[str]]])
 
 # --- Fields -----------------------------------------------------------------------------------------
 
-GROUPED_NUMBER = re.compile(r"^\d{1,3}(?:[., ]\d{3})+$")
-
-
-class MoneyField(forms.IntegerField):
-    """Integer đồng; accepts "1.500.000", "1,500,000" or "1500000" (and a trailing "đ")."""
-
-    def to_python(self, value: Any) -> int | None:
-        if isinstance(value, str):
-            value = value.strip().removesuffix("đ").removesuffix("VND").strip()
-            if GROUPED_NUMBER.match(value):
-                value = re.sub(r"[., ]", "", value)
-        return super().to_python(value)
-
-
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 .-]{6,18}$", _("Enter a phone number: digits, optionally with spaces or dots.")
 )
@@ -187,7 +173,7 @@ class BirthDateField(forms.CharField):
         if YEAR_ONLY.match(text):
             return dt.date(int(text), 1, 1), True
         try:
-            born = forms.DateField().to_python(text)
+            born = DateField().to_python(text)
         except forms.ValidationError:
             born = None
         if born is None:
@@ -382,8 +368,6 @@ class HouseholdForm(VersionedFormMixin, SkipUniqueCheckMixin, HouseholdModelForm
     income_per_capita = MoneyField(
         label=BY_NAME["income_per_capita"].label,
         required=False,
-        min_value=0,
-        widget=forms.TextInput(attrs={**TEXT, "inputmode": "numeric"}),
         help_text=BY_NAME["income_per_capita"].help_text,
     )
     # Not a model field of the form (the service takes it separately), so that the model's (commune, code)
@@ -551,7 +535,7 @@ class MemberForm(VersionedFormMixin, SkipUniqueCheckMixin, MemberModelForm):
         widgets = {
             "full_name": forms.TextInput(attrs=TEXT),
             "sex": forms.Select(attrs=SELECT),
-            "date_of_birth": forms.DateInput(attrs=DATE),
+            "date_of_birth": DateInput(),
             "relationship": forms.Select(attrs=SELECT),
             "national_id": forms.TextInput(attrs={**TEXT, "inputmode": "numeric", "autocomplete": "off"}),
             "ethnic_group": forms.Select(attrs=SELECT),

@@ -38,11 +38,13 @@ def is_ethnic_minority(code: str) -> bool:
     return bool(code) and code != KINH
 
 
+# The labels of these choices are the names the exports, the import templates and the documents use too: one
+# name for one thing on the screen and in Excel (``dataio/tests/test_same_names.py``; decision 0020).
 class Category(models.TextChoices):
-    POOR = "poor", _("Poor")
-    NEAR_POOR = "near_poor", _("Near-poor")
-    MIDDLE = "middle", _("Middle-living")
-    NOT_POOR = "not_poor", _("Not poor")
+    POOR = "poor", _("Poor household")
+    NEAR_POOR = "near_poor", _("Near-poor household")
+    MIDDLE = "middle", _("Middle-living-standard household")
+    NOT_POOR = "not_poor", _("Not poor, near-poor or middle-living")
 
 
 class Sex(models.TextChoices):
@@ -54,7 +56,7 @@ class Relationship(models.TextChoices):
     HEAD = "head", _("Head of household")
     SPOUSE = "spouse", _("Spouse")
     CHILD = "child", _("Child")
-    PARENT = "parent", _("Parent")
+    PARENT = "parent", _("Father or mother")
     GRANDCHILD = "grandchild", _("Grandchild")
     SIBLING = "sibling", _("Sibling")
     OTHER = "other", _("Other")
@@ -63,18 +65,18 @@ class Relationship(models.TextChoices):
 class Education(models.TextChoices):
     NONE = "none", _("None")
     PRIMARY = "primary", _("Primary school")
-    LOWER_SECONDARY = "lower_secondary", _("Lower secondary")
-    UPPER_SECONDARY = "upper_secondary", _("Upper secondary")
+    LOWER_SECONDARY = "lower_secondary", _("Lower secondary school")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
     VOCATIONAL = "vocational", _("Vocational (elementary, intermediate, college)")
     HIGHER = "higher", _("University or higher")
 
 
 class Employment(models.TextChoices):
-    WAGE_WITH_CONTRACT = "wage_with_contract", _("Wage job with a labour contract")
-    WAGE_WITHOUT_CONTRACT = "wage_without_contract", _("Wage job without a labour contract")
-    SELF_EMPLOYED = "self_employed", _("Self-employed / own farm")
-    UNEMPLOYED = "unemployed", _("Unemployed, looking for work")
-    NOT_IN_LABOUR_FORCE = "not_in_labour_force", _("Not working (studying, retired, unable)")
+    WAGE_WITH_CONTRACT = "wage_with_contract", _("Wage work with a labour contract")
+    WAGE_WITHOUT_CONTRACT = "wage_without_contract", _("Wage work without a labour contract")
+    SELF_EMPLOYED = "self_employed", _("Self-employed, family production")
+    UNEMPLOYED = "unemployed", _("Unemployed, looking for a job")
+    NOT_IN_LABOUR_FORCE = "not_in_labour_force", _("Not working (at school, retired, unable)")
 
 
 class WaterSource(models.TextChoices):
@@ -83,36 +85,36 @@ class WaterSource(models.TextChoices):
     PROTECTED_DUG_WELL = "protected_dug_well", _("Protected dug well")
     PROTECTED_SPRING = "protected_spring", _("Protected spring")
     RAINWATER = "rainwater", _("Rain water")
-    BOTTLED = "bottled", _("Bottled water")
+    BOTTLED = "bottled", _("Bottled drinking water")
     UNPROTECTED_WELL = "unprotected_well", _("Unprotected well")
-    SURFACE = "surface", _("River, lake, pond, canal")
+    SURFACE = "surface", _("River, lake, pond or canal")
     OTHER = "other", _("Other")
 
 
 class Latrine(models.TextChoices):
     SEPTIC = "septic", _("Septic tank")
     SEMI_SEPTIC = "semi_septic", _("Semi-septic")
-    POUR_FLUSH = "pour_flush", _("Pour-flush")
+    POUR_FLUSH = "pour_flush", _("Pour-flush latrine")
     DOUBLE_VAULT = "double_vault", _("Double-vault")
     VENTILATED_PIT = "ventilated_pit", _("Ventilated pit")
-    SIMPLE_PIT = "simple_pit", _("Simple pit")
+    SIMPLE_PIT = "simple_pit", _("Simple dug pit")
     NONE = "none", _("No latrine")
 
 
 class Device(models.TextChoices):
     TV = "tv", _("Television")
     RADIO = "radio", _("Radio")
-    COMPUTER = "computer", _("Computer")
+    COMPUTER = "computer", _("Desktop or laptop computer")
     TABLET = "tablet", _("Tablet")
     SMARTPHONE = "smartphone", _("Smartphone")
 
 
 class WasteHandling(models.TextChoices):
-    COLLECTED = "collected", _("Collected by a service")
-    COMPOSTED = "composted", _("Composted")
+    COLLECTED = "collected", _("Collected")
+    COMPOSTED = "composted", _("Composted into manure")
     BURIED = "buried", _("Buried")
     BURNED_SAFELY = "burned_safely", _("Burned safely")
-    DUMPED = "dumped", _("Dumped in the open")
+    DUMPED = "dumped", _("Dumped anywhere")
 
 
 # National ID (căn cước, 12 digits; Decree 137/2015/ND-CP Art. 7): 3 digits place of birth registration

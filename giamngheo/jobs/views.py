@@ -24,7 +24,8 @@ from . import registry, selectors
 from .models import Job
 
 # Keys of ``Job.summary`` (English snake_case, written by the handlers) -> their label on the page.
-# A key not listed here is shown as it is.
+# A key not listed here is not shown (a page never shows a key); ``test_every_summary_key_has_a_label``
+# checks the handlers' keys.
 SUMMARY_LABELS: dict[str, Any] = {
     "rows": gettext_lazy("Rows"),
     "households": gettext_lazy("Households"),
@@ -48,6 +49,25 @@ SUMMARY_LABELS: dict[str, Any] = {
     "errors": gettext_lazy("Errors"),
     "written": gettext_lazy("Written"),
     "dry_run": gettext_lazy("Check only (nothing written)"),
+    "villages_created": gettext_lazy("Villages created"),
+    "classified": gettext_lazy("Households classified"),
+    "notes_understood": gettext_lazy("Notes understood"),
+    "notes_other": gettext_lazy("Other notes kept as written"),
+    "persons_declared": gettext_lazy("Persons declared"),
+    "persons_listed": gettext_lazy("Persons listed by name"),
+    "heads_not_members": gettext_lazy("Heads of household not added as members"),
+    "codes_generated": gettext_lazy("Household codes made"),
+    "header_row": gettext_lazy("Header row"),
+    "sheet": gettext_lazy("Sheet"),
+    "created": gettext_lazy("Created"),
+    "existing": gettext_lazy("Already there"),
+    "to_create": gettext_lazy("To create"),
+    "villages": gettext_lazy("Villages"),
+    "count": gettext_lazy("Rows"),
+    "format": gettext_lazy("Format"),
+    "name": gettext_lazy("File name"),
+    "province": gettext_lazy("Province"),
+    "year": gettext_lazy("Year"),
 }
 # Summary entries that are not figures (shown by the job's own page, not as a row of the summary).
 SUMMARY_HIDDEN = {"error_messages", "new_villages", "headers"}
@@ -77,9 +97,9 @@ def _status_context(job: Job) -> dict[str, Any]:
     return {
         "job": job,
         "summary": [
-            (SUMMARY_LABELS.get(key, key), _value(value))
+            (SUMMARY_LABELS[key], _value(value) if key != "year" else str(value))
             for key, value in summary.items()
-            if key not in SUMMARY_HIDDEN and not isinstance(value, list | dict)
+            if key in SUMMARY_LABELS and key not in SUMMARY_HIDDEN and not isinstance(value, list | dict)
         ],
         "downloads": {which: bool(getattr(job, field)) for which, (field, _name) in DOWNLOADS.items()},
     }

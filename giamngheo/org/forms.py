@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.core.forms import DATE, SELECT, TEXT
+from giamngheo.core.forms import SELECT, TEXT, DateField, DateInput
 from giamngheo.geo.models import Area
 
 from .models import OrgUnit, OrgUnitKind, Staff, StaffType
@@ -44,8 +44,8 @@ class OrgUnitForm(forms.Form):
     legal_source = forms.CharField(
         label=_("Legal source"), max_length=255, required=False, widget=forms.TextInput(attrs=TEXT)
     )
-    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs=DATE))
-    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=forms.DateInput(attrs=DATE))
+    valid_from = DateField(label=_("Valid from"), required=False)
+    valid_to = DateField(label=_("Valid to"), required=False)
     is_active = forms.BooleanField(
         label=_("Active"),
         required=False,
@@ -97,7 +97,7 @@ class StaffForm(StaffModelForm):
             ),
             "staff_type": forms.Select(attrs=SELECT),
             "sex": forms.Select(attrs=SELECT),
-            "date_of_birth": forms.DateInput(attrs=DATE),
+            "date_of_birth": DateInput(),
             "email": forms.EmailInput(attrs=TEXT),
             "phone": forms.TextInput(attrs=TEXT),
             "is_active": forms.CheckboxInput(attrs={"class": "form-check-input"}),

@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.core.forms import CHECK, DATE, NUMBER, SELECT, TEXT
+from giamngheo.core.forms import CHECK, NUMBER, SELECT, TEXT, DateField
 from giamngheo.core.versioning import VersionedFormMixin, VersionField
 
 from . import indicators as ind
@@ -60,9 +60,7 @@ class PlanForm(VersionedFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={**TEXT, "placeholder": "123/KH-UBND"}),
     )
-    document_date = forms.DateField(
-        label=_("Document date"), required=False, widget=forms.DateInput(attrs=DATE)
-    )
+    document_date = DateField(label=_("Document date"), required=False)
     movement = forms.CharField(
         label=_("Movement or programme"),
         max_length=255,
@@ -114,7 +112,7 @@ class TargetForm(VersionedFormMixin, forms.Form):
     )
     baseline_year = _year_field(_("Baseline year"), required=False)
     target_value = _decimal_field(_("Target value"))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs=DATE))
+    deadline = DateField(label=_("Deadline"))
     responsible_unit = forms.TypedChoiceField(
         label=_("Responsible unit"),
         coerce=int,

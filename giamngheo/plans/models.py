@@ -175,7 +175,16 @@ class IndicatorThreshold(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator_key} {self.on_track}/{self.at_risk}"
+        from .selectors import indicator_label  # the indicator's name, never its key
+
+        name = (
+            indicator_label(self.indicator) if self.indicator_key in indicators.BY_KEY else self.indicator_key
+        )
+        return f"{name} {self.on_track}/{self.at_risk}"
+
+    @property
+    def indicator(self) -> indicators.Indicator:
+        return indicators.indicator(self.indicator_key)
 
     @property
     def thresholds(self) -> indicators.Thresholds:

@@ -27,7 +27,12 @@ def support_section(user: User, week: Week) -> DigestSection | None:
         key="support",
         title=_("Support delivered"),
         rows=[
-            DigestRow(_("Support records entered"), counts["records"], url=reverse("policies:support-list")),
+            DigestRow(
+                _("Support records entered"),
+                counts["records"],
+                # the list shows households: linked only for those who may see them
+                url=reverse("policies:support-list") if can(user, Capability.VIEW_HOUSEHOLDS) else "",
+            ),
             DigestRow(_("Households that received support"), counts["households"]),
         ],
     )

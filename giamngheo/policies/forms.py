@@ -12,10 +12,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.core.forms import CHECK, NUMBER, SELECT, TEXT
+from giamngheo.core.forms import CHECK, NUMBER, SELECT, TEXT, DateField
 from giamngheo.core.versioning import VersionedFormMixin, VersionField
 from giamngheo.households.forms import FormSection
-from giamngheo.reviews.forms import date_input
 
 from . import services
 from .models import Frequency, Policy, PolicyArea, PolicyLevel
@@ -143,12 +142,11 @@ class PolicyForm(VersionedFormMixin, forms.Form):
     frequency = forms.ChoiceField(
         label=_("Given"), choices=Frequency.choices, widget=forms.Select(attrs=SELECT)
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=date_input())
-    valid_to = forms.DateField(
+    valid_from = DateField(label=_("Valid from"))
+    valid_to = DateField(
         label=_("Valid to"),
         required=False,
         help_text=_("Leave empty while the policy is in force with no end date."),
-        widget=date_input(),
     )
     is_active = forms.BooleanField(
         label=_("Active"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from giamngheo.accounts.models import User
 from giamngheo.core.errors import NotFound
+from giamngheo.core.text import vi_sort_key, vi_sorted
 from giamngheo.geo.models import Area
 from giamngheo.geo.priorities import priority_commune_q, priority_paths
 from giamngheo.geo.selectors import communes_in_scope
@@ -226,12 +227,17 @@ def coverage_matrix(*, user: User, year: int, priority: bool = False) -> tuple[l
         by_area = cells.setdefault(row["commune_id"], {})
         by_area[area] = by_area.get(area, coverage.Tally()) + _tally(row)
     rows = []
-    for commune in communes_in_scope(user=user).filter(pk__in=list(cells)).order_by("name"):
+    for commune in vi_sorted(communes_in_scope(user=user).filter(pk__in=list(cells))):
         by_area = cells[commune.pk]
         total = sum(by_area.values(), coverage.Tally())
         rows.append(MatrixRow(commune, by_area, total))
     rows.sort(
-        key=lambda r: (r.total.percent is None, r.total.percent or 0, -r.total.gap_units, r.commune.name)
+        key=lambda r: (
+            r.total.percent is None,
+            r.total.percent or 0,
+            -r.total.gap_units,
+            vi_sort_key(r.commune.name),
+        )
     )
     return areas, rows
 

@@ -10,15 +10,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.core.forms import DATE, SELECT, TEXT, MoneyField
+from giamngheo.core.forms import SELECT, TEXT, DateField, MoneyField
 from giamngheo.core.views import parse_id
 from giamngheo.geo.models import Area
+from giamngheo.geo.selectors import vi_ordered
 
 from .models import FundingSource, Policy
 
 
 class SupportFieldsMixin(forms.Form):
-    date = forms.DateField(label=_("Date received"), widget=forms.DateInput(attrs=DATE, format="%d/%m/%Y"))
+    date = DateField(label=_("Date received"))
     quantity = forms.IntegerField(
         label=_("Quantity"), min_value=1, initial=1, widget=forms.NumberInput(attrs=TEXT)
     )
@@ -142,7 +143,7 @@ class CoverageFilterForm(forms.Form):
             commune = communes.first()
             self.fields["commune"].initial = commune
         if commune is not None:
-            self.fields["village"].queryset = commune.children.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+            self.fields["village"].queryset = vi_ordered(commune.children.filter(is_active=True))  # type: ignore[attr-defined]
 
     def values(self) -> tuple[int, Area | None, Area | None]:
         """The year, commune and village asked for; a value that is not valid falls back to its default."""
@@ -158,12 +159,8 @@ class CoverageFilterForm(forms.Form):
 
 
 class SpendingFilterForm(forms.Form):
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs=DATE, format="%d/%m/%Y")
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs=DATE, format="%d/%m/%Y")
-    )
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
     commune = forms.ModelChoiceField(
         label=_("Commune"), required=False, queryset=Area.objects.none(), widget=forms.Select(attrs=SELECT)
     )

@@ -27,7 +27,7 @@ from giamngheo.core.errors import ApplicationError, NotFound
 from giamngheo.core.exports import export_record
 from giamngheo.core.views import form_error, get_or_404, int_param, paginate, submit
 from giamngheo.core.xlsx import table_download, wants_xlsx, write_table
-from giamngheo.geo.selectors import communes_in_scope, today
+from giamngheo.geo.selectors import communes_in_scope, today, vi_ordered
 from giamngheo.households.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_stream
 from giamngheo.households.reference import Category
 from giamngheo.households.selectors import access_household_by_id, national_id_display
@@ -110,7 +110,7 @@ def _coverage_filters(request: AuthenticatedRequest) -> CoverageFilterForm:
     return CoverageFilterForm(
         request.GET or None,
         years=selectors.coverage_years(),
-        communes=communes_in_scope(user=request.user).order_by("name"),
+        communes=vi_ordered(communes_in_scope(user=request.user)),
     )
 
 
@@ -364,7 +364,7 @@ def gap_record(request: AuthenticatedRequest, code: str) -> HttpResponse:
     filters = CoverageFilterForm(
         request.POST,
         years=selectors.coverage_years(),
-        communes=communes_in_scope(user=request.user).order_by("name"),
+        communes=vi_ordered(communes_in_scope(user=request.user)),
     )
     year, commune, village = filters.values()
     if year != timezone.localdate().year:  # as on the page: only the current year's list is recorded
@@ -464,7 +464,7 @@ def support_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.VIEW_HOUSEHOLDS)
 @require_GET
 def support_list(request: AuthenticatedRequest) -> HttpResponse:
-    communes = communes_in_scope(user=request.user).order_by("name")
+    communes = vi_ordered(communes_in_scope(user=request.user))
     form = SpendingFilterForm(request.GET or None, communes=communes)
     period_start, period_end, commune = form.period()
     start: dt.date | None = period_start
@@ -554,7 +554,7 @@ def support_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_GET
 def spending(request: AuthenticatedRequest) -> HttpResponse:
     """Money and records of support delivered in a period, per project, funding source and policy area."""
-    communes = communes_in_scope(user=request.user).order_by("name")
+    communes = vi_ordered(communes_in_scope(user=request.user))
     form = SpendingFilterForm(request.GET or None, communes=communes)
     start, end, commune = form.period()
     totals = selectors.spending_totals(

@@ -29,6 +29,7 @@ from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability, Role
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.selectors import users_covering_areas
+from giamngheo.core.text import vi_sort_key
 from giamngheo.households.selectors import households_changed_count
 from giamngheo.jobs.selectors import job_outcome_counts
 from giamngheo.notices.digest import DigestRow, DigestSection, Week, register_section
@@ -127,7 +128,7 @@ def alerts_scan(*, on: dt.date | None = None) -> dict[str, int]:
             for user_id in specialists.get(item.commune_path, set()):
                 per_officer_list[user_id].append(item)
         for user_id, items in per_officer_list.items():
-            communes = sorted({i.commune_name for i in items})
+            communes = sorted({i.commune_name for i in items}, key=vi_sort_key)
             sent += len(
                 notify(
                     recipients=[user_id],
@@ -186,7 +187,8 @@ def request_section(user: User, week: Week) -> DigestSection | None:
     if not can(user, Capability.VIEW_TABLES):
         return None
     counts = selectors.request_week(user=user, start=week.start, end=week.end)
-    url = reverse("reviews:request-list")
+    # the list shows households: linked only for those who may see them
+    url = reverse("reviews:request-list") if can(user, Capability.VIEW_HOUSEHOLDS) else ""
     return DigestSection(
         key="requests",
         title=_("In-year requests"),
@@ -196,7 +198,7 @@ def request_section(user: User, week: Week) -> DigestSection | None:
             DigestRow(
                 _("Requests past their 15 days without a decision"),
                 counts["overdue"],
-                url=f"{url}?state=overdue",
+                url=f"{url}?state=overdue" if url else "",
                 warn=True,
             ),
         ],

@@ -18,7 +18,7 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
-from giamngheo.core.views import get_or_404, submit
+from giamngheo.core.views import confirmation_page, get_or_404, submit
 from giamngheo.households.reference import Device
 from giamngheo.households.selectors import household_with_members
 
@@ -49,6 +49,14 @@ def screening(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         form_errors_to_messages(request, form)
         return redirect(review_url(review, "assessments"))
+    if not form.cleaned_data["passed"]:  # excluding the household from the survey: ask first
+        ask = confirmation_page(
+            request,
+            question=_("Exclude this household from the full survey (form A: not eligible)?"),
+            cancel_url=review_url(review, "assessments"),
+        )
+        if ask is not None:
+            return ask
     try:
         services.screening_record(
             assessment=assessment,

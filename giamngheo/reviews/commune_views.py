@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from giamngheo.accounts.permissions import capability_required
@@ -20,7 +20,7 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
-from giamngheo.core.views import get_or_404, paginate, submit
+from giamngheo.core.views import confirmation_page, get_or_404, paginate, submit
 
 from . import selectors, services
 from .forms import (
@@ -50,6 +50,9 @@ class StepAction:
     done: Any
 
 
+POSTING_END_QUESTION = gettext_noop(
+    "End the public posting? Complaints can no longer be recorded for it and the step cannot be undone."
+)
 STEP_ACTIONS: dict[str, StepAction] = {
     "listing_complete": StepAction(
         Step.LISTING,
@@ -201,6 +204,10 @@ def step_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect(review_url(review))
     form = action.form(request.POST)
     if form.is_valid():
+        if action is STEP_ACTIONS["posting_complete"]:  # it cannot be taken back: ask first
+            ask = confirmation_page(request, question=_(POSTING_END_QUESTION), cancel_url=review_url(review))
+            if ask is not None:
+                return ask
         done = submit(form, lambda: action.call(review, form.cleaned_data, request.user))
         if done is not None:
             messages.success(request, str(action.done))

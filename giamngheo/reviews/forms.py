@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.core.forms import NUMBER, SELECT, TEXT, MoneyField
+from giamngheo.core.forms import NUMBER, SELECT, TEXT, DateField, DateInput, MoneyField
 from giamngheo.core.versioning import VersionedFormMixin, VersionField
 from giamngheo.geo.models import Area
 from giamngheo.households.models import Household
@@ -17,8 +17,8 @@ from .models import AssessmentStatus, RequestKind, Source, Step
 
 
 def date_input() -> forms.DateInput:
-    # A native date picker on phones; the browser sends ISO dates, which the Vietnamese formats accept too.
-    return forms.DateInput(format="%Y-%m-%d", attrs={"class": "form-control", "type": "date"})
+    """The project's date input (dd/mm/yyyy typed, no native picker): ``core.forms.DateInput``."""
+    return DateInput()
 
 
 def _today() -> Any:
@@ -43,16 +43,14 @@ class RoundForm(forms.Form):
             "it, with a reason, before the survey starts)."
         ),
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=_("Starts on"),
         required=False,
-        widget=date_input(),
         help_text=_("Leave empty for 1 September of the year (Decision 24/2021/QĐ-TTg)."),
     )
-    ends_on = forms.DateField(
+    ends_on = DateField(
         label=_("Ends on"),
         required=False,
-        widget=date_input(),
         help_text=_("Leave empty for 14 December of the year."),
     )
 
@@ -183,7 +181,7 @@ class SurveyForm(VersionedForm):
         label=_("Income per person per month (đồng)"),
         help_text=_("Total income of the household over 12 months, divided by 12 and by its members."),
     )
-    surveyed_on = forms.DateField(label=_("Surveyed on"), widget=date_input(), initial=_today)
+    surveyed_on = DateField(label=_("Surveyed on"), initial=_today)
 
 
 class MeetingForm(VersionedForm):
@@ -215,7 +213,7 @@ class MeetingForm(VersionedForm):
 class VillageMeetingForm(VersionedForm):
     """The record of one village meeting (Decision 24/2021): date, place, chair, secretary, attendance."""
 
-    held_on = forms.DateField(label=_("Meeting date"), widget=date_input())
+    held_on = DateField(label=_("Meeting date"))
     place = forms.CharField(
         label=_("Place"),
         required=False,
@@ -249,8 +247,8 @@ class VillageMeetingForm(VersionedForm):
 class PostingCompleteForm(forms.Form):
     """The posting's dates; it is closed on or after its last day."""
 
-    posting_from = forms.DateField(label=_("Posted from"), widget=date_input())
-    posting_to = forms.DateField(label=_("Posted until"), widget=date_input())
+    posting_from = DateField(label=_("Posted from"))
+    posting_to = DateField(label=_("Posted until"))
 
 
 class RecogniseForm(forms.Form):
@@ -259,12 +257,12 @@ class RecogniseForm(forms.Form):
         max_length=60,
         widget=forms.TextInput(attrs={**TEXT, "placeholder": "123/QĐ-UBND"}),
     )
-    decision_date = forms.DateField(label=_("Decision date"), widget=date_input())
+    decision_date = DateField(label=_("Decision date"))
 
 
 class ComplaintForm(forms.Form):
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={**TEXT, "rows": 3}))
-    received_on = forms.DateField(label=_("Received on"), widget=date_input(), initial=_today)
+    received_on = DateField(label=_("Received on"), initial=_today)
     household_code = forms.CharField(
         label=_("Household concerned (code)"),
         required=False,
@@ -276,7 +274,7 @@ class ComplaintForm(forms.Form):
 
 class ComplaintResolveForm(forms.Form):
     resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={**TEXT, "rows": 3}))
-    resolved_on = forms.DateField(label=_("Resolved on"), widget=date_input(), initial=_today)
+    resolved_on = DateField(label=_("Resolved on"), initial=_today)
 
 
 # Regular (in-year) requests --------------------------------------------------------------------------------
@@ -305,7 +303,7 @@ class RequestFileForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Request"), choices=RequestKind.choices, widget=forms.Select(attrs=SELECT)
     )
-    filed_on = forms.DateField(label=_("Filed on"), widget=date_input(), initial=_today)
+    filed_on = DateField(label=_("Filed on"), initial=_today)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
 
 
@@ -316,7 +314,7 @@ class RequestDecideForm(forms.Form):
         choices=[("1", _("Approve")), ("0", _("Reject"))],
         widget=forms.RadioSelect,
     )
-    decided_on = forms.DateField(label=_("Decided on"), widget=date_input(), initial=_today)
+    decided_on = DateField(label=_("Decided on"), initial=_today)
     decision_number = forms.CharField(
         label=_("Decision number"),
         max_length=60,

@@ -21,6 +21,7 @@ from giamngheo.core.errors import NotFound
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.geo.selectors import today as today  # re-exported for the views
+from giamngheo.geo.selectors import vi_ordered
 from giamngheo.households.models import Household
 from giamngheo.households.reference import Category, ethnic_group_name
 from giamngheo.households.selectors import HouseholdFilters, household_list, shown_national_id
@@ -232,7 +233,7 @@ def commune_review_list(
         qs = qs.filter(Q(commune__name_folded__contains=fold(f.q)) | Q(commune__code=f.q.strip()))
     if f.submitted is not None:
         qs = qs.filter(locked=f.submitted)
-    return qs
+    return vi_ordered(qs, field="commune__name")
 
 
 def round_step_counts(*, user: User, round: ReviewRound) -> dict[int, int]:

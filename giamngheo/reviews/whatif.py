@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from giamngheo.core.text import vi_sort_key
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household
 from giamngheo.households.reclassify import Classifier, read_communes
@@ -63,10 +64,9 @@ def round_whatif(
     now_year = now_year or timezone.localdate().year
     under_round = Classifier(province=province, year=round_year)
     under_now = Classifier(province=province, year=now_year)
-    communes = list(
-        Area.objects.filter(parent=province, level=AreaLevel.COMMUNE)
-        .order_by("name")
-        .values_list("pk", "name")
+    communes = sorted(
+        Area.objects.filter(parent=province, level=AreaLevel.COMMUNE).values_list("pk", "name"),
+        key=lambda row: vi_sort_key(row[1]),
     )
     total = Household.objects.filter(commune__parent=province, is_active=True).count()
     rows: list[CommuneWhatIf] = []

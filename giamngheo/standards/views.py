@@ -15,6 +15,7 @@ from giamngheo.poverty.standard import StandardError, all_standards, get_standar
 
 from .adapters import area_type, province_code, standards_in_force
 from .forms import CalculatorForm
+from .params import param_lines
 
 
 def _vi() -> bool:
@@ -40,7 +41,14 @@ def standard_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
         raise Http404 from None
     vi = _vi()
     dimensions = [
-        (d, [(i, i.provisional_notes(vi)) for i in standard.indicators if i.dimension == d.key])
+        (
+            d,
+            [
+                (i, i.provisional_notes(vi), param_lines(i.params))
+                for i in standard.indicators
+                if i.dimension == d.key
+            ],
+        )
         for d in standard.dimensions
     ]
     return render(

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability
-from giamngheo.accounts.scoping import can
+from giamngheo.accounts.scoping import area_paths, can
 from giamngheo.org.selectors import department_for
 
 
@@ -20,17 +22,31 @@ class Module:
     url_name: str
     icon: str
     prefix: str
-    capability: str | None = None
+    capability: str | tuple[str, ...] | None = None  # any of these
+    needs_area: bool = False  # shown only to a user with administrative units in scope
 
 
 MODULES = [
     Module(_("Overview"), "web:home", "house-door", "/$"),
-    Module(_("Dashboard"), "dashboard:index", "speedometer2", "/dashboard/", Capability.VIEW_TABLES),
-    Module(_("Plans and targets"), "plans:plan-list", "bullseye", "/plans/", Capability.VIEW_TABLES),
-    Module(_("Administrative units"), "geo:commune-list", "geo-alt", "/geo/"),
-    Module(_("Households"), "households:household-list", "house", "/households/", Capability.VIEW_HOUSEHOLDS),
-    Module(_("Review"), "reviews:round-list", "clipboard-check", "/reviews/", Capability.VIEW_TABLES),
-    Module(_("Official tables"), "tables:index", "table", "/tables/", Capability.VIEW_TABLES),
+    Module(_("Dashboard"), "dashboard:index", "speedometer2", "/dashboard/", Capability.VIEW_TABLES, True),
+    Module(
+        _("Plans and targets"),
+        "plans:plan-list",
+        "bullseye",
+        "/plans/",
+        (Capability.VIEW_TABLES, Capability.MANAGE_PLANS, Capability.REPORT_TARGETS),
+    ),
+    Module(_("Administrative units"), "geo:commune-list", "geo-alt", "/geo/", None, True),
+    Module(
+        _("Households"),
+        "households:household-list",
+        "house",
+        "/households/",
+        Capability.VIEW_HOUSEHOLDS,
+        needs_area=True,
+    ),
+    Module(_("Review"), "reviews:round-list", "clipboard-check", "/reviews/", Capability.VIEW_TABLES, True),
+    Module(_("Official tables"), "tables:index", "table", "/tables/", Capability.VIEW_TABLES, True),
     Module(_("Policies"), "policies:policy-list", "shield-check", "/policies/"),
     Module(_("Poverty standards"), "standards:standard-list", "rulers", "/standards/"),
     Module(_("Organisation"), "org:unit-list", "diagram-3", "/org/", Capability.VIEW_ORG),
@@ -45,8 +61,49 @@ MODULES = [
         Capability.VIEW_AUDIT,
     ),
     Module(_("Background jobs"), "jobs:job-list", "hourglass-split", "/jobs/"),
-    Module(_("Weekly digest"), "notices:digest", "calendar-week", "/notices/digest/", Capability.VIEW_TABLES),
+    Module(
+        _("Weekly digest"),
+        "notices:digest",
+        "calendar-week",
+        "/notices/digest/",
+        Capability.VIEW_TABLES,
+        needs_area=True,
+    ),
 ]
+
+
+def sees_areas(user: User | AnonymousUser | None) -> bool:
+    """Whether the user has administrative units in scope (the whole country for an administrator): the
+    pages of units, households, reviews and tables are empty for the others (a department's office, a unit
+    head), so they are not offered."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(getattr(user, "is_system_admin", False) or area_paths(user))
+
+
+class Capabilities:
+    """``shell.can.<capability>`` in templates: whether the user holds it (show a link only then)."""
+
+    def __init__(self, user: User | AnonymousUser | None) -> None:
+        self.user = user
+
+    def __getitem__(self, capability: str) -> bool:
+        return can(self.user, capability)
+
+    def __getattr__(self, capability: str) -> bool:
+        if capability.startswith("_"):
+            raise AttributeError(capability)
+        return can(self.user, capability)
+
+
+def offered(module: Module, user: User | AnonymousUser | None, areas: bool) -> bool:
+    """Whether the menu offers ``module`` to the user."""
+    if module.needs_area and not areas:
+        return False
+    if module.capability is None:
+        return True
+    wanted = (module.capability,) if isinstance(module.capability, str) else module.capability
+    return any(can(user, c) for c in wanted)
 
 
 def _under(path: str, prefix: str) -> bool:
@@ -58,9 +115,10 @@ def _under(path: str, prefix: str) -> bool:
 def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     modules = []
+    areas = sees_areas(user)
     if user is not None and user.is_authenticated:
         for m in MODULES:
-            if m.capability is None or can(user, m.capability):
+            if offered(m, user, areas):
                 active = request.path == "/" if m.prefix == "/$" else _under(request.path, m.prefix)
                 modules.append(
                     {"label": m.label, "url": reverse(m.url_name), "icon": m.icon, "active": active}
@@ -75,5 +133,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             "can_download": bool(
                 user is not None and user.is_authenticated and can(user, Capability.DOWNLOAD_PERSONAL_DATA)
             ),
+            "can": Capabilities(user),
+            "sees_areas": areas,
         }
     }

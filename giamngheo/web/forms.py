@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -7,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.roles import Role
-from giamngheo.core.forms import SELECT, TEXT
+from giamngheo.core.forms import SELECT, TEXT, DateField
 from giamngheo.core.models import ExportKind
 from giamngheo.geo.models import Area
 from giamngheo.org.models import OrgUnit
@@ -78,31 +79,37 @@ class UserForm(forms.Form):
         return data
 
 
+class ActionField(forms.ChoiceField):
+    """The actions offered by their labels; a code prefix from a link ("households.") is accepted too."""
+
+    def valid_value(self, value: str) -> bool:
+        return super().valid_value(value) or bool(re.fullmatch(r"[a-z_]+(\.[a-z_]*)*", value))
+
+
 class AuditFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
         widget=forms.TextInput(attrs={**TEXT, "placeholder": _("Object, user or action")}),
     )
-    action = forms.CharField(label=_("Action"), required=False, widget=forms.TextInput(attrs=TEXT))
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
-    )
+    action = ActionField(label=_("Action"), required=False, choices=(), widget=forms.Select(attrs=SELECT))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .audit_labels import action_choices
+
+        self.fields["action"].choices = [("", _("All actions")), *action_choices()]  # type: ignore[attr-defined]
+
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
 
 
 EXPORT_FORMATS = [("csv", "CSV"), ("xlsx", "Excel (xlsx)"), ("docx", "Word (docx)"), ("pdf", "PDF")]
 
 
 class _DateRange(forms.Form):
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={**TEXT, "placeholder": "dd/mm/yyyy"})
-    )
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
 
 
 class ExportLogFilterForm(_DateRange):

@@ -22,6 +22,7 @@ from giamngheo.geo import selectors as geo_selectors
 from giamngheo.org import selectors as org_selectors
 from giamngheo.policies import selectors as policy_selectors
 
+from . import audit_labels
 from .forms import AuditFilterForm, ExportLogFilterForm, SigninFailureFilterForm, UserForm
 
 
@@ -157,12 +158,16 @@ def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     records = core_selectors.audit_list(user=request.user, **filters)
+    page = paginate(request, records, per_page=50)
+    for record in page.object_list:  # the action and the kind of object in words, never their codes
+        record.action_text = audit_labels.action_label(record.action)
+        record.object_text = audit_labels.object_label(record.target_type)
     return render(
         request,
         "web/audit_list.html",
         {
             "form": form,
-            "page_obj": paginate(request, records, per_page=50),
+            "page_obj": page,
             "filtered": bool(filters),
             "breadcrumbs": [(_("Audit trail"), None)],
         },
@@ -177,6 +182,9 @@ def audit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "web/audit_detail.html",
         {
             "record": record,
+            "action_text": audit_labels.action_label(record.action),
+            "object_text": audit_labels.object_label(record.target_type),
+            "changes": audit_labels.changes(record.target_type, record.changes()),
             "breadcrumbs": [(_("Audit trail"), reverse("web:audit-list")), (f"#{record.pk}", None)],
         },
     )

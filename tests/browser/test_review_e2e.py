@@ -59,7 +59,7 @@ def test_officer_reviews_the_ward_and_the_province_sees_it(page, ward_review) ->
     # Survey (form B): the income rose to 1,200,000 đ and the household lacks no indicator: near-poor.
     page.locator("a[href$='/survey/']").first.click()
     page.fill("#id_income_per_capita", "1.200.000")
-    page.fill("#id_surveyed_on", "2026-10-01")
+    page.fill("#id_surveyed_on", "01/10/2026")
     page.get_by_role("button", name="Lưu và phân loại").click()
     page.wait_for_load_state()
     assert "Hộ cận nghèo" in page.content()
@@ -68,7 +68,7 @@ def test_officer_reviews_the_ward_and_the_province_sees_it(page, ward_review) ->
 
     # The village's meeting (Decision 24/2021: one per village), then its vote: 30 of 40 agree.
     page.locator("[data-testid^=village-meeting-]").first.click()
-    page.fill("#id_held_on", "2026-10-20")
+    page.fill("#id_held_on", "20/10/2026")
     page.fill("#id_chair", "Ông Trưởng Khu Phố")
     page.fill("#id_attendance", "40")
     page.locator("form[method=post] button[type=submit]").last.click()
@@ -80,11 +80,11 @@ def test_officer_reviews_the_ward_and_the_province_sees_it(page, ward_review) ->
     page.wait_for_load_state()
     page.goto(f"/reviews/communes/{review.pk}/")
     step(page, "meeting_complete")
-    page.fill("#id_posting_from", "2026-10-21")
-    page.fill("#id_posting_to", "2026-10-28")
+    page.fill("#id_posting_from", "21/10/2026")
+    page.fill("#id_posting_to", "28/10/2026")
     step(page, "posting_complete")
     page.fill("#id_decision_number", "321/QĐ-UBND")
-    page.fill("#id_decision_date", "2026-11-05")
+    page.fill("#id_decision_date", "05/11/2026")
     step(page, "recognise")
     assert page.get_by_test_id("movements").is_visible()
     step(page, "certificates_complete")

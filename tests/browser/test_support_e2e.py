@@ -57,7 +57,12 @@ def test_officer_closes_the_health_insurance_gap(page, poor_household) -> None: 
     assert rows.count() == 3
     assert "Điểu Thị Hiểm" in page.locator("[data-testid=gap-table]").inner_text()
 
-    # Everyone listed, today, cards paid by the central budget (the form's defaults), one decision.
+    # Nobody is ticked at first; "tick all" ticks everyone listed. Today, cards paid by the central budget
+    # (the form's defaults), one decision.
+    picks = page.locator("[data-testid=gap-table] tbody input[name=pick]")
+    assert picks.count() == 3 and all(not picks.nth(i).is_checked() for i in range(3))
+    page.locator("[data-testid=tick-all]").check()
+    assert all(picks.nth(i).is_checked() for i in range(3))
     page.fill("#id_document", "QĐ 15/QĐ-UBND")
     page.locator("[data-testid=record-submit]").click()
     page.wait_for_load_state()

@@ -40,7 +40,7 @@ pytestmark = [
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1"
 ALL_SHEETS = CSV_FILTER + ",,0,false,true,true,false,false,-1"  # token 12 = -1: one file per sheet
 OFFICER = "canbo.bugiamap"
-INCOME = "Thu nhập bình quân người/tháng (đồng)"
+INCOME = "Thu nhập bình quân đầu người/tháng (đồng)"
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from conftest import client_for
+from giamngheo.core.text import vi_sort_key
 from giamngheo.geo.models import DifficultyPeriod
 
 
@@ -11,7 +12,23 @@ def test_commune_list_shows_95_units_for_the_province(users) -> None:
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == 95
     body = response.content.decode()
-    assert "Phường Trấn Biên" in body and "Xã Bù Gia Mập" in body
+    assert "Xã Bù Gia Mập" in body
+    names = [c.name for c in response.context["page_obj"]]
+    assert names == sorted(names, key=vi_sort_key)
+
+
+def test_units_are_in_vietnamese_alphabetical_order() -> None:
+    """ "Bảo Vinh" before "Bình Phước" (tones only break ties), "Đ…" after "D…" and before "E…", and the
+    type of unit left out of the order."""
+    names = ["Xã Ea Súp", "Phường Đồng Xoài", "Xã Bình Phước", "Phường Bảo Vinh", "Xã Dầu Giây", "Xã An Lộc"]
+    assert sorted(names, key=vi_sort_key) == [
+        "Xã An Lộc",
+        "Phường Bảo Vinh",
+        "Xã Bình Phước",
+        "Xã Dầu Giây",
+        "Phường Đồng Xoài",
+        "Xã Ea Súp",
+    ]
 
 
 def test_commune_list_htmx_returns_the_table_only(users) -> None:

@@ -82,7 +82,7 @@ def test_xlsx_has_one_row_per_household_in_scope(users, registry) -> None:
     assert poor[HEADERS.index("Số CCCD chủ hộ")] == WIFE_ID  # the officer sees IDs in full
     assert poor[HEADERS.index("Phân loại hộ")] == "Hộ nghèo"
     assert poor[HEADERS.index("Ngày công nhận")] == dt.datetime(2025, 12, 10)
-    assert poor[HEADERS.index("Thu nhập bình quân người/tháng (đồng)")] == 1_250_000
+    assert poor[HEADERS.index("Thu nhập bình quân đầu người/tháng (đồng)")] == 1_250_000
     assert poor[HEADERS.index("Chỉ số thiếu hụt")] == "Nguồn nước sinh hoạt"
     assert poor[HEADERS.index("Số nhân khẩu")] == 1
     assert by_code["B-2"][HEADERS.index("Hộ dân tộc thiểu số")] == "Có"

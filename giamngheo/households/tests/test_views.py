@@ -549,7 +549,7 @@ def test_card_lists_the_missing_facts_and_devices_never_asked_are_not_deprived(u
     # Indicator 12 is nowhere shown as deprived: not in the deprived list.
     assert 'data-testid="deprived"' not in body
     assert "Không thiếu hụt chỉ số nào trong các chỉ số đã xác định được." in body
-    assert '<span class="badge text-bg-warning">Cận nghèo</span>' in body  # the recognised category stays
+    assert '<span class="badge text-bg-warning">Hộ cận nghèo</span>' in body  # the recognised category stays
 
 
 def test_card_of_a_household_without_members(users, commune_b) -> None:

@@ -64,7 +64,7 @@ def catalogue_seed(*, acting_user: User | None, path: Path = SAMPLE_CATALOGUE) -
             action="policies.policy.create",
             target=policy,
             after=snapshot(policy),
-            note="sample catalogue",
+            note=_("Sample catalogue"),
         )
         added += 1
     return added

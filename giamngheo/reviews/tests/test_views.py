@@ -62,8 +62,11 @@ def officer(users) -> Client:  # type: ignore[no-untyped-def]
 
 
 def _step(client: Client, review: CommuneReview, action: str, **data: Any) -> Any:
+    """The step's form sent (and confirmed when it asks: ``confirmed=1``, as its page's button sends)."""
     return client.post(
-        reverse("reviews:step-action", args=[review.pk]), {"action": action, **data}, follow=True
+        reverse("reviews:step-action", args=[review.pk]),
+        {"action": action, "confirmed": "1", **data},
+        follow=True,
     )
 
 
@@ -652,3 +655,34 @@ def test_income_rejects_what_is_not_an_amount(typed: str) -> None:
 
     with pytest.raises(ValidationError):
         MoneyField().clean(typed)
+
+
+def test_ending_the_posting_asks_first_without_javascript(review, officer) -> None:  # type: ignore[no-untyped-def]
+    """Ending the public posting answers with a confirmation page (the same POST, "Yes" and "Cancel");
+    nothing changes until it is confirmed."""
+    ask = officer.post(
+        reverse("reviews:step-action", args=[review.pk]),
+        {"action": "posting_complete", "posting_from": "01/10/2026", "posting_to": "07/10/2026"},
+    )
+    body = ask.content.decode()
+    assert ask.status_code == 200 and 'data-testid="confirm-page"' in body
+    assert 'name="confirmed" value="1"' in body and 'name="posting_to" value="07/10/2026"' in body
+    step = review.step
+    review.refresh_from_db()
+    assert review.step == step and review.posting_to is None
+
+
+def test_the_confirmation_page_repeats_the_post(db) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from giamngheo.core.views import confirmation_page
+
+    request = RequestFactory().post("/reviews/assessments/1/screening/", {"passed": "0", "version": "3"})
+    request.user = AnonymousUser()
+    page = confirmation_page(request, question="Loại hộ này?", cancel_url="/back/")
+    assert page is not None
+    body = page.content.decode()
+    assert "Loại hộ này?" in body and 'name="passed" value="0"' in body and 'href="/back/"' in body
+    confirmed = RequestFactory().post("/x/", {"passed": "0", "confirmed": "1"})
+    assert confirmation_page(confirmed, question="?", cancel_url="/") is None

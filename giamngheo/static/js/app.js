@@ -3,7 +3,10 @@
    Everything is delegated from `document`, so content swapped in by htmx works too.
 
    data-autosubmit          on a <select> or <input>: submit its form when it changes.
-   data-confirm="question"  on a submit button or link: ask first, do nothing when refused.
+   data-confirm="question"  on a submit button or link: ask first, do nothing when refused; once accepted, a
+                            form gets confirmed=1 (the server then skips its own confirmation page, which
+                            asks the same question without JavaScript: core.views.confirmation_page).
+   data-check-all="name"    on a checkbox: ticks or unticks every checkbox of that name in its form.
    data-width="42"          on a progress bar: its width in percent (set through CSSOM, which CSP allows).
    data-policy-form         on the policy form: the member conditions apply only to policies given to
                             members (greyed out and not sent otherwise). */
@@ -16,11 +19,30 @@
     if (typeof field.form.requestSubmit === "function") { field.form.requestSubmit(); } else { field.form.submit(); }
   });
 
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.hasAttribute("data-check-all") || !box.form) { return; }
+    var name = box.getAttribute("data-check-all");
+    Array.prototype.forEach.call(box.form.querySelectorAll("input[type='checkbox']"), function (other) {
+      if (other.name === name) { other.checked = box.checked; }
+    });
+  });
+
   document.addEventListener("click", function (event) {
     var target = event.target instanceof Element ? event.target.closest("[data-confirm]") : null;
-    if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+    if (!target) { return; }
+    if (!window.confirm(target.getAttribute("data-confirm"))) {
       event.preventDefault();
       event.stopImmediatePropagation();
+      return;
+    }
+    var form = target.form || target.closest("form");
+    if (form && !form.querySelector("input[name='confirmed']")) {
+      var flag = document.createElement("input");
+      flag.type = "hidden";
+      flag.name = "confirmed";
+      flag.value = "1";
+      form.appendChild(flag);
     }
   });
 

@@ -1,0 +1,170 @@
+"""What the audit trail shows people: its actions, objects, fields and values in words, never codes.
+
+An audit row stores ``action`` ("households.household.update"), ``target_type`` ("households.household")
+and ``before``/``after`` by field attribute name; this module turns them into the interface language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from giamngheo.jobs import registry as job_registry
+from giamngheo.reviews.models import Step
+
+ACTIONS: dict[str, Promise] = {
+    "accounts.password.change": gettext_lazy("Password changed"),
+    "accounts.password.reset": gettext_lazy("Password reset"),
+    "accounts.user.create": gettext_lazy("User account created"),
+    "accounts.user.update": gettext_lazy("User account edited"),
+    "demo.households.seed": gettext_lazy("Demo households generated"),
+    "geo.area.urban_override": gettext_lazy("Urban or rural status of a unit changed"),
+    "geo.boundaries.load": gettext_lazy("Unit boundaries loaded"),
+    "geo.difficulty.add": gettext_lazy("Especially difficult period added"),
+    "geo.difficulty.delete": gettext_lazy("Especially difficult period removed"),
+    "geo.village.alias": gettext_lazy("Former village name added"),
+    "geo.village.create": gettext_lazy("Village created"),
+    "geo.village.update": gettext_lazy("Village edited"),
+    "geo.villages.import": gettext_lazy("Villages imported"),
+    "households.household.create": gettext_lazy("Household created"),
+    "households.household.income": gettext_lazy("Household income changed"),
+    "households.household.recognise": gettext_lazy("Household category recognised"),
+    "households.household.update": gettext_lazy("Household edited"),
+    "households.member.create": gettext_lazy("Member added"),
+    "households.member.delete": gettext_lazy("Member removed"),
+    "households.member.update": gettext_lazy("Member edited"),
+    "org.staff.create": gettext_lazy("Staff member added"),
+    "org.staff.update": gettext_lazy("Staff member edited"),
+    "org.unit.create": gettext_lazy("Organisation unit created"),
+    "org.unit.update": gettext_lazy("Organisation unit edited"),
+    "plans.allocation.create": gettext_lazy("Target allocated to a unit"),
+    "plans.allocation.delete": gettext_lazy("Target allocation removed"),
+    "plans.allocation.update": gettext_lazy("Target allocation edited"),
+    "plans.plan.create": gettext_lazy("Plan created"),
+    "plans.plan.delete": gettext_lazy("Plan deleted"),
+    "plans.plan.update": gettext_lazy("Plan edited"),
+    "plans.priority.create": gettext_lazy("Priority area added"),
+    "plans.priority.delete": gettext_lazy("Priority area removed"),
+    "plans.report.create": gettext_lazy("Target value reported"),
+    "plans.report.delete": gettext_lazy("Target report removed"),
+    "plans.target.create": gettext_lazy("Target created"),
+    "plans.target.delete": gettext_lazy("Target deleted"),
+    "plans.target.update": gettext_lazy("Target edited"),
+    "plans.threshold.create": gettext_lazy("Alert thresholds set"),
+    "plans.threshold.update": gettext_lazy("Alert thresholds edited"),
+    "policies.coverage.rebuild": gettext_lazy("Policy coverage recomputed"),
+    "policies.policy.create": gettext_lazy("Policy created"),
+    "policies.policy.update": gettext_lazy("Policy edited"),
+    "policies.support.bulk_create": gettext_lazy("Support recorded for several recipients"),
+    "policies.support.cancel": gettext_lazy("Support record cancelled"),
+    "policies.support.create": gettext_lazy("Support recorded"),
+    "reviews.assessment.meeting": gettext_lazy("Village meeting result recorded"),
+    "reviews.assessment.request": gettext_lazy("Household added to the review list"),
+    "reviews.assessment.screening": gettext_lazy("Screening recorded"),
+    "reviews.assessment.survey": gettext_lazy("Survey recorded"),
+    "reviews.certificates.register": gettext_lazy("Certificates registered"),
+    "reviews.complaint.add": gettext_lazy("Complaint recorded"),
+    "reviews.complaint.resolve": gettext_lazy("Complaint resolved"),
+    "reviews.request.decide": gettext_lazy("Request decided"),
+    "reviews.request.file": gettext_lazy("Request filed"),
+    "reviews.round.close": gettext_lazy("Review round closed"),
+    "reviews.round.open": gettext_lazy("Review round opened"),
+    "reviews.round.standard": gettext_lazy("Standard of the review round changed"),
+    "reviews.village_meeting.record": gettext_lazy("Village meeting recorded"),
+    "reviews.village_meeting.update": gettext_lazy("Village meeting edited"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action in words: "households.household.update" -> "Household edited"."""
+    if action in ACTIONS:
+        return str(ACTIONS[action])
+    parts = action.split(".")
+    if len(parts) == 3 and parts[:2] == ["reviews", "step"]:
+        step = next((s for s in Step if s.name.lower() == parts[2]), None)
+        if step is not None:
+            return _("Review step completed: %(step)s") % {"step": step.label}
+    if len(parts) == 3 and parts[0] == "jobs" and parts[2] == "create":
+        return _("Background job started: %(kind)s") % {"kind": job_registry.label(parts[1])}
+    return _("Other action")
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """The actions a filter offers, by their label in Vietnamese order."""
+    from giamngheo.core.text import vi_sort_key
+
+    labelled = [(code, str(label)) for code, label in ACTIONS.items()]
+    steps = [f"reviews.step.{s.name.lower()}" for s in Step]
+    labelled += [(code, action_label(code)) for code in steps]
+    return sorted(labelled, key=lambda item: vi_sort_key(item[1]))
+
+
+def _model(target_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_label(target_type: str) -> str:
+    """The kind of object in words ("households.household" -> "hộ gia đình"); empty when unknown."""
+    model = _model(target_type)
+    return str(model._meta.verbose_name) if model is not None else ""
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    for field in model._meta.concrete_fields:
+        if name in (field.name, field.attname):
+            return field
+    try:
+        found = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return found if isinstance(found, models.Field) else None
+
+
+def value_text(field: models.Field[Any, Any] | None, value: Any) -> str:
+    """A stored value in words: a choice by its label, a boolean as yes/no, a date as dd/mm/yyyy."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field is not None and field.choices:
+        labels = {str(k): v for k, v in field.flatchoices}
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(str(v), v)) for v in value)
+        if str(value) in labels:
+            return str(labels[str(value)])
+    if isinstance(value, str) and field is not None and isinstance(field, models.DateField):
+        try:
+            return formats.date_format(dt.date.fromisoformat(value[:10]), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    if isinstance(value, int | float):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    if isinstance(value, list):
+        return ", ".join(value_text(None, v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{value_text(None, v)}" for v in value.values())
+    return str(value)
+
+
+def changes(target_type: str, rows: list[tuple[str, object, object]]) -> list[tuple[str, str, str]]:
+    """The changed fields of a record as (field label, before, after) in words."""
+    model = _model(target_type)
+    result = []
+    for name, before, after in rows:
+        field = _field(model, name)
+        label = str(field.verbose_name) if field is not None else _("Other detail")
+        result.append((label[:1].upper() + label[1:], value_text(field, before), value_text(field, after)))
+    return result
