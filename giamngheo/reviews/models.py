@@ -291,6 +291,8 @@ class RegularRequest(BaseModel):
 
     class Meta:
         ordering = ["status", "due_on"]
+        verbose_name = _("regular review request")
+        verbose_name_plural = _("regular review requests")
 
 
 class AreaSummary(models.Model):
