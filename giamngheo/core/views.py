@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -78,31 +77,6 @@ def paginate(
 ) -> Page[Any]:
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
-
-
-@dataclass(frozen=True)
-class CappedPage:
-    """A page of a search's results that counted at most ``cap`` + 1 matches: ``capped`` tells that there
-    were more (the page then lists the first ``cap`` in the list's order)."""
-
-    page: Page[Any]
-    capped: bool
-    cap: int
-
-
-def paginate_capped(
-    request: HttpRequest, queryset: QuerySet[Any], *, cap: int = 1000, per_page: int | None = None
-) -> CappedPage:
-    """Paginate a search whose matches may be many: the database stops after ``cap`` + 1 matching keys
-    (no count and no sort of every match: a common name finds ~13,000 of 1.2 million households), then
-    only those rows are sorted in the list's order and paged. More than ``cap`` matches show the first
-    ``cap`` with a note asking for a narrower search (issue 14's ≤ 100 ms search)."""
-    keys = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
-    capped = len(keys) > cap
-    rows = queryset.filter(pk__in=keys[:cap])
-    paginator = Paginator(rows, per_page or settings.PAGE_SIZE)
-    paginator.__dict__["count"] = min(len(keys), cap)  # known: no COUNT query
-    return CappedPage(page=paginator.get_page(request.GET.get("page")), capped=capped, cap=cap)
 
 
 def form_error(

@@ -27,7 +27,8 @@ from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.choices import ExportKind
 from giamngheo.core.exports import export_record
-from giamngheo.core.views import get_or_404, int_param, paginate, paginate_capped, submit
+from giamngheo.core.paging import paginate_capped
+from giamngheo.core.views import get_or_404, int_param, paginate, submit
 from giamngheo.geo.selectors import commune_to_pick, communes_to_pick, village_list, villages_to_pick
 from giamngheo.poverty.ages import age_on
 from giamngheo.poverty.standard import StandardError, get_standard
