@@ -25,27 +25,33 @@ class CappedPage:
 def paginate_capped(
     request: HttpRequest, queryset: QuerySet[Any], *, cap: int = 1000, per_page: int | None = None
 ) -> CappedPage:
-    """Paginate a search: the database returns at most ``cap`` + 1 matching keys (no ORDER BY and no
-    COUNT of every match: a common name finds ~13,000 of 1.2 million households, and the search runs
-    once), then only those rows are read again by key, in the list's order and with its
-    ``select_related``, and paged; the count is the number of keys. More than ``cap`` matches: the first
-    ``cap`` are listed and ``capped`` is set, for a note asking for a narrower search.
+    """Paginate a search: the database returns at most ``cap`` + 1 matching keys with the fields the list
+    is ordered by (no ORDER BY and no COUNT of every match, so it stops early: a common name finds ~13,000
+    of 1.2 million households; the search runs once); the keys are sorted here in the list's order and
+    paged, and only the page's rows are read, by key, with the list's ``select_related``. More than
+    ``cap`` matches: the first ``cap`` are listed and ``capped`` is set, for a note asking for a narrower
+    search.
 
-    ``queryset`` must carry no annotation (the rows are re-read by key, without its filters, which the
-    keys already satisfy)."""
-    if queryset.query.annotations:
-        raise ValueError("paginate_capped: a queryset with annotations is not supported")
-    keys = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
-    capped = len(keys) > cap
-    rows = queryset.model._default_manager.filter(pk__in=keys[:cap]).order_by(*queryset.query.order_by)
+    The list must be ordered by plain ascending fields that are never null (e.g. ``commune_id``,
+    ``code``) and carry no annotation: the rows are re-read by key, without the filters the keys already
+    satisfy."""
+    order = [str(o) for o in queryset.query.order_by]
+    if queryset.query.annotations or not order or any(o.startswith("-") or "__" in o for o in order):
+        raise ValueError("paginate_capped: order by plain ascending fields, without annotations")
+    found = list(queryset.order_by().values_list("pk", *order)[: cap + 1])
+    capped = len(found) > cap
+    keys = [row[0] for row in sorted(found[:cap], key=lambda row: (*row[1:], row[0]))]
+    paginator = Paginator(keys, per_page or settings.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = queryset.model._default_manager.filter(pk__in=list(page.object_list))
     related = queryset.query.select_related
     if related is True:
         rows = rows.select_related()
     elif isinstance(related, dict):
         rows = rows.select_related(*_paths(related))
-    paginator = Paginator(rows, per_page or settings.PAGE_SIZE)
-    paginator.__dict__["count"] = min(len(keys), cap)  # known: no COUNT query
-    return CappedPage(page=paginator.get_page(request.GET.get("page")), capped=capped, cap=cap)
+    by_key = {row.pk: row for row in rows}
+    page.object_list = [by_key[key] for key in page.object_list if key in by_key]
+    return CappedPage(page=page, capped=capped, cap=cap)
 
 
 def _paths(tree: dict[str, Any], prefix: str = "") -> list[str]:

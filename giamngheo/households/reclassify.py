@@ -40,12 +40,13 @@ import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Field as DjangoField
 from django.db.models import Model
 from django.utils import timezone
@@ -455,6 +456,30 @@ def read_communes(
             )
 
 
+def prefetched(batches: Iterator[Batch]) -> Iterator[Batch]:
+    """``batches``, each read in a second thread (with its own database connection) while the caller
+    classifies and writes the one before, on PostgreSQL: the read (SQL that packs the facts, in the
+    server's process) and the write overlap (1.2 M households rewritten: 16–18 s → 11 s). On SQLite the
+    reader slows the writer down more than it saves (one file, its write-ahead log: 15.4 → 16.9 s), and
+    inside a transaction (a caller's atomic block, a test) another connection would not see its
+    uncommitted rows: then the batches are read here, one after the other."""
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        yield from batches
+        return
+
+    def read_next() -> Batch | None:
+        return next(batches, None)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reclassify-read") as pool:
+        try:
+            pending = pool.submit(read_next)
+            while (batch := pending.result()) is not None:
+                pending = pool.submit(read_next)
+                yield batch
+        finally:
+            pool.submit(connections.close_all).result()  # the reader thread's connection
+
+
 # The engine's fields -------------------------------------------------------------------------------------
 
 
@@ -734,7 +759,8 @@ def province_reclassify(
     tally = _Tally()
     used = [s for s in (national, local) if s is not None]
     codec = _Codec(national, local is not None)
-    for batch in read_communes(sorted(urban), urban=urban, standards=used, chunk_size=chunk_size):
+    batches = read_communes(sorted(urban), urban=urban, standards=used, chunk_size=chunk_size)
+    for batch in prefetched(batches):
         _store(batch, local, on, codec, tally)
         if progress is not None:
             progress(tally.households, total)

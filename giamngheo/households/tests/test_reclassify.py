@@ -400,3 +400,30 @@ def test_the_command_reports_not_enough_information_apart_from_no_income(unknown
     assert "income recorded" not in out and "chưa có thông tin thu nhập" not in out  # every income is known
     record = AuditRecord.objects.get(action="households.reclassify")
     assert record.after["undetermined"] == 2 and record.after["unclassified"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_postgresql_reads_the_next_batch_in_a_second_thread(households) -> None:
+    import threading
+
+    from django.db import connection
+
+    readers: list[str] = []
+
+    def batches():  # type: ignore[no-untyped-def]
+        for i in range(3):
+            readers.append(threading.current_thread().name)
+            yield i
+
+    assert list(reclassify.prefetched(batches())) == [0, 1, 2]  # type: ignore[arg-type]
+    if connection.vendor == "postgresql":
+        assert all(name.startswith("reclassify-read") for name in readers)
+    else:
+        assert readers == [threading.current_thread().name] * 3
+    # The province's run outside a transaction stores what the engine says, as inside one.
+    result = province_reclassify(
+        province=Area.objects.get(code="75"), year=2026, acting_user=None, on=ON, chunk_size=2
+    )
+    assert result.households == 5 and result.changed == 5
+    for household in households:
+        assert stored(household) == expected(household, 2026, ON), household.head_name
