@@ -94,7 +94,7 @@ def _filter_form(request: AuthenticatedRequest) -> HouseholdFilterForm:
 
 DIRECT_EXPORT_ROWS = 5_000
 # A search shows at most this many matches (sorted), and asks for a narrower search beyond.
-SEARCH_CAP = 1_000
+SEARCH_CAP = 500
 
 
 @capability_required(Capability.VIEW_HOUSEHOLDS)
