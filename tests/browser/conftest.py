@@ -51,3 +51,27 @@ def page(browser, live_server, seeded):  # type: ignore[no-untyped-def]
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def two_rounds(code: str, head: str, other_head: str) -> dict[str, object]:
+    """The dashboard tests' world: households in Xã Bù Gia Mập (2 poor of 6, the lagging commune) and
+    Phường Trấn Biên (1 poor of 4), a closed (frozen) 2025 round and an open 2026 round."""
+    from giamngheo.geo.models import Area
+    from giamngheo.households.tests.factories import make_household
+    from giamngheo.reviews import services
+    from giamngheo.reviews.models import CommuneReview
+
+    commune = Area.objects.get(name="Xã Bù Gia Mập")
+    other = Area.objects.get(name="Phường Trấn Biên")
+    for i, category in enumerate(["poor", "poor", "near_poor", "", "", ""]):
+        make_household(commune, head=f"{head} {i}", category=category, code=f"{code}-A{i}")
+    for i, category in enumerate(["poor", "", "", ""]):
+        make_household(other, head=f"{other_head} {i}", category=category, code=f"{code}-B{i}")
+    province = commune.parent
+    closed = services.round_open(province=province, year=2025, acting_user=None)
+    services.summaries_rebuild(review_round=closed)
+    CommuneReview.objects.filter(round=closed).update(locked=True)
+    services.round_close(review_round=closed, acting_user=None)
+    current = services.round_open(province=province, year=2026, acting_user=None)
+    services.summaries_rebuild(review_round=current)
+    return {"commune": commune, "province": province}

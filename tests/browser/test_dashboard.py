@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from giamngheo.demo.seed import DEMO_PASSWORD
 
+from .conftest import two_rounds
 from .test_csp import REPORT_VIOLATIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -21,25 +22,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture
 def world(seeded):  # type: ignore[no-untyped-def]
     """Households in two communes, a closed 2025 round (frozen) and an open 2026 round."""
-    from giamngheo.geo.models import Area
-    from giamngheo.households.tests.factories import make_household
-    from giamngheo.reviews import services
-    from giamngheo.reviews.models import CommuneReview
-
-    commune = Area.objects.get(name="Xã Bù Gia Mập")
-    other = Area.objects.get(name="Phường Trấn Biên")
-    for i, category in enumerate(["poor", "poor", "near_poor", "", "", ""]):
-        make_household(commune, head=f"Hộ Biểu Đồ {i}", category=category, code=f"BD-A{i}")
-    for i, category in enumerate(["poor", "", "", ""]):
-        make_household(other, head=f"Hộ Biểu Đồ B{i}", category=category, code=f"BD-B{i}")
-    province = commune.parent
-    closed = services.round_open(province=province, year=2025, acting_user=None)
-    services.summaries_rebuild(review_round=closed)
-    CommuneReview.objects.filter(round=closed).update(locked=True)
-    services.round_close(review_round=closed, acting_user=None)
-    current = services.round_open(province=province, year=2026, acting_user=None)
-    services.summaries_rebuild(review_round=current)
-    return {"commune": commune}
+    return two_rounds("BD", "Hộ Biểu Đồ", "Hộ Biểu Đồ B")
 
 
 def test_a_leader_opens_the_dashboard_on_a_phone_and_drills_down(browser, live_server, world) -> None:  # type: ignore[no-untyped-def]

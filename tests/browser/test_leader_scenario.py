@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from giamngheo.demo.seed import DEMO_PASSWORD
 
+from .conftest import two_rounds
 from .test_csp import REPORT_VIOLATIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -28,25 +29,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def world(seeded):  # type: ignore[no-untyped-def]
     """Two communes (Bù Gia Mập: 2 poor of 6 households, the lagging one; Trấn Biên: 1 of 4), a closed 2025
     round, an open 2026 round, and a 2026 plan whose poverty-rate target (1 %) is far out of reach."""
-    from giamngheo.geo.models import Area
-    from giamngheo.households.tests.factories import make_household
     from giamngheo.plans import services as plan_services
-    from giamngheo.reviews import services
-    from giamngheo.reviews.models import CommuneReview
 
-    commune = Area.objects.get(name="Xã Bù Gia Mập")
-    other = Area.objects.get(name="Phường Trấn Biên")
-    for i, category in enumerate(["poor", "poor", "near_poor", "", "", ""]):
-        make_household(commune, head=f"Hộ Lãnh Đạo Xem {i}", category=category, code=f"LD-A{i}")
-    for i, category in enumerate(["poor", "", "", ""]):
-        make_household(other, head=f"Hộ Phường {i}", category=category, code=f"LD-B{i}")
-    province = commune.parent
-    closed = services.round_open(province=province, year=2025, acting_user=None)
-    services.summaries_rebuild(review_round=closed)
-    CommuneReview.objects.filter(round=closed).update(locked=True)
-    services.round_close(review_round=closed, acting_user=None)
-    current = services.round_open(province=province, year=2026, acting_user=None)
-    services.summaries_rebuild(review_round=current)
+    made = two_rounds("LD", "Hộ Lãnh Đạo Xem", "Hộ Phường")
+    commune, province = made["commune"], made["province"]
     plan = plan_services.plan_create(
         province=province, year_from=2026, year_to=2026, title="Kế hoạch giảm nghèo 2026", acting_user=None
     )
