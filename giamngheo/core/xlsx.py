@@ -279,6 +279,8 @@ def table_workbook(
                     cell.number_format = "dd/mm/yyyy"
                 if column.width is None and isinstance(value, str):
                     widths[i] = max(widths.get(i, 0), min(len(value) + 2, MAX_WIDTH))
+                if isinstance(value, str) and len(value) + 2 > (column.width or MAX_WIDTH):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")  # a long name stays whole
     for i, width in widths.items():
         sheet.column_dimensions[get_column_letter(i)].width = max(width, 8)
     if first_header:

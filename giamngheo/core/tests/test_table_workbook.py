@@ -88,3 +88,17 @@ def test_libreoffice_opens_the_workbook(tmp_path) -> None:  # type: ignore[no-un
     text = (tmp_path / "bang.csv").read_text(encoding="utf-8")
     assert "Kinh phí hỗ trợ" in text and "Phạm vi: Xã Bù Gia Mập" in text
     assert "Trung ương" in text and "1500000" in text.replace(",", "").replace(".", "")
+
+
+def test_a_name_longer_than_its_column_wraps_instead_of_being_cut() -> None:
+    long_name = "Hỗ trợ tiền điện cho hộ nghèo và hộ chính sách xã hội theo quyết định của Thủ tướng"
+    content = table_workbook(
+        title="Chính sách",
+        scope="Đồng Nai",
+        year=2026,
+        printed_on=dt.date(2026, 12, 6),
+        sections=[Section(columns=["Chính sách", "Số hộ"], rows=[[long_name, 3], ["Nhà ở", 5]])],
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet["A7"].value == long_name and sheet["A7"].alignment.wrap_text
+    assert not sheet["A8"].alignment.wrap_text
