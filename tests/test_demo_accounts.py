@@ -50,7 +50,7 @@ def test_each_demo_account_sees_what_the_readme_promises(demo: dict[str, Any], p
     users = demo["users"]
     current = Plan.objects.filter(province=province).order_by("-year_to").first()
     assert current is not None and current.year_to == 2026
-    trained = Target.objects.get(plan=current, indicator_key="officers_trained")
+    trained = Target.objects.get(plan=current, indicator_key="programme_disbursement")
 
     # Three closed/open rounds: the dashboard's rate series has a point a year and movements each year.
     years = list(ReviewRound.objects.filter(province=province).order_by("year").values_list("year", "status"))

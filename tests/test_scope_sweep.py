@@ -413,7 +413,7 @@ def _foreign_plans(w: ForeignWorld) -> dict[str, Any]:
     target = Target.objects.create(
         plan=plan,
         name="Chỉ tiêu ngoại tỉnh",
-        indicator_key="officers_trained",
+        indicator_key="programme_disbursement",
         unit="percent",
         target_value=Decimal(100),
         direction="up",
@@ -423,7 +423,7 @@ def _foreign_plans(w: ForeignWorld) -> dict[str, Any]:
     own_target = Target.objects.create(
         plan=own,
         name="Cán bộ được tập huấn",
-        indicator_key="officers_trained",
+        indicator_key="programme_disbursement",
         unit="percent",
         target_value=Decimal(100),
         direction="up",

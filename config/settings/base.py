@@ -62,6 +62,11 @@ INSTALLED_APPS = [
     "giamngheo.households",
     "giamngheo.reviews",
     "giamngheo.policies",
+    "giamngheo.training",
+    "giamngheo.vocation",
+    "giamngheo.fund",
+    "giamngheo.relief",
+    "giamngheo.outreach",
     "giamngheo.jobs",
     "giamngheo.notices",
     "giamngheo.dataio",
@@ -249,6 +254,10 @@ UPLOAD_MAX_BYTES = {
     "village_import": int(os.environ.get("VILLAGE_IMPORT_MAX_BYTES", str(2 * MB))),
     "plan_evidence": int(os.environ.get("PLAN_EVIDENCE_MAX_BYTES", str(10 * MB))),
     "boundaries": int(os.environ.get("BOUNDARIES_MAX_BYTES", str(20 * MB))),
+    # photos and scanned documents kept beside a record (core/attachments.py)
+    "attachment": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * MB))),
+    # attendance, donation and other activity lists imported from a spreadsheet
+    "activity_import": int(os.environ.get("ACTIVITY_IMPORT_MAX_BYTES", str(10 * MB))),
 }
 # Largest request body of any kind (a proxy in front should refuse larger ones too: docs/security.md).
 REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(max(UPLOAD_MAX_BYTES.values()) + MB)))

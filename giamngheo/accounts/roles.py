@@ -41,6 +41,12 @@ class Capability(models.TextChoices):
     RECORD_SUPPORT = "record_support", _("Record support delivered to households")
     MANAGE_PLANS = "manage_plans", _("Enter plans, targets, thresholds and priority areas")
     REPORT_TARGETS = "report_targets", _("Report the values of the targets of one's unit")
+    MANAGE_TRAINING = "manage_training", _("Record grassroots poverty officers and their training")
+    MANAGE_VOCATION = "manage_vocation", _("Record vocational training courses, trainees and job placement")
+    MANAGE_FUND = "manage_fund", _("Run the “For the poor” fund: campaigns, donations, disbursements")
+    RECORD_DONATIONS = "record_donations", _("Record the donations of one's unit and its staff")
+    MANAGE_RELIEF = "manage_relief", _("Record disasters, affected households and the relief given")
+    MANAGE_OUTREACH = "manage_outreach", _("Record communication activities and good models")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -60,6 +66,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.RECORD_SUPPORT,
             Capability.MANAGE_PLANS,
             Capability.REPORT_TARGETS,
+            Capability.MANAGE_TRAINING,
+            Capability.MANAGE_VOCATION,
+            Capability.MANAGE_RELIEF,
+            Capability.MANAGE_OUTREACH,
         }
     ),
     Role.DEPARTMENT_OFFICE: frozenset(
@@ -69,9 +79,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_TABLES,
             Capability.MANAGE_PLANS,
             Capability.REPORT_TARGETS,
+            Capability.MANAGE_FUND,
+            Capability.RECORD_DONATIONS,
+            Capability.MANAGE_OUTREACH,
         }
     ),
-    Role.UNIT_HEAD: frozenset({Capability.VIEW_ORG, Capability.REPORT_TARGETS}),
+    Role.UNIT_HEAD: frozenset({Capability.VIEW_ORG, Capability.REPORT_TARGETS, Capability.RECORD_DONATIONS}),
     Role.COMMUNE_OFFICER: frozenset(
         {
             Capability.MANAGE_VILLAGES,
@@ -83,6 +96,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_TABLES,
             Capability.RECORD_SUPPORT,
             Capability.REPORT_TARGETS,
+            Capability.MANAGE_TRAINING,
+            Capability.MANAGE_VOCATION,
+            Capability.MANAGE_RELIEF,
+            Capability.MANAGE_OUTREACH,
         }
     ),
     # A leader drills from the province to a lagging commune and to the households behind a number:

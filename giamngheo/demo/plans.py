@@ -192,10 +192,23 @@ def seed_plans(*, province: Area) -> int:
             sort_order=3,
             acting_user=None,
         )
-        trained = services.target_create(
+        services.target_create(
             plan=plan,
             name="100 % cán bộ làm công tác giảm nghèo cấp cơ sở được tập huấn",
             indicator_key="officers_trained",
+            baseline_value=Decimal(0),
+            baseline_year=year,
+            target_value=Decimal(100),
+            direction=Direction.UP,
+            deadline=deadline,
+            responsible_unit=division,
+            sort_order=5,
+            acting_user=None,
+        )
+        trained = services.target_create(
+            plan=plan,
+            name="Giải ngân 100 % vốn Chương trình MTQG giảm nghèo bền vững được giao",
+            indicator_key="programme_disbursement",
             baseline_value=Decimal(0),
             baseline_year=year,
             target_value=Decimal(100),
@@ -213,7 +226,7 @@ def seed_plans(*, province: Area) -> int:
             quarter=max(1, quarter - 1) if current else None,
             value=Decimal(85) if current else Decimal(100),
             evidence=SimpleUploadedFile(
-                f"bao-cao-tap-huan-{year}.pdf", _pdf(f"Bao cao tap huan can bo giam ngheo {year} (mau)")
+                f"bao-cao-giai-ngan-{year}.pdf", _pdf(f"Bao cao giai ngan von Chuong trinh MTQG {year} (mau)")
             ),
             note="Báo cáo mẫu của Phòng PTNT và Giảm nghèo (dữ liệu demo).",
             acting_user=None,

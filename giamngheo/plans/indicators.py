@@ -43,6 +43,16 @@ FALLEN_BACK = "fallen_back"  # re-poor (tái nghèo), column 6
 NEWLY_POOR = "newly_poor"  # column 7
 COVERAGE_ELIGIBLE = "coverage_eligible"  # eligible units (households or members) of every policy
 COVERAGE_COVERED = "coverage_covered"
+# The programme's activities (read from the activity apps by ``plans.activity_inputs``)
+OFFICERS_ACTIVE = "officers_active"  # grassroots poverty officers in post in the year (training)
+OFFICERS_TRAINED = "officers_trained"  # of them, those who completed a course in the year
+TRAINEES_COMPLETED = "trainees_completed"  # vocational trainees who completed a course ended in the year
+TRAINEES_EMPLOYED = "trainees_employed"  # of them, employed within 6 months (vocation)
+FUND_RAISED = "fund_raised"  # đồng received by the year's campaign of the province (fund)
+FUND_STAFF = "fund_staff"  # staff of the units taking part in the year's campaign
+FUND_STAFF_GAVE = "fund_staff_gave"  # of them, those who gave
+RELIEF_AFFECTED = "relief_affected"  # households affected by the year's incidents (relief)
+RELIEF_SUPPORTED = "relief_supported"  # of them, households that received support
 
 
 def coverage_eligible(area: str) -> str:
@@ -247,31 +257,68 @@ INDICATORS: tuple[Indicator, ...] = (
         )
         for area in POLICY_AREAS
     ),
-    _entered(
+    _rate(
         "officers_trained",
         gettext_noop("Grassroots poverty officers trained"),
-        Unit.PERCENT,
-        gettext_noop("Active officers trained this year ÷ active officers × 100 (entered by the unit)"),
+        gettext_noop("Active officers who completed a training course this year ÷ active officers × 100"),
+        OFFICERS_TRAINED,
+        OFFICERS_ACTIVE,
+        Direction.UP,
     ),
-    _entered(
+    _rate(
         "trainees_employed",
         gettext_noop("Vocational trainees in work"),
-        Unit.PERCENT,
         gettext_noop(
-            "Trainees employed within 6 months ÷ trainees who completed × 100 (entered by the unit)"
+            "Trainees employed within 6 months of the course's end ÷ trainees who completed a course "
+            "ended this year × 100"
         ),
+        TRAINEES_EMPLOYED,
+        TRAINEES_COMPLETED,
+        Direction.UP,
     ),
-    _entered(
+    _count(
         "fund_raised",
         gettext_noop("“For the poor” fund raised"),
         Unit.DONG,
-        gettext_noop("Donations received by the campaign of the year (entered by the unit)"),
+        gettext_noop("Donations received by the province's campaign of the year"),
+        FUND_RAISED,
+        Direction.UP,
     ),
-    _entered(
+    _rate(
+        "fund_staff_share",
+        gettext_noop("Staff who gave to the “For the poor” fund"),
+        gettext_noop("Staff who gave to the year's campaign ÷ staff of the units taking part × 100"),
+        FUND_STAFF_GAVE,
+        FUND_STAFF,
+        Direction.UP,
+    ),
+    _count(
         "relief_households",
         gettext_noop("Households supported after disasters"),
         Unit.HOUSEHOLDS,
-        gettext_noop("Affected households that received support (entered by the unit)"),
+        gettext_noop("Households affected by the year's disasters and epidemics that received support"),
+        RELIEF_SUPPORTED,
+        Direction.UP,
+    ),
+    _rate(
+        "relief_coverage",
+        gettext_noop("Affected households supported"),
+        gettext_noop(
+            "Households affected by the year's disasters and epidemics that received support ÷ affected "
+            "households × 100"
+        ),
+        RELIEF_SUPPORTED,
+        RELIEF_AFFECTED,
+        Direction.UP,
+    ),
+    _entered(
+        "programme_disbursement",
+        gettext_noop("Programme funds disbursed"),
+        Unit.PERCENT,
+        gettext_noop(
+            "Funds of the national target programme disbursed ÷ funds allocated for the year × 100 "
+            "(entered by the unit)"
+        ),
     ),
 )
 BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}

@@ -33,6 +33,7 @@ from giamngheo.reviews import figures as F
 from giamngheo.reviews.models import AreaSummary, ReviewRound
 
 from . import indicators as ind
+from .activity_inputs import activity_inputs
 from .models import IndicatorThreshold, Plan, PriorityArea, Target, TargetAllocation, TargetReport
 from .sorting import vi_key
 
@@ -402,6 +403,7 @@ def area_inputs(*, user: User | None, area: Area, year: int) -> ind.Inputs:
         if summary is not None:
             inputs.update(_summary_inputs(summary))
     inputs.update(_coverage_inputs(area, year))
+    inputs.update(activity_inputs(user=user, area=area, year=year))
     return inputs
 
 

@@ -27,7 +27,7 @@ def test_an_unknown_count_is_an_unknown_value_never_zero() -> None:
     assert indicator("poverty_rate").value({ind.POOR: 0, ind.HOUSEHOLDS: 0}) is None
     assert indicator("poverty_rate").value({ind.POOR: 0, ind.HOUSEHOLDS: 10}) == Decimal("0.00")
     assert indicator("poor_households").value({}) is None
-    assert indicator("officers_trained").value({"officers_trained": 5}) is None  # entered, not computed
+    assert indicator("programme_disbursement").value({"programme_disbursement": 5}) is None  # entered
 
 
 def test_every_key_is_unique_and_every_rate_names_its_inputs() -> None:

@@ -79,7 +79,7 @@ def world(province: Any, commune_a: Any, commune_b: Any) -> dict[str, Any]:
     trained = services.target_create(
         plan=plan,
         name="Tập huấn",
-        indicator_key="officers_trained",
+        indicator_key="programme_disbursement",
         baseline_value=Decimal(0),
         target_value=Decimal(100),
         direction="up",
@@ -383,7 +383,13 @@ def test_demo_plan_is_seeded(province: Any, users: Any) -> None:
     assert plan is not None and "Vì người nghèo – Không để ai bị bỏ lại phía sau" in plan.title
     assert "666/QĐ-TTg" in plan.note and "CHƯA XÁC NHẬN" in plan.note
     keys = set(plan.targets.values_list("indicator_key", flat=True))
-    assert keys == {"poverty_rate", "escaped_poverty", "policy_coverage", "officers_trained"}
-    trained = plan.targets.get(indicator_key="officers_trained")
+    assert keys == {
+        "poverty_rate",
+        "escaped_poverty",
+        "policy_coverage",
+        "programme_disbursement",
+        "officers_trained",
+    }
+    trained = plan.targets.get(indicator_key="programme_disbursement")
     assert trained.reports.filter(evidence__endswith=".pdf").exists()
     assert selectors.thresholds_for(province_id=province.pk, indicator_key="poverty_rate").at_risk == 80
