@@ -33,3 +33,7 @@ class DataioConfig(AppConfig):
         register(JobKind.SUPPORT_IMPORT, run_support_import_job, label=_("Support records import"))
         register(JobKind.ROUND_WHATIF, run_round_whatif, label=_("What-if of a review round's standard"))
         register(JobKind.VILLAGE_IMPORT, run_village_import_job, label=_("Village import"))
+
+        from .training_import import run_training_import_job
+
+        register(JobKind.TRAINING_IMPORT, run_training_import_job, label=_("Attendance list import"))

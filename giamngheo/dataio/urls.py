@@ -21,3 +21,12 @@ urlpatterns = [
     path("villages/<int:pk>/run/", village_views.village_import_run, name="village-import-run"),
     path("villages/template.xlsx", village_views.village_template, name="village-template"),
 ]
+
+from . import training_views  # noqa: E402 - appended by the training app (issue 15)
+
+urlpatterns += [
+    path("training/<int:pk>/", training_views.training_import, name="training-import"),
+    path("training/jobs/<int:pk>/", training_views.training_import_detail, name="training-import-detail"),
+    path("training/jobs/<int:pk>/run/", training_views.training_import_run, name="training-import-run"),
+    path("training/<int:pk>/template.xlsx", training_views.training_template, name="training-template"),
+]

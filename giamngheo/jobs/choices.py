@@ -21,6 +21,7 @@ class JobKind:
     COVERAGE_REBUILD = "coverage_rebuild"
     REVIEW_ALERTS = "review_alerts"
     PLAN_ALERTS = "plan_alerts"
+    TRAINING_IMPORT = "training_import"
 
 
 class JobStatus(models.TextChoices):

@@ -256,6 +256,10 @@ class Shares:
         return sum(r.trained for r in self.rows)
 
     @property
+    def untrained(self) -> int:
+        return self.active - self.trained
+
+    @property
     def share(self) -> Decimal | None:
         return percent(self.trained, self.active)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -418,3 +419,143 @@ def attendance_delete(*, attendance: Attendance, version: Version, acting_user: 
         actor=acting_user, action="training.attendance.delete", target=locked, before=snapshot(locked)
     )
     locked.delete()
+
+
+# Import of an attendance list -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One line of an attendance list, read by ``dataio.training_import``."""
+
+    line: int
+    full_name: str
+    commune: Area
+    position: str = ""
+    phone: str = ""
+    completed: bool | None = None
+    certificate_number: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str  # the key of the column ("full_name", "phone"…), "" for the line
+    message: str
+
+
+@dataclass
+class AttendanceImportResult:
+    rows: int = 0
+    matched: int = 0
+    new_officers: list[tuple[str, str]] = field(default_factory=list)  # (name, commune) to create / created
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+@transaction.atomic
+def attendance_import(
+    *, course: Course, rows: list[AttendanceRow], dry_run: bool, acting_user: User | None
+) -> AttendanceImportResult:
+    """Check (``dry_run``) or write the attendance list of a course: all lines or none. A line matches an
+    officer of its commune by folded name (and phone when given); a line that matches none creates the
+    officer (in post since the course's start)."""
+    _require_course_seen(acting_user, course)
+    result = AttendanceImportResult(rows=len(rows))
+    listed = set(Attendance.objects.filter(course=course).values_list("officer_id", flat=True))
+    seen: dict[tuple[str, int | str], int] = {}
+    plan: list[tuple[AttendanceRow, Officer | None]] = []
+    officers_by_commune: dict[int, list[Officer]] = {}
+    for row in rows:
+        commune = row.commune
+        if commune.parent_id != course.province_id:
+            result.errors.append(
+                RowError(row.line, "commune", _("the commune is not in the course's province"))
+            )
+            continue
+        if acting_user is not None:
+            try:
+                _require_commune(acting_user, commune)
+            except PermissionDenied:
+                result.errors.append(RowError(row.line, "commune", _("the commune is not in your scope")))
+                continue
+        if commune.pk not in officers_by_commune:
+            officers_by_commune[commune.pk] = list(Officer.objects.filter(commune=commune).order_by("pk"))
+        folded = fold(row.full_name)
+        candidates = [o for o in officers_by_commune[commune.pk] if o.name_folded == folded]
+        phone = _digits(row.phone)
+        if phone and candidates:
+            candidates = [o for o in candidates if _digits(o.phone) == phone or not o.phone]
+        if len(candidates) > 1:
+            result.errors.append(
+                RowError(
+                    row.line,
+                    "full_name",
+                    _("several officers of the commune have this name: give the phone number"),
+                )
+            )
+            continue
+        officer = candidates[0] if candidates else None
+        key: tuple[str, int | str] = ("o", officer.pk) if officer else ("n", f"{commune.pk}/{folded}")
+        if key in seen:
+            result.errors.append(
+                RowError(
+                    row.line,
+                    "full_name",
+                    _("the same officer is on line %(line)s") % {"line": seen[key]},
+                )
+            )
+            continue
+        seen[key] = row.line
+        if officer is not None and officer.pk in listed:
+            result.errors.append(
+                RowError(row.line, "full_name", _("This officer is already in the list of the course."))
+            )
+            continue
+        if officer is not None and (
+            officer.since > course.end_date
+            or (officer.left_on is not None and officer.left_on < course.start_date)
+        ):
+            result.errors.append(
+                RowError(row.line, "full_name", _("the officer was not in post during the course"))
+            )
+            continue
+        if row.certificate_number and row.completed is not True:
+            result.errors.append(
+                RowError(
+                    row.line,
+                    "certificate_number",
+                    _("a certificate number is recorded only for an officer who completed the course"),
+                )
+            )
+            continue
+        if officer is None:
+            if row.position and row.position not in Position.values:
+                result.errors.append(RowError(row.line, "position", _("choose a position of the list")))
+                continue
+            result.new_officers.append((" ".join(row.full_name.split()), commune.name))
+        else:
+            result.matched += 1
+        plan.append((row, officer))
+    if dry_run or result.errors:
+        return result
+    for row, found in plan:
+        officer = found or officer_create(
+            commune=row.commune,
+            full_name=row.full_name,
+            position=row.position or Position.OTHER,
+            phone=row.phone,
+            since=course.start_date,
+            acting_user=acting_user,
+        )
+        attendance_add(
+            course=course,
+            officer=officer,
+            completed=row.completed,
+            certificate_number=row.certificate_number,
+            acting_user=acting_user,
+        )
+    result.written = True
+    return result

@@ -80,6 +80,15 @@ ACTIONS: dict[str, Promise] = {
     "reviews.round.standard": gettext_lazy("Standard of the review round changed"),
     "reviews.village_meeting.record": gettext_lazy("Village meeting recorded"),
     "reviews.village_meeting.update": gettext_lazy("Village meeting edited"),
+    "training.attendance.create": gettext_lazy("Officer added to a training course"),
+    "training.attendance.delete": gettext_lazy("Officer removed from a training course"),
+    "training.attendance.update": gettext_lazy("Training completion recorded"),
+    "training.course.create": gettext_lazy("Training course recorded"),
+    "training.course.delete": gettext_lazy("Training course deleted"),
+    "training.course.update": gettext_lazy("Training course edited"),
+    "training.officer.create": gettext_lazy("Grassroots poverty officer added"),
+    "training.officer.delete": gettext_lazy("Grassroots poverty officer deleted"),
+    "training.officer.update": gettext_lazy("Grassroots poverty officer edited"),
 }
 
 

@@ -69,6 +69,13 @@ MODULES = [
         Capability.VIEW_TABLES,
         needs_area=True,
     ),
+    Module(
+        _("Officer training"),
+        "training:index",
+        "mortarboard",
+        "/training/",
+        (Capability.MANAGE_TRAINING, Capability.VIEW_TABLES),
+    ),
 ]
 
 
