@@ -118,6 +118,18 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "dashboard:area": lambda w: [{"pk": w.commune.pk}, {"pk": w.village.pk}, {"pk": w.commune.parent_id}],
     "dashboard:area-report": lambda w: [{"pk": w.commune.pk}, {"pk": w.village.pk}],
     "geo:boundaries-geojson": lambda w: [{"pk": w.commune.parent_id}, {"pk": w.commune.pk}],
+    "training:officer-update": lambda w: [{"pk": _foreign_training(w)["officer"].pk}],
+    "training:officer-delete": lambda w: [{"pk": _foreign_training(w)["officer"].pk}],
+    "training:course-detail": lambda w: [{"pk": _foreign_training(w)["course"].pk}],
+    "training:course-update": lambda w: [{"pk": _foreign_training(w)["course"].pk}],
+    "training:course-delete": lambda w: [{"pk": _foreign_training(w)["course"].pk}],
+    "training:attendance-add": lambda w: [{"pk": _foreign_training(w)["course"].pk}],
+    "training:attendance-update": lambda w: [{"pk": _foreign_training(w)["attendance"].pk}],
+    "training:attendance-delete": lambda w: [{"pk": _foreign_training(w)["attendance"].pk}],
+    "dataio:training-import": lambda w: [{"pk": _foreign_training(w)["course"].pk}],
+    "dataio:training-template": lambda w: [{"pk": _foreign_training(w)["course"].pk}],
+    "dataio:training-import-detail": lambda w: [{"pk": _foreign_training(w)["job"].pk}],
+    "dataio:training-import-run": lambda w: [{"pk": _foreign_training(w)["job"].pk}],
 }
 
 
@@ -436,3 +448,53 @@ def _foreign_plans(w: ForeignWorld) -> dict[str, Any]:
     priority = PriorityArea.objects.create(year=2026, area=w.commune, reason=MARKERS[5])
     w._plans = {"plan": plan, "target": target, "report": report, "priority": priority}  # type: ignore[attr-defined]
     return w._plans  # type: ignore[attr-defined,no-any-return]
+
+
+def _foreign_training(w: ForeignWorld) -> dict[str, Any]:
+    """Commune A's poverty officer (named by a marker), a course of another province, commune A's officer in a
+    course of the officer's own province, and the other officer's attendance import. Written directly (no
+    audit: the sweep counts audit rows)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from giamngheo.jobs.models import Job, JobKind, JobStatus
+    from giamngheo.training.models import Attendance, Course, Officer
+
+    cached = getattr(w, "_training", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    officer = Officer.objects.create(
+        commune=w.commune,
+        full_name=MARKERS[1],
+        name_folded="nguyen van ngoai pham vi",
+        position="social_affairs",
+        phone=MARKERS[4],
+        since=dt.date(2020, 1, 1),
+    )
+    course = Course.objects.create(
+        province=w.other_round.province,
+        title="Lớp ngoại tỉnh",
+        start_date=dt.date(2026, 3, 1),
+        end_date=dt.date(2026, 3, 2),
+    )
+    own = Course.objects.create(
+        province=w.commune.parent,
+        title="Lớp của tỉnh",
+        start_date=dt.date(2026, 3, 1),
+        end_date=dt.date(2026, 3, 2),
+    )
+    attendance = Attendance.objects.create(
+        course=own, officer=officer, completed=True, certificate_number=MARKERS[5]
+    )
+    job = Job.objects.create(
+        kind=JobKind.TRAINING_IMPORT,
+        title=f"Nhập {MARKERS[1]}",
+        created_by=w.other_officer,
+        created_at=timezone.now(),
+        params={"dry_run": True, "course_id": own.pk},
+        status=JobStatus.SUCCEEDED,
+        summary={"rows": 1, "errors": 0, "new_officers": [[MARKERS[1], w.commune.name]], "dry_run": True},
+    )
+    w._training = {"officer": officer, "course": course, "attendance": attendance, "job": job}  # type: ignore[attr-defined]
+    return w._training  # type: ignore[attr-defined,no-any-return]
