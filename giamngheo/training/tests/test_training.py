@@ -201,7 +201,8 @@ def test_target_on_officers_trained_shows_the_share(users: Any, province: Any, t
         acting_user=None,
     )
     card = plans_selectors.target_card(user=users["chuyenvien"], target=target, area=province, year=YEAR)
-    assert card.value == Decimal("20.00")
+    assert card.actual == Decimal("20.00")
+    assert card.measured_year == YEAR
 
 
 # Scope ------------------------------------------------------------------------------------------------------
