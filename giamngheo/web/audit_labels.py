@@ -80,6 +80,16 @@ ACTIONS: dict[str, Promise] = {
     "reviews.round.standard": gettext_lazy("Standard of the review round changed"),
     "reviews.village_meeting.record": gettext_lazy("Village meeting recorded"),
     "reviews.village_meeting.update": gettext_lazy("Village meeting edited"),
+    "vocation.course.create": gettext_lazy("Vocational course recorded"),
+    "vocation.course.update": gettext_lazy("Vocational course edited"),
+    "vocation.course.delete": gettext_lazy("Vocational course deleted"),
+    "vocation.trainee.create": gettext_lazy("Trainee enrolled in a vocational course"),
+    "vocation.trainee.outcome": gettext_lazy("Outcome of a vocational trainee recorded"),
+    "vocation.trainee.delete": gettext_lazy("Trainee removed from a vocational course"),
+    "vocation.session.create": gettext_lazy("Job session recorded"),
+    "vocation.session.update": gettext_lazy("Job session edited"),
+    "vocation.placement.create": gettext_lazy("Person placed through a job session"),
+    "vocation.placement.delete": gettext_lazy("Job placement removed"),
 }
 
 

@@ -69,6 +69,14 @@ MODULES = [
         Capability.VIEW_TABLES,
         needs_area=True,
     ),
+    Module(
+        _("Vocational training and jobs"),
+        "vocation:course-list",
+        "mortarboard",
+        "/vocation/",
+        (Capability.MANAGE_VOCATION, Capability.VIEW_TABLES),
+        needs_area=True,
+    ),
 ]
 
 
