@@ -436,3 +436,54 @@ def _foreign_plans(w: ForeignWorld) -> dict[str, Any]:
     priority = PriorityArea.objects.create(year=2026, area=w.commune, reason=MARKERS[5])
     w._plans = {"plan": plan, "target": target, "report": report, "priority": priority}  # type: ignore[attr-defined]
     return w._plans  # type: ignore[attr-defined,no-any-return]
+
+
+# Vocation (issue 15, item 2): a course of commune A with its member enrolled, a job fair with a placement.
+def _foreign_vocation(w: ForeignWorld) -> dict[str, Any]:
+    import datetime as dt
+
+    from giamngheo.vocation import services as vocation
+
+    cached: dict[str, Any] | None = getattr(w, "_vocation", None)
+    if cached is not None:
+        return cached
+    course = vocation.course_create(
+        trade=MARKERS[5],
+        level="elementary",
+        organiser=MARKERS[1],
+        area=w.commune,
+        starts_on=dt.date(2026, 1, 5),
+        ends_on=dt.date(2026, 3, 5),
+        funding="project_4",
+        acting_user=None,
+    )
+    trainee = vocation.trainee_enrol_member(course=course, member=w.member, acting_user=None)
+    session = vocation.session_create(
+        kind="job_fair",
+        held_on=dt.date(2026, 4, 1),
+        place=MARKERS[0],
+        area=w.commune,
+        organiser=MARKERS[1],
+        acting_user=None,
+    )
+    placement = vocation.placement_add(session=session, trainee=trainee, employer=MARKERS[5], acting_user=None)
+    cached = {"course": course.pk, "trainee": trainee.pk, "session": session.pk, "placement": placement.pk}
+    w._vocation = cached  # type: ignore[attr-defined]
+    return cached
+
+
+FOREIGN_KWARGS.update(
+    {
+        "vocation:course-detail": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
+        "vocation:course-update": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
+        "vocation:course-delete": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
+        "vocation:enrol-member": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
+        "vocation:enrol-other": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
+        "vocation:trainee-outcome": lambda w: [{"pk": _foreign_vocation(w)["trainee"]}],
+        "vocation:trainee-remove": lambda w: [{"pk": _foreign_vocation(w)["trainee"]}],
+        "vocation:session-detail": lambda w: [{"pk": _foreign_vocation(w)["session"]}],
+        "vocation:session-update": lambda w: [{"pk": _foreign_vocation(w)["session"]}],
+        "vocation:placement-add": lambda w: [{"pk": _foreign_vocation(w)["session"]}],
+        "vocation:placement-remove": lambda w: [{"pk": _foreign_vocation(w)["placement"]}],
+    }
+)
