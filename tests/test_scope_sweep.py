@@ -466,7 +466,9 @@ def _foreign_vocation(w: ForeignWorld) -> dict[str, Any]:
         organiser=MARKERS[1],
         acting_user=None,
     )
-    placement = vocation.placement_add(session=session, trainee=trainee, employer=MARKERS[5], acting_user=None)
+    placement = vocation.placement_add(
+        session=session, trainee=trainee, employer=MARKERS[5], acting_user=None
+    )
     cached = {"course": course.pk, "trainee": trainee.pk, "session": session.pk, "placement": placement.pk}
     w._vocation = cached  # type: ignore[attr-defined]
     return cached

@@ -75,9 +75,13 @@ def test_background_is_frozen_at_enrolment(commune_a) -> None:  # type: ignore[n
 
 
 def test_contract_end_before_start_refused(commune_a) -> None:  # type: ignore[no-untyped-def]
-    trainee = services.trainee_enrol_member(course=_course(commune_a), member=_member(commune_a), acting_user=None)
+    trainee = services.trainee_enrol_member(
+        course=_course(commune_a), member=_member(commune_a), acting_user=None
+    )
     with pytest.raises(ValidationFailed):
-        _outcome(trainee, export_country="Nhật Bản", export_from=dt.date(2025, 6, 1), export_to=dt.date(2025, 5, 1))
+        _outcome(
+            trainee, export_country="Nhật Bản", export_from=dt.date(2025, 6, 1), export_to=dt.date(2025, 5, 1)
+        )
     trainee.refresh_from_db()
     assert trainee.export_country == ""
 
@@ -121,7 +125,9 @@ def test_rates_totals_and_late_employment(commune_a, commune_b, users) -> None: 
 
 def test_indicator_inputs_absent_or_counted(commune_a, province, users) -> None:  # type: ignore[no-untyped-def]
     assert selectors.indicator_inputs(user=None, area=commune_a, year=2025) == {}
-    trainee = services.trainee_enrol_member(course=_course(commune_a), member=_member(commune_a), acting_user=None)
+    trainee = services.trainee_enrol_member(
+        course=_course(commune_a), member=_member(commune_a), acting_user=None
+    )
     _outcome(trainee, completed=True, employed_6m=True)
     expected = {"trainees_completed": 1, "trainees_employed": 1}
     assert selectors.indicator_inputs(user=None, area=commune_a, year=2025) == expected
@@ -141,7 +147,9 @@ def test_target_on_trainees_employed_gets_the_value(commune_a, province) -> None
             course=_course(commune_a), member=_member(commune_a, code=f"T-{i}"), acting_user=None
         )
         _outcome(trainee, completed=True, employed_6m=i == 0)
-    plan = plans.plan_create(province=province, year_from=2025, year_to=2025, title="KH nghề", acting_user=None)
+    plan = plans.plan_create(
+        province=province, year_from=2025, year_to=2025, title="KH nghề", acting_user=None
+    )
     target = plans.target_create(
         plan=plan,
         name="Học viên có việc làm",
