@@ -442,12 +442,15 @@ def _foreign_plans(w: ForeignWorld) -> dict[str, Any]:
 def _foreign_vocation(w: ForeignWorld) -> dict[str, Any]:
     import datetime as dt
 
-    from giamngheo.vocation import services as vocation
+    from giamngheo.vocation.models import Course, JobSession, Placement, Trainee
+
+    # Written directly (not through the services): the sweep counts audit rows, and these objects are made
+    # lazily, after its count was taken.
 
     cached: dict[str, Any] | None = getattr(w, "_vocation", None)
     if cached is not None:
         return cached
-    course = vocation.course_create(
+    course = Course.objects.create(
         trade=MARKERS[5],
         level="elementary",
         organiser=MARKERS[1],
@@ -455,19 +458,21 @@ def _foreign_vocation(w: ForeignWorld) -> dict[str, Any]:
         starts_on=dt.date(2026, 1, 5),
         ends_on=dt.date(2026, 3, 5),
         funding="project_4",
-        acting_user=None,
     )
-    trainee = vocation.trainee_enrol_member(course=course, member=w.member, acting_user=None)
-    session = vocation.session_create(
-        kind="job_fair",
-        held_on=dt.date(2026, 4, 1),
-        place=MARKERS[0],
-        area=w.commune,
-        organiser=MARKERS[1],
-        acting_user=None,
+    trainee = Trainee.objects.create(
+        course=course,
+        member=w.member,
+        household=w.household,
+        full_name=w.member.full_name,
+        commune=w.commune,
+        background="poor",
+        enrolled_on=dt.date(2026, 1, 1),
     )
-    placement = vocation.placement_add(
-        session=session, trainee=trainee, employer=MARKERS[5], acting_user=None
+    session = JobSession.objects.create(
+        kind="job_fair", held_on=dt.date(2026, 4, 1), place=MARKERS[0], area=w.commune, organiser=MARKERS[1]
+    )
+    placement = Placement.objects.create(
+        session=session, trainee=trainee, full_name=trainee.full_name, commune=w.commune, employer=MARKERS[5]
     )
     cached = {"course": course.pk, "trainee": trainee.pk, "session": session.pk, "placement": placement.pk}
     w._vocation = cached  # type: ignore[attr-defined]

@@ -57,7 +57,7 @@ def test_same_member_twice_in_one_course_is_refused(commune_a) -> None:  # type:
     audits = AuditRecord.objects.count()
     with pytest.raises(ValidationFailed) as exc:
         services.trainee_enrol_member(course=course, member=member, acting_user=None)
-    assert "already enrolled" in str(exc.value.message)
+    assert "đã được ghi danh vào khóa học này" in str(exc.value.message)
     assert Trainee.objects.filter(course=course).count() == 1
     assert AuditRecord.objects.count() == audits
 
