@@ -498,3 +498,61 @@ def _foreign_training(w: ForeignWorld) -> dict[str, Any]:
     )
     w._training = {"officer": officer, "course": course, "attendance": attendance, "job": job}  # type: ignore[attr-defined]
     return w._training  # type: ignore[attr-defined,no-any-return]
+
+
+# Vocation (issue 15, item 2): a course of commune A with its member enrolled, a job fair with a placement.
+def _foreign_vocation(w: ForeignWorld) -> dict[str, Any]:
+    import datetime as dt
+
+    from giamngheo.vocation.models import Course, JobSession, Placement, Trainee
+
+    # Written directly (not through the services): the sweep counts audit rows, and these objects are made
+    # lazily, after its count was taken.
+
+    cached: dict[str, Any] | None = getattr(w, "_vocation", None)
+    if cached is not None:
+        return cached
+    course = Course.objects.create(
+        trade=MARKERS[5],
+        level="elementary",
+        organiser=MARKERS[1],
+        area=w.commune,
+        starts_on=dt.date(2026, 1, 5),
+        ends_on=dt.date(2026, 3, 5),
+        funding="project_4",
+    )
+    trainee = Trainee.objects.create(
+        course=course,
+        member=w.member,
+        household=w.household,
+        full_name=w.member.full_name,
+        commune=w.commune,
+        background="poor",
+        enrolled_on=dt.date(2026, 1, 1),
+    )
+    session = JobSession.objects.create(
+        kind="job_fair", held_on=dt.date(2026, 4, 1), place=MARKERS[0], area=w.commune, organiser=MARKERS[1]
+    )
+    placement = Placement.objects.create(
+        session=session, trainee=trainee, full_name=trainee.full_name, commune=w.commune, employer=MARKERS[5]
+    )
+    cached = {"course": course.pk, "trainee": trainee.pk, "session": session.pk, "placement": placement.pk}
+    w._vocation = cached  # type: ignore[attr-defined]
+    return cached
+
+
+FOREIGN_KWARGS.update(
+    {
+        "vocation:course-detail": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
+        "vocation:course-update": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
+        "vocation:course-delete": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
+        "vocation:enrol-member": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
+        "vocation:enrol-other": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
+        "vocation:trainee-outcome": lambda w: [{"pk": _foreign_vocation(w)["trainee"]}],
+        "vocation:trainee-remove": lambda w: [{"pk": _foreign_vocation(w)["trainee"]}],
+        "vocation:session-detail": lambda w: [{"pk": _foreign_vocation(w)["session"]}],
+        "vocation:session-update": lambda w: [{"pk": _foreign_vocation(w)["session"]}],
+        "vocation:placement-add": lambda w: [{"pk": _foreign_vocation(w)["session"]}],
+        "vocation:placement-remove": lambda w: [{"pk": _foreign_vocation(w)["placement"]}],
+    }
+)

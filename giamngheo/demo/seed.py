@@ -86,6 +86,7 @@ from giamngheo.standards.adapters import area_type, province_code, standards_in_
 
 from . import names
 from .households import generate_households, review_calendar, save_households, village_slots
+from .vocation import seed_vocation
 
 DEMO_PASSWORD = "GiamNgheo@2026"
 SAMPLE = "Dữ liệu mẫu (demo) — cần thay bằng quyết định thật"
@@ -287,6 +288,7 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     if households:
         _seed_households(province=province, count=households, seed=seed, report=report)
     seed_training(province=province, seed=seed)  # officer training (issue 15), before the plans read it
+    seed_vocation(province=province, seed=seed)  # after the registry: trainees are its members
     seed_plans(province=province)  # after the review rounds and the coverage: the plans read their figures
     # Tell the demo's users what needs their attention (the daily scans of the alerts).
     plan_alerts_scan()

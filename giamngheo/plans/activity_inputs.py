@@ -24,4 +24,7 @@ def activity_inputs(*, user: User | None, area: Area, year: int) -> dict[str, in
     from giamngheo.training.selectors import indicator_inputs as training_inputs
 
     inputs.update(training_inputs(user=user, area=area, year=year))
+    from giamngheo.vocation.selectors import indicator_inputs as vocation_inputs
+
+    inputs.update(vocation_inputs(user=user, area=area, year=year))
     return inputs

@@ -89,6 +89,16 @@ ACTIONS: dict[str, Promise] = {
     "training.officer.create": gettext_lazy("Grassroots poverty officer added"),
     "training.officer.delete": gettext_lazy("Grassroots poverty officer deleted"),
     "training.officer.update": gettext_lazy("Grassroots poverty officer edited"),
+    "vocation.course.create": gettext_lazy("Vocational course recorded"),
+    "vocation.course.update": gettext_lazy("Vocational course edited"),
+    "vocation.course.delete": gettext_lazy("Vocational course deleted"),
+    "vocation.trainee.create": gettext_lazy("Trainee enrolled in a vocational course"),
+    "vocation.trainee.outcome": gettext_lazy("Outcome of a vocational trainee recorded"),
+    "vocation.trainee.delete": gettext_lazy("Trainee removed from a vocational course"),
+    "vocation.session.create": gettext_lazy("Job session recorded"),
+    "vocation.session.update": gettext_lazy("Job session edited"),
+    "vocation.placement.create": gettext_lazy("Person placed through a job session"),
+    "vocation.placement.delete": gettext_lazy("Job placement removed"),
 }
 
 

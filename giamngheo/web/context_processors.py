@@ -75,6 +75,15 @@ MODULES = [
         "mortarboard",
         "/training/",
         (Capability.MANAGE_TRAINING, Capability.VIEW_TABLES),
+        needs_area=True,
+    ),
+    Module(
+        _("Vocational training and jobs"),
+        "vocation:course-list",
+        "briefcase",
+        "/vocation/",
+        (Capability.MANAGE_VOCATION, Capability.VIEW_TABLES),
+        needs_area=True,
     ),
 ]
 
