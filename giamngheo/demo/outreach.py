@@ -19,13 +19,14 @@ from giamngheo.org.models import OrgUnit, OrgUnitKind
 from giamngheo.outreach import services
 from giamngheo.outreach.models import Activity
 
-# (month, day, type, place: "province" or the index of a commune, topic, people reached, funding, cost)
-ACTIVITIES = [
+# (month, day, type, place: None for the province or the index of a commune, topic, people reached, funding,
+# cost)
+ACTIVITIES: list[tuple[int, int, str, int | None, str, int | None, str, int | None]] = [
     (
         1,
         15,
         "conference",
-        "province",
+        None,
         "Hội nghị triển khai công tác giảm nghèo năm",
         180,
         "project_6",
@@ -35,7 +36,7 @@ ACTIVITIES = [
         2,
         20,
         "broadcast",
-        "province",
+        None,
         "Phóng sự truyền hình “Vì người nghèo – Không để ai bị bỏ lại phía sau”",
         None,
         "project_6",
@@ -47,7 +48,7 @@ ACTIVITIES = [
         4,
         17,
         "training",
-        "province",
+        None,
         "Tập huấn kỹ năng truyền thông giảm nghèo cho cán bộ cơ sở",
         120,
         "project_6",
@@ -57,7 +58,7 @@ ACTIVITIES = [
         5,
         12,
         "press",
-        "province",
+        None,
         "Loạt bài báo về mô hình thoát nghèo bền vững",
         None,
         "project_6",
@@ -76,7 +77,7 @@ ACTIVITIES = [
         4_000_000,
     ),
     (9, 9, "dialogue", 2, "Đối thoại với người dân về học nghề và việc làm", 70, "local", 5_000_000),
-    (10, 17, "other", "province", "Hưởng ứng ngày Quốc tế xóa nghèo 17/10", 400, "other", 20_000_000),
+    (10, 17, "other", None, "Hưởng ứng ngày Quốc tế xóa nghèo 17/10", 400, "other", 20_000_000),
     (11, 20, "leaflets", 3, "Tờ gấp về rà soát hộ nghèo, hộ cận nghèo cuối năm", 900, "project_6", 7_200_000),
 ]
 
@@ -158,9 +159,9 @@ def seed_outreach(*, province: Area) -> int:
         date = dt.date(year, month, day)
         if date > today:
             date = dt.date(year - 1, month, day)
-        provincial = place == "province"
+        provincial = place is None
         services.activity_create(
-            area=province if provincial else places[int(place)],
+            area=province if provincial else places[place or 0],
             kind=kind,
             date=date,
             topic=topic,

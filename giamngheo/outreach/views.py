@@ -209,8 +209,8 @@ def _activity_data(request: AuthenticatedRequest, form: ActivityForm) -> dict[st
     return data
 
 
-@capability_required(Capability.MANAGE_OUTREACH)
 @upload_limit("attachment")
+@capability_required(Capability.MANAGE_OUTREACH)
 @require_http_methods(["GET", "POST"])
 def activity_create(request: AuthenticatedRequest) -> HttpResponse:
     form = _activity_form(request)
@@ -233,8 +233,8 @@ def activity_create(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@activities_required
 @upload_limit("attachment")
+@activities_required
 @require_http_methods(["GET", "POST"])
 def activity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     activity = get_or_404(selectors.access_activity_by_id, user=_u(request), activity_id=pk)
@@ -417,8 +417,8 @@ def _model_data(request: AuthenticatedRequest, form: GoodModelForm) -> dict[str,
     return data
 
 
-@capability_required(Capability.MANAGE_OUTREACH)
 @upload_limit("attachment")
+@capability_required(Capability.MANAGE_OUTREACH)
 @require_http_methods(["GET", "POST"])
 def model_create(request: AuthenticatedRequest) -> HttpResponse:
     form = _model_form(request)
@@ -442,8 +442,8 @@ def model_create(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 @upload_limit("attachment")
+@require_http_methods(["GET", "POST"])
 def model_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     model = get_or_404(selectors.access_good_model_by_id, user=_u(request), good_model_id=pk)
     may_edit = selectors.may_edit_good_model(user=_u(request), good_model=model)
