@@ -476,7 +476,8 @@ def model_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 return redirect("outreach:model-detail", pk=model.pk)
         elif which == "replication" and replication_form.is_valid():
             data = dict(replication_form.cleaned_data)
-            commune = next((c for c in communes if c.pk == data.pop("commune")), None)
+            commune_id = data.pop("commune")
+            commune = next((c for c in communes if c.pk == commune_id), None)
             if commune is None:
                 raise Http404
             if submit(

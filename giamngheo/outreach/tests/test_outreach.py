@@ -402,3 +402,56 @@ def test_the_demo_has_a_year_of_activities_and_four_models(province) -> None:  #
         assert any(f.is_image for f in model.files.all())
         assert model.replications.count() == 1
     assert not models.filter(commune__name="Xã Bù Gia Mập").exists()
+
+
+def test_an_officer_edits_an_activity_and_a_model_through_the_forms(users, commune_a, commune_b) -> None:  # type: ignore[no-untyped-def]
+    officer = users["canbo.tranbien"]
+    client = client_for(officer)
+    activity = _activity(commune_b, officer)
+    url = reverse("outreach:activity-update", args=[activity.pk])
+    assert "Hội nghị tuyên truyền giảm nghèo" in client.get(url).content.decode()
+    data = {
+        "kind": "press",
+        "date": "04/05/2026",
+        "area": commune_b.pk,
+        "topic": "Bài báo về giảm nghèo",
+        "organiser": "UBND xã",
+        "audience": "300",
+        "funding": "project_6",
+        "cost": "",
+        "version": "1",
+    }
+    assert client.post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert (activity.kind, activity.audience, activity.cost, activity.version) == ("press", 300, None, 2)
+    stale = client.post(url, data)  # the same form again: version 1 is stale
+    assert stale.status_code == 200 and activity.version == 2
+
+    model = _model(commune_b, officer)
+    village = Area.objects.filter(parent=commune_b, level="village").first()
+    edit = reverse("outreach:model-update", args=[model.pk])
+    response = client.post(
+        edit,
+        {
+            "title": "Mô hình nuôi dê",
+            "field": "livelihood",
+            "commune": commune_b.pk,
+            "village": village.pk,
+            "description": "Mô tả",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302
+    model.refresh_from_db()
+    assert model.village == village and model.title == "Mô hình nuôi dê"
+    detail = reverse("outreach:model-detail", args=[model.pk])
+    assert (
+        client.post(detail, {"form": "replication", "commune": commune_a.pk, "year": "2026"}).status_code
+        == 302
+    )
+    assert (
+        client.post(detail, {"form": "file", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")}).status_code
+        == 302
+    )
+    page = client.get(detail).content.decode()
+    assert "Xã Bù Gia Mập" in page and "a.pdf" in page
