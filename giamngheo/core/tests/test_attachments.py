@@ -175,6 +175,7 @@ def test_an_image_is_sent_inline_and_never_sniffed() -> None:
     assert b"".join(response.streaming_content) == PNG
 
 
+@pytest.mark.django_db  # closing a response sends request_finished (which closes connections)
 def test_a_document_is_downloaded_under_the_users_name() -> None:
     response = attachment_response(_stored("x.docx", b"PK\x03\x04rest"), "Quyết định.docx")
     assert response["Content-Disposition"].startswith("attachment")
@@ -183,6 +184,7 @@ def test_a_document_is_downloaded_under_the_users_name() -> None:
     response.close()
 
 
+@pytest.mark.django_db  # closing a response sends request_finished (which closes connections)
 def test_an_unknown_extension_is_sent_as_bytes() -> None:
     response = attachment_response(_stored("x.bin", b"\x00\x01"), "x.bin")
     assert response["Content-Type"] == "application/octet-stream"
