@@ -130,6 +130,15 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "dataio:training-template": lambda w: [{"pk": _foreign_training(w)["course"].pk}],
     "dataio:training-import-detail": lambda w: [{"pk": _foreign_training(w)["job"].pk}],
     "dataio:training-import-run": lambda w: [{"pk": _foreign_training(w)["job"].pk}],
+    "outreach:activity-detail": lambda w: [{"pk": _foreign_outreach(w)["activity"].pk}],
+    "outreach:activity-update": lambda w: [{"pk": _foreign_outreach(w)["activity"].pk}],
+    "outreach:activity-delete": lambda w: [{"pk": _foreign_outreach(w)["activity"].pk}],
+    "outreach:activity-file": lambda w: [{"pk": _foreign_outreach(w)["activity_file"].pk}],
+    "outreach:activity-file-delete": lambda w: [{"pk": _foreign_outreach(w)["activity_file"].pk}],
+    "outreach:model-update": lambda w: [{"pk": _foreign_outreach(w)["model"].pk}],
+    "outreach:model-delete": lambda w: [{"pk": _foreign_outreach(w)["model"].pk}],
+    "outreach:model-file-delete": lambda w: [{"pk": _foreign_outreach(w)["model_file"].pk}],
+    "outreach:replication-delete": lambda w: [{"pk": _foreign_outreach(w)["replication"].pk}],
 }
 
 
@@ -157,6 +166,10 @@ PUBLIC: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "tables:household-list-xlsx": lambda w: [{"kind": k} for k in _KINDS],
     "tables:form": lambda w: [{"form": f} for f in _FORMS],
     "tables:form-xlsx": lambda w: [{"form": f} for f in _FORMS],
+    # The good models' catalogue is read by everyone signed in (no personal data); changing a model is
+    # scoped (the model's edit URLs are in FOREIGN_KWARGS).
+    "outreach:model-detail": lambda w: [{"pk": _foreign_outreach(w)["model"].pk}],
+    "outreach:model-file": lambda w: [{"pk": _foreign_outreach(w)["model_file"].pk}],
 }
 
 
@@ -556,3 +569,48 @@ FOREIGN_KWARGS.update(
         "vocation:placement-remove": lambda w: [{"pk": _foreign_vocation(w)["placement"]}],
     }
 )
+
+
+def _foreign_outreach(w: ForeignWorld) -> dict[str, Any]:
+    """Commune A's communication activity with its photo (naming its household), and a good model of a
+    commune of another province with a photo and a replication. Written directly (no audit)."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from giamngheo.outreach.models import Activity, ActivityFile, GoodModel, GoodModelFile, Replication
+
+    cached = getattr(w, "_outreach", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    activity = Activity.objects.create(
+        kind="dialogue",
+        date=dt.date(2026, 4, 2),
+        area=w.commune,
+        organiser=MARKERS[2],
+        topic=f"Đối thoại với hộ {MARKERS[3]}",
+        funding="project_6",
+        note=MARKERS[5],
+    )
+    activity_file = ActivityFile(activity=activity, name=f"{MARKERS[3]}.jpg")
+    activity_file.file.save("anh.jpg", ContentFile(b"\xff\xd8\xff" + MARKERS[3].encode()), save=False)
+    activity_file.save()
+    province = w.other_round.province
+    commune = Area.objects.filter(parent=province, level=AreaLevel.COMMUNE).first() or Area.objects.create(
+        code="99001", name="Xã Ngoại Tỉnh", level=AreaLevel.COMMUNE, parent=province, division_type="xa"
+    )
+    model = GoodModel.objects.create(
+        title="Mô hình của tỉnh khác", field="credit", commune=commune, description="Tổ vay vốn xoay vòng"
+    )
+    model_file = GoodModelFile(good_model=model, name="mo-hinh.png")
+    model_file.file.save("mo-hinh.png", ContentFile(b"\x89PNG\r\n\x1a\n0000"), save=False)
+    model_file.save()
+    replication = Replication.objects.create(good_model=model, commune=commune, year=2026)
+    w._outreach = {  # type: ignore[attr-defined]
+        "activity": activity,
+        "activity_file": activity_file,
+        "model": model,
+        "model_file": model_file,
+        "replication": replication,
+    }
+    return w._outreach  # type: ignore[attr-defined,no-any-return]

@@ -310,8 +310,9 @@ def untrained_list(
 
 def indicator_inputs(*, user: User | None, area: Area, year: int) -> dict[str, int]:
     """``officers_active`` / ``officers_trained`` of a province (its communes) or a commune in ``year``;
-    absent when no officer is recorded there (unknown, never 0); a village: absent (officers are kept per
-    commune)."""
+    absent (unknown, never 0) when no officer is recorded there or when the province recorded no course
+    ending in ``year`` (training was not recorded that year: "0 % trained" would be a default, not a
+    fact); a village: absent (officers are kept per commune)."""
     qs = Officer.objects.all()
     if user is not None:
         qs = qs.filter(officer_q(user))
@@ -321,7 +322,8 @@ def indicator_inputs(*, user: User | None, area: Area, year: int) -> dict[str, i
         qs = qs.filter(commune=area)
     else:
         return {}
-    if not qs.exists():
+    province_id = area.pk if area.level == AreaLevel.PROVINCE else area.parent_id
+    if not qs.exists() or not Course.objects.filter(province_id=province_id, end_date__year=year).exists():
         return {}
     active = qs.filter(active_in_q(year))
     return {

@@ -47,6 +47,7 @@ MODULES = [
     ),
     Module(_("Review"), "reviews:round-list", "clipboard-check", "/reviews/", Capability.VIEW_TABLES, True),
     Module(_("Official tables"), "tables:index", "table", "/tables/", Capability.VIEW_TABLES, True),
+    Module(_("Communication, good models"), "outreach:model-list", "megaphone", "/outreach/"),
     Module(_("Policies"), "policies:policy-list", "shield-check", "/policies/"),
     Module(_("Poverty standards"), "standards:standard-list", "rulers", "/standards/"),
     Module(_("Organisation"), "org:unit-list", "diagram-3", "/org/", Capability.VIEW_ORG),
