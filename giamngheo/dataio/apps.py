@@ -33,3 +33,8 @@ class DataioConfig(AppConfig):
         register(JobKind.SUPPORT_IMPORT, run_support_import_job, label=_("Support records import"))
         register(JobKind.ROUND_WHATIF, run_round_whatif, label=_("What-if of a review round's standard"))
         register(JobKind.VILLAGE_IMPORT, run_village_import_job, label=_("Village import"))
+
+        # The "Vì người nghèo" fund's donations import (dataio/fund_import.py).
+        from .fund_import import FUND_IMPORT, run_fund_import_job
+
+        register(FUND_IMPORT, run_fund_import_job, label=_("Donations import"))

@@ -21,3 +21,13 @@ urlpatterns = [
     path("villages/<int:pk>/run/", village_views.village_import_run, name="village-import-run"),
     path("villages/template.xlsx", village_views.village_template, name="village-template"),
 ]
+
+# The "Vì người nghèo" fund's donations (dataio/fund_views.py).
+from . import fund_views  # noqa: E402
+
+urlpatterns += [
+    path("fund/<int:pk>/", fund_views.fund_import, name="fund-import"),
+    path("fund/jobs/<int:pk>/", fund_views.fund_import_detail, name="fund-import-detail"),
+    path("fund/jobs/<int:pk>/run/", fund_views.fund_import_run, name="fund-import-run"),
+    path("fund/<int:pk>/template.xlsx", fund_views.fund_template, name="fund-template"),
+]

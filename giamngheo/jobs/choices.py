@@ -21,6 +21,7 @@ class JobKind:
     COVERAGE_REBUILD = "coverage_rebuild"
     REVIEW_ALERTS = "review_alerts"
     PLAN_ALERTS = "plan_alerts"
+    FUND_IMPORT = "fund_import"
 
 
 class JobStatus(models.TextChoices):

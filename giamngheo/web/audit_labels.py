@@ -80,6 +80,15 @@ ACTIONS: dict[str, Promise] = {
     "reviews.round.standard": gettext_lazy("Standard of the review round changed"),
     "reviews.village_meeting.record": gettext_lazy("Village meeting recorded"),
     "reviews.village_meeting.update": gettext_lazy("Village meeting edited"),
+    "fund.campaign.create": gettext_lazy("Fund campaign created"),
+    "fund.campaign.update": gettext_lazy("Fund campaign edited"),
+    "fund.campaign.delete": gettext_lazy("Fund campaign deleted"),
+    "fund.donation.create": gettext_lazy("Donation recorded"),
+    "fund.donation.import": gettext_lazy("Donations imported"),
+    "fund.donation.delete": gettext_lazy("Donation deleted"),
+    "fund.disbursement.create": gettext_lazy("Fund disbursement recorded"),
+    "fund.disbursement.delete": gettext_lazy("Fund disbursement deleted"),
+    "jobs.fund_import.create": gettext_lazy("Donations import started"),
 }
 
 
