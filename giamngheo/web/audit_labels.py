@@ -88,7 +88,6 @@ ACTIONS: dict[str, Promise] = {
     "fund.donation.delete": gettext_lazy("Donation deleted"),
     "fund.disbursement.create": gettext_lazy("Fund disbursement recorded"),
     "fund.disbursement.delete": gettext_lazy("Fund disbursement deleted"),
-    "jobs.fund_import.create": gettext_lazy("Donations import started"),
 }
 
 
