@@ -24,6 +24,7 @@ from giamngheo.accounts.roles import Role
 from giamngheo.accounts.services import user_create
 from giamngheo.core.text import fold
 from giamngheo.core.versioning import ANY_VERSION
+from giamngheo.demo.fund import seed_fund
 from giamngheo.demo.plans import seed_plans
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add, geo_load_province, village_create
@@ -285,6 +286,7 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     report.accounts = _seed_accounts(province=province, department=department, communes=communes)
     if households:
         _seed_households(province=province, count=households, seed=seed, report=report)
+    seed_fund(province=province, seed=seed)  # after the org units, staff and registry: the fund drive
     seed_plans(province=province)  # after the review rounds and the coverage: the plans read their figures
     # Tell the demo's users what needs their attention (the daily scans of the alerts).
     plan_alerts_scan()
