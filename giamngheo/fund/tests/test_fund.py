@@ -443,3 +443,35 @@ def test_pages_open_for_the_office(world: dict[str, Any], users: dict[str, User]
         },
     )
     assert response.status_code == 302 and campaign.disbursements.get().household == household
+
+
+def test_plan_targets_on_the_fund_get_values(
+    world: dict[str, Any], province: Any, users: dict[str, User]
+) -> None:
+    from giamngheo.plans import selectors as plan_selectors
+    from giamngheo.plans import services as plan_services
+
+    campaign = world["campaign"]
+    a = world["units"][0]
+    give(campaign, staff_of(a)[0], 1_250_000, "1")
+    plan = plan_services.plan_create(
+        province=province, year_from=YEAR, year_to=YEAR, title="KH quỹ", acting_user=None
+    )
+    cards = {}
+    for key, goal in (("fund_raised", Decimal(50_000_000)), ("fund_staff_share", Decimal(100))):
+        target = plan_services.target_create(
+            plan=plan,
+            name=key,
+            indicator_key=key,
+            target_value=goal,
+            direction="up",
+            deadline=dt.date(YEAR, 12, 31),
+            acting_user=None,
+        )
+        cards[key] = plan_selectors.target_card(
+            user=users["vanphong"], target=target, area=province, year=YEAR
+        )
+    assert cards["fund_raised"].actual == Decimal(1_250_000)
+    staff = sum(len(staff_of(u)) for u in world["units"])
+    share = cards["fund_staff_share"].actual
+    assert share is not None and abs(share - Decimal(100) / staff) < Decimal("0.01")
