@@ -475,3 +475,38 @@ def test_plan_targets_on_the_fund_get_values(
     staff = sum(len(staff_of(u)) for u in world["units"])
     share = cards["fund_staff_share"].actual
     assert share is not None and abs(share - Decimal(100) / staff) < Decimal("0.01")
+
+
+def test_import_pages_check_then_import(world: dict[str, Any], users: dict[str, User]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    campaign = world["campaign"]
+    unit = world["units"][0]
+    path = _sheet(
+        [
+            [
+                "P1",
+                "05/10/2023",
+                "Cán bộ, công chức",
+                unit.name,
+                staff_of(unit)[0].full_name,
+                "",
+                300000,
+                "Tiền mặt",
+                "",
+            ]
+        ]
+    )
+    client = client_for(users["vanphong"])
+    upload = SimpleUploadedFile("ung-ho.xlsx", path.read_bytes())
+    response = client.post(reverse("dataio:fund-import", args=[campaign.pk]), {"file": upload})
+    assert response.status_code == 302
+    detail = client.get(response["Location"])
+    assert detail.status_code == 200 and campaign.donations.count() == 0
+    job_pk = int(response["Location"].rstrip("/").split("/")[-1])
+    done = client.post(reverse("dataio:fund-import-run", args=[job_pk]))
+    assert done.status_code == 302
+    assert client.get(done["Location"]).status_code == 200
+    assert campaign.donations.get().amount == 300_000
+    other = client_for(users["canbo.tranbien"])
+    assert other.get(reverse("dataio:fund-import-detail", args=[job_pk])).status_code in (403, 404)
