@@ -139,6 +139,18 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "outreach:model-delete": lambda w: [{"pk": _foreign_outreach(w)["model"].pk}],
     "outreach:model-file-delete": lambda w: [{"pk": _foreign_outreach(w)["model_file"].pk}],
     "outreach:replication-delete": lambda w: [{"pk": _foreign_outreach(w)["replication"].pk}],
+    "fund:campaign-detail": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
+    "fund:campaign-update": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
+    "fund:donation-list": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
+    "fund:donation-create": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
+    "fund:donation-receipt": lambda w: [{"pk": _foreign_fund(w)["donation"].pk}],
+    "fund:disbursement-list": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
+    "fund:disbursement-create": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
+    "fund:disbursement-file": lambda w: [{"pk": _foreign_fund(w)["disbursement"].pk}],
+    "dataio:fund-import": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
+    "dataio:fund-import-detail": lambda w: [{"pk": w.job.pk}],
+    "dataio:fund-import-run": lambda w: [{"pk": w.job.pk}],
+    "dataio:fund-template": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
 }
 
 
@@ -163,6 +175,8 @@ PUBLIC: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "policies:gap-list": lambda w: [{"code": "H1"}, {"code": "C1"}, {"code": "NO-SUCH"}],
     "policies:gap-record": lambda w: [{"code": "H1"}, {"code": "C1"}],
     "tables:household-list": lambda w: [{"kind": k} for k in _KINDS],
+    # The fund's public page: a campaign whose only donation is the foreign staff member's, anonymous.
+    "fund:public": lambda w: [{"pk": _foreign_fund(w)["public"].pk}, {"pk": 10**9}],
     "tables:household-list-xlsx": lambda w: [{"kind": k} for k in _KINDS],
     "tables:form": lambda w: [{"form": f} for f in _FORMS],
     "tables:form-xlsx": lambda w: [{"form": f} for f in _FORMS],
@@ -574,6 +588,10 @@ FOREIGN_KWARGS.update(
 def _foreign_outreach(w: ForeignWorld) -> dict[str, Any]:
     """Commune A's communication activity with its photo (naming its household), and a good model of a
     commune of another province with a photo and a replication. Written directly (no audit)."""
+def _foreign_fund(w: ForeignWorld) -> dict[str, Any]:
+    """A fund campaign of the province with the foreign unit's staff member's donation (anonymous) and a
+    disbursement to commune A's household (with a scanned decision); and a campaign with only that anonymous
+    donation for the public page. Written directly (no audit: the sweep counts audit rows)."""
     import datetime as dt
 
     from django.core.files.base import ContentFile
@@ -614,3 +632,44 @@ def _foreign_outreach(w: ForeignWorld) -> dict[str, Any]:
         "replication": replication,
     }
     return w._outreach  # type: ignore[attr-defined,no-any-return]
+    from giamngheo.fund.models import Campaign, Disbursement, Donation
+
+    cached = getattr(w, "_fund", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    day = dt.date(2026, 10, 17)
+    campaigns = []
+    for name in ("Quỹ ngoại phạm vi", "Quỹ công khai"):
+        campaign = Campaign.objects.create(
+            province=w.commune.parent, year=2026, name=name, start_date=day, end_date=day
+        )
+        campaign.units.set([w.org_unit])
+        campaigns.append(campaign)
+    donations = [
+        Donation.objects.create(
+            campaign=c,
+            donor_kind="staff",
+            org_unit=w.org_unit,
+            staff=w.staff,
+            amount=5_000_000,
+            date=day,
+            method="cash",
+            receipt_number="NGOAI-1",
+            anonymous=True,
+        )
+        for c in campaigns
+    ]
+    disbursement = Disbursement(
+        campaign=campaigns[0], household=w.household, amount=1_000_000, date=day, purpose="housing"
+    )
+    disbursement.decision_file.save("qd.pdf", ContentFile(b"%PDF-1.4 " + MARKERS[3].encode()), save=False)
+    disbursement.decision_file_name = "qd.pdf"
+    disbursement.save()
+    result = {
+        "campaign": campaigns[0],
+        "public": campaigns[1],
+        "donation": donations[0],
+        "disbursement": disbursement,
+    }
+    w._fund = result  # type: ignore[attr-defined]
+    return result

@@ -37,3 +37,7 @@ class DataioConfig(AppConfig):
         from .training_import import run_training_import_job
 
         register(JobKind.TRAINING_IMPORT, run_training_import_job, label=_("Attendance list import"))
+        # The "Vì người nghèo" fund's donations import (dataio/fund_import.py).
+        from .fund_import import FUND_IMPORT, run_fund_import_job
+
+        register(FUND_IMPORT, run_fund_import_job, label=_("Donations import"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import round_whatif, support_views, views, village_views
+from . import fund_views, round_whatif, support_views, training_views, views, village_views
 
 app_name = "dataio"
 
@@ -20,13 +20,12 @@ urlpatterns = [
     path("villages/<int:pk>/", village_views.village_import_detail, name="village-import-detail"),
     path("villages/<int:pk>/run/", village_views.village_import_run, name="village-import-run"),
     path("villages/template.xlsx", village_views.village_template, name="village-template"),
-]
-
-from . import training_views  # noqa: E402 - appended by the training app (issue 15)
-
-urlpatterns += [
     path("training/<int:pk>/", training_views.training_import, name="training-import"),
     path("training/jobs/<int:pk>/", training_views.training_import_detail, name="training-import-detail"),
     path("training/jobs/<int:pk>/run/", training_views.training_import_run, name="training-import-run"),
     path("training/<int:pk>/template.xlsx", training_views.training_template, name="training-template"),
+    path("fund/<int:pk>/", fund_views.fund_import, name="fund-import"),
+    path("fund/jobs/<int:pk>/", fund_views.fund_import_detail, name="fund-import-detail"),
+    path("fund/jobs/<int:pk>/run/", fund_views.fund_import_run, name="fund-import-run"),
+    path("fund/<int:pk>/template.xlsx", fund_views.fund_template, name="fund-template"),
 ]

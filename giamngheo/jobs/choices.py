@@ -22,6 +22,7 @@ class JobKind:
     REVIEW_ALERTS = "review_alerts"
     PLAN_ALERTS = "plan_alerts"
     TRAINING_IMPORT = "training_import"
+    FUND_IMPORT = "fund_import"
 
 
 class JobStatus(models.TextChoices):

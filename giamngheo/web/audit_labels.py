@@ -111,6 +111,14 @@ ACTIONS: dict[str, Promise] = {
     "vocation.session.update": gettext_lazy("Job session edited"),
     "vocation.placement.create": gettext_lazy("Person placed through a job session"),
     "vocation.placement.delete": gettext_lazy("Job placement removed"),
+    "fund.campaign.create": gettext_lazy("Fund campaign created"),
+    "fund.campaign.update": gettext_lazy("Fund campaign edited"),
+    "fund.campaign.delete": gettext_lazy("Fund campaign deleted"),
+    "fund.donation.create": gettext_lazy("Donation recorded"),
+    "fund.donation.import": gettext_lazy("Donations imported"),
+    "fund.donation.delete": gettext_lazy("Donation deleted"),
+    "fund.disbursement.create": gettext_lazy("Fund disbursement recorded"),
+    "fund.disbursement.delete": gettext_lazy("Fund disbursement deleted"),
 }
 
 

@@ -26,6 +26,7 @@ class Module:
     needs_area: bool = False  # shown only to a user with administrative units in scope
 
 
+FUND_CAPABILITIES = (Capability.MANAGE_FUND, Capability.RECORD_DONATIONS, Capability.VIEW_ORG)
 MODULES = [
     Module(_("Overview"), "web:home", "house-door", "/$"),
     Module(_("Dashboard"), "dashboard:index", "speedometer2", "/dashboard/", Capability.VIEW_TABLES, True),
@@ -86,6 +87,7 @@ MODULES = [
         (Capability.MANAGE_VOCATION, Capability.VIEW_TABLES),
         needs_area=True,
     ),
+    Module(_("“For the poor” fund"), "fund:campaign-list", "heart", "/fund/", FUND_CAPABILITIES),
 ]
 
 
