@@ -21,4 +21,7 @@ def activity_inputs(*, user: User | None, area: Area, year: int) -> dict[str, in
     # One line per activity app, e.g.:
     # from giamngheo.training.selectors import indicator_inputs as training_inputs
     # inputs.update(training_inputs(user=user, area=area, year=year))
+    from giamngheo.relief.selectors import indicator_inputs as relief_inputs
+
+    inputs.update(relief_inputs(user=user, area=area, year=year))
     return inputs
