@@ -49,7 +49,7 @@ MODULES = [
     Module(_("Official tables"), "tables:index", "table", "/tables/", Capability.VIEW_TABLES, True),
     Module(_("Policies"), "policies:policy-list", "shield-check", "/policies/"),
     Module(
-        _("Disaster relief"),
+        _("Disaster support"),
         "relief:incident-list",
         "cloud-lightning-rain",
         "/relief/",
