@@ -287,7 +287,7 @@ def test_totals_equal_the_sum_of_their_parts(
 def test_follow_up_list_and_the_review_link(
     flood, commune_a, commune_b, officer_a, officer_b, settings
 ) -> None:
-    a1, a2, a3, b1 = _world(flood, commune_a, commune_b, officer_a, officer_b)
+    a1, a2, a3, _b1 = _world(flood, commune_a, commune_b, officer_a, officer_b)
     rows = selectors.follow_up(user=officer_a, incident=flood)
     # a1: near-poor, house destroyed; a2: middle, loss 25 M ≥ 20 M. a3 is poor; b1 is not the officer's.
     assert {r.affected.household_id for r in rows} == {a1.pk, a2.pk}
