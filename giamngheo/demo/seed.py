@@ -25,6 +25,7 @@ from giamngheo.accounts.services import user_create
 from giamngheo.core.text import fold
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.demo.plans import seed_plans
+from giamngheo.demo.relief import seed_relief
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add, geo_load_province, village_create
 from giamngheo.households.engine import facts_snapshot, household_facts
@@ -285,6 +286,7 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     report.accounts = _seed_accounts(province=province, department=department, communes=communes)
     if households:
         _seed_households(province=province, count=households, seed=seed, report=report)
+    seed_relief(province=province, seed=seed)  # after the registry and the rounds (none without households)
     seed_plans(province=province)  # after the review rounds and the coverage: the plans read their figures
     # Tell the demo's users what needs their attention (the daily scans of the alerts).
     plan_alerts_scan()
