@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.core.attachments import AttachmentPath
 from giamngheo.core.models import BaseModel
+from giamngheo.households.reference import Category
 
 ATTACHMENT_KINDS = ("pdf", "docx", "jpg", "jpeg", "png")
 
@@ -112,7 +113,9 @@ class AffectedHousehold(BaseModel):
     commune = models.ForeignKey(
         "geo.Area", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
     )
-    category = models.CharField(_("category at the time"), max_length=16, blank=True)
+    category = models.CharField(
+        _("category at the time"), max_length=16, choices=Category.choices, blank=True
+    )
     dead = models.PositiveSmallIntegerField(_("people dead"))
     injured = models.PositiveSmallIntegerField(_("people injured"))
     # Unknown damage is NULL (never "not damaged"): the follow-up list and the events read it.
