@@ -568,6 +568,52 @@ def _foreign_vocation(w: ForeignWorld) -> dict[str, Any]:
     return cached
 
 
+def _foreign_relief(w: ForeignWorld) -> dict[str, Any]:
+    """A flood that touched only commune A, its household (near-poor then, house destroyed: on the
+    follow-up list) and the rice it received, with a scanned report. Written directly (no audit)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from giamngheo.relief.models import AffectedHousehold, Incident, IncidentCommune, Support
+
+    cached = getattr(w, "_relief", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    incident = Incident(
+        kind="flood", name=MARKERS[5], start_date=dt.date(2026, 3, 1), province=w.commune.parent
+    )
+    incident.attachment.save("bao-cao.pdf", ContentFile(b"%PDF-" + MARKERS[3].encode()), save=False)
+    incident.attachment_name = "bao-cao.pdf"
+    incident.save()
+    IncidentCommune.objects.create(incident=incident, commune=w.commune)
+    affected = AffectedHousehold.objects.create(
+        incident=incident,
+        household=w.household,
+        commune=w.commune,
+        category="near_poor",
+        dead=0,
+        injured=1,
+        house="destroyed",
+        estimated_loss=50_000_000,
+        note=MARKERS[5],
+    )
+    support = Support.objects.create(
+        affected=affected,
+        incident=incident,
+        commune=w.commune,
+        kind="rice",
+        quantity=Decimal(30),
+        unit="kg",
+        source="state",
+        given_on=dt.date(2026, 3, 5),
+        note=MARKERS[5],
+    )
+    w._relief = {"incident": incident, "affected": affected, "support": support}  # type: ignore[attr-defined]
+    return w._relief  # type: ignore[attr-defined,no-any-return]
+
+
 FOREIGN_KWARGS.update(
     {
         "vocation:course-detail": lambda w: [{"pk": _foreign_vocation(w)["course"]}],
@@ -588,6 +634,8 @@ FOREIGN_KWARGS.update(
 def _foreign_outreach(w: ForeignWorld) -> dict[str, Any]:
     """Commune A's communication activity with its photo (naming its household), and a good model of a
     commune of another province with a photo and a replication. Written directly (no audit)."""
+
+
 def _foreign_fund(w: ForeignWorld) -> dict[str, Any]:
     """A fund campaign of the province with the foreign unit's staff member's donation (anonymous) and a
     disbursement to commune A's household (with a scanned decision); and a campaign with only that anonymous
@@ -673,3 +721,20 @@ def _foreign_fund(w: ForeignWorld) -> dict[str, Any]:
     }
     w._fund = result  # type: ignore[attr-defined]
     return result
+
+
+FOREIGN_KWARGS.update(
+    {
+        "relief:incident-detail": lambda w: [{"pk": _foreign_relief(w)["incident"].pk}],
+        "relief:incident-update": lambda w: [{"pk": _foreign_relief(w)["incident"].pk}],
+        "relief:incident-attachment": lambda w: [{"pk": _foreign_relief(w)["incident"].pk}],
+        "relief:incident-totals": lambda w: [{"pk": _foreign_relief(w)["incident"].pk}],
+        "relief:incident-follow-up": lambda w: [{"pk": _foreign_relief(w)["incident"].pk}],
+        "relief:affected-create": lambda w: [{"pk": _foreign_relief(w)["incident"].pk}],
+        "relief:affected-detail": lambda w: [{"pk": _foreign_relief(w)["affected"].pk}],
+        "relief:affected-update": lambda w: [{"pk": _foreign_relief(w)["affected"].pk}],
+        "relief:affected-delete": lambda w: [{"pk": _foreign_relief(w)["affected"].pk}],
+        "relief:support-delete": lambda w: [{"pk": _foreign_relief(w)["support"].pk}],
+        "relief:household-relief": lambda w: [{"pk": w.household.pk}],
+    }
+)

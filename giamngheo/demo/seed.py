@@ -24,9 +24,10 @@ from giamngheo.accounts.roles import Role
 from giamngheo.accounts.services import user_create
 from giamngheo.core.text import fold
 from giamngheo.core.versioning import ANY_VERSION
-from giamngheo.demo.outreach import seed_outreach
 from giamngheo.demo.fund import seed_fund
+from giamngheo.demo.outreach import seed_outreach
 from giamngheo.demo.plans import seed_plans
+from giamngheo.demo.relief import seed_relief
 from giamngheo.demo.training import seed_training
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add, geo_load_province, village_create
@@ -292,6 +293,7 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     seed_training(province=province, seed=seed)  # officer training (issue 15), before the plans read it
     seed_vocation(province=province, seed=seed)  # after the registry: trainees are its members
     seed_fund(province=province, seed=seed)  # after the org units, staff and registry: the fund drive
+    seed_relief(province=province, seed=seed)  # after the registry and the rounds (none without households)
     seed_plans(province=province)  # after the review rounds and the coverage: the plans read their figures
     seed_outreach(province=province)
     # Tell the demo's users what needs their attention (the daily scans of the alerts).

@@ -1,9 +1,9 @@
 """The counts of the programme's activities for an area and a year, for the indicators of
 ``plans.indicators`` (officers trained, trainees placed, staff who gave, affected households supported).
 
-Each activity app with an indicator (``training``, ``vocation``, ``fund``, ``relief``: below ``plans``) offers a
-scoped selector ``indicator_inputs(*, user, area, year) -> dict[str, int]`` returning its input keys; a
-count the app does not know (nothing recorded for that area and year) is absent, never 0.
+Each activity app with an indicator (``training``, ``vocation``, ``fund``, ``relief``: below ``plans``)
+offers a scoped selector ``indicator_inputs(*, user, area, year) -> dict[str, int]`` returning its input
+keys; a count the app does not know (nothing recorded for that area and year) is absent, never 0.
 ``plans.selectors.area_inputs`` merges them.
 """
 

@@ -207,3 +207,18 @@ def changes(target_type: str, rows: list[tuple[str, object, object]]) -> list[tu
         label = str(field.verbose_name) if field is not None else _("Other detail")
         result.append((label[:1].upper() + label[1:], value_text(field, before), value_text(field, after)))
     return result
+
+
+# Disaster relief (issue 15)
+ACTIONS.update(
+    {
+        "relief.incident.create": gettext_lazy("Disaster or epidemic recorded"),
+        "relief.incident.update": gettext_lazy("Disaster or epidemic edited"),
+        "relief.affected.create": gettext_lazy("Household affected by a disaster recorded"),
+        "relief.affected.update": gettext_lazy("Damage of an affected household edited"),
+        "relief.affected.delete": gettext_lazy("Affected household removed from a disaster"),
+        "relief.support.create": gettext_lazy("Relief support recorded"),
+        "relief.support.delete": gettext_lazy("Relief support removed"),
+        "relief.follow_up.request": gettext_lazy("Affected household put on the in-year review"),
+    }
+)
