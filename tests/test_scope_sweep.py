@@ -634,12 +634,6 @@ FOREIGN_KWARGS.update(
 def _foreign_outreach(w: ForeignWorld) -> dict[str, Any]:
     """Commune A's communication activity with its photo (naming its household), and a good model of a
     commune of another province with a photo and a replication. Written directly (no audit)."""
-
-
-def _foreign_fund(w: ForeignWorld) -> dict[str, Any]:
-    """A fund campaign of the province with the foreign unit's staff member's donation (anonymous) and a
-    disbursement to commune A's household (with a scanned decision); and a campaign with only that anonymous
-    donation for the public page. Written directly (no audit: the sweep counts audit rows)."""
     import datetime as dt
 
     from django.core.files.base import ContentFile
@@ -680,6 +674,16 @@ def _foreign_fund(w: ForeignWorld) -> dict[str, Any]:
         "replication": replication,
     }
     return w._outreach  # type: ignore[attr-defined,no-any-return]
+
+
+def _foreign_fund(w: ForeignWorld) -> dict[str, Any]:
+    """A fund campaign of the province with the foreign unit's staff member's donation (anonymous) and a
+    disbursement to commune A's household (with a scanned decision); and a campaign with only that anonymous
+    donation for the public page. Written directly (no audit: the sweep counts audit rows)."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
     from giamngheo.fund.models import Campaign, Disbursement, Donation
 
     cached = getattr(w, "_fund", None)

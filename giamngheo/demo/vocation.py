@@ -140,7 +140,11 @@ def seed_vocation(*, province: Area, seed: int = 1) -> int:
         employers=rng.randint(12, 25),
         acting_user=None,
     )
-    for trainee in [t for t in all_trainees if t.commune_id == commune.pk][:3]:
+    at_fair: dict[int, Trainee] = {}  # one placement per person (a member may follow two courses)
+    for trainee in all_trainees:
+        if trainee.commune_id == commune.pk and len(at_fair) < 3:
+            at_fair.setdefault(trainee.member_id or -trainee.pk, trainee)
+    for trainee in at_fair.values():
         services.placement_add(
             session=fair, trainee=trainee, employer=rng.choice(EMPLOYERS), acting_user=None
         )
