@@ -591,9 +591,14 @@ def _closed_round(*, province: Area, seed: int, year: YearHistory) -> ReviewRoun
     national = next(s for s in standards.values() if s.is_national)
     local = next((s for s in standards.values() if not s.is_national), None)
 
-    listed = list(
-        Household.objects.filter(pk__in=list(year.before), commune_id__in=list(reviews)).order_by("pk")
-    )
+    wanted = sorted(year.before)
+    listed = [  # a few thousand parameters per query (a province's history lists tens of thousands)
+        household
+        for start in range(0, len(wanted), 5000)
+        for household in Household.objects.filter(
+            pk__in=wanted[start : start + 5000], commune_id__in=list(reviews)
+        ).order_by("pk")
+    ]
     members: dict[int, list[Member]] = {h.pk: [] for h in listed}
     ids = sorted(members)
     for start in range(0, len(ids), 5000):  # a few thousand parameters per query
@@ -719,7 +724,14 @@ def _closed_round(*, province: Area, seed: int, year: YearHistory) -> ReviewRoun
     )
     StepEvent.objects.bulk_create(events, batch_size=1000)
     # The registry as it stood at the end of the year while the service freezes the round's figures.
-    today = dict(Household.objects.filter(pk__in=list(year.end)).values_list("pk", "category").order_by())
+    ended = sorted(year.end)
+    today: dict[int, str] = {}
+    for start in range(0, len(ended), 5000):
+        today.update(
+            Household.objects.filter(pk__in=ended[start : start + 5000])
+            .values_list("pk", "category")
+            .order_by()
+        )
     changed = {pk: category for pk, category in year.end.items() if today.get(pk) != category}
     _set_categories(changed)
     round_close(review_round=review_round, acting_user=None)
