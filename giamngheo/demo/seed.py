@@ -25,6 +25,7 @@ from giamngheo.accounts.services import user_create
 from giamngheo.core.text import fold
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.demo.plans import seed_plans
+from giamngheo.demo.policies import seed_policy_requests
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add, geo_load_province, village_create
 from giamngheo.households.engine import facts_snapshot, household_facts
@@ -313,6 +314,7 @@ def _seed_households(*, province: Area, count: int, seed: int, report: SeedRepor
     report.rounds = seed_review_rounds(province=province, seed=seed)
     _seed_requests(province=province)
     _seed_support(province=province, seed=seed, report=report)
+    seed_policy_requests(province=province)  # loans asked for: some given, some pending (the gaps)
 
 
 # In-year requests (form 01) pending in the officers' communes: one past its 15 days, one recent.

@@ -29,7 +29,8 @@ from giamngheo.reviews.models import (
 
 from . import eligibility
 from .events import household_events
-from .models import RequestStatus, SupportRecord, SupportRequest
+from .models import RequestStatus as SupportRequestStatus
+from .models import SupportRecord, SupportRequest
 
 LEFT: dict[str, str] = {Movement.ESCAPED_POVERTY: "poor", Movement.ESCAPED_NEAR_POVERTY: "near_poor"}
 
@@ -122,9 +123,9 @@ def request_stands(status: str, requested: dt.date, decided: dt.date | None, on:
     made until it is refused or withdrawn; an approved one until the end of the year of its decision."""
     if requested > on:
         return False
-    if status == RequestStatus.REQUESTED:
+    if status == SupportRequestStatus.REQUESTED:
         return True
-    if status == RequestStatus.APPROVED:
+    if status == SupportRequestStatus.APPROVED:
         return on.year <= (decided or requested).year
     return decided is not None and decided > on  # refused or withdrawn later
 

@@ -218,7 +218,10 @@ EVENT_KINDS: dict[str, tuple[str, str]] = {
         "nhà bị thiệt hại do thiên tai, hỏa hoạn",
         "the house damaged by a disaster or a fire",
     ),
-    events.DISASTER_AFFECTED: ("bị ảnh hưởng do thiên tai, dịch bệnh", "affected by a disaster or an epidemic"),
+    events.DISASTER_AFFECTED: (
+        "bị ảnh hưởng do thiên tai, dịch bệnh",
+        "affected by a disaster or an epidemic",
+    ),
 }
 
 
@@ -241,7 +244,9 @@ class HasEvent:
 
     def describe(self) -> tuple[Text, ...]:
         vi, en = EVENT_KINDS.get(self.kind, (self.kind, self.kind))
-        return (Text(f"Chỉ xét khi hộ có {vi} được ghi nhận", f"Only households with a recorded event: {en}"),)
+        return (
+            Text(f"Chỉ xét khi hộ có {vi} được ghi nhận", f"Only households with a recorded event: {en}"),
+        )
 
 
 @dataclass(frozen=True)
@@ -259,9 +264,7 @@ class HasRequest:
         )
 
     def describe(self) -> tuple[Text, ...]:
-        return (
-            Text("Chỉ xét khi hộ có đề nghị được ghi nhận", "Only households whose request is recorded"),
-        )
+        return (Text("Chỉ xét khi hộ có đề nghị được ghi nhận", "Only households whose request is recorded"),)
 
 
 @dataclass(frozen=True)

@@ -233,7 +233,9 @@ class PolicyForm(VersionedFormMixin, forms.Form):
     needs_request = forms.BooleanField(
         label=_("Only on request"),
         required=False,
-        help_text=_("Loans and other demand-driven support: only households whose request is recorded count."),
+        help_text=_(
+            "Loans and other demand-driven support: only households whose request is recorded count."
+        ),
         widget=forms.CheckboxInput(attrs=CHECK),
     )
     age_min = _age_field(_("Age from"))

@@ -250,7 +250,8 @@ class SupportRequest(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(decided_on__isnull=True) | models.Q(decided_on__gte=models.F("requested_on")),
+                condition=models.Q(decided_on__isnull=True)
+                | models.Q(decided_on__gte=models.F("requested_on")),
                 name="support_request_decided_after_requested",
             ),
         ]

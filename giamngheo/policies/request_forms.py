@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -18,7 +19,10 @@ class RequestForm(forms.Form):
     """A household's request (from its card): one of the demand-driven policies it may get."""
 
     policy = forms.ModelChoiceField(
-        label=_("Policy"), queryset=Policy.objects.none(), to_field_name="code", widget=forms.Select(attrs=SELECT)
+        label=_("Policy"),
+        queryset=Policy.objects.none(),
+        to_field_name="code",
+        widget=forms.Select(attrs=SELECT),
     )
     requested_on = DateField(label=_("Date requested"))
     note = forms.CharField(
@@ -27,8 +31,7 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, policies: list[Policy], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["policy"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast("forms.ModelChoiceField[Policy]", self.fields["policy"])
         field.queryset = Policy.objects.filter(pk__in=[p.pk for p in policies]).order_by("area", "code")
         self.fields["requested_on"].initial = timezone.localdate()
 
@@ -41,7 +44,9 @@ DECISION_CHOICES = [
 
 
 class DecisionForm(VersionedFormMixin, forms.Form):
-    status = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES, widget=forms.Select(attrs=SELECT))
+    status = forms.ChoiceField(
+        label=_("Decision"), choices=DECISION_CHOICES, widget=forms.Select(attrs=SELECT)
+    )
     decided_on = DateField(label=_("Date of the decision"))
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={**TEXT, "rows": 2})
@@ -71,11 +76,9 @@ class RequestFilterForm(forms.Form):
         label=_("Household code or head"), required=False, max_length=100, widget=forms.TextInput(attrs=TEXT)
     )
 
-    def __init__(self, *args: Any, communes: list[Any], policies: list[Policy], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, communes: Iterable[Any], policies: list[Policy], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        commune = self.fields["commune"]
-        assert isinstance(commune, forms.TypedChoiceField)
+        commune = cast(forms.TypedChoiceField, self.fields["commune"])
         commune.choices = [("", _("All communes")), *((c.pk, c.name) for c in communes)]
-        policy = self.fields["policy"]
-        assert isinstance(policy, forms.ChoiceField)
+        policy = cast(forms.ChoiceField, self.fields["policy"])
         policy.choices = [("", _("All")), *((p.code, f"{p.code} · {p.name}") for p in policies)]

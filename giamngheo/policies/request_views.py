@@ -137,7 +137,9 @@ def request_list(request: AuthenticatedRequest) -> HttpResponseBase:
             filename=filename,
         )
         out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
-        write_table(out, sheet="Đề nghị hỗ trợ", headers=REQUEST_HEADERS, rows=_request_rows(rows), freeze="A2")
+        write_table(
+            out, sheet="Đề nghị hỗ trợ", headers=REQUEST_HEADERS, rows=_request_rows(rows), freeze="A2"
+        )
         out.seek(0)
         return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
     return render(

@@ -22,7 +22,15 @@ from giamngheo.households.selectors import access_household_by_id
 from . import coverage, eligibility
 from .adapters import households_facts
 from .eligibility import Result, Verdict, evaluate
-from .models import CoverageSummary, Entitlement, Policy, PolicyArea, RequestStatus, SupportRecord, SupportRequest
+from .models import (
+    CoverageSummary,
+    Entitlement,
+    Policy,
+    PolicyArea,
+    RequestStatus,
+    SupportRecord,
+    SupportRequest,
+)
 
 
 def policy_list(

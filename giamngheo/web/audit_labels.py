@@ -80,6 +80,9 @@ ACTIONS: dict[str, Promise] = {
     "reviews.round.standard": gettext_lazy("Standard of the review round changed"),
     "reviews.village_meeting.record": gettext_lazy("Village meeting recorded"),
     "reviews.village_meeting.update": gettext_lazy("Village meeting edited"),
+    "policies.request.create": gettext_lazy("Support request recorded"),
+    "policies.request.decide": gettext_lazy("Support request decided"),
+    "policies.request.withdraw": gettext_lazy("Support request withdrawn"),
 }
 
 

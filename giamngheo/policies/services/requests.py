@@ -113,9 +113,7 @@ def support_request_create(
         note=note.strip(),
         recorded_by=acting_user,
     )
-    audit_record(
-        actor=acting_user, action="policies.request.create", target=request, after=snapshot(request)
-    )
+    audit_record(actor=acting_user, action="policies.request.create", target=request, after=snapshot(request))
     entitlements_refresh(household_ids=[household.pk], years={on.year, timezone.localdate().year})
     return request
 
