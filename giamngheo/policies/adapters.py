@@ -96,10 +96,9 @@ def _rural(area_ids: Collection[int]) -> dict[int, bool]:
 
 
 def requests_on(ids: list[int], on: dt.date) -> dict[int, set[str]]:
-    """The codes of the policies each household asked for and whose request stands on ``on`` — pending
-    (refused or withdrawn only after ``on``), or approved in the year of ``on`` or before it within the
-    years from request to decision — or that it was given in the year of ``on`` (the support answers a
-    request)."""
+    """The codes of the policies each household has a request for that stands on ``on``
+    (``request_stands``), or that it was given in the year of ``on`` up to ``on`` (the support answered a
+    request, recorded or not)."""
     out: dict[int, set[str]] = {}
     for chunk in chunks(ids):
         for household_id, code, status, requested, decided in SupportRequest.objects.filter(
