@@ -30,6 +30,7 @@ DEMO_REQUESTS: dict[str, tuple[tuple[str, ...], int, int, int]] = {
     "W1": (("middle", "near_poor", "poor"), 2, 3, 20_000_000),
 }
 DEMO_COMMUNES = ("Xã Bù Gia Mập", "Phường Trấn Biên")
+MAX_TRIES = 40  # households tried per commune and policy (some may not be entitled)
 
 
 def seed_policy_requests(*, province: Area) -> int:
@@ -51,11 +52,13 @@ def seed_policy_requests(*, province: Area) -> int:
                 .exclude(pk__in=taken)
                 .order_by("pk")
             )
+            if "rural" in (policy.rule.get("places") or []) and commune.is_urban:
+                continue  # rural water: not in a ward
             done = 0
-            for n, household in enumerate(candidates.iterator()):
+            for household in candidates[:MAX_TRIES]:
                 if done >= approved + pending:
                     break
-                requested_on = max(start, today - dt.timedelta(days=60 - 7 * n))
+                requested_on = max(start, today - dt.timedelta(days=max(1, 60 - 7 * done)))
                 try:
                     request = support_request_create(
                         household=household,

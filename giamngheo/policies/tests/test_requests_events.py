@@ -25,7 +25,7 @@ from giamngheo.households.tests.factories import make_household
 from giamngheo.policies import eligibility as el
 from giamngheo.policies import events
 from giamngheo.policies.adapters import households_facts, request_stands
-from giamngheo.policies.models import CoverageSummary, Policy, RequestStatus, SupportRequest
+from giamngheo.policies.models import CoverageSummary, Policy, RequestStatus, SupportRecord, SupportRequest
 from giamngheo.policies.selectors import gap_list
 from giamngheo.policies.services import (
     Recipient,
@@ -442,3 +442,28 @@ def test_the_catalogue_form_edits_the_new_conditions(users: Any) -> None:
     rule = bound.rule()
     assert rule["places"] == ["rural", "poor_commune"] and rule["needs_event"] == "disaster_affected"
     assert "needs_request" not in rule
+
+
+def test_demo_requests_leave_some_pending_as_gaps(world: dict[str, Any], users: Any, province: Any) -> None:
+    from giamngheo.demo.policies import seed_policy_requests
+
+    for i in range(4):
+        make_household(world["A"], head=f"Điểu Văn Mẫu {i}", category="poor")
+    assert seed_policy_requests(province=province) > 0
+    c1 = SupportRequest.objects.filter(policy__code="C1", commune=world["A"])
+    pending = set(c1.filter(status="requested").values_list("household_id", flat=True))
+    approved = set(c1.filter(status="approved").values_list("household_id", flat=True))
+    assert len(pending) == 3 and len(approved) == 3
+    assert (
+        set(
+            SupportRecord.objects.filter(policy__code="C1", commune=world["A"]).values_list(
+                "household_id", flat=True
+            )
+        )
+        == approved
+    )
+    assert gaps("C1", users["chuyenvien"]) & set(c1.values_list("household_id", flat=True)) == pending
+    # Rural water: asked in the rural commune only.
+    assert SupportRequest.objects.filter(policy__code="W1", commune=world["A"]).exists()
+    assert not SupportRequest.objects.filter(policy__code="W1", commune=world["B"]).exists()
+    assert seed_policy_requests(province=province) == 0  # once
