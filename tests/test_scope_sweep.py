@@ -48,6 +48,7 @@ class ForeignWorld:
     other_round: Any = None
     job: Any = None
     support: Any = None
+    support_request: Any = None
 
 
 # How to point each parametrised URL at the foreign commune's data. Values: world -> list of kwargs.
@@ -93,6 +94,8 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "policies:support-create": lambda w: [{"pk": w.household.pk}],
     "policies:support-detail": lambda w: [{"pk": w.support.pk}],
     "policies:support-cancel": lambda w: [{"pk": w.support.pk}],
+    "policies:request-create": lambda w: [{"pk": w.household.pk}],
+    "policies:request-detail": lambda w: [{"pk": w.support_request.pk}],
     "jobs:job-detail": lambda w: [{"pk": w.job.pk}],
     "jobs:job-status": lambda w: [{"pk": w.job.pk}],
     "jobs:job-download": lambda w: [{"pk": w.job.pk, "which": k} for k in ("input", "result", "report")],
@@ -225,7 +228,24 @@ def world(users, commune_a, commune_b) -> ForeignWorld:  # type: ignore[no-untyp
     _households_and_reviews(world)
     world.job = _foreign_job(world)
     world.support = _foreign_support(world)
+    world.support_request = _foreign_support_request(world)
     return world
+
+
+def _foreign_support_request(w: ForeignWorld) -> Any:
+    """Commune A's poor household asked for a loan (C1): its request names the household and a note."""
+    import datetime as dt
+
+    from giamngheo.policies import services as policies
+    from giamngheo.policies.models import Policy
+
+    return policies.support_request_create(
+        household=w.household,
+        policy=Policy.objects.get(code="C1"),
+        requested_on=dt.date(2026, 2, 1),
+        note=MARKERS[5],
+        acting_user=w.other_officer,
+    )
 
 
 def _foreign_support(w: ForeignWorld) -> Any:

@@ -27,6 +27,7 @@ from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.demo.fund import seed_fund
 from giamngheo.demo.outreach import seed_outreach
 from giamngheo.demo.plans import seed_plans
+from giamngheo.demo.policies import seed_policy_requests
 from giamngheo.demo.relief import seed_relief
 from giamngheo.demo.training import seed_training
 from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
@@ -323,6 +324,7 @@ def _seed_households(*, province: Area, count: int, seed: int, report: SeedRepor
     report.rounds = seed_review_rounds(province=province, seed=seed)
     _seed_requests(province=province)
     _seed_support(province=province, seed=seed, report=report)
+    seed_policy_requests(province=province)  # loans asked for: some given, some pending (the gaps)
 
 
 # In-year requests (form 01) pending in the officers' communes: one past its 15 days, one recent.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Q, Subquery
 
 from giamngheo.core.bulk import chunks
+from giamngheo.geo.models import URBAN_DIVISION_TYPES, Area, AreaLevel
 from giamngheo.geo.selectors import especially_difficult_ids
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import Category, is_ethnic_minority
@@ -27,6 +28,9 @@ from giamngheo.reviews.models import (
 )
 
 from . import eligibility
+from .events import household_events
+from .models import RequestStatus as SupportRequestStatus
+from .models import SupportRecord, SupportRequest
 
 LEFT: dict[str, str] = {Movement.ESCAPED_POVERTY: "poor", Movement.ESCAPED_NEAR_POVERTY: "near_poor"}
 
@@ -76,8 +80,58 @@ def _left(ids: list[int]) -> dict[int, tuple[str, dt.date]]:
     return {k: (v[0], v[1]) for k, v in left.items()}
 
 
+def _rural(area_ids: Collection[int]) -> dict[int, bool]:
+    """Whether each commune or village is rural (``Area.is_urban``: an override, else the unit's type; a
+    village without an override follows its commune)."""
+    out: dict[int, bool] = {}
+    for chunk in chunks(sorted(area_ids)):
+        for pk, level, override, division in Area.objects.filter(pk__in=chunk).values_list(
+            "pk", "level", "urban_override", "division_type"
+        ):
+            if override is not None:
+                out[pk] = not override
+            elif level != AreaLevel.VILLAGE:
+                out[pk] = division not in URBAN_DIVISION_TYPES
+    return out
+
+
+def requests_on(ids: list[int], on: dt.date) -> dict[int, set[str]]:
+    """The codes of the policies each household has a request for that stands on ``on``
+    (``request_stands``), or that it was given in the year of ``on`` up to ``on`` (the support answered a
+    request, recorded or not)."""
+    out: dict[int, set[str]] = {}
+    for chunk in chunks(ids):
+        for household_id, code, status, requested, decided in SupportRequest.objects.filter(
+            household_id__in=chunk, requested_on__lte=on
+        ).values_list("household_id", "policy__code", "status", "requested_on", "decided_on"):
+            if request_stands(status, requested, decided, on):
+                out.setdefault(household_id, set()).add(code)
+        for household_id, code in (
+            SupportRecord.objects.filter(
+                household_id__in=chunk, cancelled_at=None, date__lte=on, date__year=on.year
+            )
+            .values_list("household_id", "policy__code")
+            .distinct()
+        ):
+            out.setdefault(household_id, set()).add(code)
+    return out
+
+
+def request_stands(status: str, requested: dt.date, decided: dt.date | None, on: dt.date) -> bool:
+    """Whether a request (its status, request and decision dates) counts on ``on``: from the day it was
+    made until it is refused or withdrawn; an approved one until the end of the year of its decision."""
+    if requested > on:
+        return False
+    if status == SupportRequestStatus.REQUESTED:
+        return True
+    if status == SupportRequestStatus.APPROVED:
+        return on.year <= (decided or requested).year
+    return decided is not None and decided > on  # refused or withdrawn later
+
+
 def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, HouseholdFacts]:
-    """Eligibility facts of the active households among ``ids`` on ``on``."""
+    """Eligibility facts of the active households among ``ids`` on ``on``: a fixed number of queries
+    (per thousand households), plus those of the registered event sources."""
     id_list = sorted(set(ids))
     difficult = especially_difficult_ids(year=on.year)
     rows: list[tuple[int, str, int, int | None]] = []
@@ -108,11 +162,16 @@ def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, Househol
                     ),
                 )
             )
-    left = _left([r[0] for r in rows])
+    found = [r[0] for r in rows]
+    left = _left(found)
+    rural = _rural({r[2] for r in rows} | {r[3] for r in rows if r[3] is not None})
+    events = household_events(found, on)
+    requests = requests_on(found, on)
     out = {}
     for pk, category, commune_id, village_id in rows:
         own = members.get(pk, [])
         gone, gone_on = left.get(pk, ("", None))
+        place_rural = rural[village_id] if village_id in rural else rural.get(commune_id)
         out[pk] = HouseholdFacts(
             id=pk,
             commune_id=commune_id,
@@ -125,6 +184,9 @@ def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, Househol
                 left_on=gone_on,
                 difficult_commune=commune_id in difficult,
                 difficult_village=village_id in difficult,
+                rural=place_rural,
+                events=events.get(pk, frozenset()),
+                requests=frozenset(requests.get(pk, ())),
             ),
         )
     return out

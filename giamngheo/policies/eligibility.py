@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
+
+from . import events
 
 Level = Literal["household", "member"]
 CATEGORY_VI = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo", "middle": "hộ có mức sống trung bình"}
@@ -47,8 +49,12 @@ class Household:
     members: tuple[Member, ...] = ()
     left_category: str = ""  # the category the household left most recently ("" when none)
     left_on: dt.date | None = None  # the date of that decision
-    difficult_commune: bool = False  # especially difficult commune (or poor commune) in force
+    difficult_commune: bool = False  # especially difficult commune in force
     difficult_village: bool = False  # especially difficult village in force
+    poor_commune: bool = False  # poor commune (xã nghèo) in force
+    rural: bool | None = None  # lives in a rural commune (None: not known)
+    events: frozenset[str] = frozenset()  # event kinds on record (``policies.events``)
+    requests: frozenset[str] = frozenset()  # codes of the policies with a request on record (or given)
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,93 @@ class InDifficultArea:
 
     def describe(self) -> tuple[Text, ...]:
         return (Text("Ở xã/thôn đặc biệt khó khăn", "Living in an especially difficult commune or village"),)
+
+
+# Place kinds a rule may name in ``"places"`` (any of them): the facts of ``Household`` with their words.
+PLACE_KINDS: dict[str, tuple[str, str]] = {
+    "difficult_commune": ("xã đặc biệt khó khăn", "an especially difficult commune"),
+    "difficult_village": ("thôn đặc biệt khó khăn", "an especially difficult village"),
+    "poor_commune": ("xã nghèo", "a poor commune"),
+    "rural": ("khu vực nông thôn", "a rural area"),
+}
+
+
+@dataclass(frozen=True)
+class InPlace:
+    """The household lives in one of the places ``kinds`` (keys of ``PLACE_KINDS``)."""
+
+    kinds: tuple[str, ...]
+
+    def _words(self, lang: int) -> list[str]:
+        return [PLACE_KINDS[k][lang] for k in self.kinds]
+
+    def check(self, household: Household, on: dt.date) -> Verdict:
+        found = [k for k in self.kinds if getattr(household, k) is True]
+        if found:
+            return Verdict(True, f"ở {PLACE_KINDS[found[0]][0]}", f"lives in {PLACE_KINDS[found[0]][1]}")
+        return Verdict(
+            False,
+            f"không ở {_join(self._words(0), 'hoặc')}",
+            f"not living in {_join(self._words(1), 'or')}",
+        )
+
+    def describe(self) -> tuple[Text, ...]:
+        return (Text(f"Ở {_join(self._words(0), 'hoặc')}", f"Living in {_join(self._words(1), 'or')}"),)
+
+
+# Event kinds a rule may ask for in ``"needs_event"`` (those of ``policies.events``), with their words.
+EVENT_KINDS: dict[str, tuple[str, str]] = {
+    events.HOUSE_DAMAGED: (
+        "nhà bị thiệt hại do thiên tai, hỏa hoạn",
+        "the house damaged by a disaster or a fire",
+    ),
+    events.DISASTER_AFFECTED: (
+        "bị ảnh hưởng do thiên tai, dịch bệnh",
+        "affected by a disaster or an epidemic",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class HasEvent:
+    """An event of kind ``kind`` is on record for the household: the policy is due only after it (housing
+    support after a disaster or a fire). Without it the household is not entitled *yet*."""
+
+    kind: str
+
+    def check(self, household: Household, on: dt.date) -> Verdict:
+        vi, en = EVENT_KINDS.get(self.kind, (self.kind, self.kind))
+        if self.kind in household.events:
+            return Verdict(True, f"có {vi} được ghi nhận", f"has a recorded event: {en}")
+        return Verdict(
+            False,
+            f"Chỉ xét khi hộ có {vi} được ghi nhận",
+            f"Only once the household has a recorded event: {en}",
+        )
+
+    def describe(self) -> tuple[Text, ...]:
+        vi, en = EVENT_KINDS.get(self.kind, (self.kind, self.kind))
+        return (
+            Text(f"Chỉ xét khi hộ có {vi} được ghi nhận", f"Only households with a recorded event: {en}"),
+        )
+
+
+@dataclass(frozen=True)
+class HasRequest:
+    """The household has a request for the policy ``code`` on record (pending or approved), or was given
+    it: demand-driven policies (loans) count only the households that asked."""
+
+    code: str
+
+    def check(self, household: Household, on: dt.date) -> Verdict:
+        if self.code and self.code in household.requests:
+            return Verdict(True, "có đề nghị được ghi nhận", "has a recorded request")
+        return Verdict(
+            False, "Chỉ xét khi hộ có đề nghị được ghi nhận", "Only once the household's request is recorded"
+        )
+
+    def describe(self) -> tuple[Text, ...]:
+        return (Text("Chỉ xét khi hộ có đề nghị được ghi nhận", "Only households whose request is recorded"),)
 
 
 @dataclass(frozen=True)
@@ -315,11 +408,13 @@ class Rule:
     member: tuple[MemberCondition, ...] = ()
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Rule:
+    def from_data(cls, data: Mapping[str, Any], *, code: str = "") -> Rule:
         """A rule from the catalogue's JSON, e.g. ``{"level": "member", "categories": ["poor"],
         "newly_escaped": {"from": ["poor"], "months": 36}, "age": [0, 5], "in_education": true,
         "working_age": true, "disabled": true, "ethnic_minority": true, "difficult_area": true}``;
-        ``"working_age"`` may also be ``{"min": 15, "max_female": 55, "max_male": 60}``."""
+        ``"working_age"`` may also be ``{"min": 15, "max_female": 55, "max_male": 60}``; ``"places":
+        ["poor_commune", "difficult_commune"]`` (any of them), ``"needs_event": "house_damaged"`` and
+        ``"needs_request": true`` (a request for the policy ``code``) limit it to some households."""
         level = data.get("level", "household")
         if level not in ("household", "member"):
             raise ValueError(f"level must be household or member, not {level!r}")
@@ -333,6 +428,18 @@ class Rule:
         ]
         if data.get("difficult_area"):
             household.append(InDifficultArea())
+        places = data.get("places") or ()
+        if places:
+            unknown = sorted(set(places) - PLACE_KINDS.keys())
+            if unknown:
+                raise ValueError(f"unknown places {unknown}")
+            household.append(InPlace(tuple(k for k in PLACE_KINDS if k in places)))
+        if data.get("needs_event"):
+            if data["needs_event"] not in EVENT_KINDS:
+                raise ValueError(f"unknown event {data['needs_event']!r}")
+            household.append(HasEvent(str(data["needs_event"])))
+        if data.get("needs_request"):
+            household.append(HasRequest(code))
         member: list[MemberCondition] = []
         if "age" in data:
             low, high = data["age"]
@@ -346,6 +453,15 @@ class Rule:
         if member and level == "household":
             raise ValueError("member conditions need a member-level rule")
         return cls(level=level, household=tuple(household), member=tuple(member))
+
+    @property
+    def needs_event(self) -> str:
+        """The event kind the rule waits for ("" when none)."""
+        return next((c.kind for c in self.household if isinstance(c, HasEvent)), "")
+
+    @property
+    def needs_request(self) -> bool:
+        return any(isinstance(c, HasRequest) for c in self.household)
 
     @property
     def category(self) -> InCategory | None:
@@ -388,6 +504,11 @@ class Result:
 def describe(rule_data: Mapping[str, Any], lang: str = "vi") -> list[str]:
     """The rule stored as ``rule_data`` in words, one line per condition (``Rule.describe``)."""
     return Rule.from_data(rule_data).describe(lang)
+
+
+def with_request(household: Household, code: str) -> Household:
+    """``household`` with a request for ``code`` on record (recording the support answers a request)."""
+    return replace(household, requests=household.requests | {code})
 
 
 def evaluate(rule: Rule, household: Household, on: dt.date) -> Result:
@@ -509,6 +630,27 @@ def _clean_member_conditions(rule: dict[str, Any]) -> bool:
     return any(k in rule for k in ("age", "working_age", *RULE_FLAGS))
 
 
+def _clean_limits(rule: dict[str, Any]) -> None:
+    """Check the place, event and request conditions, drop the empty ones."""
+    places = rule.pop("places", None) or []
+    if not isinstance(places, list) or not set(places) <= PLACE_KINDS.keys():
+        raise RuleError(gettext_noop("Choose the places among those listed."), field="places")
+    if places:
+        rule["places"] = [k for k in PLACE_KINDS if k in places]
+    event = rule.pop("needs_event", None) or ""
+    if event not in EVENT_KINDS and event != "":
+        raise RuleError(
+            gettext_noop("Unknown event: %(event)s."), field="needs_event", params={"event": str(event)}
+        )
+    if event:
+        rule["needs_event"] = event
+    request = rule.pop("needs_request", False)
+    if not isinstance(request, bool):
+        raise RuleError(gettext_noop("The eligibility rule is not valid."), field="needs_request")
+    if request:
+        rule["needs_request"] = True
+
+
 def clean_rule(rule: object, *, level: str | None = None) -> dict[str, Any]:
     """The eligibility rule checked for what the catalogue allows and normalised (categories in their order,
     empty conditions dropped), with ``level`` in it (the policy's; None: the rule's own, "household" when
@@ -517,6 +659,7 @@ def clean_rule(rule: object, *, level: str | None = None) -> dict[str, Any]:
         raise RuleError(gettext_noop("The eligibility rule must be an object."))
     cleaned = {**rule, "level": rule.get("level", "household") if level is None else level}
     _clean_categories(cleaned)
+    _clean_limits(cleaned)
     if _clean_member_conditions(cleaned) and cleaned["level"] != "member":
         raise RuleError(
             gettext_noop(

@@ -13,9 +13,10 @@ record on that date (within the window the source applies, e.g. the incident's y
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 
-# Event kinds (the values a rule's ``events`` condition may name).
+# Event kinds (the values a rule's ``needs_event`` condition may name).
 HOUSE_DAMAGED = "house_damaged"  # the house destroyed or badly damaged by a disaster, a fire or an epidemic
 DISASTER_AFFECTED = "disaster_affected"  # affected by a disaster or an epidemic (any damage recorded)
 
@@ -27,6 +28,24 @@ def register_event_source(source: EventSource) -> None:
     """Register a source of events (idempotent: a source registered twice is asked once)."""
     if source not in _SOURCES:
         _SOURCES.append(source)
+
+
+def unregister_event_source(source: EventSource) -> None:
+    """Forget a source (tests); a source not registered is ignored."""
+    if source in _SOURCES:
+        _SOURCES.remove(source)
+
+
+@contextmanager
+def event_source(source: EventSource) -> Iterator[EventSource]:
+    """A source registered for the duration of a ``with`` block (tests), then forgotten."""
+    already = source in _SOURCES
+    register_event_source(source)
+    try:
+        yield source
+    finally:
+        if not already:
+            unregister_event_source(source)
 
 
 def household_events(household_ids: Collection[int], on: dt.date) -> dict[int, frozenset[str]]:

@@ -17,6 +17,7 @@ from giamngheo.core.versioning import VersionedFormMixin, VersionField
 from giamngheo.households.forms import FormSection
 
 from . import services
+from .events import DISASTER_AFFECTED, HOUSE_DAMAGED
 from .models import Frequency, Policy, PolicyArea, PolicyLevel
 
 PROJECT_DATALIST = "policy-projects"
@@ -49,11 +50,33 @@ CATEGORY_CHOICES = [
     ("middle", _("Middle-living households")),
 ]
 ESCAPED_CHOICES = [("poor", _("Escaped poverty")), ("near_poor", _("Escaped near-poverty"))]
+PLACE_CHOICES = [
+    ("difficult_commune", _("Especially difficult communes")),
+    ("difficult_village", _("Especially difficult villages")),
+    ("poor_commune", _("Poor communes")),
+    ("rural", _("Rural areas")),
+]
+EVENT_CHOICES = [
+    ("", _("No event needed")),
+    (HOUSE_DAMAGED, _("House damaged by a disaster or a fire")),
+    (DISASTER_AFFECTED, _("Affected by a disaster or an epidemic")),
+]
 ANY, YES, NO = "", "yes", "no"
 TRI_STATE = [(ANY, _("Not considered")), (YES, _("Yes")), (NO, _("No"))]
 FLAGS = services.RULE_FLAGS
 # The rule's keys this form edits; any other key of a policy's rule is kept as it is.
-RULE_KEYS = {"level", "categories", "newly_escaped", "difficult_area", "age", "working_age", *FLAGS}
+RULE_KEYS = {
+    "level",
+    "categories",
+    "newly_escaped",
+    "difficult_area",
+    "places",
+    "needs_event",
+    "needs_request",
+    "age",
+    "working_age",
+    *FLAGS,
+}
 POLICY_FIELDS = tuple(name for name in services.POLICY_FIELDS if name != "rule")  # the rule: below
 LAYOUT = (
     ("policy", _("Policy"), ("code", "name", "area", "legal_basis", "project", "benefit")),
@@ -63,6 +86,7 @@ LAYOUT = (
         _("Who is entitled"),
         ("level", "categories", "escaped_from", "escaped_months", "difficult_area"),
     ),
+    ("limits", _("Places, events and requests"), ("places", "needs_event", "needs_request")),
     (
         "member",
         _("Conditions on each member"),
@@ -75,6 +99,9 @@ SERVICE_FIELDS: dict[str, str | None] = {
     "newly_escaped.from": "escaped_from",
     "newly_escaped.months": "escaped_months",
     "age": "age_min",
+    "places": "places",
+    "needs_event": "needs_event",
+    "needs_request": "needs_request",
     "rule": None,
 }
 
@@ -104,6 +131,9 @@ def rule_initial(rule: dict[str, Any]) -> dict[str, Any]:
         "escaped_from": list(escaped.get("from", [])),
         "escaped_months": escaped.get("months"),
         "difficult_area": bool(rule.get("difficult_area")),
+        "places": list(rule.get("places") or []),
+        "needs_event": rule.get("needs_event") or "",
+        "needs_request": bool(rule.get("needs_request")),
         "age_min": age[0],
         "age_max": age[1],
         "working_age": bool(rule.get("working_age")),
@@ -186,6 +216,28 @@ class PolicyForm(VersionedFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs=CHECK),
     )
+    places = forms.MultipleChoiceField(
+        label=_("Only in these places (any of them)"),
+        required=False,
+        choices=PLACE_CHOICES,
+        help_text=_("Leave empty when the policy applies everywhere."),
+        widget=forms.CheckboxSelectMultiple(attrs=CHECK),
+    )
+    needs_event = forms.ChoiceField(
+        label=_("Only after an event on record"),
+        required=False,
+        choices=EVENT_CHOICES,
+        help_text=_("E.g. housing support after a disaster: only households with the event recorded count."),
+        widget=forms.Select(attrs=SELECT),
+    )
+    needs_request = forms.BooleanField(
+        label=_("Only on request"),
+        required=False,
+        help_text=_(
+            "Loans and other demand-driven support: only households whose request is recorded count."
+        ),
+        widget=forms.CheckboxInput(attrs=CHECK),
+    )
     age_min = _age_field(_("Age from"))
     age_max = _age_field(_("Age up to (inclusive)"))
     working_age = forms.BooleanField(
@@ -238,6 +290,12 @@ class PolicyForm(VersionedFormMixin, forms.Form):
             rule["newly_escaped"] = {"from": list(data["escaped_from"]), "months": data["escaped_months"]}
         if data["difficult_area"]:
             rule["difficult_area"] = True
+        if data["places"]:
+            rule["places"] = list(data["places"])
+        if data["needs_event"]:
+            rule["needs_event"] = data["needs_event"]
+        if data["needs_request"]:
+            rule["needs_request"] = True
         if data["age_min"] is not None or data["age_max"] is not None:
             rule["age"] = [data["age_min"], data["age_max"]]
         if data["working_age"]:

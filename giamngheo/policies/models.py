@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.core.models import BaseModel
 
 from .eligibility import Rule, RuleError, clean_rule
+from .events import HOUSE_DAMAGED
 
 
 class PolicyArea(models.TextChoices):
@@ -77,7 +78,19 @@ class Policy(BaseModel):
 
     @property
     def eligibility(self) -> Rule:
-        return Rule.from_data(self.rule)
+        return Rule.from_data(self.rule, code=self.code)
+
+    @property
+    def counting_note(self) -> str:
+        """What the coverage of a request- or event-bound policy counts, in one line ("" for the others)."""
+        rule = self.eligibility
+        if rule.needs_request:
+            return gettext("Counts only households whose request is recorded.")
+        if rule.needs_event == HOUSE_DAMAGED:
+            return gettext("Counts only households whose house damage (disaster, fire) is recorded.")
+        if rule.needs_event:
+            return gettext("Counts only households with a recorded event (disaster, epidemic).")
+        return ""
 
 
 class FundingSource(models.TextChoices):
@@ -193,3 +206,55 @@ class CoverageSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} · {self.policy_id} · {self.commune_id}/{self.village_id or '-'}"
+
+
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class SupportRequest(BaseModel):
+    """A household's request for a demand-driven policy (a preferential loan, a water and sanitation loan):
+    while it is pending or approved, the household counts for the policy's coverage (and as a gap until the
+    support is recorded)."""
+
+    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "households.Household", verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")  # scope
+    requested_on = models.DateField(_("date requested"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.REQUESTED
+    )
+    note = models.TextField(_("note"), blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking of decisions
+
+    class Meta:
+        ordering = ["-requested_on", "-pk"]
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+        indexes = [
+            models.Index(fields=["household", "policy"]),
+            models.Index(fields=["commune", "requested_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_on__isnull=True)
+                | models.Q(decided_on__gte=models.F("requested_on")),
+                name="support_request_decided_after_requested",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.code} · {self.requested_on:%d/%m/%Y}"

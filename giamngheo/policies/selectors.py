@@ -22,7 +22,15 @@ from giamngheo.households.selectors import access_household_by_id
 from . import coverage, eligibility
 from .adapters import households_facts
 from .eligibility import Result, Verdict, evaluate
-from .models import CoverageSummary, Entitlement, Policy, PolicyArea, SupportRecord
+from .models import (
+    CoverageSummary,
+    Entitlement,
+    Policy,
+    PolicyArea,
+    RequestStatus,
+    SupportRecord,
+    SupportRequest,
+)
 
 
 def policy_list(
@@ -53,6 +61,7 @@ class PolicyVerdict:
     result: Result
     members: list[MemberVerdict]  # member-level rules: every active member
     received_on: dt.date | None  # household-level: the latest support record covering this year
+    may_request: bool = False  # a demand-driven policy the household would get once its request is recorded
 
     @property
     def received(self) -> bool:
@@ -107,8 +116,13 @@ def household_policies(
             if rule.level == "member"
             else []
         )
-        verdicts.append(PolicyVerdict(policy, result, members, received(policy, None)))
-    verdicts.sort(key=lambda v: (not v.result.eligible, v.policy.area, v.policy.code))
+        may_request = (
+            rule.needs_request
+            and not result.eligible
+            and evaluate(rule, eligibility.with_request(facts, policy.code), on).eligible
+        )
+        verdicts.append(PolicyVerdict(policy, result, members, received(policy, None), may_request))
+    verdicts.sort(key=lambda v: (not v.result.eligible, not v.may_request, v.policy.area, v.policy.code))
     return household, verdicts
 
 
@@ -377,3 +391,61 @@ def support_added_counts(*, user: User, start: dt.datetime, end: dt.datetime) ->
         created_at__gte=start,
         created_at__lt=end,
     ).aggregate(records=Count("pk"), households=Count("household_id", distinct=True))
+
+
+# --- Requests for demand-driven policies ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    commune_id: int | None = None
+    policy_id: int | None = None
+    status: str = ""
+    household_id: int | None = None
+    q: str = ""  # the household's code or head
+    year: int | None = None  # the year of the request
+
+
+def support_request_list(*, user: User, filters: RequestFilters | None = None) -> QuerySet[SupportRequest]:
+    """Requests on record in the user's communes, the latest first."""
+    f = filters or RequestFilters()
+    rows = SupportRequest.objects.filter(commune_id__in=communes_in_scope(user=user).values("id"))
+    if f.commune_id:
+        rows = rows.filter(commune_id=f.commune_id)
+    if f.policy_id:
+        rows = rows.filter(policy_id=f.policy_id)
+    if f.status in RequestStatus.values:
+        rows = rows.filter(status=f.status)
+    if f.household_id:
+        rows = rows.filter(household_id=f.household_id)
+    if f.year:
+        rows = rows.filter(requested_on__year=f.year)
+    if f.q.strip():
+        term = f.q.strip()
+        rows = rows.filter(Q(household__code__icontains=term) | Q(household__head_name__icontains=term))
+    return rows.select_related("policy", "household", "commune", "recorded_by").order_by(
+        "-requested_on", "-pk"
+    )
+
+
+def access_support_request_by_id(*, user: User, request_id: int) -> SupportRequest:
+    row = support_request_list(user=user).filter(pk=request_id).first()
+    if row is None:
+        raise NotFound("support request")
+    return row
+
+
+def requestable_policies(*, user: User, household_id: int, on: dt.date) -> list[Policy]:
+    """The demand-driven policies the household would get once its request is recorded (none pending)."""
+    _household, verdicts = household_policies(user=user, household_id=household_id, on=on)
+    pending = set(
+        SupportRequest.objects.filter(household_id=household_id, status=RequestStatus.REQUESTED).values_list(
+            "policy_id", flat=True
+        )
+    )
+    return [v.policy for v in verdicts if v.may_request and v.policy.pk not in pending]
+
+
+def household_requests(*, user: User, household_id: int) -> list[SupportRequest]:
+    """The household's latest requests on record (the household card's policies section)."""
+    return list(support_request_list(user=user, filters=RequestFilters(household_id=household_id))[:20])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, views
+from . import catalogue_views, request_views, views
 
 app_name = "policies"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("spending/", views.spending, name="spending"),
     path("households/<int:pk>/", views.household_policies, name="household-policies"),
     path("households/<int:pk>/support/new/", views.support_create, name="support-create"),
+    path("households/<int:pk>/requests/new/", request_views.request_create, name="request-create"),
+    path("requests/", request_views.request_list, name="request-list"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request-detail"),
     path("<str:code>/edit/", catalogue_views.policy_edit, name="policy-edit"),
     path("<str:code>/", views.policy_detail, name="policy-detail"),
 ]

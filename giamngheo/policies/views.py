@@ -98,6 +98,7 @@ def household_policies(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "household": household,
             "verdicts": verdicts,
+            "requests": selectors.household_requests(user=request.user, household_id=household.pk),
             "can_record": can(request.user, Capability.RECORD_SUPPORT),
         },
     )

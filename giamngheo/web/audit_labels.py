@@ -119,6 +119,9 @@ ACTIONS: dict[str, Promise] = {
     "fund.donation.delete": gettext_lazy("Donation deleted"),
     "fund.disbursement.create": gettext_lazy("Fund disbursement recorded"),
     "fund.disbursement.delete": gettext_lazy("Fund disbursement deleted"),
+    "policies.request.create": gettext_lazy("Support request recorded"),
+    "policies.request.decide": gettext_lazy("Support request decided"),
+    "policies.request.withdraw": gettext_lazy("Support request withdrawn"),
 }
 
 

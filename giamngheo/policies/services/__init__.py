@@ -1,6 +1,7 @@
 """Writes of the policies app, one module per seam: ``catalogue`` (the policies and their rules),
-``coverage`` (the entitlement table and its summaries, kept from the registry and the support records) and
-``support`` (support records). The public service functions are re-exported here."""
+``coverage`` (the entitlement table and its summaries, kept from the registry and the support records),
+``support`` (support records) and ``requests`` (requests for demand-driven policies).
+The public service functions are re-exported here."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from .coverage import (
     entitlements_refresh,
     on_households_changed,
 )
+from .requests import support_request_create, support_request_decide, support_request_withdraw
 from .support import (
     Recipient,
     SupportData,
@@ -62,4 +64,7 @@ __all__ = [
     "support_record_cancel",
     "support_records_create",
     "support_records_write",
+    "support_request_create",
+    "support_request_decide",
+    "support_request_withdraw",
 ]

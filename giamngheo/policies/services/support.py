@@ -23,7 +23,7 @@ from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.households.selectors import HouseholdFilters, household_list
 
 from ..adapters import HouseholdFacts, households_facts
-from ..eligibility import Rule, evaluate
+from ..eligibility import Rule, evaluate, with_request
 from ..models import (
     FundingSource,
     Policy,
@@ -174,7 +174,9 @@ def support_records_write(*, items: Sequence[SupportItem], acting_user: User | N
             errors.append((position, _("Already recorded for this date.")))
             continue
         rule = rules.setdefault(policy.pk, policy.eligibility)
-        result = evaluate(rule, h.facts, data.date)
+        # Recording a demand-driven policy's support answers the household's request.
+        facts = with_request(h.facts, policy.code) if rule.needs_request else h.facts
+        result = evaluate(rule, facts, data.date)
         if member_level:
             entitled, verdicts = result.members[h.member_ids.index(r.member_id)]
             verdicts = result.reasons + verdicts

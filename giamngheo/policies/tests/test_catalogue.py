@@ -72,8 +72,12 @@ def test_the_household_card_says_which_policies_apply_and_why(users, commune_a) 
     body = client.get(
         reverse("policies:household-policies", args=[household.pk]), HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert 'data-policy="C1" data-eligible="yes"' in body  # loans to poor households
-    assert 'data-policy="C2" data-eligible="no"' in body  # near-poor loans
+    # Loans to poor households: entitled once the household's request is recorded, which the card offers.
+    assert 'data-policy="C1" data-eligible="no" data-received="no" data-may-request="yes"' in body
+    assert "Chỉ xét khi hộ có đề nghị được ghi nhận" in body
+    assert f"{reverse('policies:request-create', args=[household.pk])}?policy=C1" in body
+    assert 'data-policy="C2" data-eligible="no" data-received="no">' in body  # near-poor loans: not even so
+    assert 'data-policy="N5" data-eligible="no" data-received="no">' in body  # housing: no damage recorded
     assert 'data-policy="E4" data-eligible="yes"' in body and "Điểu Thị Học" in body  # study costs: the pupil
     assert "là hộ nghèo" in body
     other = Client()
