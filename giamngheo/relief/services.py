@@ -17,6 +17,7 @@ from giamngheo.accounts.scoping import area_q, can
 from giamngheo.core.attachments import check_attachment, original_name
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
+from giamngheo.core.signals import households_changed
 from giamngheo.core.versioning import Version, version_check
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household
@@ -217,6 +218,12 @@ def _check_in_communes(incident: Incident, household: Household) -> None:
         )
 
 
+def _events_changed(household_id: int) -> None:
+    """The household's events on record changed (``policies.events``): the policies due after a disaster
+    recount its entitlements (decision 0023)."""
+    households_changed.send(sender=AffectedHousehold, household_ids=[household_id])
+
+
 @transaction.atomic
 def affected_create(
     *,
@@ -258,6 +265,7 @@ def affected_create(
         target=affected,
         after=snapshot(affected, ["incident", "household", "category", *AFFECTED_FIELDS]),
     )
+    _events_changed(affected.household_id)
     return affected
 
 
@@ -286,6 +294,7 @@ def affected_update(
         before=before,
         after=snapshot(locked, list(AFFECTED_FIELDS)),
     )
+    _events_changed(locked.household_id)
     return locked
 
 
@@ -304,7 +313,9 @@ def affected_delete(*, affected: AffectedHousehold, version: Version, acting_use
         target=locked,
         before=snapshot(locked, ["incident", "household", "category", *AFFECTED_FIELDS]),
     )
+    household_id = locked.household_id
     locked.delete()
+    _events_changed(household_id)
 
 
 # Support ----------------------------------------------------------------------------------------------------

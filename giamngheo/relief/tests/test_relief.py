@@ -461,3 +461,21 @@ def test_attachment(province, commune_a, commune_b, specialist, officer_a, offic
     url = reverse("relief:incident-attachment", args=[incident.pk])
     assert client_for(officer_a).get(url).status_code == 200
     assert client_for(officer_b).get(url).status_code == 404
+
+
+def test_a_destroyed_house_makes_the_household_due_housing_support_at_once(
+    flood, commune_a, officer_a
+) -> None:
+    """Recording the damage refreshes the policies at once (``households_changed``): the poor household whose
+    house the flood destroyed becomes a gap of N5 (housing after a disaster); removing the record undoes it."""
+    from giamngheo.policies.models import Entitlement, Policy
+
+    housing = Policy.objects.get(code="N5")
+    poor = make_household(commune_a, head="Điểu Văn Nhà Sập", category="poor")
+    due = Entitlement.objects.filter(policy=housing, household=poor, year=2026, eligible=True, covered=False)
+    assert not due.exists()
+    affected = _affected(flood, poor, officer_a, house="destroyed")
+    assert due.exists()
+    affected.refresh_from_db()
+    services.affected_delete(affected=affected, version=affected.version, acting_user=officer_a)
+    assert not due.exists()
