@@ -427,3 +427,38 @@ def test_outside_a_transaction_postgresql_reads_the_next_batch_in_a_second_threa
     assert result.households == 5 and result.changed == 5
     for household in households:
         assert stored(household) == expected(household, 2026, ON), household.head_name
+
+
+def test_the_reading_processes_task_classifies_a_commune_like_the_run(households, settings) -> None:
+    """On a SQLite file outside a transaction ``province_reclassify`` hands the communes to forked reading
+    processes (``_commune_outcomes``); the tests' database is in memory and inside a transaction, so the
+    run here stays in one process, and the processes' task is run here, commune by commune, to check that
+    what it hands back writes exactly what the engine says."""
+    settings.RECLASSIFY_PROCESSES = 2
+    assert reclassify.reading_processes() == 1  # inside the test's transaction (and an in-memory database)
+    province = Area.objects.get(code="75")
+    national, local = reclassify._standards(2026, province)
+    assert national is not None
+    urban = reclassify._urban(province)
+    reclassify._WORK = reclassify._Work(
+        urban=urban,
+        standards=[s for s in (national, local) if s is not None],
+        local=local,
+        on=ON,
+        chunk_size=2,
+        national=national,
+    )
+    try:
+        codec = reclassify._Codec(national, local is not None)
+        tally = reclassify._Tally()
+        for commune_id in reclassify._largest_first(urban):
+            for outcome in reclassify._commune_outcomes(commune_id):
+                reclassify._save(outcome, codec, tally)
+    finally:
+        reclassify._WORK = None
+    assert tally.households == 5 and tally.changed == 5 and tally.unclassified == 1
+    assert dict(tally.after) == {"poor": 1, "near_poor": 1, "middle": 1, "not_poor": 1, "": 1}
+    for household in households:
+        assert stored(household) == expected(household, 2026, ON), household.head_name
+    largest = reclassify._largest_first(urban)
+    assert len(largest) == len(urban) and {h.commune_id for h in households} == set(largest[:2])
