@@ -18,7 +18,9 @@ from conftest import client_for
 from giamngheo.accounts.models import User
 from giamngheo.demo.seed import seed_demo
 from giamngheo.geo.models import Area
+from giamngheo.plans.indicators import indicator
 from giamngheo.plans.models import Plan, PriorityArea, Target
+from giamngheo.plans.selectors import area_inputs
 from giamngheo.reviews.models import AreaSummary, CommuneReview, ReviewRound
 
 HOUSEHOLDS = 600
@@ -51,6 +53,12 @@ def test_each_demo_account_sees_what_the_readme_promises(demo: dict[str, Any], p
     current = Plan.objects.filter(province=province).order_by("-year_to").first()
     assert current is not None and current.year_to == 2026
     trained = Target.objects.get(plan=current, indicator_key="programme_disbursement")
+
+    # The programme's activities feed their indicators: each computed target has a value this year.
+    inputs = area_inputs(user=users["chuyenvien"], area=province, year=2026)
+    for key in ("officers_trained", "trainees_employed", "fund_staff_share", "fund_raised", "relief_coverage"):
+        value = indicator(key).value(inputs)
+        assert value is not None and value > 0, key
 
     # Three closed/open rounds: the dashboard's rate series has a point a year and movements each year.
     years = list(ReviewRound.objects.filter(province=province).order_by("year").values_list("year", "status"))

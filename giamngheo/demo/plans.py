@@ -78,6 +78,30 @@ def _split(total: int, weights: dict[int, int]) -> dict[int, int]:
     return parts
 
 
+# Targets on the activities' indicators: (name, indicator, target, responsible unit's short name).
+ACTIVITY_TARGETS = (
+    (
+        "Ít nhất 70 % người lao động học nghề có việc làm sau đào tạo",
+        "trainees_employed",
+        Decimal(70),
+        "PTNT-GN",
+    ),
+    (
+        "100 % cán bộ, công chức, viên chức, người lao động ủng hộ Quỹ “Vì người nghèo”",
+        "fund_staff_share",
+        Decimal(100),
+        "VP",
+    ),
+    ("Vận động Quỹ “Vì người nghèo” đạt 300 triệu đồng", "fund_raised", Decimal(300_000_000), "VP"),
+    (
+        "100 % hộ bị ảnh hưởng bởi thiên tai, dịch bệnh được hỗ trợ kịp thời",
+        "relief_coverage",
+        Decimal(100),
+        "PTNT-GN",
+    ),
+)
+
+
 def seed_plans(*, province: Area) -> int:
     """The demo plans of ``province``; returns the number of plans created."""
     if Plan.objects.filter(province=province).exists():
@@ -90,6 +114,7 @@ def seed_plans(*, province: Area) -> int:
         {PLAN_YEAR} | set(ReviewRound.objects.filter(province=province).values_list("year", flat=True))
     )
     division = OrgUnit.objects.filter(area=province, short_name="PTNT-GN").first()
+    office = OrgUnit.objects.filter(area=province, short_name="VP").first()
     officer_communes = set(
         Area.objects.filter(
             parent=province, scoped_users__role=Role.COMMUNE_OFFICER, level=AreaLevel.COMMUNE
@@ -205,6 +230,21 @@ def seed_plans(*, province: Area) -> int:
             sort_order=5,
             acting_user=None,
         )
+        # The programme's activities (issue 15): measured from the apps' records.
+        for order, (name, key, goal, unit) in enumerate(ACTIVITY_TARGETS, start=6):
+            services.target_create(
+                plan=plan,
+                name=name,
+                indicator_key=key,
+                baseline_value=Decimal(0),
+                baseline_year=year,
+                target_value=goal,
+                direction=Direction.UP,
+                deadline=deadline,
+                responsible_unit=office if unit == "VP" and office is not None else division,
+                sort_order=order,
+                acting_user=None,
+            )
         trained = services.target_create(
             plan=plan,
             name="Giải ngân 100 % vốn Chương trình MTQG giảm nghèo bền vững được giao",

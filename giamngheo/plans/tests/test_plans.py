@@ -389,6 +389,10 @@ def test_demo_plan_is_seeded(province: Any, users: Any) -> None:
         "policy_coverage",
         "programme_disbursement",
         "officers_trained",
+        "trainees_employed",
+        "fund_staff_share",
+        "fund_raised",
+        "relief_coverage",
     }
     trained = plan.targets.get(indicator_key="programme_disbursement")
     assert trained.reports.filter(evidence__endswith=".pdf").exists()
