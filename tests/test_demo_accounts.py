@@ -56,7 +56,8 @@ def test_each_demo_account_sees_what_the_readme_promises(demo: dict[str, Any], p
 
     # The programme's activities feed their indicators: each computed target has a value this year.
     inputs = area_inputs(user=users["chuyenvien"], area=province, year=2026)
-    for key in ("officers_trained", "trainees_employed", "fund_staff_share", "fund_raised", "relief_coverage"):
+    activities = ("officers_trained", "trainees_employed", "fund_staff_share", "fund_raised", "relief_coverage")
+    for key in activities:
         value = indicator(key).value(inputs)
         assert value is not None and value > 0, key
 

@@ -466,8 +466,8 @@ def test_attachment(province, commune_a, commune_b, specialist, officer_a, offic
 def test_a_destroyed_house_makes_the_household_due_housing_support_at_once(
     flood, commune_a, officer_a
 ) -> None:
-    """Recording the damage refreshes the policies at once (``households_changed``): the poor household whose
-    house the flood destroyed becomes a gap of N5 (housing after a disaster); removing the record undoes it."""
+    """Recording the damage refreshes the policies at once (``households_changed``): the poor household
+    whose house the flood destroyed becomes a gap of N5 (housing after a disaster); removing it undoes it."""
     from giamngheo.policies.models import Entitlement, Policy
 
     housing = Policy.objects.get(code="N5")
