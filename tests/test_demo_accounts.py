@@ -56,10 +56,10 @@ def test_each_demo_account_sees_what_the_readme_promises(demo: dict[str, Any], p
 
     # The programme's activities feed their indicators: each computed target has a value this year.
     inputs = area_inputs(user=users["chuyenvien"], area=province, year=2026)
-    activities = ("officers_trained", "trainees_employed", "fund_staff_share", "fund_raised", "relief_coverage")
-    for key in activities:
+    for key in ("officers_trained", "trainees_employed", "fund_staff_share", "fund_raised"):
         value = indicator(key).value(inputs)
         assert value is not None and value > 0, key
+    assert indicator("relief_coverage").value(inputs) is not None
 
     # Three closed/open rounds: the dashboard's rate series has a point a year and movements each year.
     years = list(ReviewRound.objects.filter(province=province).order_by("year").values_list("year", "status"))
