@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.geo import selectors
@@ -69,6 +70,71 @@ def test_difficulty_periods_do_not_overlap_and_cover_years(commune_b: Area, user
     difficulty_period_add(area=commune_b, from_year=2026, to_year=None, legal_source="", acting_user=None)
     assert commune_b.pk in selectors.especially_difficult_ids(year=2023)
     assert commune_b.pk in selectors.especially_difficult_ids(year=2040)
+
+
+def test_poor_commune_is_a_separate_designation_of_communes_only(commune_b: Area, users) -> None:
+    difficulty_period_add(area=commune_b, from_year=2021, to_year=2030, legal_source="ĐBKK", acting_user=None)
+    # A commune can be both at once: periods of different kinds may overlap.
+    difficulty_period_add(
+        area=commune_b, kind="poor_commune", from_year=2026, to_year=2030, legal_source="XN", acting_user=None
+    )
+    with pytest.raises(ValidationFailed, match="trùng"):
+        difficulty_period_add(
+            area=commune_b,
+            kind="poor_commune",
+            from_year=2030,
+            to_year=None,
+            legal_source="",
+            acting_user=None,
+        )
+    assert commune_b.pk in selectors.poor_commune_ids(year=2026)
+    assert commune_b.pk not in selectors.poor_commune_ids(year=2025)
+    assert commune_b.pk not in selectors.poor_commune_ids(year=2031)
+    difficulty_period_add(area=commune_b, from_year=2031, to_year=None, legal_source="", acting_user=None)
+    assert commune_b.pk in selectors.especially_difficult_ids(year=2031)
+    assert commune_b.pk not in selectors.poor_commune_ids(year=2031)
+    village = village_create(commune=commune_b, name="Khu phố Thử", division_type="khu_pho", acting_user=None)
+    with pytest.raises(ValidationFailed, match="xã nghèo") as refused:
+        difficulty_period_add(
+            area=village, kind="poor_commune", from_year=2026, to_year=None, legal_source="", acting_user=None
+        )
+    assert refused.value.extra == {"field": "kind"}
+    with pytest.raises(ValidationFailed):
+        difficulty_period_add(
+            area=commune_b,
+            kind="poor_district",
+            from_year=2040,
+            to_year=None,
+            legal_source="",
+            acting_user=None,
+        )
+
+
+def test_especially_difficult_ids_ignore_poor_communes(commune_b: Area) -> None:
+    difficulty_period_add(
+        area=commune_b, kind="poor_commune", from_year=2026, to_year=2030, legal_source="XN", acting_user=None
+    )
+    assert commune_b.pk in selectors.poor_commune_ids(year=2027)
+    assert commune_b.pk not in selectors.especially_difficult_ids(year=2027)
+    summary = selectors.scope_summary(user=User.objects.get(username="chuyenvien"), year=2027)
+    communes = selectors.commune_list(
+        user=User.objects.get(username="chuyenvien"),
+        filters=selectors.CommuneFilters(q="Trấn Biên", year=2027),
+    )
+    row = communes.get(pk=commune_b.pk)
+    assert row.is_poor and not row.is_difficult  # type: ignore[attr-defined]
+    difficult_only = selectors.commune_list(
+        user=User.objects.get(username="chuyenvien"),
+        filters=selectors.CommuneFilters(q="Trấn Biên", difficult=True, year=2027),
+    )
+    assert not difficult_only.filter(pk=commune_b.pk).exists()
+    assert summary.difficult_communes == len(
+        {
+            pk
+            for pk in selectors.especially_difficult_ids(year=2027)
+            if Area.objects.filter(pk=pk, level="commune", is_active=True).exists()
+        }
+    )
 
 
 def test_village_import_reports_every_error_with_its_line_and_imports_nothing(

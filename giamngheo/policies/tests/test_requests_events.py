@@ -329,6 +329,34 @@ def test_labour_export_support_only_in_poor_or_especially_difficult_communes(
     assert members == {"Điểu Văn Thợ"}  # the worker of 30; the heads (born 1980) are over 45
 
 
+def test_labour_export_support_counts_a_poor_commune_only_while_it_is_flagged(
+    world: dict[str, Any], users: Any
+) -> None:
+    commune = world["A"]
+    DifficultyPeriod.objects.filter(area=commune).delete()  # not especially difficult: only the poor flag
+    specialist = users["chuyenvien"]
+    x3 = Policy.objects.get(code="X3")
+
+    def x3_members() -> set[str]:
+        coverage_rebuild(year=YEAR, commune_ids=[commune.pk])
+        rows = gap_list(user=specialist, policy=x3, year=YEAR, commune_id=commune.pk)
+        return set(rows.values_list("member__full_name", flat=True))
+
+    difficulty_period_add(
+        area=commune, kind="poor_commune", from_year=2021, to_year=2025, legal_source="thử", acting_user=None
+    )
+    assert x3_members() == set()  # the period ended before 2026
+    assert not households_facts([world["P1"].pk], on=ON)[world["P1"].pk].facts.poor_commune
+    difficulty_period_add(
+        area=commune, kind="poor_commune", from_year=2026, to_year=2026, legal_source="thử", acting_user=None
+    )
+    assert x3_members() == {"Điểu Văn Thợ"}
+    facts = households_facts([world["P1"].pk], on=ON)[world["P1"].pk].facts
+    assert facts.poor_commune and not facts.difficult_commune
+    later = households_facts([world["P1"].pk], on=dt.date(2027, 1, 1))[world["P1"].pk].facts
+    assert not later.poor_commune  # after the period ends
+
+
 def test_households_facts_reads_in_a_fixed_number_of_queries(world: dict[str, Any], users: Any) -> None:
     support_request_create(
         household=world["P1"],
