@@ -18,6 +18,7 @@ from django.urls import reverse
 from conftest import client_for
 from giamngheo.core.audit import AuditRecord
 from giamngheo.core.errors import ValidationFailed
+from giamngheo.core.models import ExportRecord
 from giamngheo.core.versioning import StaleVersion
 from giamngheo.geo.models import DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add
@@ -433,10 +434,13 @@ def test_request_list_exports_for_those_who_may_download(world: dict[str, Any], 
         acting_user=users["canbo.bugiamap"],
     )
     officer = client_for(users["canbo.bugiamap"])
+    logged = ExportRecord.objects.count()
     response = officer.get(reverse("policies:request-list"), {"format": "xlsx"})
     assert response.status_code == 200 and response["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )
+    assert ExportRecord.objects.count() == logged + 1
+    assert ExportRecord.objects.latest("pk").kind == "request_list"
     assert (
         client_for(users["lanhdao"]).get(reverse("policies:request-list"), {"format": "xlsx"}).status_code
         == 403
