@@ -123,6 +123,7 @@ def test_a_request_stands_from_its_date_until_refused_withdrawn_or_the_end_of_it
     assert not request_stands("withdrawn", d(2026, 3, 1), d(2026, 5, 10), ON)
 
 
+@pytest.mark.django_db  # the relief app's source (registered when the apps load) reads the database
 def test_event_source_helper_registers_and_forgets() -> None:
     def source(ids: Collection[int], on: dt.date) -> Mapping[int, Collection[str]]:
         return {i: {events.HOUSE_DAMAGED} for i in ids}
