@@ -184,3 +184,13 @@ def test_commune_list_is_scoped_and_searchable_without_diacritics(users, commune
     former = selectors.commune_list(user=specialist, filters=selectors.CommuneFilters(former_province="L70"))
     assert former.count() == 40
     assert selectors.commune_list(user=users["vanphong"]).count() == 0
+
+
+def test_the_demo_flags_three_poor_communes_for_2026_to_2030(db: None) -> None:
+    from giamngheo.demo.seed import POOR_COMMUNES
+
+    assert len(selectors.poor_commune_ids(year=2026)) == 3
+    assert {a.name for a in Area.objects.filter(pk__in=selectors.poor_commune_ids(year=2030))} == set(
+        POOR_COMMUNES
+    )
+    assert selectors.poor_commune_ids(year=2031) == set() and selectors.poor_commune_ids(year=2025) == set()

@@ -442,6 +442,8 @@ def test_request_list_exports_for_those_who_may_download(world: dict[str, Any], 
     )
     assert ExportRecord.objects.count() == logged + 1
     assert ExportRecord.objects.latest("pk").kind == "request_list"
+    log = client_for(users["admin"]).get(reverse("web:export-log"), {"kind": "request_list"})
+    assert log.status_code == 200 and "Danh sách đề nghị hỗ trợ" in log.content.decode()  # the kind in words
     assert (
         client_for(users["lanhdao"]).get(reverse("policies:request-list"), {"format": "xlsx"}).status_code
         == 403
