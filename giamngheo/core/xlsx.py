@@ -312,16 +312,18 @@ def table_download(
     sections: Sequence[Section],
     year: int | None = None,
     period: str = "",
+    kind: str = "",
 ) -> HttpResponse:
     """The workbook of a table page as a download, after its row in the export log (the same filters
-    as the page: the request's query)."""
+    as the page: the request's query). ``kind`` (an ``ExportKind``) names what was downloaded: a summary
+    table unless told."""
     from .choices import ExportKind
     from .exports import export_record
 
     content = table_workbook(title=title, scope=scope, sections=sections, year=year, period=period)
     export_record(
         request=request,
-        kind=ExportKind.SUMMARY_TABLE,
+        kind=kind or ExportKind.SUMMARY_TABLE,
         fmt="xlsx",
         rows=sum(len(s.rows) for s in sections),
         detail=f"{title} · {scope}",

@@ -48,7 +48,7 @@ from django.utils import timezone
 from giamngheo.core.audit import audit_record
 from giamngheo.core.bulk import write_rows
 from giamngheo.core.text import fold
-from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
+from giamngheo.geo.models import Area, AreaLevel, DifficultyKind, DifficultyPeriod
 from giamngheo.households.facts import MEMBER_FACT_NAMES, engine_values
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import is_ethnic_minority
@@ -362,7 +362,11 @@ def village_slots(province: Area, *, year: int = REVIEW_YEAR) -> list[VillageSlo
         ).values_list("pk", flat=True)
     )
     difficult = {
-        p.area_id for p in DifficultyPeriod.objects.filter(area_id__in=list(communes)) if p.covers(year)
+        p.area_id
+        for p in DifficultyPeriod.objects.filter(
+            area_id__in=list(communes), kind=DifficultyKind.ESPECIALLY_DIFFICULT
+        )
+        if p.covers(year)
     }
     villages = Area.objects.filter(
         parent_id__in=list(communes), level=AreaLevel.VILLAGE, is_active=True

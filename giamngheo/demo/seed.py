@@ -30,7 +30,7 @@ from giamngheo.demo.plans import seed_plans
 from giamngheo.demo.policies import seed_policy_requests
 from giamngheo.demo.relief import seed_relief
 from giamngheo.demo.training import seed_training
-from giamngheo.geo.models import Area, AreaLevel, DifficultyPeriod
+from giamngheo.geo.models import Area, AreaLevel, DifficultyKind, DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add, geo_load_province, village_create
 from giamngheo.households.engine import facts_snapshot, household_facts
 from giamngheo.households.models import Household, Member
@@ -107,6 +107,10 @@ DIFFICULT_COMMUNES = [
     "Xã Bom Bo",
 ]
 COMMUNE_OFFICER_COMMUNES = ["Xã Bù Gia Mập", "Phường Trấn Biên"]
+# Poor communes (xã nghèo, the rules' successor of the poor district after 2025) for 2026–2030: a sample of
+# the especially difficult ones, never a demo officer's commune (the tests' worlds live there).
+POOR_COMMUNES = ["Xã Đak Nhau", "Xã Thọ Sơn", "Xã Bom Bo"]
+POOR_COMMUNE_SOURCE = "Quyết định phê duyệt danh sách xã nghèo giai đoạn 2026–2030 (dữ liệu mẫu)"
 
 ORG_STRUCTURE = [
     ("Văn phòng Sở", "VP", OrgUnitKind.DIVISION),
@@ -207,7 +211,12 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
 
     # Especially difficult communes and villages (2021–2025, extended through 2026 in the demo).
     for commune in communes:
-        if commune.name in DIFFICULT_COMMUNES and not DifficultyPeriod.objects.filter(area=commune).exists():
+        if (
+            commune.name in DIFFICULT_COMMUNES
+            and not DifficultyPeriod.objects.filter(
+                area=commune, kind=DifficultyKind.ESPECIALLY_DIFFICULT
+            ).exists()
+        ):
             difficulty_period_add(
                 area=commune,
                 from_year=2021,
@@ -229,10 +238,26 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
                     note="QĐ 612/QĐ-UBDT (mẫu)",
                     acting_user=None,
                 )
+    for commune in communes:
+        if (
+            commune.name in POOR_COMMUNES
+            and not DifficultyPeriod.objects.filter(area=commune, kind=DifficultyKind.POOR_COMMUNE).exists()
+        ):
+            difficulty_period_add(
+                area=commune,
+                kind=DifficultyKind.POOR_COMMUNE,
+                from_year=2026,
+                to_year=2030,
+                legal_source=POOR_COMMUNE_SOURCE,
+                note="Xã nghèo (mẫu)",
+                acting_user=None,
+            )
     report.villages_total = Area.objects.filter(parent__parent=province, level=AreaLevel.VILLAGE).count()
     # The sample policy catalogue (the province edits it).
     catalogue_seed(acting_user=None)
-    report.difficult_areas = DifficultyPeriod.objects.filter(area__path__startswith=province.path).count()
+    report.difficult_areas = DifficultyPeriod.objects.filter(
+        area__path__startswith=province.path, kind=DifficultyKind.ESPECIALLY_DIFFICULT
+    ).count()
 
     # The department, its divisions and units, and their staff.
     department = OrgUnit.objects.filter(kind=OrgUnitKind.DEPARTMENT, area=province).first()

@@ -281,6 +281,7 @@ def donation_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return table_download(
             request,
             filename=f"ung-ho-quy-{campaign.year}.xlsx",
+            kind=ExportKind.DONATION_LIST,
             title=_("Donations of %(campaign)s") % {"campaign": campaign.name},
             scope=campaign.province.name,
             year=campaign.year,
@@ -380,7 +381,7 @@ def donation_receipt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     fmt = "docx" if request.GET.get("format") == "docx" else "pdf"
     export_record(
         request=request,
-        kind=ExportKind.SUMMARY_TABLE,
+        kind=ExportKind.DONATION_RECEIPT,
         fmt=fmt,
         rows=1,
         detail=f"{_('Receipt')} {donation.receipt_number}",
@@ -409,6 +410,7 @@ def disbursement_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return table_download(
             request,
             filename=f"chi-quy-{campaign.year}.xlsx",
+            kind=ExportKind.DISBURSEMENT_LIST,
             title=_("Disbursements of %(campaign)s") % {"campaign": campaign.name},
             scope=campaign.province.name,
             year=campaign.year,

@@ -11,3 +11,11 @@ class AreaLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     COMMUNE = "commune", _("Commune level")
     VILLAGE = "village", _("Village")
+
+
+class DifficultyKind(models.TextChoices):
+    """The designation a ``DifficultyPeriod`` records: an especially difficult (ĐBKK) commune or village,
+    or a poor commune (xã nghèo, the rules' successor of the poor district after 2025; communes only)."""
+
+    ESPECIALLY_DIFFICULT = "especially_difficult", _("Especially difficult")
+    POOR_COMMUNE = "poor_commune", _("Poor commune")

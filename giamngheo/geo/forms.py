@@ -7,7 +7,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .models import VILLAGE_DIVISION_TYPES, DivisionType
+from .models import VILLAGE_DIVISION_TYPES, DifficultyKind, DivisionType
 
 VILLAGE_TYPE_CHOICES = [(t.value, t.label) for t in DivisionType if t in VILLAGE_DIVISION_TYPES]
 
@@ -64,6 +64,14 @@ class VillageForm(forms.Form):
 
 
 class DifficultyPeriodForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Designation"),
+        choices=DifficultyKind.choices,
+        initial=DifficultyKind.ESPECIALLY_DIFFICULT,
+        required=False,  # not sent (an older page): especially difficult, the only kind there was
+        help_text=_("A poor commune (xã nghèo) is a commune only, never a village."),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     from_year = forms.IntegerField(
         label=_("From year"),
         min_value=2000,
@@ -91,8 +99,16 @@ class DifficultyPeriodForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
+    def __init__(self, *args: Any, village: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if village:  # a village is only ever especially difficult: no choice to offer
+            only = DifficultyKind.ESPECIALLY_DIFFICULT
+            self.fields["kind"].choices = [(only.value, only.label)]  # type: ignore[attr-defined]
+            self.fields["kind"].help_text = ""
+
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
+        data["kind"] = data.get("kind") or DifficultyKind.ESPECIALLY_DIFFICULT
         start, end = data.get("from_year"), data.get("to_year")
         if start and end and end < start:
             self.add_error("to_year", _("The end year cannot be before the start year."))

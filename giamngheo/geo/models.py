@@ -15,6 +15,7 @@ from giamngheo.core.models import BaseModel
 from giamngheo.core.text import fold
 
 from .choices import AreaLevel as AreaLevel  # re-exported: the constants live in choices.py
+from .choices import DifficultyKind as DifficultyKind
 
 
 class DivisionType(models.TextChoices):
@@ -134,10 +135,19 @@ class Area(BaseModel):
 
 
 class DifficultyPeriod(BaseModel):
-    """An "especially difficult" (ĐBKK) designation of a commune or village for a range of years."""
+    """A designation of a commune or village for a range of years: "especially difficult" (ĐBKK, a
+    commune or a village) or "poor commune" (xã nghèo, a commune only), by ``kind``. Periods of one kind
+    never overlap on one unit; a commune can be both at once."""
 
     area = models.ForeignKey(
         Area, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="difficulty_periods"
+    )
+    kind = models.CharField(
+        _("designation"),
+        max_length=30,
+        choices=DifficultyKind.choices,
+        default=DifficultyKind.ESPECIALLY_DIFFICULT,
+        db_index=True,
     )
     from_year = models.PositiveSmallIntegerField(_("from year"))
     to_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
@@ -146,8 +156,8 @@ class DifficultyPeriod(BaseModel):
 
     class Meta:
         ordering = ["area__path", "from_year"]
-        verbose_name = _("especially difficult period")
-        verbose_name_plural = _("especially difficult periods")
+        verbose_name = _("designation period")
+        verbose_name_plural = _("designation periods")
         constraints = [
             models.CheckConstraint(
                 condition=Q(to_year__isnull=True) | Q(to_year__gte=models.F("from_year")),

@@ -27,19 +27,20 @@ from giamngheo.accounts.scoping import area_ancestor_q, area_q
 from giamngheo.core.errors import NotFound
 from giamngheo.core.text import fold, vi_sort_key
 
-from .models import Area, AreaLevel, AreaSuccession, DifficultyPeriod
+from .models import Area, AreaLevel, AreaSuccession, DifficultyKind, DifficultyPeriod
 
 
 def current_year() -> int:
     return timezone.localdate().year
 
 
-def _difficult_in(year: int) -> Exists:
-    return Exists(
-        DifficultyPeriod.objects.filter(area=OuterRef("pk"), from_year__lte=year).filter(
-            Q(to_year__isnull=True) | Q(to_year__gte=year)
-        )
-    )
+def _in_force(year: int) -> Q:
+    """Designation periods in force in ``year``."""
+    return Q(from_year__lte=year) & (Q(to_year__isnull=True) | Q(to_year__gte=year))
+
+
+def _difficult_in(year: int, kind: str = DifficultyKind.ESPECIALLY_DIFFICULT) -> Exists:
+    return Exists(DifficultyPeriod.objects.filter(_in_force(year), area=OuterRef("pk"), kind=kind))
 
 
 # Lists of at most this many units are put in Vietnamese alphabetical order (``core.text.vi_sort_key``:
@@ -170,6 +171,7 @@ def commune_list(*, user: User, filters: CommuneFilters | None = None) -> QueryS
                 0,
             ),
             is_difficult=_difficult_in(year),
+            is_poor=_difficult_in(year, DifficultyKind.POOR_COMMUNE),
             former=Exists(AreaSuccession.objects.filter(successor=OuterRef("pk"))),
         )
         .order_by("name")
@@ -242,13 +244,14 @@ def scope_summary(*, user: User, year: int | None = None) -> ScopeSummary:
         special_zones=Count("pk", filter=Q(level=AreaLevel.COMMUNE, division_type="dac_khu")),
         villages=Count("pk", filter=Q(level=AreaLevel.VILLAGE)),
     )
-    difficult = (
-        DifficultyPeriod.objects.filter(area_q(user, "area__path"), area__is_active=True, from_year__lte=year)
-        .filter(Q(to_year__isnull=True) | Q(to_year__gte=year))
-        .aggregate(
-            difficult_communes=Count("area", distinct=True, filter=Q(area__level=AreaLevel.COMMUNE)),
-            difficult_villages=Count("area", distinct=True, filter=Q(area__level=AreaLevel.VILLAGE)),
-        )
+    difficult = DifficultyPeriod.objects.filter(
+        _in_force(year),
+        area_q(user, "area__path"),
+        area__is_active=True,
+        kind=DifficultyKind.ESPECIALLY_DIFFICULT,
+    ).aggregate(
+        difficult_communes=Count("area", distinct=True, filter=Q(area__level=AreaLevel.COMMUNE)),
+        difficult_villages=Count("area", distinct=True, filter=Q(area__level=AreaLevel.VILLAGE)),
     )
     return ScopeSummary(**counts, **difficult)
 
@@ -259,11 +262,21 @@ def visible_parent_names(*, user: User) -> QuerySet[Area]:
 
 
 def especially_difficult_ids(*, year: int) -> set[int]:
-    """IDs of communes and villages flagged as especially difficult in ``year`` (no scope: IDs only)."""
+    """IDs of communes and villages flagged as especially difficult in ``year`` (no scope: IDs only; a
+    poor-commune designation is not one)."""
     return set(
-        DifficultyPeriod.objects.filter(from_year__lte=year)
-        .filter(Q(to_year__isnull=True) | Q(to_year__gte=year))
-        .values_list("area_id", flat=True)
+        DifficultyPeriod.objects.filter(
+            _in_force(year), kind=DifficultyKind.ESPECIALLY_DIFFICULT
+        ).values_list("area_id", flat=True)
+    )
+
+
+def poor_commune_ids(*, year: int) -> set[int]:
+    """IDs of the communes flagged as poor communes (xã nghèo) in ``year`` (no scope: IDs only)."""
+    return set(
+        DifficultyPeriod.objects.filter(_in_force(year), kind=DifficultyKind.POOR_COMMUNE).values_list(
+            "area_id", flat=True
+        )
     )
 
 

@@ -28,6 +28,7 @@ from .models import (
     AreaBoundary,
     AreaLevel,
     AreaSuccession,
+    DifficultyKind,
     DifficultyPeriod,
     DivisionType,
 )
@@ -497,15 +498,24 @@ def difficulty_period_add(
     to_year: int | None,
     legal_source: str,
     note: str = "",
+    kind: str = DifficultyKind.ESPECIALLY_DIFFICULT,
     acting_user: User | None,
 ) -> DifficultyPeriod:
+    """Flag ``area`` with a designation (``kind``) for the years ``from_year``–``to_year`` (no end: open).
+    Periods of one kind never overlap on a unit; a poor commune is a commune, never a village."""
+    if kind not in DifficultyKind.values:
+        raise ValidationFailed(_("Choose a designation from the list."), extra={"field": "kind"})
     if area.level not in (AreaLevel.COMMUNE, AreaLevel.VILLAGE):
         raise ValidationFailed(_("Only communes and villages can be flagged as especially difficult."))
+    if kind == DifficultyKind.POOR_COMMUNE and area.level != AreaLevel.COMMUNE:
+        raise ValidationFailed(
+            _("Only a commune can be flagged as a poor commune; a village cannot."), extra={"field": "kind"}
+        )
     if to_year is not None and to_year < from_year:
         raise ValidationFailed(_("The end year cannot be before the start year."), extra={"field": "to_year"})
     overlapping = [
         p
-        for p in area.difficulty_periods.all()
+        for p in area.difficulty_periods.filter(kind=kind)
         if p.from_year <= (to_year or 9999) and from_year <= (p.to_year or 9999)
     ]
     if overlapping:
@@ -516,7 +526,7 @@ def difficulty_period_add(
         )
     before = _difficulty_state(area)
     period = DifficultyPeriod.objects.create(
-        area=area, from_year=from_year, to_year=to_year, legal_source=legal_source, note=note
+        area=area, kind=kind, from_year=from_year, to_year=to_year, legal_source=legal_source, note=note
     )
     audit_record(
         actor=acting_user,
@@ -545,11 +555,13 @@ def difficulty_period_delete(*, period: DifficultyPeriod, acting_user: User | No
 
 
 def _difficulty_state(area: Area) -> dict[str, Any]:
-    """An area's especially-difficult periods as the audit trail keeps them (before and after a change)."""
+    """An area's designation periods (especially difficult, poor commune) as the audit trail keeps them
+    (before and after a change)."""
     periods = DifficultyPeriod.objects.filter(area=area).order_by("from_year", "pk")
     return {
         "difficulty_periods": [
-            {"from_year": p.from_year, "to_year": p.to_year, "legal_source": p.legal_source} for p in periods
+            {"kind": p.kind, "from_year": p.from_year, "to_year": p.to_year, "legal_source": p.legal_source}
+            for p in periods
         ]
     }
 

@@ -71,7 +71,7 @@ def area_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "area": area,
         "periods": selectors.difficulty_periods(user=request.user, area=area),
         "predecessors": selectors.predecessors(area=area),
-        "period_form": DifficultyPeriodForm(),
+        "period_form": DifficultyPeriodForm(village=area.level == AreaLevel.VILLAGE),
         "urban_form": UrbanOverrideForm(
             initial={
                 "urban": "" if area.urban_override is None else ("urban" if area.urban_override else "rural")
@@ -173,7 +173,7 @@ def difficulty_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("The especially difficult period was recorded."))
+            messages.success(request, _("The designation period was recorded."))
     else:
         for errors in form.errors.values():
             for error in errors:

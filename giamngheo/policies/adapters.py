@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from giamngheo.core.bulk import chunks
 from giamngheo.geo.models import URBAN_DIVISION_TYPES, Area, AreaLevel
-from giamngheo.geo.selectors import especially_difficult_ids
+from giamngheo.geo.selectors import especially_difficult_ids, poor_commune_ids
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reference import Category, is_ethnic_minority
 from giamngheo.poverty.ages import age_on
@@ -134,6 +134,7 @@ def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, Househol
     (per thousand households), plus those of the registered event sources."""
     id_list = sorted(set(ids))
     difficult = especially_difficult_ids(year=on.year)
+    poor = poor_commune_ids(year=on.year)
     rows: list[tuple[int, str, int, int | None]] = []
     for chunk in chunks(id_list):
         rows.extend(
@@ -184,6 +185,7 @@ def households_facts(ids: Collection[int], *, on: dt.date) -> dict[int, Househol
                 left_on=gone_on,
                 difficult_commune=commune_id in difficult,
                 difficult_village=village_id in difficult,
+                poor_commune=commune_id in poor,
                 rural=place_rural,
                 events=events.get(pk, frozenset()),
                 requests=frozenset(requests.get(pk, ())),

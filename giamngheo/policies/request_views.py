@@ -130,7 +130,7 @@ def request_list(request: AuthenticatedRequest) -> HttpResponseBase:
         filename = "de-nghi-ho-tro.xlsx"
         export_record(
             request=request,
-            kind=ExportKind.HOUSEHOLD_LIST,
+            kind=ExportKind.REQUEST_LIST,
             fmt="xlsx",
             rows=rows.count(),
             detail="Đề nghị hỗ trợ",

@@ -191,7 +191,7 @@ def incident_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse | Fi
         section = print_tables.affected_section(list(rows))
         export_record(
             request=request,
-            kind=ExportKind.HOUSEHOLD_LIST,
+            kind=ExportKind.AFFECTED_LIST,
             fmt="xlsx",
             rows=len(section.rows),
             detail=incident.name,

@@ -18,6 +18,7 @@ from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
+from giamngheo.core.choices import ExportKind
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import get_or_404, int_param, paginate, submit
 from giamngheo.core.xlsx import table_download, wants_xlsx
@@ -95,6 +96,7 @@ def officer_list(request: AuthenticatedRequest) -> HttpResponse:
         return table_download(
             request,
             filename="can-bo-giam-ngheo-co-so.xlsx",
+            kind=ExportKind.OFFICER_LIST,
             title=title,
             scope=print_tables.scope_name(_u(request)),
             sections=[print_tables.officers_section(officers)],
@@ -537,6 +539,7 @@ def untrained(request: AuthenticatedRequest) -> HttpResponse:
         return table_download(
             request,
             filename=f"can-bo-chua-tap-huan-{year}.xlsx",
+            kind=ExportKind.OFFICER_LIST,
             title=title,
             scope=scope,
             year=year,

@@ -269,7 +269,7 @@ def trainee_list(request: AuthenticatedRequest) -> HttpResponse:
         content = table_workbook(title=_("Vocational trainees"), scope=scope, year=year, sections=[section])
         export_record(
             request=request,
-            kind=ExportKind.MEMBER_LIST,
+            kind=ExportKind.TRAINEE_LIST,
             fmt="xlsx",
             rows=len(section.rows),
             detail=f"{_('Vocational trainees')} · {scope}",

@@ -21,6 +21,7 @@ from conftest import client_for
 from giamngheo.accounts.models import User
 from giamngheo.accounts.services import user_create
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
+from giamngheo.core.models import ExportRecord
 from giamngheo.dataio.fund_import import HEADERS, fund_import
 from giamngheo.fund import selectors, services
 from giamngheo.fund.models import Donation, DonorKind
@@ -266,8 +267,11 @@ def test_public_page_shows_no_anonymous_name_nor_household(world: dict[str, Any]
 def test_receipts_open_with_the_amount_in_words(world: dict[str, Any], users: dict[str, User]) -> None:
     donation = give(world["campaign"], staff_of(world["units"][0])[0], 1_500_000, "BN-01")
     client = client_for(users["vanphong"])
+    logged = ExportRecord.objects.count()
     pdf = client.get(reverse("fund:donation-receipt", args=[donation.pk]))
     assert pdf["Content-Type"] == "application/pdf"
+    assert ExportRecord.objects.count() == logged + 1
+    assert ExportRecord.objects.latest("pk").kind == "donation_receipt"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "r.pdf"
         path.write_bytes(pdf.content)
@@ -416,8 +420,13 @@ def test_pages_open_for_the_office(world: dict[str, Any], users: dict[str, User]
         assert response.status_code == 200, name
     detail = client.get(reverse("fund:campaign-detail", args=[campaign.pk])).content.decode()
     assert reverse("fund:public", args=[campaign.pk]) in detail
+    logged = ExportRecord.objects.count()
     xlsx = client.get(reverse("fund:donation-list", args=[campaign.pk]) + "?format=xlsx")
     assert xlsx.status_code == 200 and "spreadsheetml" in xlsx["Content-Type"]
+    paid = client.get(reverse("fund:disbursement-list", args=[campaign.pk]) + "?format=xlsx")
+    assert paid.status_code == 200 and "spreadsheetml" in paid["Content-Type"]
+    kinds = list(ExportRecord.objects.order_by("pk").values_list("kind", flat=True)[logged:])
+    assert kinds == ["donation_list", "disbursement_list"]  # one row each, named for what was downloaded
     template = client.get(reverse("dataio:fund-template", args=[campaign.pk]))
     assert template.status_code == 200
     household = make_household(commune_a, head="Lò Văn Nhà", category="poor")

@@ -94,7 +94,16 @@ def test_a_point_or_a_broken_polygon_is_refused(province, commune_a, users) -> N
 
 
 @override_settings(
-    UPLOAD_MAX_BYTES={"boundaries": 200, "household_import": 10, "support_import": 10, "village_import": 10}
+    # every kind keeps a limit (the forms of other apps read theirs when the URLs load)
+    UPLOAD_MAX_BYTES={
+        "boundaries": 200,
+        "household_import": 10,
+        "support_import": 10,
+        "village_import": 10,
+        "plan_evidence": 10,
+        "attachment": 10,
+        "activity_import": 10,
+    }
 )
 def test_a_file_too_large_is_refused(province, commune_a, users) -> None:
     data = collection((commune_a.code, square(106.9, 11.9)), (commune_a.code, square(106.9, 11.9)))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.geo import selectors
@@ -71,6 +72,71 @@ def test_difficulty_periods_do_not_overlap_and_cover_years(commune_b: Area, user
     assert commune_b.pk in selectors.especially_difficult_ids(year=2040)
 
 
+def test_poor_commune_is_a_separate_designation_of_communes_only(commune_b: Area, users) -> None:
+    difficulty_period_add(area=commune_b, from_year=2021, to_year=2030, legal_source="ĐBKK", acting_user=None)
+    # A commune can be both at once: periods of different kinds may overlap.
+    difficulty_period_add(
+        area=commune_b, kind="poor_commune", from_year=2026, to_year=2030, legal_source="XN", acting_user=None
+    )
+    with pytest.raises(ValidationFailed, match="trùng"):
+        difficulty_period_add(
+            area=commune_b,
+            kind="poor_commune",
+            from_year=2030,
+            to_year=None,
+            legal_source="",
+            acting_user=None,
+        )
+    assert commune_b.pk in selectors.poor_commune_ids(year=2026)
+    assert commune_b.pk not in selectors.poor_commune_ids(year=2025)
+    assert commune_b.pk not in selectors.poor_commune_ids(year=2031)
+    difficulty_period_add(area=commune_b, from_year=2031, to_year=None, legal_source="", acting_user=None)
+    assert commune_b.pk in selectors.especially_difficult_ids(year=2031)
+    assert commune_b.pk not in selectors.poor_commune_ids(year=2031)
+    village = village_create(commune=commune_b, name="Khu phố Thử", division_type="khu_pho", acting_user=None)
+    with pytest.raises(ValidationFailed, match="xã nghèo") as refused:
+        difficulty_period_add(
+            area=village, kind="poor_commune", from_year=2026, to_year=None, legal_source="", acting_user=None
+        )
+    assert refused.value.extra == {"field": "kind"}
+    with pytest.raises(ValidationFailed):
+        difficulty_period_add(
+            area=commune_b,
+            kind="poor_district",
+            from_year=2040,
+            to_year=None,
+            legal_source="",
+            acting_user=None,
+        )
+
+
+def test_especially_difficult_ids_ignore_poor_communes(commune_b: Area) -> None:
+    difficulty_period_add(
+        area=commune_b, kind="poor_commune", from_year=2026, to_year=2030, legal_source="XN", acting_user=None
+    )
+    assert commune_b.pk in selectors.poor_commune_ids(year=2027)
+    assert commune_b.pk not in selectors.especially_difficult_ids(year=2027)
+    summary = selectors.scope_summary(user=User.objects.get(username="chuyenvien"), year=2027)
+    communes = selectors.commune_list(
+        user=User.objects.get(username="chuyenvien"),
+        filters=selectors.CommuneFilters(q="Trấn Biên", year=2027),
+    )
+    row = communes.get(pk=commune_b.pk)
+    assert row.is_poor and not row.is_difficult  # type: ignore[attr-defined]
+    difficult_only = selectors.commune_list(
+        user=User.objects.get(username="chuyenvien"),
+        filters=selectors.CommuneFilters(q="Trấn Biên", difficult=True, year=2027),
+    )
+    assert not difficult_only.filter(pk=commune_b.pk).exists()
+    assert summary.difficult_communes == len(
+        {
+            pk
+            for pk in selectors.especially_difficult_ids(year=2027)
+            if Area.objects.filter(pk=pk, level="commune", is_active=True).exists()
+        }
+    )
+
+
 def test_village_import_reports_every_error_with_its_line_and_imports_nothing(
     commune_a, commune_b, users
 ) -> None:
@@ -118,3 +184,13 @@ def test_commune_list_is_scoped_and_searchable_without_diacritics(users, commune
     former = selectors.commune_list(user=specialist, filters=selectors.CommuneFilters(former_province="L70"))
     assert former.count() == 40
     assert selectors.commune_list(user=users["vanphong"]).count() == 0
+
+
+def test_the_demo_flags_three_poor_communes_for_2026_to_2030(db: None) -> None:
+    from giamngheo.demo.seed import POOR_COMMUNES
+
+    assert len(selectors.poor_commune_ids(year=2026)) == 3
+    assert {a.name for a in Area.objects.filter(pk__in=selectors.poor_commune_ids(year=2030))} == set(
+        POOR_COMMUNES
+    )
+    assert selectors.poor_commune_ids(year=2031) == set() and selectors.poor_commune_ids(year=2025) == set()

@@ -65,6 +65,37 @@ def test_specialist_flags_a_commune_as_especially_difficult(users, commune_b) ->
     assert DifficultyPeriod.objects.filter(area=commune_b, from_year=2026, to_year=2030).exists()
 
 
+def test_specialist_flags_a_poor_commune_and_sees_it_in_words(users, commune_b) -> None:
+    client = client_for(users["chuyenvien"])
+    detail = reverse("geo:area-detail", args=[commune_b.pk])
+    form = client.get(detail).content.decode()
+    assert "Xã nghèo" in form and 'name="kind"' in form
+    response = client.post(
+        reverse("geo:difficulty-add", args=[commune_b.pk]),
+        {"kind": "poor_commune", "from_year": "2026", "to_year": "2030", "legal_source": "QĐ xã nghèo"},
+    )
+    assert response.status_code == 302
+    assert DifficultyPeriod.objects.get(area=commune_b, kind="poor_commune").from_year == 2026
+    page = client.get(detail).content.decode()
+    assert "Xã nghèo" in page and "poor_commune" not in page.replace('value="poor_commune"', "")
+    listing = client.get(reverse("geo:commune-list"), {"q": "Trấn Biên"}).content.decode()
+    assert 'data-testid="poor-commune"' in listing
+
+
+def test_a_village_cannot_be_flagged_as_a_poor_commune(users, commune_a) -> None:
+    client = client_for(users["chuyenvien"])
+    village = commune_a.children.filter(is_active=True).first()
+    form = client.get(reverse("geo:area-detail", args=[village.pk])).content.decode()
+    assert 'value="poor_commune"' not in form  # not offered for a village
+    response = client.post(
+        reverse("geo:difficulty-add", args=[village.pk]),
+        {"kind": "poor_commune", "from_year": "2026", "legal_source": ""},
+        follow=True,
+    )
+    assert "Chỉ xã mới được xác định là xã nghèo" in response.content.decode()
+    assert not DifficultyPeriod.objects.filter(area=village, kind="poor_commune").exists()
+
+
 def test_commune_officer_cannot_flag_or_override(users, commune_a) -> None:
     client = client_for(users["canbo.bugiamap"])
     assert (

@@ -18,6 +18,7 @@ from django.urls import reverse
 from conftest import client_for
 from giamngheo.core.audit import AuditRecord
 from giamngheo.core.errors import ValidationFailed
+from giamngheo.core.models import ExportRecord
 from giamngheo.core.versioning import StaleVersion
 from giamngheo.geo.models import DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add
@@ -122,6 +123,7 @@ def test_a_request_stands_from_its_date_until_refused_withdrawn_or_the_end_of_it
     assert not request_stands("withdrawn", d(2026, 3, 1), d(2026, 5, 10), ON)
 
 
+@pytest.mark.django_db  # the relief app's source (registered when the apps load) reads the database
 def test_event_source_helper_registers_and_forgets() -> None:
     def source(ids: Collection[int], on: dt.date) -> Mapping[int, Collection[str]]:
         return {i: {events.HOUSE_DAMAGED} for i in ids}
@@ -329,6 +331,34 @@ def test_labour_export_support_only_in_poor_or_especially_difficult_communes(
     assert members == {"Điểu Văn Thợ"}  # the worker of 30; the heads (born 1980) are over 45
 
 
+def test_labour_export_support_counts_a_poor_commune_only_while_it_is_flagged(
+    world: dict[str, Any], users: Any
+) -> None:
+    commune = world["A"]
+    DifficultyPeriod.objects.filter(area=commune).delete()  # not especially difficult: only the poor flag
+    specialist = users["chuyenvien"]
+    x3 = Policy.objects.get(code="X3")
+
+    def x3_members() -> set[str]:
+        coverage_rebuild(year=YEAR, commune_ids=[commune.pk])
+        rows = gap_list(user=specialist, policy=x3, year=YEAR, commune_id=commune.pk)
+        return set(rows.values_list("member__full_name", flat=True))
+
+    difficulty_period_add(
+        area=commune, kind="poor_commune", from_year=2021, to_year=2025, legal_source="thử", acting_user=None
+    )
+    assert x3_members() == set()  # the period ended before 2026
+    assert not households_facts([world["P1"].pk], on=ON)[world["P1"].pk].facts.poor_commune
+    difficulty_period_add(
+        area=commune, kind="poor_commune", from_year=2026, to_year=2026, legal_source="thử", acting_user=None
+    )
+    assert x3_members() == {"Điểu Văn Thợ"}
+    facts = households_facts([world["P1"].pk], on=ON)[world["P1"].pk].facts
+    assert facts.poor_commune and not facts.difficult_commune
+    later = households_facts([world["P1"].pk], on=dt.date(2027, 1, 1))[world["P1"].pk].facts
+    assert not later.poor_commune  # after the period ends
+
+
 def test_households_facts_reads_in_a_fixed_number_of_queries(world: dict[str, Any], users: Any) -> None:
     support_request_create(
         household=world["P1"],
@@ -405,10 +435,15 @@ def test_request_list_exports_for_those_who_may_download(world: dict[str, Any], 
         acting_user=users["canbo.bugiamap"],
     )
     officer = client_for(users["canbo.bugiamap"])
+    logged = ExportRecord.objects.count()
     response = officer.get(reverse("policies:request-list"), {"format": "xlsx"})
     assert response.status_code == 200 and response["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )
+    assert ExportRecord.objects.count() == logged + 1
+    assert ExportRecord.objects.latest("pk").kind == "request_list"
+    log = client_for(users["admin"]).get(reverse("web:export-log"), {"kind": "request_list"})
+    assert log.status_code == 200 and "Danh sách đề nghị hỗ trợ" in log.content.decode()  # the kind in words
     assert (
         client_for(users["lanhdao"]).get(reverse("policies:request-list"), {"format": "xlsx"}).status_code
         == 403

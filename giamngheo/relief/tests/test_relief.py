@@ -411,7 +411,7 @@ def test_pages_and_the_household_card(flood, commune_a, commune_b, officer_a, of
     exports = ExportRecord.objects.count()
     book = client.get(reverse("relief:incident-detail", args=[flood.pk]) + "?format=xlsx")
     assert book.status_code == 200 and ExportRecord.objects.count() == exports + 1
-    assert ExportRecord.objects.latest("pk").kind == "household_list"
+    assert ExportRecord.objects.latest("pk").kind == "affected_list"
 
 
 def test_record_through_the_pages(flood, commune_a, officer_a) -> None:

@@ -269,9 +269,17 @@ def test_personal_download_needs_the_capability(users: Any, trained_world: Any) 
     assert viewer.get(reverse("training:untrained"), {"format": "xlsx"}).status_code == 403
     assert viewer.get(reverse("training:officer-list"), {"format": "xlsx"}).status_code == 403
     before = ExportRecord.objects.count()
-    ok = client_for(users["chuyenvien"]).get(reverse("training:untrained"), {"format": "xlsx", "year": YEAR})
+    specialist = client_for(users["chuyenvien"])
+    ok = specialist.get(reverse("training:untrained"), {"format": "xlsx", "year": YEAR})
     assert ok.status_code == 200
     assert ExportRecord.objects.count() == before + 1
+    assert ExportRecord.objects.latest("pk").kind == "officer_list"  # the log names what was downloaded
+    listing = specialist.get(reverse("training:officer-list"), {"format": "xlsx"})
+    assert listing.status_code == 200
+    assert list(ExportRecord.objects.order_by("pk").values_list("kind", flat=True)[before:]) == [
+        "officer_list",
+        "officer_list",
+    ]
 
 
 def test_add_attendance_through_the_page(users: Any, province: Any, commune_b: Any) -> None:

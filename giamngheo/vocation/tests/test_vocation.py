@@ -7,7 +7,7 @@ import pytest
 
 from conftest import client_for
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
-from giamngheo.core.models import AuditRecord
+from giamngheo.core.models import AuditRecord, ExportRecord
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.households.tests.factories import make_household
 from giamngheo.plans import indicators as ind
@@ -187,5 +187,9 @@ def test_pages_and_exports(users, commune_a) -> None:  # type: ignore[no-untyped
         assert officer.get(url + ("&" if "?" in url else "?") + "format=xlsx")["Content-Type"].startswith(
             "application/vnd.openxmlformats"
         )
+    logged = ExportRecord.objects.count()
+    assert officer.get("/vocation/trainees/?format=xlsx").status_code == 200
+    assert ExportRecord.objects.count() == logged + 1
+    assert ExportRecord.objects.latest("pk").kind == "trainee_list"
     assert client_for(users["truongphong"]).get("/vocation/").status_code == 403
     assert client_for(users["canbo.tranbien"]).get(f"/vocation/courses/{course.pk}/").status_code == 404
