@@ -28,8 +28,8 @@ ACTIONS: dict[str, Promise] = {
     "demo.households.seed": gettext_lazy("Demo households generated"),
     "geo.area.urban_override": gettext_lazy("Urban or rural status of a unit changed"),
     "geo.boundaries.load": gettext_lazy("Unit boundaries loaded"),
-    "geo.difficulty.add": gettext_lazy("Especially difficult period added"),
-    "geo.difficulty.delete": gettext_lazy("Especially difficult period removed"),
+    "geo.difficulty.add": gettext_lazy("Designation of a unit added (especially difficult, poor commune)"),
+    "geo.difficulty.delete": gettext_lazy("Designation of a unit removed (especially difficult, poor commune)"),
     "geo.village.alias": gettext_lazy("Former village name added"),
     "geo.village.create": gettext_lazy("Village created"),
     "geo.village.update": gettext_lazy("Village edited"),
@@ -175,6 +175,28 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
     return found if isinstance(found, models.Field) else None
 
 
+_CHOICE_LABELS: dict[str, Any] | None = None
+
+
+def _choice_label(value: str) -> Any | None:
+    """The label of a choice value stored without its field (inside a snapshot's nested detail), when exactly
+    one label of the project's models has that value; else None."""
+    global _CHOICE_LABELS
+    if _CHOICE_LABELS is None:
+        found: dict[str, set[str]] = {}
+        labels: dict[str, Any] = {}
+        for model in apps.get_models():
+            if not model.__module__.startswith("giamngheo."):
+                continue
+            for field in model._meta.get_fields():
+                for key, label in getattr(field, "flatchoices", None) or ():
+                    if isinstance(key, str) and key:
+                        found.setdefault(key, set()).add(str(label))
+                        labels[key] = label
+        _CHOICE_LABELS = {k: labels[k] for k, v in found.items() if len(v) == 1}
+    return _CHOICE_LABELS.get(value)
+
+
 def value_text(field: models.Field[Any, Any] | None, value: Any) -> str:
     """A stored value in words: a choice by its label, a boolean as yes/no, a date as dd/mm/yyyy."""
     if value is None or value == "":
@@ -196,8 +218,13 @@ def value_text(field: models.Field[Any, Any] | None, value: Any) -> str:
         return formats.number_format(value, use_l10n=True, force_grouping=True)
     if isinstance(value, list):
         return ", ".join(value_text(None, v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{value_text(None, v)}" for v in value.values())
+    if isinstance(value, dict):  # a year is never grouped ("2026", not "2.026")
+        return "; ".join(
+            str(v) if isinstance(v, int) and k.endswith("year") else value_text(None, v)
+            for k, v in value.items()
+        )
+    if field is None and isinstance(value, str) and (label := _choice_label(value)) is not None:
+        return str(label)
     return str(value)
 
 
