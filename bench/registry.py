@@ -241,8 +241,9 @@ def main() -> None:
 
 def what_if(province: Any, year: int, proposed_code: str) -> tuple[int, int, float, int]:
     """The province's facts (ages on 1 October of ``year``) under the national standard of ``year`` and under
-    ``proposed_code``, read-only: (households, category changed, seconds, change in poor households)."""
-    from giamngheo.households.reclassify import Classifier, read_communes
+    ``proposed_code``, read-only: (households, category changed, seconds, change in poor households). On
+    SQLite the communes are read in several processes, as the app's what-if does (decision 0024)."""
+    from giamngheo.households.reclassify import Classifier, in_processes, read_communes, reading_processes
     from giamngheo.poverty.classify import Category
     from giamngheo.poverty.standard import get_standard
     from giamngheo.poverty.whatif import what_if_table
@@ -252,12 +253,20 @@ def what_if(province: Any, year: int, proposed_code: str) -> tuple[int, int, flo
     assert engine.national is not None
     current, proposed = engine.national, get_standard(proposed_code)
     on = dt.date(year, 10, 1)
-    households = changed = poor = 0
-    for batch in read_communes(sorted(engine.urban), urban=engine.urban, standards=[current, proposed]):
-        report = what_if_table(batch.facts(on), current, proposed)
-        households += report.households
-        changed += report.changed
-        poor += report.after[Category.POOR] - report.before[Category.POOR]
+
+    def commune(commune_id: int) -> tuple[int, int, int]:
+        households = changed = poor = 0
+        for batch in read_communes([commune_id], urban=engine.urban, standards=[current, proposed]):
+            report = what_if_table(batch.facts(on), current, proposed)
+            households += report.households
+            changed += report.changed
+            poor += report.after[Category.POOR] - report.before[Category.POOR]
+        return households, changed, poor
+
+    totals = [0, 0, 0]
+    for counts in in_processes(commune, sorted(engine.urban), reading_processes()):
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    households, changed, poor = totals
     return households, changed, time.perf_counter() - started, poor
 
 

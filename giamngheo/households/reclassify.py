@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import sqlite3
@@ -45,7 +46,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +79,8 @@ from .models import Household, Member
 from .reference import Device, Latrine, WasteHandling, WaterSource
 
 IntArray = npt.NDArray[np.int64]
+T = TypeVar("T")
+R = TypeVar("R")
 CATEGORY_VALUES: tuple[str, ...] = (*(c.value for c in CATEGORIES), "")  # by bulk code; UNDETERMINED: ""
 
 
@@ -811,14 +814,8 @@ class _Work:
     national: Standard
 
 
-_WORK: _Work | None = None
-
-
-def _commune_outcomes(commune_id: int) -> list[_Outcome]:
+def _commune_outcomes(work: _Work, commune_id: int) -> list[_Outcome]:
     """A reading process's task: the commune's households classified (nothing written)."""
-    work = _WORK
-    if work is None:
-        raise RuntimeError("_commune_outcomes runs in a reading process of _parallel_outcomes")
     codec = _Codec(work.national, work.local is not None)
     batches = read_communes(
         [commune_id], urban=work.urban, standards=work.standards, chunk_size=work.chunk_size
@@ -830,9 +827,9 @@ def reading_processes() -> int:
     """How many processes read and classify a province at once: on SQLite (a file, outside a transaction)
     ``settings.RECLASSIFY_PROCESSES`` (default: the machine's cores, at most 4); 1 otherwise. SQLite's
     reads are one core each: the province's 1.2 million households read in two processes take half the
-    time, while the one writer (this process) writes what they hand back. PostgreSQL reads in the server
-    (``prefetched``); inside a transaction (a caller's atomic block, a test) other connections would not
-    see its rows; an in-memory database cannot be shared with another process."""
+    time, while the one writer (this process) writes what they hand back (decision 0024). PostgreSQL reads
+    in the server (``prefetched``); inside a transaction (a caller's atomic block, a test) other connections
+    would not see its rows; an in-memory database cannot be shared with another process."""
     from django.conf import settings
 
     if connection.vendor != "sqlite" or connection.in_atomic_block:
@@ -844,19 +841,30 @@ def reading_processes() -> int:
     return max(1, int(wanted) if wanted is not None else min(4, os.cpu_count() or 1))
 
 
-def _parallel_outcomes(communes: Sequence[int], work: _Work, processes: int) -> Iterator[_Outcome]:
-    """The communes' outcomes, read and classified by ``processes`` forked processes (largest communes
-    first, handed out one at a time), yielded as each commune is done."""
-    global _WORK
+_TASK: Callable[[Any], Any] | None = None  # the task of the forked processes (inherited, never pickled)
+
+
+def _run_task(item: Any) -> Any:
+    if _TASK is None:
+        raise RuntimeError("_run_task runs in a process forked by in_processes")
+    return _TASK(item)
+
+
+def in_processes(task: Callable[[T], R], items: Sequence[T], processes: int) -> Iterator[R]:
+    """``task(item)`` for every item, in ``processes`` forked processes (one item at a time each), the
+    results as they come (any order). The task may read the database (each process opens its own
+    connection); it must not write. Only the items and the results cross between processes (pickled)."""
+    global _TASK
+    if processes <= 1:
+        yield from map(task, items)
+        return
     connections.close_all()  # a forked process must not share this process's connection
-    _WORK = work
-    context = multiprocessing.get_context("fork")
+    _TASK = task
     try:
-        with context.Pool(processes=processes) as pool:
-            for outcomes in pool.imap_unordered(_commune_outcomes, communes, chunksize=1):
-                yield from outcomes
+        with multiprocessing.get_context("fork").Pool(processes=processes) as pool:
+            yield from pool.imap_unordered(_run_task, items, chunksize=1)
     finally:
-        _WORK = None
+        _TASK = None
 
 
 def _largest_first(commune_ids: Iterable[int]) -> list[int]:
@@ -926,8 +934,10 @@ def province_reclassify(
         work = _Work(
             urban=urban, standards=used, local=local, on=on, chunk_size=chunk_size, national=national
         )
-        for classified in _parallel_outcomes(_largest_first(urban), work, processes):
-            _save(classified, codec, tally)
+        task = functools.partial(_commune_outcomes, work)
+        for outcomes in in_processes(task, _largest_first(urban), processes):
+            for classified in outcomes:
+                _save(classified, codec, tally)
             if progress is not None:
                 progress(tally.households, total)
     else:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from giamngheo.core.text import vi_sort_key
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household
-from giamngheo.households.reclassify import Classifier, read_communes
+from giamngheo.households.reclassify import Classifier, in_processes, read_communes, reading_processes
 from giamngheo.households.reference import Category
 
 from .models import ReviewRound
@@ -69,22 +69,28 @@ def round_whatif(
         key=lambda row: vi_sort_key(row[1]),
     )
     total = Household.objects.filter(commune__parent=province, is_active=True).count()
-    rows: list[CommuneWhatIf] = []
-    done = 0
     standards = [*under_round.standards, *under_now.standards]
-    for commune_id, name in communes:
-        row = CommuneWhatIf(commune_id=commune_id, commune=name)
+
+    def commune_row(commune: tuple[int, str]) -> CommuneWhatIf:
+        row = CommuneWhatIf(commune_id=commune[0], commune=commune[1])
         for batch in read_communes(
-            [commune_id], urban=under_round.urban, standards=standards, chunk_size=chunk_size
+            [commune[0]], urban=under_round.urban, standards=standards, chunk_size=chunk_size
         ):
             a = under_round.categories(batch.facts(under_round.on))
             b = under_now.categories(batch.facts(under_now.on))
             for cat_a, cat_b in zip(a, b, strict=True):
                 row.add(cat_a, cat_b)
-            done += len(batch)
-            if progress is not None:
-                progress(done, total)
-        rows.append(row)
+        return row
+
+    # On SQLite the communes are read in several processes (decision 0024); the rows keep the communes' order.
+    found: dict[int, CommuneWhatIf] = {}
+    done = 0
+    for row in in_processes(commune_row, communes, reading_processes()):
+        found[row.commune_id] = row
+        done += row.households
+        if progress is not None:
+            progress(done, total)
+    rows = [found[commune_id] for commune_id, _name in communes]
     return {
         "round_year": round_year,
         "round_standard": under_round.national.code if under_round.national else "",

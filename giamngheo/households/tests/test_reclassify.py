@@ -4,6 +4,7 @@ recognised category stays, one audit record, and nothing outside the province is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import pytest
@@ -440,7 +441,7 @@ def test_the_reading_processes_task_classifies_a_commune_like_the_run(households
     national, local = reclassify._standards(2026, province)
     assert national is not None
     urban = reclassify._urban(province)
-    reclassify._WORK = reclassify._Work(
+    work = reclassify._Work(
         urban=urban,
         standards=[s for s in (national, local) if s is not None],
         local=local,
@@ -448,14 +449,12 @@ def test_the_reading_processes_task_classifies_a_commune_like_the_run(households
         chunk_size=2,
         national=national,
     )
-    try:
-        codec = reclassify._Codec(national, local is not None)
-        tally = reclassify._Tally()
-        for commune_id in reclassify._largest_first(urban):
-            for outcome in reclassify._commune_outcomes(commune_id):
-                reclassify._save(outcome, codec, tally)
-    finally:
-        reclassify._WORK = None
+    codec = reclassify._Codec(national, local is not None)
+    tally = reclassify._Tally()
+    task = functools.partial(reclassify._commune_outcomes, work)
+    for outcomes in reclassify.in_processes(task, reclassify._largest_first(urban), processes=1):
+        for outcome in outcomes:
+            reclassify._save(outcome, codec, tally)
     assert tally.households == 5 and tally.changed == 5 and tally.unclassified == 1
     assert dict(tally.after) == {"poor": 1, "near_poor": 1, "middle": 1, "not_poor": 1, "": 1}
     for household in households:
