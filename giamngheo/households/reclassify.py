@@ -844,6 +844,15 @@ def reading_processes() -> int:
 _TASK: Callable[[Any], Any] | None = None  # the task of the forked processes (inherited, never pickled)
 
 
+def _lower_priority() -> None:
+    """The reading processes yield the processor to the writer (this process), the one that cannot be
+    parallelised: on two cores it then writes at full speed while the readers share what is left."""
+    os.nice(READER_NICENESS)
+
+
+READER_NICENESS = 10
+
+
 def _run_task(item: Any) -> Any:
     if _TASK is None:
         raise RuntimeError("_run_task runs in a process forked by in_processes")
@@ -861,7 +870,9 @@ def in_processes(task: Callable[[T], R], items: Sequence[T], processes: int) -> 
     connections.close_all()  # a forked process must not share this process's connection
     _TASK = task
     try:
-        with multiprocessing.get_context("fork").Pool(processes=processes) as pool:
+        with multiprocessing.get_context("fork").Pool(
+            processes=processes, initializer=_lower_priority
+        ) as pool:
             yield from pool.imap_unordered(_run_task, items, chunksize=1)
     finally:
         _TASK = None
