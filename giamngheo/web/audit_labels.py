@@ -29,7 +29,9 @@ ACTIONS: dict[str, Promise] = {
     "geo.area.urban_override": gettext_lazy("Urban or rural status of a unit changed"),
     "geo.boundaries.load": gettext_lazy("Unit boundaries loaded"),
     "geo.difficulty.add": gettext_lazy("Designation of a unit added (especially difficult, poor commune)"),
-    "geo.difficulty.delete": gettext_lazy("Designation of a unit removed (especially difficult, poor commune)"),
+    "geo.difficulty.delete": gettext_lazy(
+        "Designation of a unit removed (especially difficult, poor commune)"
+    ),
     "geo.village.alias": gettext_lazy("Former village name added"),
     "geo.village.create": gettext_lazy("Village created"),
     "geo.village.update": gettext_lazy("Village edited"),
