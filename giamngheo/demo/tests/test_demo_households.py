@@ -33,6 +33,8 @@ SAMPLE = 3000
 @pytest.fixture(scope="module")
 def slots(django_db_blocker) -> list[VillageSlot]:  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
+        if not Area.objects.filter(code="75").exists():  # a transactional test of this worker flushed it
+            seed_demo(province_code=75, seed=1)
         return village_slots(Area.objects.get(code="75"))
 
 
