@@ -172,7 +172,7 @@ def campaign_update(
     unknown = set(data) - set(CAMPAIGN_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    locked = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
+    locked = Campaign.objects.select_for_update(of=("self",)).select_related("province").get(pk=campaign.pk)
     _require_fund_manager(acting_user, locked)
     version_check(locked, version)
     before = _campaign_snapshot(locked)
@@ -346,7 +346,7 @@ def donations_import(
 
 @transaction.atomic
 def donation_delete(*, donation: Donation, acting_user: User | None) -> None:
-    locked = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
+    locked = Donation.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=donation.pk)
     _require_recorder(acting_user, locked.campaign, locked.org_unit)
     campaign = locked.campaign
     raised = Donation.objects.filter(campaign=campaign).aggregate(s=Sum("amount"))["s"] or 0
@@ -375,7 +375,7 @@ def disbursement_create(
     note: str = "",
     acting_user: User | None,
 ) -> Disbursement:
-    locked = Campaign.objects.select_for_update().select_related("province").get(pk=campaign.pk)
+    locked = Campaign.objects.select_for_update(of=("self",)).select_related("province").get(pk=campaign.pk)
     _require_fund_manager(acting_user, locked)
     if household is None:
         raise ValidationFailed(_("Choose the household."), extra={"field": "household_code"})
@@ -421,7 +421,11 @@ def disbursement_create(
 
 @transaction.atomic
 def disbursement_delete(*, disbursement: Disbursement, acting_user: User | None) -> None:
-    locked = Disbursement.objects.select_for_update().select_related("campaign").get(pk=disbursement.pk)
+    locked = (
+        Disbursement.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .get(pk=disbursement.pk)
+    )
     _require_fund_manager(acting_user, locked.campaign)
     audit_record(actor=acting_user, action="fund.disbursement.delete", target=locked, before=snapshot(locked))
     if locked.decision_file:

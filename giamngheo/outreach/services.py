@@ -178,7 +178,7 @@ def activity_update(
     unknown = set(data) - set(ACTIVITY_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    locked = Activity.objects.select_for_update().select_related("area").get(pk=activity.pk)
+    locked = Activity.objects.select_for_update(of=("self",)).select_related("area").get(pk=activity.pk)
     _require_manager(acting_user, locked.area)
     version_check(locked, version)
     before = snapshot(locked)
@@ -201,7 +201,7 @@ def activity_update(
 
 @transaction.atomic
 def activity_delete(*, activity: Activity, version: Version, acting_user: User | None) -> None:
-    locked = Activity.objects.select_for_update().select_related("area").get(pk=activity.pk)
+    locked = Activity.objects.select_for_update(of=("self",)).select_related("area").get(pk=activity.pk)
     _require_manager(acting_user, locked.area)
     version_check(locked, version)
     before = snapshot(locked)
@@ -240,7 +240,7 @@ def _activity_file_save(
 def activity_file_add(
     *, activity: Activity, upload: UploadedFile[Any] | None, acting_user: User | None
 ) -> ActivityFile:
-    locked = Activity.objects.select_for_update().select_related("area").get(pk=activity.pk)
+    locked = Activity.objects.select_for_update(of=("self",)).select_related("area").get(pk=activity.pk)
     _require_manager(acting_user, locked.area)
     if upload is None:
         raise ValidationFailed(_("Choose a file."), extra={"field": "file"})
@@ -250,7 +250,11 @@ def activity_file_add(
 
 @transaction.atomic
 def activity_file_delete(*, stored: ActivityFile, acting_user: User | None) -> None:
-    locked = ActivityFile.objects.select_for_update().select_related("activity__area").get(pk=stored.pk)
+    locked = (
+        ActivityFile.objects.select_for_update(of=("self",))
+        .select_related("activity__area")
+        .get(pk=stored.pk)
+    )
     _require_manager(acting_user, locked.activity.area)
     audit_record(
         actor=acting_user,
@@ -356,7 +360,11 @@ def good_model_update(
     unknown = set(data) - set(GOOD_MODEL_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    locked = GoodModel.objects.select_for_update().select_related("commune", "village").get(pk=good_model.pk)
+    locked = (
+        GoodModel.objects.select_for_update(of=("self",))
+        .select_related("commune", "village")
+        .get(pk=good_model.pk)
+    )
     _require_manager(acting_user, locked.commune)
     version_check(locked, version)
     before = snapshot(locked)
@@ -379,7 +387,7 @@ def good_model_update(
 
 @transaction.atomic
 def good_model_delete(*, good_model: GoodModel, version: Version, acting_user: User | None) -> None:
-    locked = GoodModel.objects.select_for_update().select_related("commune").get(pk=good_model.pk)
+    locked = GoodModel.objects.select_for_update(of=("self",)).select_related("commune").get(pk=good_model.pk)
     _require_manager(acting_user, locked.commune)
     version_check(locked, version)
     before = snapshot(locked)
@@ -407,7 +415,7 @@ def _good_model_file_save(
 def good_model_file_add(
     *, good_model: GoodModel, upload: UploadedFile[Any] | None, caption: str = "", acting_user: User | None
 ) -> GoodModelFile:
-    locked = GoodModel.objects.select_for_update().select_related("commune").get(pk=good_model.pk)
+    locked = GoodModel.objects.select_for_update(of=("self",)).select_related("commune").get(pk=good_model.pk)
     _require_manager(acting_user, locked.commune)
     if upload is None:
         raise ValidationFailed(_("Choose a file."), extra={"field": "file"})
@@ -417,7 +425,11 @@ def good_model_file_add(
 
 @transaction.atomic
 def good_model_file_delete(*, stored: GoodModelFile, acting_user: User | None) -> None:
-    locked = GoodModelFile.objects.select_for_update().select_related("good_model__commune").get(pk=stored.pk)
+    locked = (
+        GoodModelFile.objects.select_for_update(of=("self",))
+        .select_related("good_model__commune")
+        .get(pk=stored.pk)
+    )
     _require_manager(acting_user, locked.good_model.commune)
     audit_record(
         actor=acting_user,
@@ -433,7 +445,7 @@ def good_model_file_delete(*, stored: GoodModelFile, acting_user: User | None) -
 def replication_add(
     *, good_model: GoodModel, commune: Area, year: int | None, note: str = "", acting_user: User | None
 ) -> Replication:
-    locked = GoodModel.objects.select_for_update().select_related("commune").get(pk=good_model.pk)
+    locked = GoodModel.objects.select_for_update(of=("self",)).select_related("commune").get(pk=good_model.pk)
     _require_manager(acting_user, locked.commune)
     if commune.level != AreaLevel.COMMUNE:
         raise ValidationFailed(_("Choose the commune that replicated the model."), extra={"field": "commune"})
@@ -461,7 +473,9 @@ def replication_add(
 @transaction.atomic
 def replication_delete(*, replication: Replication, acting_user: User | None) -> None:
     locked = (
-        Replication.objects.select_for_update().select_related("good_model__commune").get(pk=replication.pk)
+        Replication.objects.select_for_update(of=("self",))
+        .select_related("good_model__commune")
+        .get(pk=replication.pk)
     )
     _require_manager(acting_user, locked.good_model.commune)
     audit_record(

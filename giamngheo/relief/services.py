@@ -148,7 +148,7 @@ def incident_update(
     unknown = set(data) - set(INCIDENT_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    locked = Incident.objects.select_for_update().select_related("province").get(pk=incident.pk)
+    locked = Incident.objects.select_for_update(of=("self",)).select_related("province").get(pk=incident.pk)
     _require_province(acting_user, locked.province)
     version_check(locked, version)
     before = _incident_after(locked)

@@ -170,7 +170,7 @@ def officer_update(
     unknown = set(data) - set(OFFICER_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    locked = Officer.objects.select_for_update().select_related("commune").get(pk=officer.pk)
+    locked = Officer.objects.select_for_update(of=("self",)).select_related("commune").get(pk=officer.pk)
     _require_commune(acting_user, locked.commune)
     version_check(locked, version)
     before = snapshot(locked)
@@ -192,7 +192,7 @@ def officer_update(
 
 @transaction.atomic
 def officer_delete(*, officer: Officer, version: Version, acting_user: User | None) -> None:
-    locked = Officer.objects.select_for_update().select_related("commune").get(pk=officer.pk)
+    locked = Officer.objects.select_for_update(of=("self",)).select_related("commune").get(pk=officer.pk)
     _require_commune(acting_user, locked.commune)
     version_check(locked, version)
     if locked.attendances.exists():
@@ -279,7 +279,7 @@ def course_update(
     unknown = set(data) - set(COURSE_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    locked = Course.objects.select_for_update().select_related("province").get(pk=course.pk)
+    locked = Course.objects.select_for_update(of=("self",)).select_related("province").get(pk=course.pk)
     _require_province(acting_user, locked.province)
     version_check(locked, version)
     before = snapshot(locked)
@@ -300,7 +300,7 @@ def course_update(
 
 @transaction.atomic
 def course_delete(*, course: Course, version: Version, acting_user: User | None) -> None:
-    locked = Course.objects.select_for_update().select_related("province").get(pk=course.pk)
+    locked = Course.objects.select_for_update(of=("self",)).select_related("province").get(pk=course.pk)
     _require_province(acting_user, locked.province)
     version_check(locked, version)
     if locked.attendances.exists():
@@ -386,7 +386,7 @@ def attendance_update(
     acting_user: User | None,
 ) -> Attendance:
     locked = (
-        Attendance.objects.select_for_update()
+        Attendance.objects.select_for_update(of=("self",))
         .select_related("course", "officer", "officer__commune")
         .get(pk=attendance.pk)
     )
@@ -411,7 +411,11 @@ def attendance_update(
 
 @transaction.atomic
 def attendance_delete(*, attendance: Attendance, version: Version, acting_user: User | None) -> None:
-    locked = Attendance.objects.select_for_update().select_related("course", "officer").get(pk=attendance.pk)
+    locked = (
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("course", "officer")
+        .get(pk=attendance.pk)
+    )
     _require_course_seen(acting_user, locked.course)
     _require_officer_seen(acting_user, locked.officer)
     version_check(locked, version)

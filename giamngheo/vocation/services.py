@@ -128,7 +128,7 @@ def course_update(
     unknown = set(data) - set(COURSE_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    locked = Course.objects.select_for_update().select_related("area").get(pk=course.pk)
+    locked = Course.objects.select_for_update(of=("self",)).select_related("area").get(pk=course.pk)
     _require(acting_user, locked.area)
     version_check(locked, version)
     before = snapshot(locked)
@@ -151,7 +151,7 @@ def course_update(
 
 @transaction.atomic
 def course_delete(*, course: Course, version: Version, acting_user: User | None) -> None:
-    locked = Course.objects.select_for_update().select_related("area").get(pk=course.pk)
+    locked = Course.objects.select_for_update(of=("self",)).select_related("area").get(pk=course.pk)
     _require(acting_user, locked.area)
     version_check(locked, version)
     if locked.trainees.exists():
@@ -192,7 +192,7 @@ def trainee_enrol_member(
     *, course: Course, member: Member, acting_user: User | None, enrolled_on: dt.date | None = None
 ) -> Trainee:
     """Enrol a member of the registry; the background is read from the registry now and frozen."""
-    locked = Course.objects.select_for_update().select_related("area").get(pk=course.pk)
+    locked = Course.objects.select_for_update(of=("self",)).select_related("area").get(pk=course.pk)
     _require(acting_user, locked.area)
     if (
         not member.household.commune.path.startswith(locked.area.path)
@@ -236,7 +236,7 @@ def trainee_add_other(
     enrolled_on: dt.date | None = None,
 ) -> Trainee:
     """Enrol another worker (not in the registry): background "other"."""
-    locked = Course.objects.select_for_update().select_related("area").get(pk=course.pk)
+    locked = Course.objects.select_for_update(of=("self",)).select_related("area").get(pk=course.pk)
     _require(acting_user, locked.area)
     name = _text(full_name, "full_name", _("Enter the full name."))
     if commune.level != AreaLevel.COMMUNE:
@@ -304,7 +304,7 @@ def trainee_outcome(
     unknown = set(data) - set(OUTCOME_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    locked = Trainee.objects.select_for_update().select_related("course").get(pk=trainee.pk)
+    locked = Trainee.objects.select_for_update(of=("self",)).select_related("course").get(pk=trainee.pk)
     _require_trainee(acting_user, locked)
     version_check(locked, version)
     before = snapshot(locked)
@@ -325,7 +325,11 @@ def trainee_outcome(
 
 @transaction.atomic
 def trainee_remove(*, trainee: Trainee, version: Version, acting_user: User | None) -> None:
-    locked = Trainee.objects.select_for_update().select_related("course", "course__area").get(pk=trainee.pk)
+    locked = (
+        Trainee.objects.select_for_update(of=("self",))
+        .select_related("course", "course__area")
+        .get(pk=trainee.pk)
+    )
     _require(acting_user, locked.course.area)
     version_check(locked, version)
     audit_record(actor=acting_user, action="vocation.trainee.delete", target=locked, before=snapshot(locked))
@@ -387,7 +391,7 @@ def session_update(
     unknown = set(data) - set(SESSION_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
-    locked = JobSession.objects.select_for_update().select_related("area").get(pk=session.pk)
+    locked = JobSession.objects.select_for_update(of=("self",)).select_related("area").get(pk=session.pk)
     _require(acting_user, locked.area)
     version_check(locked, version)
     before = snapshot(locked)
@@ -417,7 +421,7 @@ def placement_add(
     member: Member | None = None,
 ) -> Placement:
     """A person placed through a session (a trainee or a member of the registry) and where."""
-    locked = JobSession.objects.select_for_update().select_related("area").get(pk=session.pk)
+    locked = JobSession.objects.select_for_update(of=("self",)).select_related("area").get(pk=session.pk)
     _require(acting_user, locked.area)
     if (trainee is None) == (member is None):
         raise ValidationFailed(_("Choose a trainee or a member of the registry."), extra={"field": None})
@@ -456,7 +460,9 @@ def placement_add(
 @transaction.atomic
 def placement_remove(*, placement: Placement, acting_user: User | None) -> None:
     locked = (
-        Placement.objects.select_for_update().select_related("session", "session__area").get(pk=placement.pk)
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("session", "session__area")
+        .get(pk=placement.pk)
     )
     _require(acting_user, locked.session.area)
     audit_record(
