@@ -12,6 +12,7 @@ and the service refuses a missing or stale version (nothing is written).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from django import forms
@@ -66,6 +67,19 @@ def stale_message(obj: Any) -> str:
         "Someone else saved this record after you opened it (at %(time)s). Nothing was saved: "
         "reload the page to see their changes, then enter yours again."
     ) % {"time": local_time_text(updated)}
+
+
+def check_fields(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """A service's ``data`` names only fields it may change (a programming error otherwise)."""
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+
+
+def assign(row: Any, data: Mapping[str, Any]) -> None:
+    """Set the fields of ``data`` on ``row``, texts stripped (after ``check_fields``, ``version_check``)."""
+    for name, value in data.items():
+        setattr(row, name, value.strip() if isinstance(value, str) else value)
 
 
 def version_check(obj: Any, version: Version, *, message: Any = None) -> None:

@@ -18,7 +18,7 @@ from giamngheo.accounts.scoping import can, org_q
 from giamngheo.core.attachments import DOCUMENTS, check_attachment, original_name
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
-from giamngheo.core.versioning import Version, version_check
+from giamngheo.core.versioning import Version, assign, check_fields, version_check
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household
 from giamngheo.org.models import OrgUnit, Staff
@@ -169,15 +169,12 @@ def campaign_update(
     version: Version,
     acting_user: User | None,
 ) -> Campaign:
-    unknown = set(data) - set(CAMPAIGN_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(data, CAMPAIGN_FIELDS)
     locked = Campaign.objects.select_for_update(of=("self",)).select_related("province").get(pk=campaign.pk)
     _require_fund_manager(acting_user, locked)
     version_check(locked, version)
     before = _campaign_snapshot(locked)
-    for name, value in data.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    assign(locked, data)
     _check_campaign(locked)
     _check_units(units, locked.province)
     outside = Donation.objects.filter(campaign=locked).exclude(

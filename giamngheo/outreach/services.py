@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from giamngheo.core.attachments import check_attachment, original_name
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
-from giamngheo.core.versioning import Version, version_check
+from giamngheo.core.versioning import Version, assign, check_fields, version_check
 from giamngheo.geo.models import Area, AreaLevel
 
 from .models import (
@@ -175,15 +175,12 @@ def activity_create(
 def activity_update(
     *, activity: Activity, data: Mapping[str, Any], version: Version, acting_user: User | None
 ) -> Activity:
-    unknown = set(data) - set(ACTIVITY_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(data, ACTIVITY_FIELDS)
     locked = Activity.objects.select_for_update(of=("self",)).select_related("area").get(pk=activity.pk)
     _require_manager(acting_user, locked.area)
     version_check(locked, version)
     before = snapshot(locked)
-    for name, value in data.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    assign(locked, data)
     if "area" in data:
         _require_manager(acting_user, locked.area)
     _check_activity(locked)
@@ -357,9 +354,7 @@ def good_model_create(
 def good_model_update(
     *, good_model: GoodModel, data: Mapping[str, Any], version: Version, acting_user: User | None
 ) -> GoodModel:
-    unknown = set(data) - set(GOOD_MODEL_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(data, GOOD_MODEL_FIELDS)
     locked = (
         GoodModel.objects.select_for_update(of=("self",))
         .select_related("commune", "village")
@@ -368,8 +363,7 @@ def good_model_update(
     _require_manager(acting_user, locked.commune)
     version_check(locked, version)
     before = snapshot(locked)
-    for name, value in data.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    assign(locked, data)
     if "commune" in data:
         _require_manager(acting_user, locked.commune)
     _check_good_model(locked)

@@ -18,7 +18,7 @@ from giamngheo.core.attachments import check_attachment, original_name
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.core.signals import households_changed
-from giamngheo.core.versioning import Version, version_check
+from giamngheo.core.versioning import Version, assign, check_fields, version_check
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household
 from giamngheo.reviews.models import RegularRequest, RequestKind, RequestStatus
@@ -145,15 +145,12 @@ def incident_update(
     attachment: UploadedFile[Any] | None = None,
     acting_user: User | None,
 ) -> Incident:
-    unknown = set(data) - set(INCIDENT_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(data, INCIDENT_FIELDS)
     locked = Incident.objects.select_for_update(of=("self",)).select_related("province").get(pk=incident.pk)
     _require_province(acting_user, locked.province)
     version_check(locked, version)
     before = _incident_after(locked)
-    for name, value in data.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    assign(locked, data)
     _check_incident(locked, communes)
     kept = {c.pk for c in communes}
     dropped = AffectedHousehold.objects.filter(incident=locked).exclude(commune_id__in=kept)
@@ -273,9 +270,7 @@ def affected_create(
 def affected_update(
     *, affected: AffectedHousehold, data: Mapping[str, Any], version: Version, acting_user: User | None
 ) -> AffectedHousehold:
-    unknown = set(data) - set(AFFECTED_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(data, AFFECTED_FIELDS)
     locked = AffectedHousehold.objects.select_for_update().get(pk=affected.pk)
     _require_commune(acting_user, locked.commune_id)
     version_check(locked, version)

@@ -18,7 +18,7 @@ from giamngheo.accounts.scoping import can
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.core.text import fold
-from giamngheo.core.versioning import Version, version_check
+from giamngheo.core.versioning import Version, assign, check_fields, version_check
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.org.models import OrgUnit
 
@@ -167,15 +167,12 @@ def officer_create(
 def officer_update(
     *, officer: Officer, data: Mapping[str, Any], version: Version, acting_user: User | None
 ) -> Officer:
-    unknown = set(data) - set(OFFICER_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(data, OFFICER_FIELDS)
     locked = Officer.objects.select_for_update(of=("self",)).select_related("commune").get(pk=officer.pk)
     _require_commune(acting_user, locked.commune)
     version_check(locked, version)
     before = snapshot(locked)
-    for name, value in data.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    assign(locked, data)
     _require_commune(acting_user, locked.commune)
     _check_officer(locked)
     locked.version += 1
@@ -276,15 +273,12 @@ def course_create(
 def course_update(
     *, course: Course, data: Mapping[str, Any], version: Version, acting_user: User | None
 ) -> Course:
-    unknown = set(data) - set(COURSE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(data, COURSE_FIELDS)
     locked = Course.objects.select_for_update(of=("self",)).select_related("province").get(pk=course.pk)
     _require_province(acting_user, locked.province)
     version_check(locked, version)
     before = snapshot(locked)
-    for name, value in data.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    assign(locked, data)
     _check_course(locked)
     locked.version += 1
     locked.save()

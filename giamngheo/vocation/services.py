@@ -16,7 +16,7 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import area_q, can
 from giamngheo.core.audit import audit_record, snapshot
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
-from giamngheo.core.versioning import Version, version_check
+from giamngheo.core.versioning import Version, assign, check_fields, version_check
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Member
 from giamngheo.households.reference import Category
@@ -125,15 +125,12 @@ def course_create(
 def course_update(
     *, course: Course, data: Mapping[str, Any], version: Version, acting_user: User | None
 ) -> Course:
-    unknown = set(data) - set(COURSE_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(data, COURSE_FIELDS)
     locked = Course.objects.select_for_update(of=("self",)).select_related("area").get(pk=course.pk)
     _require(acting_user, locked.area)
     version_check(locked, version)
     before = snapshot(locked)
-    for name, value in data.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    assign(locked, data)
     _check_course(locked)
     if "area" in data:
         _require(acting_user, locked.area)
@@ -301,15 +298,12 @@ def _check_outcome(trainee: Trainee) -> None:
 def trainee_outcome(
     *, trainee: Trainee, data: Mapping[str, Any], version: Version, acting_user: User | None
 ) -> Trainee:
-    unknown = set(data) - set(OUTCOME_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(data, OUTCOME_FIELDS)
     locked = Trainee.objects.select_for_update(of=("self",)).select_related("course").get(pk=trainee.pk)
     _require_trainee(acting_user, locked)
     version_check(locked, version)
     before = snapshot(locked)
-    for name, value in data.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    assign(locked, data)
     _check_outcome(locked)
     locked.version += 1
     locked.save()
@@ -388,15 +382,12 @@ def session_create(
 def session_update(
     *, session: JobSession, data: Mapping[str, Any], version: Version, acting_user: User | None
 ) -> JobSession:
-    unknown = set(data) - set(SESSION_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    check_fields(data, SESSION_FIELDS)
     locked = JobSession.objects.select_for_update(of=("self",)).select_related("area").get(pk=session.pk)
     _require(acting_user, locked.area)
     version_check(locked, version)
     before = snapshot(locked)
-    for name, value in data.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    assign(locked, data)
     _check_session(locked)
     _require(acting_user, locked.area)
     locked.version += 1
