@@ -121,7 +121,7 @@ def course_create(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "trades": selectors.trades(user=_u(request)),
-            "breadcrumbs": _crumbs((_("New course"), None)),
+            "breadcrumbs": _crumbs((_("New vocational course"), None)),
         },
     )
 
@@ -146,7 +146,7 @@ def course_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 course=course, data=data, version=version, acting_user=_u(request)
             ),
         ):
-            messages.success(request, _("The course was saved."))
+            messages.success(request, _("The vocational course was saved."))
             return redirect("vocation:course-detail", pk=course.pk)
     return render(
         request,
@@ -172,7 +172,7 @@ def course_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return redirect("vocation:course-detail", pk=course.pk)
-    messages.success(request, _("The course was deleted."))
+    messages.success(request, _("The vocational course was deleted."))
     return redirect("vocation:course-list")
 
 
