@@ -159,6 +159,7 @@ class SeedReport:
     rounds: list[RoundReport] = field(default_factory=list)
     support_records: int = 0
     coverage_percent: Any = None  # all policies, the current year
+    activities: dict[str, int] = field(default_factory=dict)  # the programme's activities on record
 
 
 @dataclass
@@ -322,10 +323,34 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     seed_relief(province=province, seed=seed)  # after the registry and the rounds (none without households)
     seed_plans(province=province)  # after the review rounds and the coverage: the plans read their figures
     seed_outreach(province=province)
+    report.activities = activity_counts()
     # Tell the demo's users what needs their attention (the daily scans of the alerts).
     plan_alerts_scan()
     review_alerts_scan()
     return report
+
+
+def activity_counts() -> dict[str, int]:
+    """What the programme's activities have on record (the demo's summary)."""
+    from django.db.models import Sum
+
+    from giamngheo.fund.models import Donation
+    from giamngheo.outreach.models import Activity, GoodModel
+    from giamngheo.relief.models import AffectedHousehold
+    from giamngheo.training.models import Course as TrainingCourse
+    from giamngheo.training.models import Officer
+    from giamngheo.vocation.models import Trainee
+
+    return {
+        "officers": Officer.objects.count(),
+        "courses": TrainingCourse.objects.count(),
+        "trainees": Trainee.objects.count(),
+        "donations": Donation.objects.count(),
+        "raised": int(Donation.objects.aggregate(total=Sum("amount"))["total"] or 0),
+        "affected": AffectedHousehold.objects.count(),
+        "activities": Activity.objects.count(),
+        "models": GoodModel.objects.count(),
+    }
 
 
 def _seed_households(*, province: Area, count: int, seed: int, report: SeedReport) -> None:

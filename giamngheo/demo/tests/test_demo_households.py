@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
@@ -217,6 +218,7 @@ def test_demo_seed_prints_the_household_counts(db, capsys) -> None:
     call_command("demo_seed", "--province", "75", "--households", "120", "--seed", "9")
     out = capsys.readouterr().out
     assert "120" in out and "%" in out
+    assert re.search(r"Hoạt động: \d+ cán bộ giảm nghèo cơ sở, \d+ lớp tập huấn", out), out
     # Every classified household was recognised in December; a new one whose income is not surveyed yet
     # is not classified (no date).
     recognised = Household.objects.filter(category_since__gte=dt.date(2025, 12, 1)).count()

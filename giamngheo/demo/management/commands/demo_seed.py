@@ -89,6 +89,18 @@ class Command(BaseCommand):
                     "percent": number_format(report.coverage_percent or 0, decimal_pos=1),
                 }
             )
+        if any(report.activities.values()):
+            counts: dict[str, object] = dict(report.activities)
+            counts["raised"] = number_format(report.activities["raised"], force_grouping=True)
+            self.stdout.write(
+                _(
+                    "Activities: %(officers)s grassroots poverty officers, %(courses)s training courses; "
+                    "%(trainees)s vocational trainees; %(donations)s donations to the fund (%(raised)s đ); "
+                    "%(affected)s households affected by disasters; %(activities)s communication activities, "
+                    "%(models)s good models."
+                )
+                % counts
+            )
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": DEMO_PASSWORD})
         width = max(len(a.username) for a in report.accounts)
