@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.types import AuthenticatedRequest
+from giamngheo.core import docformat
 from giamngheo.core.choices import ExportKind
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.exports import export_record, query_filters
@@ -40,7 +41,7 @@ def _docx(
         detail=detail,
         filename=name,
     )
-    response = HttpResponse(data, content_type=certificates.CONTENT_TYPE)
+    response = HttpResponse(data, content_type=docformat.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -18,10 +18,7 @@ from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Length, Pt
 
-from giamngheo.core.text import fold
-from giamngheo.poverty.standard import Standard
-
-from .certificates import (
+from giamngheo.core.docformat import (
     LANDSCAPE_TEXT_WIDTH,
     TEXT_WIDTH,
     body,
@@ -48,6 +45,9 @@ from .certificates import (
     vn_percent,
     vn_short_date,
 )
+from giamngheo.core.text import fold
+from giamngheo.poverty.standard import Standard
+
 from .document_selectors import DecisionData, ListedHousehold, MinutesData, MinutesRow
 
 CATEGORY_LABEL = {

@@ -12,6 +12,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 
 from conftest import client_for
+from giamngheo.core import docformat
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.households.tests.factories import make_household
 from giamngheo.reviews import certificates, services
@@ -102,7 +103,7 @@ def test_certificate_opens_with_python_docx_and_carries_the_facts(recognised, us
     officer = client_for(users["canbo.bugiamap"])
     response = officer.get(reverse("reviews:certificate", args=[recognised["poor"].pk]))
     assert response.status_code == 200
-    assert response["Content-Type"] == certificates.CONTENT_TYPE
+    assert response["Content-Type"] == docformat.CONTENT_TYPE
     assert "attachment;" in response["Content-Disposition"] and ".docx" in response["Content-Disposition"]
     text = all_text(response.content)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
@@ -185,13 +186,13 @@ def test_before_recognition_there_is_nothing_to_download(province, commune_a, us
     ],
 )
 def test_dates_are_written_as_decree_30_says(day: dt.date, text: str) -> None:
-    assert certificates.vn_date(day) == text
+    assert docformat.vn_date(day) == text
 
 
 def test_place_and_unit_names() -> None:
-    assert certificates.place_name("Xã Bù Gia Mập") == "Bù Gia Mập"
-    assert certificates.place_name("Phường Trấn Biên") == "Trấn Biên"
-    assert certificates.place_name("Phường 1") == "Phường 1"
-    assert certificates.in_text_name("Xã Bù Gia Mập") == "xã Bù Gia Mập"
-    assert certificates.province_in_text("Đồng Nai", "tinh") == "tỉnh Đồng Nai"
+    assert docformat.place_name("Xã Bù Gia Mập") == "Bù Gia Mập"
+    assert docformat.place_name("Phường Trấn Biên") == "Trấn Biên"
+    assert docformat.place_name("Phường 1") == "Phường 1"
+    assert docformat.in_text_name("Xã Bù Gia Mập") == "xã Bù Gia Mập"
+    assert docformat.province_in_text("Đồng Nai", "tinh") == "tỉnh Đồng Nai"
     assert certificates.certificate_number(7) == "07/GCN-HN.HCN"

@@ -21,8 +21,9 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from conftest import client_for
+from giamngheo.core import docformat
 from giamngheo.households.tests.factories import make_household
-from giamngheo.reviews import certificates, documents, services
+from giamngheo.reviews import documents, services
 from giamngheo.reviews.models import (
     Assessment,
     AssessmentStatus,
@@ -256,24 +257,24 @@ def test_certificate_text_address_once_and_paragraph_spacing(world, users) -> No
 
 def test_full_address_names_each_unit_once() -> None:
     assert (
-        certificates.full_address("Thôn 3, Xã Bù Gia Mập", "Thôn 3", "xã Bù Gia Mập", "tỉnh Đồng Nai")
+        docformat.full_address("Thôn 3, Xã Bù Gia Mập", "Thôn 3", "xã Bù Gia Mập", "tỉnh Đồng Nai")
         == "Thôn 3, xã Bù Gia Mập, tỉnh Đồng Nai"
     )
     address = "Số 12, Khu phố 1, Phường Trấn Biên, Đồng Nai"
     assert (
-        certificates.full_address(address, "Khu phố 1", "phường Trấn Biên", "tỉnh Đồng Nai")
+        docformat.full_address(address, "Khu phố 1", "phường Trấn Biên", "tỉnh Đồng Nai")
         == "Số 12, Khu phố 1, phường Trấn Biên, tỉnh Đồng Nai"
     )
     # "Thôn 3" is not "Ấp 3": a different unit stays.
-    assert certificates.full_address("Ấp 3", "Thôn 3", "xã A", "") == "Ấp 3, Thôn 3, xã A"
-    assert certificates.full_address("", "Thôn 3", "xã A", "tỉnh B") == "Thôn 3, xã A, tỉnh B"
+    assert docformat.full_address("Ấp 3", "Thôn 3", "xã A", "") == "Ấp 3, Thôn 3, xã A"
+    assert docformat.full_address("", "Thôn 3", "xã A", "tỉnh B") == "Thôn 3, xã A, tỉnh B"
 
 
 def test_vietnamese_numbers() -> None:
-    assert certificates.vn_number(1234567) == "1.234.567"
-    assert certificates.vn_number(12) == "12"
-    assert certificates.vn_percent(2, 3) == "66,7%"
-    assert certificates.vn_percent(1, 0) == ""
+    assert docformat.vn_number(1234567) == "1.234.567"
+    assert docformat.vn_number(12) == "12"
+    assert docformat.vn_percent(2, 3) == "66,7%"
+    assert docformat.vn_percent(1, 0) == ""
 
 
 def test_certificate_numbers_are_registered_once_and_never_change(world, users, commune_a) -> None:
@@ -362,8 +363,8 @@ def test_libreoffice_prints_the_motto_on_one_line_and_one_page_per_household(
     assert set(pdf_page_sizes(pdf)) == {"595.304 x 841.89 pts (A4)"}
     for n, page in enumerate(pages, start=1):
         lines = page.splitlines()
-        assert sum(certificates.MOTTO in line for line in lines) == 1, page
-        motto_line = next(line for line in lines if certificates.MOTTO in line)
+        assert sum(docformat.MOTTO in line for line in lines) == 1, page
+        motto_line = next(line for line in lines if docformat.MOTTO in line)
         assert "ỦY BAN NHÂN DÂN" in motto_line  # the two header columns side by side
         assert f"Số: {n:02d}/GCN-HN.HCN" in page
         assert "TM. ỦY BAN NHÂN DÂN" in page and "CHỦ TỊCH" in page
@@ -391,7 +392,7 @@ def test_minutes_of_a_village_meeting(world, meeting, users) -> None:
     url = reverse("reviews:meeting-minutes", kwargs={"pk": world["review"].pk, "meeting": meeting.pk})
     response = client_for(users["canbo.bugiamap"]).get(url)
     assert response.status_code == 200
-    assert response["Content-Type"] == certificates.CONTENT_TYPE
+    assert response["Content-Type"] == docformat.CONTENT_TYPE
     assert ".docx" in response["Content-Disposition"]
     text = all_text(response.content)
     village = world["villages"][0].name
@@ -435,7 +436,7 @@ def test_minutes_print_on_a4(world, meeting, users, tmp_path, office_profile) ->
     pdf = pdf_of(client_for(users["canbo.bugiamap"]).get(url).content, tmp_path, office_profile)
     pages = pdf_pages(pdf)
     assert set(pdf_page_sizes(pdf)) == {"595.304 x 841.89 pts (A4)"}
-    assert sum(certificates.MOTTO in line for line in pages[0].splitlines()) == 1
+    assert sum(docformat.MOTTO in line for line in pages[0].splitlines()) == 1
     whole = "\n".join(pages)
     assert "THƯ KÝ" in whole and "CHỦ TRÌ" in whole and "Điểu Lệ" in whole
 
@@ -448,7 +449,7 @@ def test_recognition_decision_and_its_lists(world, users) -> None:
         reverse("reviews:decision-docx", args=[world["review"].pk])
     )
     assert response.status_code == 200
-    assert response["Content-Type"] == certificates.CONTENT_TYPE
+    assert response["Content-Type"] == docformat.CONTENT_TYPE
     text = all_text(response.content)
     assert "Số: 123/QĐ-UBND" in text
     assert "Bù Gia Mập, ngày 05 tháng 11 năm 2026" in text
@@ -517,7 +518,7 @@ def test_decision_prints_on_a4_with_the_motto_on_one_line(world, users, tmp_path
     sizes = pdf_page_sizes(pdf)
     assert sizes[0] == "595.304 x 841.89 pts (A4)"
     assert "841.89 x 595.304 pts (A4)" in sizes  # the landscape list
-    assert sum(certificates.MOTTO in line for line in pages[0].splitlines()) == 1
+    assert sum(docformat.MOTTO in line for line in pages[0].splitlines()) == 1
     starts = [n for n, page in enumerate(pages) if "(Kèm theo Quyết định số 123/QĐ-UBND" in page]
     assert len(starts) == 4  # each list starts on its own page
     assert "Điều 1." in "\n".join(pages[: starts[0]])
@@ -615,5 +616,5 @@ def test_texts_of_the_documents() -> None:
         "Căn cứ Quyết định số 32/2022/QĐ-UBND ngày 29 tháng 7 năm 2022 của Ủy ban nhân dân tỉnh Đồng Nai "
         "ban hành chuẩn nghèo đa chiều tỉnh Đồng Nai giai đoạn 2022 - 2025;"
     )
-    assert certificates.decision_symbol("123") == "123/QĐ-UBND"
-    assert certificates.decision_symbol(" 45/QĐ-CT ") == "45/QĐ-CT"
+    assert docformat.decision_symbol("123") == "123/QĐ-UBND"
+    assert docformat.decision_symbol(" 45/QĐ-CT ") == "45/QĐ-CT"
