@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     PROVINCIAL_SPECIALIST = "provincial_specialist", _("Provincial specialist")
     DEPARTMENT_OFFICE = "department_office", _("Department office")
     UNIT_HEAD = "unit_head", _("Unit head")
+    COUNCIL_MEMBER = "council_member", _("Emulation council member")
     COMMUNE_OFFICER = "commune_officer", _("Commune officer")
     VIEWER = "viewer", _("Viewer (leader)")
 
@@ -47,6 +48,33 @@ class Capability(models.TextChoices):
     RECORD_DONATIONS = "record_donations", _("Record the donations of one's unit and its staff")
     MANAGE_RELIEF = "manage_relief", _("Record disasters, affected households and the relief given")
     MANAGE_OUTREACH = "manage_outreach", _("Record communication activities and good models")
+    VIEW_EMULATION = (
+        "view_emulation",
+        _("See the emulation movement: movements, registrations, scores, awards"),
+    )
+    MANAGE_EMULATION = (
+        "manage_emulation",
+        _("Run the emulation movement: movements, plans, registrations, criteria, guidance tasks"),
+    )
+    TAKE_PART_EMULATION = (
+        "take_part_emulation",
+        _("Register one's unit, assess it, submit initiatives and propose its staff for commendation"),
+    )
+    JUDGE_EMULATION = (
+        "judge_emulation",
+        _("Score the units, evaluate initiatives and vote on proposals (emulation council)"),
+    )
+    MANAGE_COMMENDATION = (
+        "manage_commendation",
+        _("Prepare commendation dossiers and decisions, keep the award fund and the register"),
+    )
+    MANAGE_UNIT_REPORTS = (
+        "manage_unit_reports",
+        _("Request periodic reports from units, extend, return, reopen and approve them"),
+    )
+    SUBMIT_UNIT_REPORTS = "submit_unit_reports", _("Fill in and submit the reports of one's unit")
+    APPROVE_UNIT_REPORTS = "approve_unit_reports", _("Approve units' reports as the department's leader")
+    WRITE_DOCUMENTS = "write_documents", _("Write and generate the department's official reports and plans")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -82,9 +110,30 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_FUND,
             Capability.RECORD_DONATIONS,
             Capability.MANAGE_OUTREACH,
+            Capability.VIEW_EMULATION,
+            Capability.MANAGE_EMULATION,
+            Capability.TAKE_PART_EMULATION,
+            Capability.MANAGE_COMMENDATION,
+            Capability.MANAGE_UNIT_REPORTS,
+            Capability.SUBMIT_UNIT_REPORTS,
+            Capability.WRITE_DOCUMENTS,
         }
     ),
-    Role.UNIT_HEAD: frozenset({Capability.VIEW_ORG, Capability.REPORT_TARGETS, Capability.RECORD_DONATIONS}),
+    Role.UNIT_HEAD: frozenset(
+        {
+            Capability.VIEW_ORG,
+            Capability.REPORT_TARGETS,
+            Capability.RECORD_DONATIONS,
+            Capability.VIEW_EMULATION,
+            Capability.TAKE_PART_EMULATION,
+            Capability.SUBMIT_UNIT_REPORTS,
+        }
+    ),
+    # The department's Emulation and Commendation Council: sees the whole department's emulation, scores,
+    # evaluates initiatives and votes; edits nothing else.
+    Role.COUNCIL_MEMBER: frozenset(
+        {Capability.VIEW_ORG, Capability.VIEW_EMULATION, Capability.JUDGE_EMULATION}
+    ),
     Role.COMMUNE_OFFICER: frozenset(
         {
             Capability.MANAGE_VILLAGES,
@@ -104,5 +153,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     # A leader drills from the province to a lagging commune and to the households behind a number:
     # read only, national ID numbers masked (no VIEW_PERSONAL_IDS).
-    Role.VIEWER: frozenset({Capability.VIEW_ORG, Capability.VIEW_HOUSEHOLDS, Capability.VIEW_TABLES}),
+    Role.VIEWER: frozenset(
+        {
+            Capability.VIEW_ORG,
+            Capability.VIEW_HOUSEHOLDS,
+            Capability.VIEW_TABLES,
+            Capability.VIEW_EMULATION,
+            Capability.APPROVE_UNIT_REPORTS,
+        }
+    ),
 }

@@ -489,6 +489,7 @@ def _seed_accounts(*, province: Area, department: OrgUnit, communes: list[Area])
         ("vanphong", "Văn phòng Sở", Role.DEPARTMENT_OFFICE, [], [department]),
         ("truongphong", "Trưởng phòng PTNT và Giảm nghèo", Role.UNIT_HEAD, [], [poverty_division]),
         ("lanhdao", "Lãnh đạo Sở", Role.VIEWER, [province], [department]),
+        ("hoidong", "Ủy viên Hội đồng Thi đua - Khen thưởng Sở", Role.COUNCIL_MEMBER, [], [department]),
     ]
     for commune in officer_communes:
         slug = commune.name.split(" ", 1)[1] if " " in commune.name else commune.name

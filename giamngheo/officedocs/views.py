@@ -1,0 +1,3 @@
+"""Thin views (docs/architecture.md)."""
+
+from __future__ import annotations
