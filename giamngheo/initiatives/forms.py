@@ -141,9 +141,13 @@ class AuthorForm(forms.Form):
     share = PercentField(
         label=_("Contribution (%)"),
         required=False,
-        max_length=8,
         widget=forms.TextInput(
-            attrs={"class": "form-control form-control-sm", "inputmode": "decimal", "placeholder": "50"}
+            attrs={
+                "class": "form-control form-control-sm",
+                "inputmode": "decimal",
+                "placeholder": "50",
+                "maxlength": "8",
+            }
         ),
     )
 

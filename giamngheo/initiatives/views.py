@@ -65,9 +65,7 @@ def initiative_list(request: AuthenticatedRequest) -> HttpResponse:
             "statuses": InitiativeStatus.choices,
             "fields": Field.choices,
             "years": selectors.initiative_years(user=_u(request)),
-            "status_tabs": [
-                (value, label, counts[value]) for value, label in InitiativeStatus.choices
-            ],
+            "status_tabs": [(value, label, counts[value]) for value, label in InitiativeStatus.choices],
             "filtered": bool(year or status or field or q.strip()),
             "can_submit": can(_u(request), Capability.TAKE_PART_EMULATION)
             and selectors.units_to_pick(user=_u(request)).exists(),
