@@ -63,7 +63,9 @@ class InitiativeForm(RefusedSizeMixin, VersionedFormMixin, forms.Form):
     title = forms.CharField(
         label=_("Title of the initiative"), max_length=300, widget=forms.TextInput(attrs=TEXT)
     )
-    field = forms.ChoiceField(label=_("Field"), choices=Field.choices, widget=forms.Select(attrs=SELECT))
+    field = forms.ChoiceField(
+        label=_("Field of application"), choices=Field.choices, widget=forms.Select(attrs=SELECT)
+    )
     problem = forms.CharField(
         label=_("The problem it solves"),
         required=False,

@@ -441,11 +441,14 @@ def initiative_evaluate(
         locked.decision_issuer = decision_issuer.strip()
         locked.reason = ""
         action = "initiatives.initiative.recognise"
-        note = _("Decision %(number)s of %(date)s, %(issuer)s") % {
-            "number": locked.decision_number,
-            "date": decision_date.strftime("%d/%m/%Y") if decision_date else "",
-            "issuer": locked.decision_issuer,
-        }
+        # the decision in a line (no words: the note is read in any language)
+        note = ", ".join(
+            [
+                locked.decision_number,
+                decision_date.strftime("%d/%m/%Y") if decision_date else "",
+                locked.decision_issuer,
+            ]
+        )
     else:
         if outcome == Outcome.REJECT and not evaluation:
             raise ValidationFailed(_("Write the council's evaluation."), extra={"field": "evaluation"})
