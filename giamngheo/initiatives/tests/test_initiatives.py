@@ -519,3 +519,25 @@ def test_a_draft_can_be_deleted_not_a_sent_one(world: dict[str, Any]) -> None:
     sent = _submitted(world)
     with pytest.raises(ValidationFailed):
         services.initiative_delete(initiative=sent, version=ANY_VERSION, acting_user=world["head"])
+
+
+def test_the_list_filters_and_searches(world: dict[str, Any]) -> None:
+    mapped = _create(world)
+    other = _create(
+        world, title="Sổ tay điện tử", field="administration", year=2025, applied_on=dt.date(2025, 5, 1)
+    )
+    office = world["office"]
+
+    def titles(**filters: Any) -> set[str]:
+        return {i.title for i in selectors.initiative_list(user=office, **filters)}
+
+    assert {mapped.title, other.title} <= titles()
+    assert other.title not in titles(q="BẢN ĐỒ") and mapped.title in titles(q="bản đồ số")
+    assert mapped.title not in titles(field="administration") and other.title in titles(
+        field="administration"
+    )
+    assert mapped.title not in titles(year=2025) and other.title in titles(year=2025)
+    assert titles(status="recognised").isdisjoint({mapped.title, other.title})
+    assert {2025, 2026} <= set(selectors.initiative_years(user=office))
+    counts = selectors.status_counts(user=office, year=2026)
+    assert counts["draft"] >= 1 and set(counts) == set(InitiativeStatus.values)
