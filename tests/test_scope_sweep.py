@@ -154,6 +154,13 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "dataio:fund-import-detail": lambda w: [{"pk": w.job.pk}],
     "dataio:fund-import-run": lambda w: [{"pk": w.job.pk}],
     "dataio:fund-template": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
+    "initiatives:initiative-detail": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
+    "initiatives:initiative-update": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
+    "initiatives:initiative-submit": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
+    "initiatives:initiative-delete": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
+    "initiatives:initiative-evaluate": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
+    "initiatives:initiative-file": lambda w: [{"pk": _foreign_initiatives(w)["file"].pk}],
+    "initiatives:initiative-file-delete": lambda w: [{"pk": _foreign_initiatives(w)["file"].pk}],
 }
 
 
@@ -762,3 +769,35 @@ FOREIGN_KWARGS.update(
         "relief:household-relief": lambda w: [{"pk": w.household.pk}],
     }
 )
+
+
+def _foreign_initiatives(w: ForeignWorld) -> dict[str, Any]:
+    """An initiative of the foreign unit, sent to the council, its author the foreign staff member (a marker)
+    and its evidence named after commune A's household. Written directly (no audit)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from giamngheo.initiatives.models import Initiative, InitiativeAuthor, InitiativeFile
+
+    cached = getattr(w, "_initiatives", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    initiative = Initiative.objects.create(
+        org_unit=w.org_unit,
+        year=2026,
+        title=f"Sáng kiến của {MARKERS[1]}",
+        field="poverty",
+        problem=MARKERS[5],
+        solution=MARKERS[5],
+        benefit=MARKERS[5],
+        applied_on=dt.date(2026, 2, 1),
+        status="submitted",
+    )
+    InitiativeAuthor.objects.create(initiative=initiative, staff=w.staff, name=MARKERS[1], share=Decimal(100))
+    stored = InitiativeFile(initiative=initiative, name=f"{MARKERS[3]}.pdf")
+    stored.file.save("minh-chung.pdf", ContentFile(b"%PDF-1.4 " + MARKERS[3].encode()), save=False)
+    stored.save()
+    w._initiatives = {"initiative": initiative, "file": stored}  # type: ignore[attr-defined]
+    return w._initiatives  # type: ignore[attr-defined,no-any-return]

@@ -254,3 +254,21 @@ ACTIONS.update(
         "relief.follow_up.request": gettext_lazy("Affected household put on the in-year review"),
     }
 )
+
+
+# Initiatives (issue 16)
+ACTIONS.update(
+    {
+        "initiatives.initiative.create": gettext_lazy("Initiative recorded"),
+        "initiatives.initiative.update": gettext_lazy("Initiative edited"),
+        "initiatives.initiative.delete": gettext_lazy("Initiative deleted"),
+        "initiatives.initiative.submit": gettext_lazy("Initiative sent to the council"),
+        "initiatives.initiative.recognise": gettext_lazy("Initiative recognised by the council"),
+        "initiatives.initiative.reject": gettext_lazy("Initiative not recognised by the council"),
+        "initiatives.initiative.return": gettext_lazy("Initiative returned to its unit"),
+        "initiatives.file.create": gettext_lazy("Evidence of an initiative attached"),
+        "initiatives.file.delete": gettext_lazy("Evidence of an initiative removed"),
+        "initiatives.use.create": gettext_lazy("Initiative used as a commendation ground"),
+        "initiatives.use.release": gettext_lazy("Initiative released from a withdrawn proposal"),
+    }
+)

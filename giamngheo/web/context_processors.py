@@ -96,6 +96,13 @@ MODULES = [
         needs_area=True,
     ),
     Module(_("“For the poor” fund"), "fund:campaign-list", "heart", "/fund/", FUND_CAPABILITIES),
+    Module(
+        _("Initiatives"),
+        "initiatives:initiative-list",
+        "lightbulb",
+        "/initiatives/",
+        Capability.VIEW_EMULATION,
+    ),
 ]
 
 
