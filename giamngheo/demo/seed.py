@@ -25,6 +25,7 @@ from giamngheo.accounts.services import user_create
 from giamngheo.core.text import fold
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.demo.fund import seed_fund
+from giamngheo.demo.initiatives import seed_initiatives
 from giamngheo.demo.outreach import seed_outreach
 from giamngheo.demo.plans import seed_plans
 from giamngheo.demo.policies import seed_policy_requests
@@ -323,6 +324,8 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     seed_relief(province=province, seed=seed)  # after the registry and the rounds (none without households)
     seed_plans(province=province)  # after the review rounds and the coverage: the plans read their figures
     seed_outreach(province=province)
+    # The emulation movement (issue 16): initiatives first (proposals use them as grounds).
+    seed_initiatives(province=province)
     report.activities = activity_counts()
     # Tell the demo's users what needs their attention (the daily scans of the alerts).
     plan_alerts_scan()
