@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from giamngheo.demo.initiatives import seed_initiatives
-from giamngheo.initiatives.models import Initiative, InitiativeFile, InitiativeStatus
+from giamngheo.initiatives.models import Initiative, InitiativeFile, InitiativeStatus, InitiativeUse
 
 
 def test_the_demo_initiatives(province: Any) -> None:
+    InitiativeUse.objects.all().delete()  # the session's demo seeded them already: seed them again here
+    Initiative.objects.all().delete()
     assert seed_initiatives(province=province) == 8
     rows = Initiative.objects.filter(org_unit__area=province)
     by_status = {s: rows.filter(status=s).count() for s in InitiativeStatus.values}

@@ -37,6 +37,15 @@ TITLE = "Ứng dụng bản đồ số theo dõi hộ nghèo cấp xã"
 PDF = b"%PDF-1.4 minh chung"
 
 
+@pytest.fixture(autouse=True)
+def _no_demo_initiatives(db: None) -> None:
+    """The session's demo has initiatives; these tests count their own."""
+    from giamngheo.initiatives.models import Initiative, InitiativeUse
+
+    InitiativeUse.objects.all().delete()
+    Initiative.objects.all().delete()
+
+
 @pytest.fixture
 def world(province: Any, users: dict[str, User]) -> dict[str, Any]:
     department = OrgUnit.objects.get(kind=OrgUnitKind.DEPARTMENT, area=province)
