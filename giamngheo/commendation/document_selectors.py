@@ -679,3 +679,11 @@ def years(*, user: User) -> list[int]:
     found: set[int] = set(visible_proposals(user).values_list("year", flat=True))
     found |= set(visible_awards(user).values_list("year", flat=True))
     return sorted(found, reverse=True)
+
+
+def scope_name(*, user: User) -> str:
+    """The units the user's pages cover, for the print header: their scope's units ("" for everything)."""
+    if user.is_system_admin:
+        return ""
+    names = [u.short_name or u.name for u in user.scope_org_units.filter(is_active=True).order_by("path")]
+    return ", ".join(names)

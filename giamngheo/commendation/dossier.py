@@ -143,7 +143,7 @@ def _verb(kinds: set[str]) -> str:
 
 # Mẫu 01: the tờ trình ------------------------------------------------------------------------------------
 
-SUBMISSION_WIDTHS = [Cm(1.0), Cm(3.4), Cm(2.4), Cm(3.2), Cm(2.7), Cm(3.8)]
+SUBMISSION_WIDTHS = [Cm(1.2), Cm(3.4), Cm(2.3), Cm(3.2), Cm(2.6), Cm(3.8)]
 SUBMISSION_HEADINGS = [
     "STT",
     "Họ và tên / Tập thể",
@@ -250,7 +250,7 @@ def submission_filename(data: SubmissionData) -> str:
 
 # The council's minutes ------------------------------------------------------------------------------------
 
-MINUTES_WIDTHS = [Cm(1.0), Cm(3.4), Cm(3.0), Cm(3.0), Cm(1.5), Cm(1.5), Cm(1.6), Cm(1.5)]
+MINUTES_WIDTHS = [Cm(1.2), Cm(3.3), Cm(2.9), Cm(3.0), Cm(1.5), Cm(1.5), Cm(1.6), Cm(1.5)]
 MINUTES_HEADINGS = [
     "STT",
     "Họ và tên / Tập thể",
