@@ -194,7 +194,7 @@ def xlsx_sections(stats: YearStatistics, history: Sequence[YearFact] = ()) -> li
             columns=[
                 Column("#", decimals=0, width=6),
                 Column(_("Title or form"), width=40),
-                Column(_("Kind"), width=20),
+                Column(_("Type of award"), width=20),
                 *_count_columns(),
             ],
             rows=by_title,

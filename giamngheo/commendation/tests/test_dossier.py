@@ -102,8 +102,8 @@ def world(users, commune_a) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     initiative, four ratings and a past Lao động tiên tiến), a Lao động tiên tiến, the division itself as
     Tập thể lao động tiên tiến, a household for a Giấy khen and a rejected Lao động tiên tiến; from division
     KHTC a Bằng khen of the province and a Chiến sĩ thi đua cơ sở that missed 80 %. The council (9 members,
-    8 present) voted on seven; the director's decision 25/QĐ-SNNMT gave four awards (the household's amount unknown), the province's
-    decision 120/QĐ-UBND the Bằng khen."""
+    8 present) voted on seven; the director's decision 25/QĐ-SNNMT gave four awards (the household's amount
+    unknown), the province's decision 120/QĐ-UBND the Bằng khen."""
     ptnt, khtc = unit("PTNT-GN"), unit("KHTC")
     staff = {
         key: Staff.objects.create(
