@@ -38,7 +38,7 @@ TO_PROVINCE, TO_DEPARTMENT = "province", "department"
 AUDIENCES = (TO_PROVINCE, TO_DEPARTMENT)
 # Proposals a tờ trình carries: those the council approved (and those already decided, when printed again).
 SUBMITTED_STATUSES = (ProposalStatus.APPROVED, ProposalStatus.DECIDED)
-RATING_TEXT = {
+RATING_TEXT: dict[str, str] = {
     Rating.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
     Rating.GOOD: "Hoàn thành tốt nhiệm vụ",
     Rating.COMPLETED: "Hoàn thành nhiệm vụ",
