@@ -250,7 +250,7 @@ def submission_filename(data: SubmissionData) -> str:
 
 # The council's minutes ------------------------------------------------------------------------------------
 
-MINUTES_WIDTHS = [Cm(1.2), Cm(3.3), Cm(2.9), Cm(3.0), Cm(1.5), Cm(1.5), Cm(1.6), Cm(1.5)]
+MINUTES_WIDTHS = [Cm(1.2), Cm(3.2), Cm(2.8), Cm(2.8), Cm(1.5), Cm(1.6), Cm(1.8), Cm(1.6)]
 MINUTES_HEADINGS = [
     "STT",
     "Họ và tên / Tập thể",
@@ -258,7 +258,7 @@ MINUTES_HEADINGS = [
     "Danh hiệu / hình thức",
     "Đồng ý",
     "Không đồng ý",
-    "Tỷ lệ đồng ý / tổng số thành viên",
+    "Tỷ lệ đồng ý (*)",
     "Kết quả",
 ]
 PASSED, FAILED = "Đạt", "Không đạt"
@@ -333,6 +333,13 @@ def minutes(data: MinutesData) -> bytes:
     rows = minutes_rows(data)
     if rows:
         _grid(document, MINUTES_HEADINGS, MINUTES_WIDTHS, rows, left_columns=(1, 2, 3))
+        para(
+            document,
+            "(*) Tỷ lệ số thành viên đồng ý trên tổng số thành viên Hội đồng.",
+            size=12,
+            italic=True,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
     else:
         body(document, "(Chưa có trường hợp nào được biểu quyết.)", italic=True)
     body(document, "III. KẾT LUẬN", bold=True)
