@@ -161,6 +161,10 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "initiatives:initiative-evaluate": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
     "initiatives:initiative-file": lambda w: [{"pk": _foreign_initiatives(w)["file"].pk}],
     "initiatives:initiative-file-delete": lambda w: [{"pk": _foreign_initiatives(w)["file"].pk}],
+    "commendation:doc-submission": lambda w: [{"year": _foreign_commendation(w)["proposal"].year}],
+    "commendation:doc-minutes": lambda w: [{"pk": _foreign_commendation(w)["meeting"].pk}],
+    "commendation:doc-report": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:doc-certificates": lambda w: [{"pk": _foreign_commendation(w)["decision"].pk}],
 }
 
 
@@ -801,3 +805,47 @@ def _foreign_initiatives(w: ForeignWorld) -> dict[str, Any]:
     stored.save()
     w._initiatives = {"initiative": initiative, "file": stored}  # type: ignore[attr-defined]
     return w._initiatives  # type: ignore[attr-defined,no-any-return]
+def _foreign_commendation(w: ForeignWorld) -> dict[str, Any]:
+    """The foreign unit's staff member proposed for Lao động tiên tiến (achievements naming the marker), the
+    council's vote on it, and the decision that awarded it. Written directly (no audit)."""
+    import datetime as dt
+
+    from giamngheo.commendation.models import Award, CouncilMeeting, Decision, Proposal, Title, Vote
+
+    cached = getattr(w, "_commendation", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    title = Title.objects.filter(code="lao-dong-tien-tien").order_by("-valid_from").first()
+    proposal = Proposal.objects.create(
+        year=2026,
+        title=title,
+        proposing_unit=w.org_unit,
+        nominee_kind="individual",
+        staff=w.staff,
+        achievements=MARKERS[5],
+        status="decided",
+    )
+    meeting = CouncilMeeting.objects.create(
+        year=2026,
+        held_on=dt.date(2026, 12, 10),
+        members_total=9,
+        members_present=9,
+        chair=MARKERS[2],
+        secretary="X",
+    )
+    Vote.objects.create(meeting=meeting, proposal=proposal, agree=9, approved=True)
+    decision = Decision.objects.create(
+        number="NGOAI/QĐ-SNNMT", signed_on=dt.date(2026, 12, 20), issuer="Giám đốc Sở", year=2026
+    )
+    Award.objects.create(
+        decision=decision,
+        proposal=proposal,
+        title=title,
+        year=2026,
+        recipient_kind="individual",
+        staff=w.staff,
+        recipient_name=MARKERS[1],
+        unit_name=w.org_unit.name,
+    )
+    w._commendation = {"proposal": proposal, "meeting": meeting, "decision": decision}  # type: ignore[attr-defined]
+    return w._commendation  # type: ignore[attr-defined,no-any-return]
