@@ -133,7 +133,7 @@ class CriterionForm(forms.Form):
     group = _text(_("Group"), max_length=200)
     name = _text(_("Criterion"), required=True, max_length=400)
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=CriterionKind.choices, widget=forms.Select(attrs=SELECT)
+        label=_("Kind of criterion"), choices=CriterionKind.choices, widget=forms.Select(attrs=SELECT)
     )
     source = forms.ChoiceField(label=_("Value"), required=False, widget=forms.Select(attrs=SELECT))
     max_points = NumberField(label=_("Maximum points"))
@@ -151,7 +151,7 @@ class CriterionForm(forms.Form):
     )
     target = NumberField(label=_("Target"))
     sort_order = forms.IntegerField(
-        label=_("Order"), required=False, min_value=0, max_value=32000, widget=forms.NumberInput(attrs=NUMBER)
+        label=_("Order in the list"), required=False, min_value=0, max_value=32000, widget=forms.NumberInput(attrs=NUMBER)
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
