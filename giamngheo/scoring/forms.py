@@ -39,26 +39,28 @@ def parse_number(text: str) -> Decimal | None:
         raise ValueError(text) from exc
 
 
-class NumberField(forms.CharField):
+class NumberField(forms.Field):
     """A decimal number typed as "85,5" or "85.5" (up to 2 decimals kept)."""
 
     default_error_messages = {"invalid": _("Enter a number, e.g. 85,5.")}
 
     def __init__(self, *, allow_negative: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 24)
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={**TEXT, "inputmode": "decimal", "autocomplete": "off"})
+            "widget",
+            forms.TextInput(attrs={**TEXT, "inputmode": "decimal", "autocomplete": "off", "maxlength": "24"}),
         )
         self.allow_negative = allow_negative
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if text in self.empty_values:
+        text = "" if value is None else str(value).strip()
+        if not text:
             return None
+        if len(text) > 24:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
-            number = parse_number(str(text))
+            number = parse_number(text)
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if number is None:
@@ -151,7 +153,11 @@ class CriterionForm(forms.Form):
     )
     target = NumberField(label=_("Target"))
     sort_order = forms.IntegerField(
-        label=_("Order in the list"), required=False, min_value=0, max_value=32000, widget=forms.NumberInput(attrs=NUMBER)
+        label=_("Order in the list"),
+        required=False,
+        min_value=0,
+        max_value=32000,
+        widget=forms.NumberInput(attrs=NUMBER),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

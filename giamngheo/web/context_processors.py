@@ -96,6 +96,9 @@ MODULES = [
         needs_area=True,
     ),
     Module(_("“For the poor” fund"), "fund:campaign-list", "heart", "/fund/", FUND_CAPABILITIES),
+    Module(
+        _("Emulation scoring"), "scoring:set-list", "clipboard-check", "/scoring/", Capability.VIEW_EMULATION
+    ),
 ]
 
 
