@@ -53,7 +53,7 @@ class NumberField(forms.Field):
         self.allow_negative = allow_negative
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> Decimal | None:
         text = "" if value is None else str(value).strip()
         if not text:
             return None
