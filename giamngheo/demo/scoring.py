@@ -123,13 +123,14 @@ def _plan(department: OrgUnit, year: int) -> MovementPlan | None:
     )
 
 
-def seed_scoring(*, province: Area, seed: int = 1) -> ScoringReport:
+def seed_scoring(*, province: Area, seed: int = 1, plan: MovementPlan | None = None) -> ScoringReport:
+    """The demo set of ``plan`` (by default, the year's plan of the department's movement)."""
     report = ScoringReport()
     year = timezone.localdate().year
     department = OrgUnit.objects.filter(kind=OrgUnitKind.DEPARTMENT, area=province).order_by("path").first()
     if department is None:
         return report
-    plan = _plan(department, year)
+    plan = plan or _plan(department, year)
     if plan is None or CriteriaSet.objects.filter(plan=plan).exists():
         return report
     rng = random.Random(seed)  # noqa: S311 - demo data

@@ -139,6 +139,7 @@ def test_only_the_office_prepares_and_bad_criteria_are_refused(world: dict[str, 
 
 
 def test_open_creates_a_sheet_per_unit_with_computed_values(world: dict[str, Any]) -> None:
+    GuidanceTask.objects.filter(org_unit__in=[world["other"], world["poverty"]], year=YEAR).delete()
     deadline = dt.date(YEAR, 1, 10)
     for i, issued in enumerate([deadline, deadline, deadline + dt.timedelta(days=5)]):
         GuidanceTask.objects.create(
@@ -150,7 +151,6 @@ def test_open_creates_a_sheet_per_unit_with_computed_values(world: dict[str, Any
             status="issued",
             issued_on=issued,
         )
-    GuidanceTask.objects.filter(org_unit=world["poverty"], year=YEAR).delete()
     cset = open_set(world)
     assert cset.status == SetStatus.OPEN
     assert ScoreSheet.objects.filter(criteria_set=cset).count() == 2
