@@ -131,7 +131,7 @@ class CopyForm(forms.Form):
 
 
 class CriterionForm(forms.Form):
-    code = _text(_("Number"), required=True, max_length=12)
+    code = _text(_("Criterion number"), required=True, max_length=12)
     group = _text(_("Group"), max_length=200)
     name = _text(_("Criterion"), required=True, max_length=400)
     kind = forms.ChoiceField(
@@ -171,7 +171,9 @@ class VersionForm(VersionedFormMixin, forms.Form):
 
 class ReturnForm(VersionedFormMixin, forms.Form):
     reason = forms.CharField(
-        label=_("Reason for returning"), widget=forms.Textarea(attrs={**TEXT, "rows": 3}), max_length=2000
+        label=_("Why the sheet is returned"),
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+        max_length=2000,
     )
     version = VersionField()
 

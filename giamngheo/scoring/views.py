@@ -619,5 +619,9 @@ def sheet_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "scoring/sheet_return.html",
-        {"form": form, "sheet": sheet, "breadcrumbs": _sheet_crumbs(sheet, (_("Return to the unit"), None))},
+        {
+            "form": form,
+            "sheet": sheet,
+            "breadcrumbs": _sheet_crumbs(sheet, (_("Return the sheet to the unit"), None)),
+        },
     )
