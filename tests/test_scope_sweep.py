@@ -165,6 +165,21 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "commendation:doc-minutes": lambda w: [{"pk": _foreign_commendation(w)["meeting"].pk}],
     "commendation:doc-report": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
     "commendation:doc-certificates": lambda w: [{"pk": _foreign_commendation(w)["decision"].pk}],
+    "scoring:set-detail": lambda w: [{"pk": _foreign_scoring(w)["set"].pk}],
+    "scoring:set-update": lambda w: [{"pk": _foreign_scoring(w)["set"].pk}],
+    "scoring:set-open": lambda w: [{"pk": _foreign_scoring(w)["draft"].pk}],
+    "scoring:set-close": lambda w: [{"pk": _foreign_scoring(w)["set"].pk}],
+    "scoring:set-refresh": lambda w: [{"pk": _foreign_scoring(w)["set"].pk}],
+    "scoring:ranking": lambda w: [{"pk": _foreign_scoring(w)["set"].pk}],
+    "scoring:criterion-create": lambda w: [{"pk": _foreign_scoring(w)["draft"].pk}],
+    "scoring:criterion-update": lambda w: [{"pk": _foreign_scoring(w)["criterion"].pk}],
+    "scoring:criterion-delete": lambda w: [{"pk": _foreign_scoring(w)["criterion"].pk}],
+    "scoring:sheet-detail": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "scoring:sheet-self": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "scoring:sheet-submit": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "scoring:sheet-council": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "scoring:sheet-score": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "scoring:sheet-return": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
 }
 
 
@@ -805,6 +820,8 @@ def _foreign_initiatives(w: ForeignWorld) -> dict[str, Any]:
     stored.save()
     w._initiatives = {"initiative": initiative, "file": stored}  # type: ignore[attr-defined]
     return w._initiatives  # type: ignore[attr-defined,no-any-return]
+
+
 def _foreign_commendation(w: ForeignWorld) -> dict[str, Any]:
     """The foreign unit's staff member proposed for Lao động tiên tiến (achievements naming the marker), the
     council's vote on it, and the decision that awarded it. Written directly (no audit)."""
@@ -849,3 +866,35 @@ def _foreign_commendation(w: ForeignWorld) -> dict[str, Any]:
     )
     w._commendation = {"proposal": proposal, "meeting": meeting, "decision": decision}  # type: ignore[attr-defined]
     return w._commendation  # type: ignore[attr-defined,no-any-return]
+
+
+def _foreign_scoring(w: ForeignWorld) -> dict[str, Any]:
+    """An emulation criteria set (open) scoring the foreign unit, its sheet (its evidence names a marker)
+    and a set being prepared with a criterion. Written directly (no audit: the sweep counts audit rows)."""
+    from decimal import Decimal
+
+    from giamngheo.emulation.models import Movement, MovementPlan
+    from giamngheo.scoring.models import CriteriaSet, Criterion, ScoreEntry, ScoreSheet
+
+    cached = getattr(w, "_scoring", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    movement = Movement.objects.create(organiser=w.org_unit, name=MARKERS[5], year_from=2026, year_to=2026)
+    plan = MovementPlan.objects.create(movement=movement, year=2026, title=MARKERS[5])
+    sets = []
+    for status in ("open", "draft"):
+        row = CriteriaSet.objects.create(plan=plan, name=f"{MARKERS[5]} {status}", status=status)
+        row.units.set([w.org_unit])
+        sets.append(row)
+    criterion = Criterion.objects.create(
+        criteria_set=sets[1], code="1", name=MARKERS[5], kind="pass_fail", max_points=Decimal(10)
+    )
+    open_criterion = Criterion.objects.create(
+        criteria_set=sets[0], code="1", name=MARKERS[5], kind="pass_fail", max_points=Decimal(10)
+    )
+    sheet = ScoreSheet.objects.create(criteria_set=sets[0], org_unit=w.org_unit, status="self_submitted")
+    ScoreEntry.objects.create(
+        sheet=sheet, criterion=open_criterion, self_value=Decimal(1), evidence=MARKERS[1]
+    )
+    w._scoring = {"set": sets[0], "draft": sets[1], "criterion": criterion, "sheet": sheet}  # type: ignore[attr-defined]
+    return w._scoring  # type: ignore[attr-defined,no-any-return]

@@ -30,6 +30,7 @@ from giamngheo.demo.outreach import seed_outreach
 from giamngheo.demo.plans import seed_plans
 from giamngheo.demo.policies import seed_policy_requests
 from giamngheo.demo.relief import seed_relief
+from giamngheo.demo.scoring import seed_scoring
 from giamngheo.demo.training import seed_training
 from giamngheo.geo.models import Area, AreaLevel, DifficultyKind, DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add, geo_load_province, village_create
@@ -326,6 +327,7 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     seed_outreach(province=province)
     # The emulation movement (issue 16): initiatives first (proposals use them as grounds).
     seed_initiatives(province=province)
+    seed_scoring(province=province, seed=seed)  # after the movement's plan, initiatives, reports and fund
     report.activities = activity_counts()
     # Tell the demo's users what needs their attention (the daily scans of the alerts).
     plan_alerts_scan()

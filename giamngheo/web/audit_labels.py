@@ -272,3 +272,24 @@ ACTIONS.update(
         "initiatives.use.release": gettext_lazy("Initiative released from a withdrawn proposal"),
     }
 )
+
+
+# Emulation scoring (issue 16)
+ACTIONS.update(
+    {
+        "scoring.set.create": gettext_lazy("Criteria set of the emulation created"),
+        "scoring.set.update": gettext_lazy("Criteria set of the emulation edited"),
+        "scoring.set.copy": gettext_lazy("Criteria set copied from a previous year"),
+        "scoring.set.open": gettext_lazy("Criteria set opened for assessment"),
+        "scoring.set.refresh": gettext_lazy("Computed figures of the score sheets read again"),
+        "scoring.set.close": gettext_lazy("Criteria set closed"),
+        "scoring.criterion.create": gettext_lazy("Scoring criterion added"),
+        "scoring.criterion.update": gettext_lazy("Scoring criterion edited"),
+        "scoring.criterion.delete": gettext_lazy("Scoring criterion deleted"),
+        "scoring.sheet.self_save": gettext_lazy("Self-assessment of a unit saved"),
+        "scoring.sheet.submit": gettext_lazy("Self-assessment sent to the council"),
+        "scoring.sheet.council_save": gettext_lazy("Council's score of a unit saved"),
+        "scoring.sheet.score": gettext_lazy("Score sheet marked as scored by the council"),
+        "scoring.sheet.return": gettext_lazy("Self-assessment returned to the unit"),
+    }
+)

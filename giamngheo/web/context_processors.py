@@ -103,6 +103,9 @@ MODULES = [
         "/initiatives/",
         Capability.VIEW_EMULATION,
     ),
+    Module(
+        _("Emulation scoring"), "scoring:set-list", "clipboard-check", "/scoring/", Capability.VIEW_EMULATION
+    ),
 ]
 
 
