@@ -46,7 +46,9 @@ def _choices(rows: Sequence[Any], blank: bool = False) -> list[tuple[Any, str]]:
 class MovementForm(VersionedFormMixin, forms.Form):
     name = _text(_("Name of the movement"), required=True)
     theme = _text(_("Theme"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=MovementKind.choices, widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(
+        label=_("Kind of emulation"), choices=MovementKind.choices, widget=forms.Select(attrs=SELECT)
+    )
     year_from = _year(_("From year"))
     year_to = _year(_("To year"))
     launch_number = _text(_("Launching document number"), max_length=60)

@@ -96,6 +96,7 @@ MODULES = [
         needs_area=True,
     ),
     Module(_("“For the poor” fund"), "fund:campaign-list", "heart", "/fund/", FUND_CAPABILITIES),
+    Module(_("Emulation movements"), "emulation:index", "trophy", "/emulation/", Capability.VIEW_EMULATION),
 ]
 
 
