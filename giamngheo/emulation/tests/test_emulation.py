@@ -579,3 +579,58 @@ def test_demo_seed(province: Any) -> None:
     assert Registration.objects.get(plan=plan, org_unit__short_name="PTNT-GN").lines.count() >= 3
     assert 10 <= GuidanceTask.objects.filter(year=2026).count() <= 14
     assert Movement.objects.filter(name=NAME).count() == 1
+
+
+def test_demo_pages_open_and_speak_vietnamese(province: Any, users: dict[str, User]) -> None:
+    """With the demo movement, every emulation page each role reaches answers 200 and shows no English or
+    internal key (the checks of tests/test_pages_vietnamese.py)."""
+    from giamngheo.demo.emulation import seed_emulation
+    from tests.test_pages_vietnamese import _Text, choice_values, findings
+
+    report = seed_emulation(province=province)
+    assert report.movement is not None
+    plan = MovementPlan.objects.get(movement=report.movement, year=2026)
+    regs = list(Registration.objects.filter(plan=plan).order_by("pk"))
+    returned = next(r for r in regs if r.status == RegistrationStatus.RETURNED)
+    own = next(r for r in regs if r.org_unit.short_name == "PTNT-GN")
+    task = GuidanceTask.objects.filter(year=2026, org_unit=own.org_unit).first()
+    values = choice_values()
+    office_pages = [
+        reverse("emulation:index"),
+        reverse("emulation:movement-detail", args=[report.movement.pk]),
+        reverse("emulation:movement-update", args=[report.movement.pk]),
+        reverse("emulation:plan-detail", args=[plan.pk]),
+        reverse("emulation:plan-detail", args=[plan.pk]) + "?state=returned",
+        reverse("emulation:registration-detail", args=[returned.pk]),
+        reverse("emulation:registration-detail", args=[own.pk]),
+        reverse("emulation:registration-return", args=[returned.pk]),
+        reverse("emulation:task-list") + "?year=2026",
+        reverse("emulation:task-create"),
+        reverse("emulation:task-cancel", args=[task.pk]),
+    ]
+    head_pages = [
+        reverse("emulation:index"),
+        reverse("emulation:plan-detail", args=[plan.pk]),
+        reverse("emulation:registration-detail", args=[own.pk]),
+        reverse("emulation:task-list") + "?year=2026",
+        reverse("emulation:task-issue", args=[task.pk]),
+    ]
+    found: dict[str, list[str]] = {}
+    for username, pages in (
+        ("vanphong", office_pages),
+        ("hoidong", office_pages[:2] + office_pages[3:7] + office_pages[8:9]),
+        ("lanhdao", office_pages[:2] + office_pages[3:7] + office_pages[8:9]),
+        ("truongphong", head_pages),
+    ):
+        client = client_for(users[username])
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            parser = _Text()
+            parser.feed(response.content.decode())
+            bad = findings("\n".join(parser.parts), values)
+            if bad:
+                found[f"{username} {url}"] = sorted(set(bad))
+    assert not found, found
+    body = client_for(users["vanphong"]).get(office_pages[3]).content.decode()
+    assert "Đã quá hạn đăng ký" in body and "Đơn vị chưa đăng ký" in body
