@@ -83,6 +83,21 @@ def history_labels() -> dict[str, str]:
     }
 
 
+def _history(reg: Registration) -> list[tuple[Any, str, int]]:
+    """The registration's audit rows in words, runs of the same action by the same person without a reason
+    shown once with their number (adding eight staff members is one line)."""
+    labels = history_labels()
+    rows: list[tuple[Any, str, int]] = []
+    for h in selectors.registration_history(registration=reg):
+        label = labels.get(h.action, _("Changed"))
+        last = rows[-1] if rows else None
+        if last is not None and last[0].action == h.action and last[0].actor_id == h.actor_id and not h.note:
+            rows[-1] = (last[0], last[1], last[2] + 1)
+        else:
+            rows.append((h, label, 1))
+    return rows
+
+
 STATE_BADGES = {
     selectors.NOT_SENT: "secondary",
     selectors.AWAITING: "warning",
@@ -411,10 +426,7 @@ def registration_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "reg": reg,
             "plan": reg.plan,
             "lines": selectors.registration_lines(registration=reg),
-            "history": [
-                (h, history_labels().get(h.action, _("Changed")))
-                for h in selectors.registration_history(registration=reg)
-            ],
+            "history": _history(reg),
             "state": selectors.STATE_OF[RegistrationStatus(reg.status)],
             "labels": state_labels(),
             "badges": STATE_BADGES,

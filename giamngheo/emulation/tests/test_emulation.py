@@ -634,3 +634,8 @@ def test_demo_pages_open_and_speak_vietnamese(province: Any, users: dict[str, Us
     assert not found, found
     body = client_for(users["vanphong"]).get(office_pages[3]).content.decode()
     assert "Đã quá hạn đăng ký" in body and "Đơn vị chưa đăng ký" in body
+    # The history shows the staff added in one line with their number, the return with its reason.
+    body = client_for(users["vanphong"]).get(office_pages[5]).content.decode()
+    lines = returned.lines.count()
+    assert f"Thêm cán bộ ({lines})" in body and body.count("Thêm cán bộ") == 2  # the button and the history
+    assert returned.reason in body
