@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from giamngheo.commendation.models import Title
 from giamngheo.emulation import services
-from giamngheo.emulation.models import GuidanceTask, Movement, MovementKind, Registration
+from giamngheo.emulation.models import GuidanceTask, Movement, MovementKind, MovementPlan, Registration
 from giamngheo.geo.models import Area
 from giamngheo.org.models import OrgUnit, OrgUnitKind, Staff
 
@@ -133,7 +133,7 @@ def _title(code: str) -> Title | None:
 
 def _register(
     *,
-    plan: object,
+    plan: MovementPlan,
     unit: OrgUnit,
     state: str,
     sent_on: dt.date,
@@ -143,7 +143,7 @@ def _register(
 ) -> None:
     """One unit's registration brought to ``state`` ("approved", "sent", "returned") through the services."""
     reg = services.registration_create(
-        plan=plan,  # type: ignore[arg-type]
+        plan=plan,
         org_unit=unit,
         commitments=COMMITMENTS.get(unit.short_name, COMMITMENTS["QLĐĐ"]),
         collective_title=collective,

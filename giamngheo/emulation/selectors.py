@@ -267,6 +267,15 @@ def plan_table(*, user: User, plan: MovementPlan, state: str = "", today: dt.dat
 
 
 # The landing page ------------------------------------------------------------------------------------
+def plans_of_year(*, user: User, year: int) -> list[MovementPlan]:
+    """The plans of ``year`` of the movements the user sees."""
+    return list(
+        MovementPlan.objects.filter(movement_q(user, "movement__"), year=year)
+        .select_related("movement")
+        .order_by("movement__name", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class MyRegistration:
     plan: MovementPlan

@@ -126,10 +126,19 @@ def _plan_crumbs(plan: MovementPlan, *tail: tuple[str, str | None]) -> list[tupl
 def index(request: AuthenticatedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     year = timezone.localdate().year
+    user = _u(request)
+    labels = state_labels()
+    summaries = []
+    if can(user, Capability.MANAGE_EMULATION) or can(user, Capability.JUDGE_EMULATION):
+        for plan in selectors.plans_of_year(user=user, year=year):
+            table = selectors.plan_table(user=user, plan=plan)
+            counts = [(s, labels[s], n, STATE_BADGES[s]) for s, n in table.counts.items()]
+            summaries.append((plan, table, counts))
     return render(
         request,
         "emulation/index.html",
         {
+            "summaries": summaries,
             "page_obj": paginate(request, selectors.movement_list(user=_u(request), q=q)),
             "q": q,
             "year": year,
@@ -442,6 +451,11 @@ def registration_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def registration_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     reg = get_or_404(selectors.access_registration_by_id, user=_u(request), registration_id=pk)
+    if not _editable(reg):
+        messages.info(
+            request, _("The registration has been sent: it can be changed only if the office returns it.")
+        )
+        return redirect("emulation:registration-detail", pk=reg.pk)
     titles = selectors.collective_titles(year=reg.plan.year)
     form = RegistrationForm(
         request.POST or None,
@@ -483,6 +497,11 @@ def registration_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def line_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     reg = get_or_404(selectors.access_registration_by_id, user=_u(request), registration_id=pk)
+    if not _editable(reg):
+        messages.info(
+            request, _("The registration has been sent: it can be changed only if the office returns it.")
+        )
+        return redirect("emulation:registration-detail", pk=reg.pk)
     year = reg.plan.year
     staff = selectors.staff_to_pick(unit=reg.org_unit)
     titles = selectors.individual_titles(year=year)
@@ -630,6 +649,7 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
     totals = selectors.task_totals(groups)
     years = sorted(set(selectors.task_years(user=user)) | {year, timezone.localdate().year}, reverse=True)
     if wants_xlsx(request):
+        organiser = selectors.organiser_for(user=user)
         status = dict(TaskStatus.choices)
         rows = [
             [
@@ -657,7 +677,7 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
             request,
             filename=f"nhiem-vu-huong-dan-{year}.xlsx",
             title=_("Guidance tasks of the divisions"),
-            scope=", ".join(g.unit.name for g in groups) or "—",
+            scope=organiser.name if organiser else (", ".join(g.unit.name for g in groups) or "—"),
             year=year,
             sections=[
                 Section(
