@@ -556,6 +556,12 @@ def test_task_page_shows_rates(world: dict[str, Any]) -> None:
     )
     body = client.get(reverse("emulation:task-list") + "?year=2026").content.decode()
     assert "1/1 (100,0 %)" in body
+    xlsx = client.get(reverse("emulation:task-list") + "?year=2026&format=xlsx")
+    book = load_workbook(io.BytesIO(xlsx.content), read_only=True)
+    rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    unit_row = next(r for r in rows if r and r[0] == w["own"].name and r[1] == 1)
+    assert unit_row[1:4] == [1, 1, 100]  # on time, counted, the rate in %
+    assert any(r and "Chưa đến hạn" in r for r in rows)
 
 
 # Demo -------------------------------------------------------------------------------------------------
