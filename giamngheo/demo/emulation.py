@@ -5,9 +5,10 @@ one returned with a reason, one unit not registered (PTNT-GN, truongphong's divi
 staff's titles) —; the 2025 registrations all approved; and about twelve guidance tasks of 2026 over the
 divisions, mixed on time, late and open.
 
-Everything goes through ``emulation.services`` (audited as "system"; the sent/decided times are then set to
-plausible days of the year). Safe to run again: a department that already has the movement is left alone.
-Document numbers are samples (CHƯA XÁC NHẬN).
+Everything goes through ``emulation.services``, acted by the demo accounts when they exist (``vanphong`` for
+the office, ``truongphong`` for the poverty division; the system otherwise); the sent/decided times are then
+set to plausible days of the year (the audit keeps the real times). Safe to run again: a department that
+already has the movement is left alone. Document numbers are samples (CHƯA XÁC NHẬN).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from giamngheo.accounts.models import User
 from giamngheo.commendation.models import Title
 from giamngheo.emulation import services
 from giamngheo.emulation.models import GuidanceTask, Movement, MovementKind, MovementPlan, Registration
@@ -127,6 +129,12 @@ class EmulationReport:
     tasks: int = 0
 
 
+def _account(username: str) -> User | None:
+    """A demo account (the office, the poverty division's head) acting in the demo, when it exists; the
+    system otherwise."""
+    return User.objects.filter(username=username, is_active=True).first()
+
+
 def _title(code: str) -> Title | None:
     return Title.objects.filter(code=code).order_by("-valid_from").first()
 
@@ -140,6 +148,8 @@ def _register(
     collective: Title | None,
     titles: dict[str, Title | None],
     report: EmulationReport,
+    office: User | None,
+    unit_user: User | None,
 ) -> None:
     """One unit's registration brought to ``state`` ("approved", "sent", "returned") through the services."""
     reg = services.registration_create(
@@ -147,7 +157,7 @@ def _register(
         org_unit=unit,
         commitments=COMMITMENTS.get(unit.short_name, COMMITMENTS["QLĐĐ"]),
         collective_title=collective,
-        acting_user=None,
+        acting_user=unit_user,
     )
     report.registrations += 1
     staff = list(Staff.objects.filter(org_unit=unit, is_active=True).order_by("pk"))
@@ -164,18 +174,18 @@ def _register(
             initiative_topic=INITIATIVES[i % len(INITIATIVES)]
             if head or (i == 1 and unit.short_name == "PTNT-GN")
             else "",
-            acting_user=None,
+            acting_user=unit_user,
         )
         report.lines += 1
     reg.refresh_from_db()
-    services.registration_send(registration=reg, version=reg.version, acting_user=None)
+    services.registration_send(registration=reg, version=reg.version, acting_user=unit_user)
     reg.refresh_from_db()
     decided_on = sent_on + dt.timedelta(days=6)
     if state == "approved":
-        services.registration_approve(registration=reg, version=reg.version, acting_user=None)
+        services.registration_approve(registration=reg, version=reg.version, acting_user=office)
     elif state == "returned":
         services.registration_return(
-            registration=reg, reason=RETURN_REASON, version=reg.version, acting_user=None
+            registration=reg, reason=RETURN_REASON, version=reg.version, acting_user=office
         )
     # Plausible days of the year rather than the moment the demo runs (the audit keeps the real times).
     noon = dt.time(9, 30)
@@ -200,6 +210,7 @@ def seed_emulation(*, province: Area) -> EmulationReport:
     )
     if not units:
         return report
+    office = _account("vanphong")
     movement = services.movement_create(
         organiser=department,
         data={
@@ -217,7 +228,7 @@ def seed_emulation(*, province: Area) -> EmulationReport:
             "all_staff": True,
         },
         participants=units,
-        acting_user=None,
+        acting_user=office,
     )
     report.movement = movement
     plans = {}
@@ -241,9 +252,11 @@ def seed_emulation(*, province: Area) -> EmulationReport:
                 "interim_review_on": dt.date(year, 7, 15),
                 "final_review_on": dt.date(year, 12, 20),
             },
-            acting_user=None,
+            acting_user=office,
         )
     titles = {code: _title(code) for code in (LDTT, CSTDCS, GIAY_KHEN)}
+    head = _account("truongphong")
+    head_of = {"PTNT-GN": head} if head is not None else {}
     by_short = {u.short_name: u for u in units}
     # 2025: every unit registered and was approved.
     for i, unit in enumerate(units):
@@ -255,6 +268,8 @@ def seed_emulation(*, province: Area) -> EmulationReport:
             collective=_title(TTLDXS if unit.short_name == "PTNT-GN" else TTLDTT),
             titles=titles,
             report=report,
+            office=office,
+            unit_user=head_of.get(unit.short_name),
         )
     # 2026: most approved, TT awaiting, QLĐĐ returned, TTDVNN not registered.
     states = {"TT": "sent", "QLĐĐ": "returned", "TTDVNN": None}
@@ -270,12 +285,14 @@ def seed_emulation(*, province: Area) -> EmulationReport:
             collective=_title(TTLDXS if unit.short_name in ("PTNT-GN", "VP") else TTLDTT),
             titles=titles,
             report=report,
+            office=office,
+            unit_user=head_of.get(unit.short_name),
         )
-    report.tasks = _seed_tasks(by_short)
+    report.tasks = _seed_tasks(by_short, office, head_of)
     return report
 
 
-def _seed_tasks(by_short: dict[str, OrgUnit]) -> int:
+def _seed_tasks(by_short: dict[str, OrgUnit], office: User | None, head_of: dict[str, User]) -> int:
     year = 2026
     if GuidanceTask.objects.filter(year=year, org_unit__in=list(by_short.values())).exists():
         return 0
@@ -296,7 +313,7 @@ def _seed_tasks(by_short: dict[str, OrgUnit]) -> int:
                 "deadline": deadline,
                 "note": "",
             },
-            acting_user=None,
+            acting_user=office,
         )
         count += 1
         issued = deadline - dt.timedelta(days=5) if state == "on_time" else deadline + dt.timedelta(days=12)
@@ -306,6 +323,6 @@ def _seed_tasks(by_short: dict[str, OrgUnit]) -> int:
                 issued_on=issued,
                 document_number=f"{100 + count}/HD-SNNMT (mẫu)",
                 version=task.version,
-                acting_user=None,
+                acting_user=head_of.get(short),
             )
     return count
