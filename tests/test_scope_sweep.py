@@ -180,6 +180,22 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "scoring:sheet-council": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
     "scoring:sheet-score": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
     "scoring:sheet-return": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "emulation:movement-detail": lambda w: [{"pk": _foreign_emulation(w)["movement"].pk}],
+    "emulation:movement-update": lambda w: [{"pk": _foreign_emulation(w)["movement"].pk}],
+    "emulation:plan-create": lambda w: [{"pk": _foreign_emulation(w)["movement"].pk}],
+    "emulation:plan-detail": lambda w: [{"pk": _foreign_emulation(w)["plan"].pk}],
+    "emulation:plan-update": lambda w: [{"pk": _foreign_emulation(w)["plan"].pk}],
+    "emulation:registration-create": lambda w: [{"pk": _foreign_emulation(w)["plan"].pk}],
+    "emulation:registration-detail": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:registration-update": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:line-add": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:registration-send": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:registration-approve": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:registration-return": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:line-delete": lambda w: [{"pk": _foreign_emulation(w)["line"].pk}],
+    "emulation:task-update": lambda w: [{"pk": _foreign_emulation(w)["task"].pk}],
+    "emulation:task-issue": lambda w: [{"pk": _foreign_emulation(w)["task"].pk}],
+    "emulation:task-cancel": lambda w: [{"pk": _foreign_emulation(w)["task"].pk}],
 }
 
 
@@ -898,3 +914,43 @@ def _foreign_scoring(w: ForeignWorld) -> dict[str, Any]:
     )
     w._scoring = {"set": sets[0], "draft": sets[1], "criterion": criterion, "sheet": sheet}  # type: ignore[attr-defined]
     return w._scoring  # type: ignore[attr-defined,no-any-return]
+def _foreign_emulation(w: ForeignWorld) -> dict[str, Any]:
+    """An emulation movement of the department with the foreign unit taking part, its 2026 plan, the unit's
+    registration (its commitments and the foreign staff member's title, named by markers) and a guidance task
+    of the unit. Written directly (no audit: the sweep counts audit rows)."""
+    import datetime as dt
+
+    from giamngheo.commendation.models import Title
+    from giamngheo.emulation.models import (
+        GuidanceTask,
+        Movement,
+        MovementPlan,
+        Registration,
+        RegistrationLine,
+    )
+
+    cached = getattr(w, "_emulation", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    organiser = w.org_unit.parent or w.org_unit
+    movement = Movement.objects.create(organiser=organiser, name=MARKERS[5], year_from=2026, year_to=2026)
+    movement.participants.set([w.org_unit])
+    plan = MovementPlan.objects.create(movement=movement, year=2026, title=MARKERS[5])
+    registration = Registration.objects.create(plan=plan, org_unit=w.org_unit, commitments=MARKERS[5])
+    line = RegistrationLine.objects.create(
+        registration=registration,
+        staff=w.staff,
+        title=Title.objects.get(code="lao-dong-tien-tien"),
+        initiative_topic=MARKERS[3],
+    )
+    task = GuidanceTask.objects.create(
+        org_unit=w.org_unit, year=2026, title=MARKERS[5], document=MARKERS[3], deadline=dt.date(2026, 3, 1)
+    )
+    w._emulation = {  # type: ignore[attr-defined]
+        "movement": movement,
+        "plan": plan,
+        "registration": registration,
+        "line": line,
+        "task": task,
+    }
+    return w._emulation  # type: ignore[attr-defined,no-any-return]

@@ -291,5 +291,25 @@ ACTIONS.update(
         "scoring.sheet.council_save": gettext_lazy("Council's score of a unit saved"),
         "scoring.sheet.score": gettext_lazy("Score sheet marked as scored by the council"),
         "scoring.sheet.return": gettext_lazy("Self-assessment returned to the unit"),
+# Emulation movements, registrations and guidance tasks (issue 16)
+ACTIONS.update(
+    {
+        "emulation.movement.create": gettext_lazy("Emulation movement launched"),
+        "emulation.movement.update": gettext_lazy("Emulation movement edited"),
+        "emulation.plan.create": gettext_lazy("Yearly plan of a movement added"),
+        "emulation.plan.update": gettext_lazy("Yearly plan of a movement edited"),
+        "emulation.registration.create": gettext_lazy("Emulation registration written"),
+        "emulation.registration.update": gettext_lazy("Emulation registration edited"),
+        "emulation.registration.line_add": gettext_lazy("Staff title added to an emulation registration"),
+        "emulation.registration.line_delete": gettext_lazy(
+            "Staff title removed from an emulation registration"
+        ),
+        "emulation.registration.send": gettext_lazy("Emulation registration sent"),
+        "emulation.registration.approve": gettext_lazy("Emulation registration approved"),
+        "emulation.registration.return": gettext_lazy("Emulation registration returned"),
+        "emulation.task.create": gettext_lazy("Guidance task assigned"),
+        "emulation.task.update": gettext_lazy("Guidance task edited"),
+        "emulation.task.issue": gettext_lazy("Guidance document recorded as issued"),
+        "emulation.task.cancel": gettext_lazy("Guidance task cancelled"),
     }
 )

@@ -106,6 +106,7 @@ MODULES = [
     Module(
         _("Emulation scoring"), "scoring:set-list", "clipboard-check", "/scoring/", Capability.VIEW_EMULATION
     ),
+    Module(_("Emulation movements"), "emulation:index", "trophy", "/emulation/", Capability.VIEW_EMULATION),
 ]
 
 
