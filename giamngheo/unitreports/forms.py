@@ -29,7 +29,7 @@ def _area(label: Any, required: bool = False, rows: int = 3) -> forms.CharField:
 class TemplateForm(VersionedFormMixin, forms.Form):
     name = _text(_("Name"), required=True)
     period_kind = forms.ChoiceField(
-        label=_("Period"), choices=PeriodKind.choices, widget=forms.Select(attrs=SELECT)
+        label=_("Reporting period"), choices=PeriodKind.choices, widget=forms.Select(attrs=SELECT)
     )
     description = _area(_("Description"))
     is_active = forms.BooleanField(label=_("In use"), required=False, widget=forms.CheckboxInput(attrs=CHECK))
@@ -45,14 +45,14 @@ class TemplateForm(VersionedFormMixin, forms.Form):
 
 
 class FieldForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=FieldKind.choices, widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(label=_("Kind of field"), choices=FieldKind.choices, widget=forms.Select(attrs=SELECT))
     label = _text(_("Label"), required=True)
     unit = _text(_("Unit of measure"), max_length=40)
     required = forms.BooleanField(
         label=_("Required"), required=False, widget=forms.CheckboxInput(attrs=CHECK)
     )
     sort_order = forms.IntegerField(
-        label=_("Order"), required=False, min_value=0, max_value=32000, widget=forms.NumberInput(attrs=NUMBER)
+        label=_("Order in the report"), required=False, min_value=0, max_value=32000, widget=forms.NumberInput(attrs=NUMBER)
     )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:

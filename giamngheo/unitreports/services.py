@@ -696,9 +696,13 @@ def report_leader_approve(
     *, report: UnitReport, version: Version, acting_user: User | None, when: dt.datetime | None = None
 ) -> UnitReport:
     locked = _lock_report(report)
-    if acting_user is not None and not acting_user.is_system_admin and (
-        not can(acting_user, Capability.APPROVE_UNIT_REPORTS)
-        or not OrgUnit.objects.filter(org_q(acting_user), pk=locked.org_unit_id).exists()
+    if (
+        acting_user is not None
+        and not acting_user.is_system_admin
+        and (
+            not can(acting_user, Capability.APPROVE_UNIT_REPORTS)
+            or not OrgUnit.objects.filter(org_q(acting_user), pk=locked.org_unit_id).exists()
+        )
     ):
         raise PermissionDenied(_("You may not approve the units' reports."))
     version_check(locked, version)

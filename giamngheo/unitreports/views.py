@@ -21,7 +21,7 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
-from giamngheo.core.views import get_or_404, int_param, paginate, submit
+from giamngheo.core.views import confirmation_page, get_or_404, int_param, paginate, submit
 from giamngheo.core.xlsx import Column, Section, table_download, wants_xlsx
 
 from . import selectors, services
@@ -98,7 +98,10 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
             "q": q,
             "years": selectors.request_years(user=user),
             "page_obj": page,
-            "summaries": selectors.request_summaries(requests=list(page.object_list)),
+            "summaries": [
+                (s, _percent(s.completeness))
+                for s in selectors.request_summaries(requests=list(page.object_list))
+            ],
             "show_requests": True,
         }
     if can(user, Capability.APPROVE_UNIT_REPORTS):
@@ -244,6 +247,11 @@ def field_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(field, name) for name in services.FIELD_FIELDS}
     form = FieldForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and request.POST.get("delete") == "1":
+        asked = confirmation_page(
+            request, question=_("Remove this field from the template?"), cancel_url=detail
+        )
+        if asked is not None:
+            return asked
         try:
             services.field_delete(field=field, acting_user=_u(request))
         except ApplicationError as exc:

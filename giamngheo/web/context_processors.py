@@ -96,6 +96,17 @@ MODULES = [
         needs_area=True,
     ),
     Module(_("“For the poor” fund"), "fund:campaign-list", "heart", "/fund/", FUND_CAPABILITIES),
+    Module(
+        _("Periodic reports"),
+        "unitreports:index",
+        "journal-text",
+        "/unit-reports/",
+        (
+            Capability.SUBMIT_UNIT_REPORTS,
+            Capability.MANAGE_UNIT_REPORTS,
+            Capability.APPROVE_UNIT_REPORTS,
+        ),
+    ),
 ]
 
 
