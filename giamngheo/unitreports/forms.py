@@ -45,14 +45,20 @@ class TemplateForm(VersionedFormMixin, forms.Form):
 
 
 class FieldForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of field"), choices=FieldKind.choices, widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(
+        label=_("Kind of field"), choices=FieldKind.choices, widget=forms.Select(attrs=SELECT)
+    )
     label = _text(_("Label"), required=True)
     unit = _text(_("Unit of measure"), max_length=40)
     required = forms.BooleanField(
         label=_("Required"), required=False, widget=forms.CheckboxInput(attrs=CHECK)
     )
     sort_order = forms.IntegerField(
-        label=_("Order in the report"), required=False, min_value=0, max_value=32000, widget=forms.NumberInput(attrs=NUMBER)
+        label=_("Order in the report"),
+        required=False,
+        min_value=0,
+        max_value=32000,
+        widget=forms.NumberInput(attrs=NUMBER),
     )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:

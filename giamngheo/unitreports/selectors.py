@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability
@@ -181,7 +182,7 @@ def report_history(*, report: UnitReport) -> list[HistoryRow]:
         at = rec.created_at
         if after.get("at"):
             at = dt.datetime.fromisoformat(after["at"])
-        who = (getattr(rec.actor, "full_name", "") or rec.actor_name) if rec.actor else rec.actor_name
+        who = (getattr(rec.actor, "full_name", "") or rec.actor_name) if rec.actor else gettext("System")
         rows.append(
             HistoryRow(at=at, who=who, action=rec.action, note=rec.note, status=str(after.get("status", "")))
         )
