@@ -357,9 +357,11 @@ class UnitRate:
         return rates.Timeliness(self.expected, self.received, self.on_time).timeliness
 
 
-def unit_rates(*, user: User, year: int) -> list[UnitRate]:
-    """Each unit asked in the year's requests (that the user sees): expected, received, on time, rates."""
-    requests = list(ReportRequest.objects.filter(request_q(user), period_end__year=year))
+def unit_rates(*, user: User, year: int, today: dt.date | None = None) -> list[UnitRate]:
+    """Each unit asked in the year's requests already due (that the user sees): expected, received, on time,
+    rates. A request not yet due expects nothing yet."""
+    today = today or timezone.localdate()
+    requests = list(ReportRequest.objects.filter(request_q(user), period_end__year=year, due_date__lt=today))
     unit_ids = set(
         ReportRequest.units.through.objects.filter(reportrequest__in=requests).values_list(
             "orgunit_id", flat=True

@@ -23,6 +23,7 @@ from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import confirmation_page, get_or_404, int_param, paginate, submit
 from giamngheo.core.xlsx import Column, Section, table_download, wants_xlsx
+from giamngheo.org.selectors import department_for
 
 from . import selectors, services
 from .forms import (
@@ -516,12 +517,14 @@ def unit_rates(request: AuthenticatedRequest) -> HttpResponse:
     user = _u(request)
     year = int_param(request, "year", maximum=2100, invalid="ignore") or timezone.localdate().year
     rows = selectors.unit_rates(user=user, year=year)
+    department = department_for(user=user)
+    scope = department.name if department is not None else ""
     if wants_xlsx(request):
         return table_download(
             request,
             filename=f"ti-le-bao-cao-{year}.xlsx",
             title=_("Completeness and timeliness of the units' reports"),
-            scope="",
+            scope=scope,
             year=year,
             sections=[
                 Section(
@@ -554,6 +557,7 @@ def unit_rates(request: AuthenticatedRequest) -> HttpResponse:
             "year": year,
             "years": selectors.request_years(user=user),
             "rows": [(r, _percent(r.completeness), _percent(r.timeliness)) for r in rows],
+            "scope": scope,
             "breadcrumbs": _crumbs((_("Rates per unit"), None)),
         },
     )
