@@ -360,8 +360,8 @@ class UnitRate:
 def unit_rates(*, user: User, year: int, today: dt.date | None = None) -> list[UnitRate]:
     """Each unit asked in the year's requests already due (that the user sees): expected, received, on time,
     rates. A request not yet due expects nothing yet."""
-    today = today or timezone.localdate()
-    requests = list(ReportRequest.objects.filter(request_q(user), period_end__year=year, due_date__lt=today))
+    due = [r.pk for r in rates.requests_due(year=year, today=today)]
+    requests = list(ReportRequest.objects.filter(request_q(user), pk__in=due))
     unit_ids = set(
         ReportRequest.units.through.objects.filter(reportrequest__in=requests).values_list(
             "orgunit_id", flat=True

@@ -607,6 +607,9 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def report_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = _u(request)
     report = get_or_404(selectors.access_report_by_id, user=user, report_id=pk)
+    if report.status not in services.EDITABLE:
+        messages.info(request, _("The report has been submitted: it can no longer be changed."))
+        return redirect(_report_url(report))
     entries = selectors.report_entries(report=report)
     form = ReportForm(
         request.POST or None,
