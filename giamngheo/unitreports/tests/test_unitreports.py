@@ -496,3 +496,25 @@ def test_pages_walk_through_a_report(users: Any, template: Any, ptnt: OrgUnit) -
         assert office.get(reverse(name, args=args)).status_code == 200, name
     assert leader.get(reverse("unitreports:request-detail", args=[report.request_id])).status_code == 200
     assert leader.get(reverse("unitreports:template-list")).status_code == 403
+
+
+def test_the_office_records_a_late_paper_report_counted_late(
+    users: Any, template: Any, ptnt: OrgUnit
+) -> None:
+    head, office = users["truongphong"], users["vanphong"]
+    request = _request(template, users, period=1, due=TODAY - dt.timedelta(days=3), year=TODAY.year)
+    report = _report(request, ptnt)
+    with pytest.raises(ValidationFailed):
+        services.report_submit(report=report, version=report.version, acting_user=head)
+    report = _fill(report, template, office, households=Decimal(7))
+    report = services.report_submit(report=report, version=report.version, acting_user=office)
+    assert report.status == ReportStatus.SUBMITTED and report.submitted_by == office
+    t = rates.report_timeliness(year=request.year, unit_ids=[ptnt.pk], requests=[request])[ptnt.pk]
+    assert (t.expected, t.received, t.on_time) == (1, 1, 0)
+    overview = selectors.request_overview(user=office, request=request)
+    assert {r.unit.pk: r.timeliness for r in overview.rows}[ptnt.pk] == selectors.LATE
+    # A system caller alone may date a change.
+    with pytest.raises(ValueError):
+        services.report_office_approve(
+            report=report, version=report.version, acting_user=office, when=timezone.now()
+        )
