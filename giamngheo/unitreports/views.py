@@ -87,7 +87,10 @@ def _percent(value: float | None) -> str:
 @require_GET
 def index(request: AuthenticatedRequest) -> HttpResponse:
     user = _u(request)
-    context: dict[str, Any] = {"breadcrumbs": [(_("Periodic reports"), None)]}
+    context: dict[str, Any] = {
+        "breadcrumbs": [(_("Periodic reports"), None)],
+        "today": timezone.localdate(),
+    }
     manages = can(user, Capability.MANAGE_UNIT_REPORTS)
     context["can_manage"] = manages
     if manages or can(user, Capability.APPROVE_UNIT_REPORTS):
