@@ -196,6 +196,19 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "emulation:task-update": lambda w: [{"pk": _foreign_emulation(w)["task"].pk}],
     "emulation:task-issue": lambda w: [{"pk": _foreign_emulation(w)["task"].pk}],
     "emulation:task-cancel": lambda w: [{"pk": _foreign_emulation(w)["task"].pk}],
+    "unitreports:template-detail": lambda w: [{"pk": _foreign_unitreports(w)["template"].pk}],
+    "unitreports:template-update": lambda w: [{"pk": _foreign_unitreports(w)["template"].pk}],
+    "unitreports:field-update": lambda w: [{"pk": _foreign_unitreports(w)["field"].pk}],
+    "unitreports:request-detail": lambda w: [{"pk": _foreign_unitreports(w)["request"].pk}],
+    "unitreports:request-update": lambda w: [{"pk": _foreign_unitreports(w)["request"].pk}],
+    "unitreports:exception-create": lambda w: [{"pk": _foreign_unitreports(w)["request"].pk}],
+    "unitreports:request-aggregate": lambda w: [{"pk": _foreign_unitreports(w)["request"].pk}],
+    "unitreports:report-detail": lambda w: [{"pk": _foreign_unitreports(w)["report"].pk}],
+    "unitreports:report-edit": lambda w: [{"pk": _foreign_unitreports(w)["report"].pk}],
+    "unitreports:report-action": lambda w: [
+        {"pk": _foreign_unitreports(w)["report"].pk, "action": a}
+        for a in ("submit", "approve", "return", "withdraw", "reopen", "leader-approve")
+    ],
 }
 
 
@@ -954,3 +967,37 @@ def _foreign_emulation(w: ForeignWorld) -> dict[str, Any]:
         "task": task,
     }
     return w._emulation  # type: ignore[attr-defined,no-any-return]
+def _foreign_unitreports(w: ForeignWorld) -> dict[str, Any]:
+    """A periodic report of the foreign unit (submitted, its narrative naming the foreign staff member).
+    Written directly (no audit: the sweep counts audit rows)."""
+    import datetime as dt
+
+    from giamngheo.unitreports.models import (
+        ReportRequest,
+        ReportTemplate,
+        ReportValue,
+        TemplateField,
+        UnitReport,
+    )
+
+    cached = getattr(w, "_unitreports", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    template = ReportTemplate.objects.create(name="Mẫu báo cáo ngoại phạm vi", period_kind="quarter")
+    field = TemplateField.objects.create(template=template, kind="text", code="ket-qua", label="Kết quả")
+    request = ReportRequest.objects.create(
+        template=template,
+        organiser=w.org_unit.parent or w.org_unit,
+        title="Báo cáo ngoại phạm vi",
+        year=2026,
+        period=3,
+        period_start=dt.date(2026, 7, 1),
+        period_end=dt.date(2026, 9, 30),
+        due_date=dt.date(2026, 10, 10),
+    )
+    request.units.set([w.org_unit])
+    report = UnitReport.objects.create(request=request, org_unit=w.org_unit, status="submitted")
+    ReportValue.objects.create(report=report, field=field, text=MARKERS[1])
+    result = {"template": template, "field": field, "request": request, "report": report}
+    w._unitreports = result  # type: ignore[attr-defined]
+    return result

@@ -311,5 +311,23 @@ ACTIONS.update(
         "emulation.task.update": gettext_lazy("Guidance task edited"),
         "emulation.task.issue": gettext_lazy("Guidance document recorded as issued"),
         "emulation.task.cancel": gettext_lazy("Guidance task cancelled"),
+# Periodic reports from units (issue 16)
+ACTIONS.update(
+    {
+        "unitreports.template.create": gettext_lazy("Report template created"),
+        "unitreports.template.update": gettext_lazy("Report template edited"),
+        "unitreports.field.add": gettext_lazy("Field added to a report template"),
+        "unitreports.field.update": gettext_lazy("Field of a report template edited"),
+        "unitreports.field.delete": gettext_lazy("Field removed from a report template"),
+        "unitreports.request.create": gettext_lazy("Periodic report requested from the units"),
+        "unitreports.request.update": gettext_lazy("Request for a periodic report edited"),
+        "unitreports.exception.grant": gettext_lazy("Entry of a periodic report extended for a unit"),
+        "unitreports.report.save": gettext_lazy("Unit's periodic report saved"),
+        "unitreports.report.submit": gettext_lazy("Unit's periodic report submitted"),
+        "unitreports.report.office_approve": gettext_lazy("Unit's periodic report approved by the office"),
+        "unitreports.report.return": gettext_lazy("Unit's periodic report returned with comments"),
+        "unitreports.report.withdraw": gettext_lazy("Office's approval of a unit's report withdrawn"),
+        "unitreports.report.reopen": gettext_lazy("Unit's periodic report reopened"),
+        "unitreports.report.leader_approve": gettext_lazy("Unit's periodic report approved by the leader"),
     }
 )

@@ -107,6 +107,16 @@ MODULES = [
         _("Emulation scoring"), "scoring:set-list", "clipboard-check", "/scoring/", Capability.VIEW_EMULATION
     ),
     Module(_("Emulation movements"), "emulation:index", "trophy", "/emulation/", Capability.VIEW_EMULATION),
+        _("Periodic reports"),
+        "unitreports:index",
+        "journal-text",
+        "/unit-reports/",
+        (
+            Capability.SUBMIT_UNIT_REPORTS,
+            Capability.MANAGE_UNIT_REPORTS,
+            Capability.APPROVE_UNIT_REPORTS,
+        ),
+    ),
 ]
 
 
