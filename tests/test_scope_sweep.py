@@ -927,6 +927,8 @@ def _foreign_scoring(w: ForeignWorld) -> dict[str, Any]:
     )
     w._scoring = {"set": sets[0], "draft": sets[1], "criterion": criterion, "sheet": sheet}  # type: ignore[attr-defined]
     return w._scoring  # type: ignore[attr-defined,no-any-return]
+
+
 def _foreign_emulation(w: ForeignWorld) -> dict[str, Any]:
     """An emulation movement of the department with the foreign unit taking part, its 2026 plan, the unit's
     registration (its commitments and the foreign staff member's title, named by markers) and a guidance task
@@ -967,6 +969,8 @@ def _foreign_emulation(w: ForeignWorld) -> dict[str, Any]:
         "task": task,
     }
     return w._emulation  # type: ignore[attr-defined,no-any-return]
+
+
 def _foreign_unitreports(w: ForeignWorld) -> dict[str, Any]:
     """A periodic report of the foreign unit (submitted, its narrative naming the foreign staff member).
     Written directly (no audit: the sweep counts audit rows)."""

@@ -224,21 +224,21 @@ register(
     gettext_lazy("Guidance tasks issued on time"),
     "%",
     tasks_on_time,
-    lambda year: _first_url("emulation:task-list", "emulation:tasks", "emulation:index"),
+    lambda year: _first_url("emulation:task-list"),
 )
 register(
     "reports_on_time",
     gettext_lazy("Periodic reports submitted on time"),
     "%",
     reports_on_time,
-    lambda year: _first_url("unitreports:request-list", "unitreports:index"),
+    lambda year: _first_url("unitreports:rates"),
 )
 register(
     "initiatives_recognised",
     gettext_lazy("Initiatives recognised in the year"),
     gettext_lazy("initiatives"),
     initiatives_recognised,
-    lambda year: _first_url("initiatives:initiative-list", "initiatives:list", "initiatives:index"),
+    lambda year: _first_url("initiatives:initiative-list"),
 )
 register(
     "fund_staff_share",

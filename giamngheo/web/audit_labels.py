@@ -291,6 +291,10 @@ ACTIONS.update(
         "scoring.sheet.council_save": gettext_lazy("Council's score of a unit saved"),
         "scoring.sheet.score": gettext_lazy("Score sheet marked as scored by the council"),
         "scoring.sheet.return": gettext_lazy("Self-assessment returned to the unit"),
+    }
+)
+
+
 # Emulation movements, registrations and guidance tasks (issue 16)
 ACTIONS.update(
     {
@@ -311,6 +315,10 @@ ACTIONS.update(
         "emulation.task.update": gettext_lazy("Guidance task edited"),
         "emulation.task.issue": gettext_lazy("Guidance document recorded as issued"),
         "emulation.task.cancel": gettext_lazy("Guidance task cancelled"),
+    }
+)
+
+
 # Periodic reports from units (issue 16)
 ACTIONS.update(
     {

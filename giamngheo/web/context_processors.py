@@ -107,6 +107,7 @@ MODULES = [
         _("Emulation scoring"), "scoring:set-list", "clipboard-check", "/scoring/", Capability.VIEW_EMULATION
     ),
     Module(_("Emulation movements"), "emulation:index", "trophy", "/emulation/", Capability.VIEW_EMULATION),
+    Module(
         _("Periodic reports"),
         "unitreports:index",
         "journal-text",
