@@ -96,6 +96,13 @@ MODULES = [
         needs_area=True,
     ),
     Module(_("“For the poor” fund"), "fund:campaign-list", "heart", "/fund/", FUND_CAPABILITIES),
+    Module(
+        _("Department's documents"),
+        "officedocs:document-list",
+        "file-earmark-text",
+        "/documents/",
+        (Capability.WRITE_DOCUMENTS, Capability.VIEW_EMULATION),
+    ),
 ]
 
 
