@@ -29,7 +29,9 @@ def _area(label: Any, rows: int, *, required: bool = False, help_text: Any = "")
 
 class DocumentCreateForm(forms.Form):
     org_unit = forms.TypedChoiceField(label=_("Issuing body"), coerce=int, widget=forms.Select(attrs=SELECT))
-    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices, widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(
+        label=_("Kind of document"), choices=DocumentKind.choices, widget=forms.Select(attrs=SELECT)
+    )
     year = forms.IntegerField(
         label=_("Year"), min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=NUMBER)
     )
@@ -43,7 +45,7 @@ class DocumentForm(VersionedFormMixin, forms.Form):
     title = _area(_("Subject (trích yếu)"), 2, required=True)
     number = _text(_("Number (blank until the clerk registers it)"), max_length=20)
     symbol = _text(_("Symbol"), required=True, max_length=40)
-    place = _text(_("Place"), required=True, max_length=100)
+    place = _text(_("Place of issue"), required=True, max_length=100)
     issued_on = DateField(label=_("Date (blank on a draft)"), required=False)
     parent_body = _text(_("Parent body"), max_length=200)
     issuer = _text(_("Issuing body"), required=True, max_length=200)

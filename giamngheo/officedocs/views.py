@@ -50,7 +50,7 @@ def read_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    return [(_("Department's documents"), reverse("officedocs:document-list")), *tail]
+    return [(_("Official documents"), reverse("officedocs:document-list")), *tail]
 
 
 def _doc_crumbs(document: OfficialDocument, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -86,7 +86,7 @@ def document_list(request: AuthenticatedRequest) -> HttpResponse:
             "years": selectors.document_years(user=request.user),
             "kinds": DocumentKind.choices,
             "can_write": can(request.user, Capability.WRITE_DOCUMENTS),
-            "breadcrumbs": [(_("Department's documents"), None)],
+            "breadcrumbs": [(_("Official documents"), None)],
         },
     )
 

@@ -97,7 +97,7 @@ MODULES = [
     ),
     Module(_("“For the poor” fund"), "fund:campaign-list", "heart", "/fund/", FUND_CAPABILITIES),
     Module(
-        _("Department's documents"),
+        _("Official documents"),
         "officedocs:document-list",
         "file-earmark-text",
         "/documents/",
