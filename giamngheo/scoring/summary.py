@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from giamngheo.accounts.scoping import org_q
 from giamngheo.emulation.models import Movement, MovementPlan, Registration, RegistrationStatus
@@ -91,16 +91,15 @@ def emulation_summary(*, user: User, year: int) -> EmulationSummary:
         r.org_unit_id: r
         for r in Registration.objects.filter(_unit_q(user, "org_unit__"), plan_id__in=plan_ids)
         .select_related("collective_title")
+        .annotate(n_lines=Count("lines"))
         .order_by("plan_id")
     }
-    line_counts: dict[int, int] = {}
-    for reg in registrations.values():
-        line_counts[reg.org_unit_id] = reg.lines.count()
+    line_counts = {pk: int(getattr(r, "n_lines", 0)) for pk, r in registrations.items()}
     sheets: dict[int, ScoreSheet] = {}
-    for sheet in ScoreSheet.objects.filter(
+    for found in ScoreSheet.objects.filter(
         _unit_q(user, "org_unit__"), criteria_set__plan_id__in=plan_ids
     ).order_by("pk"):
-        sheets.setdefault(sheet.org_unit_id, sheet)
+        sheets.setdefault(found.org_unit_id, found)
     wanted = participants | set(registrations) | set(sheets)
     units = list(OrgUnit.objects.filter(_unit_q(user), pk__in=wanted))
     initiatives = recognised_counts(year=year, unit_ids=[u.pk for u in units])
