@@ -12,6 +12,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from giamngheo.core.docformat import vn_date
 from giamngheo.core.exports import inert_cell
 from giamngheo.core.xlsx import ILLEGAL, INT_FORMAT, column_letter
 
@@ -36,6 +37,15 @@ def _sheet_name(number: int, title: str, taken: set[str]) -> str:
     return name
 
 
+def reference(data: DocumentData) -> str:
+    """ "(Kèm theo Báo cáo số …/BC-SNNMT ngày … tháng … năm … của Sở …)" (Decree 30/2020, annexes): the
+    blanks stay until the document is registered."""
+    number = data.number.strip()
+    number = "…" + number if number.startswith("/") else number
+    when = vn_date(data.issued_on) if data.issued_on else "ngày … tháng … năm …"
+    return f"(Kèm theo {data.type_name.capitalize()} số {number} {when} của {data.issuer})"
+
+
 def workbook(data: DocumentData) -> bytes:
     book = Workbook()
     first = book.active
@@ -47,7 +57,7 @@ def workbook(data: DocumentData) -> bytes:
         sheet = book.create_sheet(_sheet_name(number, item.title, taken))
         sheet.append([f"Phụ lục {number}. {item.title}"])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([f"(Kèm theo {data.type_name.capitalize()} số {data.number.strip()} - {data.title})"])
+        sheet.append([reference(data)])
         sheet["A2"].font = Font(italic=True)
         if item.unit:
             sheet.append([item.unit])

@@ -284,6 +284,9 @@ def test_annex_has_one_sheet_per_table(world) -> None:
     book = load_workbook(io.BytesIO(annex.workbook(data)))
     assert len(book.worksheets) == len(data.all_tables()) == 6
     assert book.worksheets[0]["A1"].value.startswith("Phụ lục 1. Kết quả rà soát hộ nghèo")
+    assert book.worksheets[0]["A2"].value == (
+        "(Kèm theo Báo cáo số …/BC-SNNMT ngày … tháng … năm … của Sở Nông nghiệp và Môi trường)"
+    )
 
 
 # Pages ------------------------------------------------------------------------------------------------------
