@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
@@ -31,6 +32,8 @@ from giamngheo.officedocs import annex, drafts, formatter, generator, selectors,
 from giamngheo.officedocs.models import DocumentKind, DocumentStatus, OfficialDocument
 from giamngheo.org.models import OrgUnit, OrgUnitKind, Staff
 from giamngheo.plans import indicators as ind
+from giamngheo.plans import selectors as plan_selectors
+from giamngheo.plans import services as plan_services
 from giamngheo.reviews import figures as F
 from giamngheo.reviews.models import AreaSummary, ReviewRound
 from giamngheo.scoring.models import CriteriaSet, ScoreSheet, SheetStatus
@@ -81,6 +84,19 @@ def world(users, province) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     )
     movement.participants.set(divisions)
     plan = MovementPlan.objects.create(movement=movement, year=year, title=f"Kế hoạch thi đua năm {year}")
+    poverty_plan = plan_services.plan_create(
+        province=province, year_from=year, year_to=year, title="Kế hoạch giảm nghèo thử", acting_user=None
+    )
+    plan_services.target_create(
+        plan=poverty_plan,
+        name="Giảm tỷ lệ hộ nghèo",
+        indicator_key="poverty_rate",
+        baseline_value=Decimal("3.96"),
+        target_value=Decimal("3.00"),
+        direction="down",
+        deadline=dt.date(year, 12, 31),
+        acting_user=None,
+    )
     ttldtt = Title.objects.filter(code="tap-the-lao-dong-tien-tien").first()
     ldtt = Title.objects.filter(code="lao-dong-tien-tien").first()
     registration = Registration.objects.create(
@@ -196,6 +212,39 @@ def test_activities_emulation_and_awards_are_the_selectors(world, province) -> N
     awards = data.tables["awards"][0]
     assert awards.total == ["", "Tổng cộng", 1, 1, 0, 1_872_000 + 702_000]
     assert award_summary(user=office, year=year).amount == sum(r[5] for r in awards.rows)
+
+
+def test_targets_are_the_plans_target_cards(world, province) -> None:
+    data = generator.document_data(user=world["office"], document=world["document"])
+    with translation.override("vi"):
+        cards = plan_selectors.target_cards(user=world["office"], area=province, year=world["year"])
+    row = _row(data.tables["targets"][0], "Giảm tỷ lệ hộ nghèo")
+    card = next(c for c in cards if c.target.name == "Giảm tỷ lệ hộ nghèo")
+    assert row[3:7] == [card.baseline, card.target_value, card.actual, card.achieved]
+    assert card.actual == Decimal("3.07")  # the official summary's rate: 31 / 1,010
+    assert row[7] == card.status_label and row[7] in {
+        "Đúng tiến độ",
+        "Có nguy cơ chậm",
+        "Chậm tiến độ",
+        "Đã đạt",
+    }
+
+
+def test_which_year_a_document_cites() -> None:
+    assert generator.figure_years(DocumentKind.FINAL_REPORT, 2025) == (2025, 2025)
+    assert generator.figure_years(DocumentKind.INTERIM_REPORT, 2026) == (2025, 2026)
+    assert generator.figure_years(DocumentKind.PLAN, 2027) == (2026, 2026)
+
+
+def test_a_unit_heads_summaries_hold_only_their_unit(world, users) -> None:
+    head = users["truongphong"]
+    own = {u.unit_id for u in emulation_summary(user=head, year=world["year"]).units}
+    assert own <= set(
+        OrgUnit.objects.filter(path__startswith=head.scope_org_units.get().path).values_list("pk", flat=True)
+    )
+    awards = award_summary(user=head, year=world["year"])
+    office_awards = award_summary(user=world["office"], year=world["year"])
+    assert office_awards.total == 2 and awards.total <= office_awards.total
 
 
 def test_the_draft_narrative_quotes_the_tables_figures(world) -> None:
