@@ -251,19 +251,13 @@ def collect(*, user: User, org_unit: OrgUnit, kind: str, year: int) -> Figures:
     poverty_year, activity_year = figure_years(kind, year)
     with translation.override("vi"):
         rate_years = range(poverty_year - SERIES_YEARS + 1, poverty_year + 1)
-        poverty_series = dict(
-            plan_selectors.series(user=user, area=province, indicator_key="poverty_rate", years=rate_years)
-        )
-        near_series = dict(
-            plan_selectors.series(
-                user=user, area=province, indicator_key="near_poverty_rate", years=rate_years
-            )
-        )
-        rates = [
-            (y, poverty_series.get(y), near_series.get(y))
-            for y in rate_years
-            if poverty_series.get(y) is not None or near_series.get(y) is not None
-        ]
+        rates = []
+        for y in rate_years:  # as plans.selectors.series computes them, one read of the year for both
+            inputs = plan_selectors.area_inputs(user=user, area=province, year=y)
+            poor = ind.indicator("poverty_rate").value(inputs)
+            near = ind.indicator("near_poverty_rate").value(inputs)
+            if poor is not None or near is not None:
+                rates.append((y, poor, near))
         return Figures(
             kind=kind,
             year=year,

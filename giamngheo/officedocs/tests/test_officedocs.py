@@ -166,6 +166,13 @@ def world(users, province) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     }
 
 
+def data_rates(world: dict[str, Any]) -> list[tuple[int, Any, Any]]:
+    figures = generator.collect(
+        user=world["office"], org_unit=world["department"], kind=DocumentKind.FINAL_REPORT, year=world["year"]
+    )
+    return figures.rates
+
+
 def _row(table: generator.Table, label: str) -> list[Any]:
     return next(r for r in table.rows if r[1] == label)
 
@@ -182,6 +189,12 @@ def test_poverty_figures_are_the_official_summarys(world, province) -> None:
         {ind.POOR: summary.end_poor, ind.HOUSEHOLDS: summary.households}
     )
     assert _row(poverty, "Tỷ lệ hộ nghèo")[4] == rate
+    series = plan_selectors.series(
+        user=world["office"], area=province, indicator_key="poverty_rate", years=range(2021, 2026)
+    )
+    assert [(str(y), p) for y, p, _n in data_rates(world)] == [
+        (str(y), v) for y, v in series if v is not None
+    ]
     # the same number printed in the DOCX table and in the XLSX annex
     _paragraphs, tables = _texts(formatter.render(data))
     cells = {c.text for t in tables for row in t.rows for c in row.cells}
