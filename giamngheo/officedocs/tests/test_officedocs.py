@@ -281,6 +281,13 @@ def test_unknown_figures_stay_unknown(world) -> None:
     data = generator.document_data(user=world["office"], document=plan)
     assert _row(data.tables["poverty"][0], "Số hộ nghèo")[3:] == [None, None]
     assert formatter.cell(None) == "—"
+    paragraphs, tables = _texts(formatter.render(data))
+    assert "KẾ HOẠCH" in paragraphs and plan.title in paragraphs
+    assert tables[0].cell(1, 0).text == "Số:       /KH-SNNMT"
+    assert [s.heading for s in selectors.sections_of(document=plan)][1:3] == [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "II. NỘI DUNG THI ĐUA",
+    ]
     assert "…" in drafts._poverty_text(
         generator.collect(
             user=world["office"], org_unit=world["department"], kind=DocumentKind.PLAN, year=2020
