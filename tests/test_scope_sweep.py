@@ -209,6 +209,15 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
         {"pk": _foreign_unitreports(w)["report"].pk, "action": a}
         for a in ("submit", "approve", "return", "withdraw", "reopen", "leader-approve")
     ],
+    "officedocs:document-detail": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-update": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-redraft": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-issue": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-reopen": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-delete": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-preview": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-docx": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-xlsx": lambda w: [{"pk": _foreign_officedocs(w).pk}],
 }
 
 
@@ -1005,3 +1014,26 @@ def _foreign_unitreports(w: ForeignWorld) -> dict[str, Any]:
     result = {"template": template, "field": field, "request": request, "report": report}
     w._unitreports = result  # type: ignore[attr-defined]
     return result
+
+
+def _foreign_officedocs(w: ForeignWorld) -> Any:
+    """The department's report draft, its narrative naming the foreign commune's household (the office's
+    document: an officer of a commune has no page of it). Written directly (no audit)."""
+    from giamngheo.officedocs.models import DocumentSection, OfficialDocument
+
+    cached = getattr(w, "_officedoc", None)
+    if cached is not None:
+        return cached
+    document = OfficialDocument.objects.create(
+        org_unit=w.org_unit.parent or w.org_unit,
+        kind="final",
+        year=2026,
+        title="Báo cáo ngoại phạm vi",
+        symbol="BC-SNNMT",
+        place="Đồng Nai",
+        issuer="Sở Nông nghiệp và Môi trường",
+        signer_title="GIÁM ĐỐC",
+    )
+    DocumentSection.objects.create(document=document, position=1, heading="I.", text=MARKERS[3])
+    w._officedoc = document  # type: ignore[attr-defined]
+    return document

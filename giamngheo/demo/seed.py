@@ -27,6 +27,7 @@ from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.demo.emulation import seed_emulation
 from giamngheo.demo.fund import seed_fund
 from giamngheo.demo.initiatives import seed_initiatives
+from giamngheo.demo.officedocs import seed_officedocs
 from giamngheo.demo.outreach import seed_outreach
 from giamngheo.demo.plans import seed_plans
 from giamngheo.demo.policies import seed_policy_requests
@@ -332,6 +333,7 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     seed_initiatives(province=province)
     seed_unitreports(province=province)
     seed_scoring(province=province, seed=seed)  # after the movement's plan, initiatives, reports and fund
+    seed_officedocs(province=province)  # last: the department's reports read everything above
     report.activities = activity_counts()
     # Tell the demo's users what needs their attention (the daily scans of the alerts).
     plan_alerts_scan()

@@ -339,3 +339,18 @@ ACTIONS.update(
         "unitreports.report.leader_approve": gettext_lazy("Unit's periodic report approved by the leader"),
     }
 )
+
+
+# The department's official documents (issue 16 §8)
+ACTIONS.update(
+    {
+        "officedocs.document.create": gettext_lazy("Department document drafted"),
+        "officedocs.document.update": gettext_lazy("Department document edited"),
+        "officedocs.document.redraft": gettext_lazy(
+            "Department document's narrative written again from the data"
+        ),
+        "officedocs.document.issue": gettext_lazy("Department document issued"),
+        "officedocs.document.reopen": gettext_lazy("Department document reopened"),
+        "officedocs.document.delete": gettext_lazy("Department document draft deleted"),
+    }
+)

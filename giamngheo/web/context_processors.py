@@ -118,6 +118,13 @@ MODULES = [
             Capability.APPROVE_UNIT_REPORTS,
         ),
     ),
+    Module(
+        _("Official documents"),
+        "officedocs:document-list",
+        "file-earmark-text",
+        "/documents/",
+        (Capability.WRITE_DOCUMENTS, Capability.VIEW_EMULATION),
+    ),
 ]
 
 
