@@ -5,8 +5,9 @@ one returned with a reason, one unit not registered (PTNT-GN, truongphong's divi
 staff's titles) —; the 2025 registrations all approved; and about twelve guidance tasks of 2026 over the
 divisions, mixed on time, late and open.
 
-Everything goes through ``emulation.services``, acted by the demo accounts when they exist (``vanphong`` for
-the office, ``truongphong`` for the poverty division; the system otherwise); the sent/decided times are then
+Everything goes through ``emulation.services``, acted by the demo accounts when they exist and their scope
+covers the unit (``vanphong`` for the office, ``truongphong`` for the poverty division; the system otherwise,
+e.g. in another province); the sent/decided times are then
 set to plausible days of the year (the audit keeps the real times). Safe to run again: a department that
 already has the movement is left alone. Document numbers are samples (CHƯA XÁC NHẬN).
 """
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import org_q
 from giamngheo.commendation.models import Title
 from giamngheo.emulation import services
 from giamngheo.emulation.models import GuidanceTask, Movement, MovementKind, MovementPlan, Registration
@@ -129,10 +131,16 @@ class EmulationReport:
     tasks: int = 0
 
 
-def _account(username: str) -> User | None:
-    """A demo account (the office, the poverty division's head) acting in the demo, when it exists; the
-    system otherwise."""
-    return User.objects.filter(username=username, is_active=True).first()
+def _account(username: str, unit: OrgUnit | None) -> User | None:
+    """A demo account (the office, the poverty division's head) acting in the demo, when it exists and its
+    scope covers ``unit`` (the accounts belong to the first demo province: in another province, the system
+    acts); the system otherwise."""
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None or unit is None:
+        return None
+    if not OrgUnit.objects.filter(org_q(user, "path", None), pk=unit.pk).exists():
+        return None
+    return user
 
 
 def _title(code: str) -> Title | None:
@@ -210,7 +218,7 @@ def seed_emulation(*, province: Area) -> EmulationReport:
     )
     if not units:
         return report
-    office = _account("vanphong")
+    office = _account("vanphong", department)
     movement = services.movement_create(
         organiser=department,
         data={
@@ -255,9 +263,9 @@ def seed_emulation(*, province: Area) -> EmulationReport:
             acting_user=office,
         )
     titles = {code: _title(code) for code in (LDTT, CSTDCS, GIAY_KHEN)}
-    head = _account("truongphong")
-    head_of = {"PTNT-GN": head} if head is not None else {}
     by_short = {u.short_name: u for u in units}
+    head = _account("truongphong", by_short.get("PTNT-GN"))
+    head_of = {"PTNT-GN": head} if head is not None else {}
     # 2025: every unit registered and was approved.
     for i, unit in enumerate(units):
         _register(

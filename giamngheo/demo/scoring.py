@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from giamngheo.accounts.models import User
+from giamngheo.accounts.scoping import org_q
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.emulation.models import MovementPlan
 from giamngheo.geo.models import Area
@@ -123,6 +124,15 @@ def _plan(department: OrgUnit, year: int) -> MovementPlan | None:
     )
 
 
+def _council(department: OrgUnit) -> User | None:
+    """The demo council member (``hoidong``) when their scope covers the department (the accounts belong to
+    the first demo province: in another province, the system acts)."""
+    user = User.objects.filter(username="hoidong", is_active=True).first()
+    if user is None or not OrgUnit.objects.filter(org_q(user, "path", None), pk=department.pk).exists():
+        return None
+    return user
+
+
 def seed_scoring(*, province: Area, seed: int = 1, plan: MovementPlan | None = None) -> ScoringReport:
     """The demo set of ``plan`` (by default, the year's plan of the department's movement)."""
     report = ScoringReport()
@@ -153,7 +163,7 @@ def seed_scoring(*, province: Area, seed: int = 1, plan: MovementPlan | None = N
         criteria_set=criteria_set, version=ANY_VERSION, acting_user=None
     )
     report.criteria_set = criteria_set
-    council = User.objects.filter(username="hoidong").first()
+    council = _council(department)
     entered = {c.code: c for c in Criterion.objects.filter(criteria_set=criteria_set, source="")}
     for sheet in ScoreSheet.objects.filter(criteria_set=criteria_set).select_related("org_unit"):
         report.sheets += 1

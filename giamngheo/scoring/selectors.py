@@ -264,9 +264,10 @@ class SheetView:
         return [r for g in self.groups for r in g.rows]
 
 
-def sheet_view(*, sheet: ScoreSheet) -> SheetView:
-    """The sheet's entries by group, with where each number comes from, and its totals (the sum of the
-    known points; ``complete`` tells whether every entry is known)."""
+def sheet_view(*, sheet: ScoreSheet, user: User | None = None) -> SheetView:
+    """The sheet's entries by group, with where each number comes from (linked to the page that shows it,
+    when ``user`` may open it), and its totals (the sum of the known points; ``complete`` tells whether every
+    entry is known)."""
     year = sheet.criteria_set.plan.year
     entries = list(
         ScoreEntry.objects.filter(sheet=sheet)
@@ -278,7 +279,7 @@ def sheet_view(*, sheet: ScoreSheet) -> SheetView:
     for e in entries:
         c = e.criterion
         if c.source and c.source not in links:
-            links[c.source] = sources.link(c.source, year)
+            links[c.source] = sources.link(c.source, year, user)
         if not groups or groups[-1].name != c.group:
             groups.append(SheetGroup(name=c.group))
         groups[-1].rows.append(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -21,7 +21,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from giamngheo.accounts.roles import Capability
+from giamngheo.accounts.scoping import can
+
 from .points import q2
+
+if TYPE_CHECKING:
+    from giamngheo.accounts.models import User
 
 HUNDRED = Decimal(100)
 
@@ -33,7 +39,11 @@ class SourceValue:
 
 
 Compute = Callable[[list[int], int], dict[int, SourceValue]]
-Link = Callable[[int], str]  # year -> the page the numbers come from ("" when there is none)
+# (year, reader) -> the page the numbers come from ("" when there is none); the reader None: anyone's.
+Link = Callable[[int, "User | None"], str]
+# The pages of a source, each with the capabilities that open it (any of them): a reader gets the first one
+# they may open, so that nobody is sent to a page that answers 403.
+Pages = tuple[tuple[tuple[str, ...], Link], ...]
 
 
 @dataclass(frozen=True)
@@ -42,14 +52,14 @@ class Source:
     label: Any  # lazy text
     unit: Any  # lazy text: "%" or a count
     compute: Compute
-    link: Link
+    pages: Pages
 
 
 SOURCES: dict[str, Source] = {}
 
 
-def register(key: str, label: Any, unit: Any, compute: Compute, link: Link) -> None:
-    SOURCES[key] = Source(key=key, label=label, unit=unit, compute=compute, link=link)
+def register(key: str, label: Any, unit: Any, compute: Compute, pages: Pages) -> None:
+    SOURCES[key] = Source(key=key, label=label, unit=unit, compute=compute, pages=pages)
 
 
 def choices() -> list[tuple[str, str]]:
@@ -70,9 +80,16 @@ def compute(key: str, unit_ids: Iterable[int], year: int) -> dict[int, SourceVal
     return {pk: result.get(pk, SourceValue(None, "")) for pk in ids}
 
 
-def link(key: str, year: int) -> str:
+def link(key: str, year: int, user: User | None = None) -> str:
+    """The page the numbers of ``key`` come from that ``user`` may open ("" when there is none; without a
+    user, the first page of the source)."""
     source = SOURCES.get(key)
-    return source.link(year) if source is not None else ""
+    if source is None:
+        return ""
+    for capabilities, page in source.pages:
+        if user is None or any(can(user, c) for c in capabilities):
+            return page(year, user)
+    return ""
 
 
 def _first_url(*names: str, kwargs: dict[str, Any] | None = None) -> str:
@@ -170,10 +187,15 @@ def fund_staff_share(unit_ids: list[int], year: int) -> dict[int, SourceValue]:
     return result
 
 
-def _fund_link(year: int) -> str:
+def _fund_link(year: int, user: User | None) -> str:
+    """The year's campaign (one the reader sees), else the list of campaigns."""
     from giamngheo.fund.models import Campaign
+    from giamngheo.fund.selectors import campaign_q
 
-    campaign = Campaign.objects.filter(year=year).order_by("-start_date", "-pk").first()
+    campaigns = Campaign.objects.filter(year=year)
+    if user is not None:
+        campaigns = campaigns.filter(campaign_q(user))
+    campaign = campaigns.order_by("-start_date", "-pk").first()
     if campaign is None:
         return _first_url("fund:campaign-list")
     return _first_url("fund:campaign-detail", kwargs={"pk": campaign.pk})
@@ -224,33 +246,45 @@ register(
     gettext_lazy("Guidance tasks issued on time"),
     "%",
     tasks_on_time,
-    lambda year: _first_url("emulation:task-list"),
+    (((Capability.VIEW_EMULATION,), lambda year, user: _first_url("emulation:task-list")),),
 )
 register(
     "reports_on_time",
     gettext_lazy("Periodic reports submitted on time"),
     "%",
     reports_on_time,
-    lambda year: _first_url("unitreports:rates"),
+    (
+        (
+            (Capability.MANAGE_UNIT_REPORTS, Capability.APPROVE_UNIT_REPORTS),
+            lambda year, user: _first_url("unitreports:rates"),
+        ),
+        # A unit's head does not see the rates of all the units: their own unit's reports.
+        ((Capability.SUBMIT_UNIT_REPORTS,), lambda year, user: _first_url("unitreports:index")),
+    ),
 )
 register(
     "initiatives_recognised",
     gettext_lazy("Initiatives recognised in the year"),
     gettext_lazy("initiatives"),
     initiatives_recognised,
-    lambda year: _first_url("initiatives:initiative-list"),
+    (((Capability.VIEW_EMULATION,), lambda year, user: _first_url("initiatives:initiative-list")),),
 )
 register(
     "fund_staff_share",
     gettext_lazy("Staff who gave to the “For the poor” fund"),
     "%",
     fund_staff_share,
-    _fund_link,
+    (((Capability.MANAGE_FUND, Capability.RECORD_DONATIONS, Capability.VIEW_ORG), _fund_link),),
 )
 register(
     "unit_targets_on_track",
     gettext_lazy("The unit's plan targets achieved or on track"),
     "%",
     unit_targets_on_track,
-    lambda year: _first_url("plans:plan-list"),
+    (
+        (
+            (Capability.MANAGE_PLANS, Capability.REPORT_TARGETS, Capability.VIEW_TABLES),
+            lambda year, user: _first_url("plans:plan-list"),
+        ),
+    ),
 )

@@ -440,7 +440,7 @@ def sheet_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "sheet": sheet,
             "set": sheet.criteria_set,
-            "view": selectors.sheet_view(sheet=sheet),
+            "view": selectors.sheet_view(sheet=sheet, user=_u(request)),
             **_sheet_flags(request, sheet),
             "breadcrumbs": _set_crumbs(sheet.criteria_set, (sheet.org_unit.name, None)),
         },
@@ -471,7 +471,7 @@ def sheet_self(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sheet = get_or_404(selectors.access_sheet_by_id, user=_u(request), sheet_id=pk)
     if not _sheet_flags(request, sheet)["can_self"]:
         raise PermissionDenied("scoring")
-    view = selectors.sheet_view(sheet=sheet)
+    view = selectors.sheet_view(sheet=sheet, user=_u(request))
     form = SelfAssessmentForm(request.POST or None, rows=view.rows, initial={"version": sheet.version})
     if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         entries = {
@@ -550,7 +550,7 @@ def sheet_council(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sheet = get_or_404(selectors.access_sheet_by_id, user=_u(request), sheet_id=pk)
     if not _sheet_flags(request, sheet)["can_judge"]:
         raise PermissionDenied("scoring")
-    view = selectors.sheet_view(sheet=sheet)
+    view = selectors.sheet_view(sheet=sheet, user=_u(request))
     form = CouncilForm(
         request.POST or None, rows=view.rows, initial={"version": sheet.version, "note": sheet.note}
     )

@@ -68,16 +68,28 @@ def _plan_data(**kw: Any) -> dict[str, Any]:
     return base | kw
 
 
+@pytest.fixture(autouse=True)
+def _no_demo_emulation(db: None) -> None:
+    """The session's demo has a movement (its plans, registrations and the criteria set scored on it) and
+    guidance tasks; these tests set up and count their own (the demo tests seed it again)."""
+    from giamngheo.scoring.models import CriteriaSet
+
+    CriteriaSet.objects.all().delete()
+    GuidanceTask.objects.all().delete()
+    Movement.objects.all().delete()
+
+
 @pytest.fixture
 def world(province: Any, users: dict[str, User]) -> dict[str, Any]:
     department = OrgUnit.objects.get(kind=OrgUnitKind.DEPARTMENT, area=province)
+    # The units in operation (the demo also has a closed one, merged into PTNT-GN: it takes no part).
     units = list(
-        department.children.filter(kind__in=(OrgUnitKind.DIVISION, OrgUnitKind.AFFILIATED_UNIT)).order_by(
-            "path"
-        )
+        department.children.filter(
+            kind__in=(OrgUnitKind.DIVISION, OrgUnitKind.AFFILIATED_UNIT), is_active=True
+        ).order_by("path")
     )
     own = department.children.get(short_name="PTNT-GN")
-    other = next(u for u in units if u.pk != own.pk)
+    other = department.children.get(short_name="KHTC", is_active=True)
     other_head = user_create(
         username="truong.khac",
         password="x-Pass-1234",

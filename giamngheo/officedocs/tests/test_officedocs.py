@@ -49,6 +49,12 @@ def _texts(data: bytes) -> tuple[list[str], list[Any]]:
     return [p.text for p in document.paragraphs], document.tables
 
 
+@pytest.fixture(autouse=True)
+def _no_demo_documents(db: None) -> None:
+    """The session's demo has the department's documents; these tests make and count their own."""
+    OfficialDocument.objects.all().delete()
+
+
 @pytest.fixture
 def world(users, province) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The demo department, two of its divisions in the movement of the year (one registered and scored

@@ -8,8 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from conftest import client_for
 from giamngheo.emulation.models import GuidanceTask
 from giamngheo.fund import services as fund
 from giamngheo.fund.services import DonationInput
@@ -210,3 +212,19 @@ def test_unit_targets_on_track(units: tuple[OrgUnit, OrgUnit], province: Area) -
 def test_link_of_a_source_is_a_page_or_nothing() -> None:
     assert sources.link("unit_targets_on_track", YEAR) == "/plans/"
     assert sources.link("no_such_source", YEAR) == ""
+
+
+def test_a_reader_is_linked_only_to_pages_they_may_open(users: dict[str, Any]) -> None:
+    office, head, council = users["vanphong"], users["truongphong"], users["hoidong"]
+    assert sources.link("reports_on_time", YEAR, office) == reverse("unitreports:rates")
+    # The unit's head may not see every unit's rates: their own unit's reports instead.
+    assert sources.link("reports_on_time", YEAR, head) == reverse("unitreports:index")
+    # The council reads neither the reports nor the plans: no link rather than a page that answers 403.
+    assert sources.link("reports_on_time", YEAR, council) == ""
+    assert sources.link("unit_targets_on_track", YEAR, council) == ""
+    assert sources.link("tasks_on_time", YEAR, council) == reverse("emulation:task-list")
+    for key in sources.SOURCES:
+        for user in (office, head, council):
+            url = sources.link(key, YEAR, user)
+            if url:
+                assert client_for(user).get(url).status_code == 200, (key, user.username, url)

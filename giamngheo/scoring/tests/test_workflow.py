@@ -30,8 +30,8 @@ D = Decimal
 def world(province: Any, users: dict[str, User]) -> dict[str, Any]:
     department = OrgUnit.objects.get(kind=OrgUnitKind.DEPARTMENT, area=province)
     poverty = OrgUnit.objects.get(short_name="PTNT-GN", parent=department)
-    other = department.children.exclude(pk=poverty.pk).order_by("path").first()
-    assert other is not None
+    # A unit in operation, picked by name (the demo also has a closed one, CCPTNT, merged into PTNT-GN).
+    other = department.children.get(short_name="KHTC", is_active=True)
     movement = Movement.objects.create(
         organiser=department, name="Phong trào “Vì người nghèo” (thử)", year_from=2025, year_to=2030
     )
