@@ -49,10 +49,13 @@ def organiser_for(*, user: User) -> OrgUnit | None:
     return _visible_units(user).filter(kind=OrgUnitKind.DEPARTMENT, is_active=True).order_by("path").first()
 
 
-def units_to_pick(*, user: User) -> list[OrgUnit]:
+def units_to_pick(*, user: User, movement: Movement | None = None) -> list[OrgUnit]:
     """The divisions and units that may take part (or be given tasks): active, in the user's scope, in the
-    tree's order."""
-    return list(_visible_units(user).filter(kind__in=PARTICIPANT_KINDS, is_active=True).order_by("path"))
+    tree's order; with ``movement``, also its participants that have closed since (they stay in it)."""
+    active = Q(is_active=True)
+    if movement is not None:
+        active |= Q(pk__in=movement.participants.values("pk"))
+    return list(_visible_units(user).filter(active, kind__in=PARTICIPANT_KINDS).order_by("path"))
 
 
 def staff_to_pick(*, unit: OrgUnit) -> list[Staff]:

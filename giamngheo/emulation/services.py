@@ -8,7 +8,7 @@ written."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -117,13 +117,22 @@ def _check_movement(movement: Movement) -> None:
         )
 
 
-def _check_participants(units: Sequence[OrgUnit], organiser: OrgUnit) -> None:
+def _check_participants(
+    units: Sequence[OrgUnit], organiser: OrgUnit, taking_part: Collection[int] = ()
+) -> None:
+    """The department's divisions and units; a closed unit only if it already takes part (``taking_part``:
+    it stays in the movement it took part in, but joins no other)."""
     if not units:
         raise ValidationFailed(_("Choose the units taking part."), extra={"field": "participants"})
     for unit in units:
         if unit.kind not in PARTICIPANT_KINDS or not unit.path.startswith(organiser.path):
             raise ValidationFailed(
                 _("Only the department's divisions and units can take part."),
+                extra={"field": "participants"},
+            )
+        if not unit.is_active and unit.pk not in taking_part:
+            raise ValidationFailed(
+                _("A unit no longer in operation cannot join the movement."),
                 extra={"field": "participants"},
             )
 
@@ -177,7 +186,7 @@ def movement_update(
     before = _movement_snapshot(locked)
     assign(locked, data)
     _check_movement(locked)
-    _check_participants(participants, locked.organiser)
+    _check_participants(participants, locked.organiser, set(locked.participants.values_list("pk", flat=True)))
     outside = locked.plans.exclude(year__range=(locked.year_from, locked.year_to))
     if outside.exists():
         raise ValidationFailed(

@@ -151,7 +151,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 
 # Movements --------------------------------------------------------------------------------------------
 def _movement_form(request: AuthenticatedRequest, movement: Movement | None = None) -> MovementForm:
-    units = selectors.units_to_pick(user=_u(request))
+    units = selectors.units_to_pick(user=_u(request), movement=movement)
     if movement is None:
         year = timezone.localdate().year
         initial: dict[str, Any] = {
@@ -168,9 +168,9 @@ def _movement_form(request: AuthenticatedRequest, movement: Movement | None = No
     return MovementForm(request.POST or None, units=units, editing=True, initial=initial)
 
 
-def _picked_units(request: AuthenticatedRequest, ids: Any) -> list[Any]:
+def _picked_units(request: AuthenticatedRequest, ids: Any, movement: Movement | None = None) -> list[Any]:
     wanted = set(ids)
-    return [u for u in selectors.units_to_pick(user=_u(request)) if u.pk in wanted]
+    return [u for u in selectors.units_to_pick(user=_u(request), movement=movement) if u.pk in wanted]
 
 
 @capability_required(Capability.MANAGE_EMULATION)
@@ -207,7 +207,7 @@ def movement_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        participants = _picked_units(request, data.pop("participants"))
+        participants = _picked_units(request, data.pop("participants"), movement)
         if submit(
             form,
             lambda: services.movement_update(

@@ -32,6 +32,7 @@ from giamngheo.emulation.models import (
     TaskStatus,
 )
 from giamngheo.org.models import OrgUnit, OrgUnitKind, Staff
+from giamngheo.org.services import org_unit_create, org_unit_update
 
 SECRET = "Cam kết bí mật của phòng khác"
 
@@ -173,6 +174,56 @@ def test_movement_checks_and_versioned_edit(world: dict[str, Any]) -> None:
             movement=m, data={"year_to": 2025}, participants=w["units"], version=2, acting_user=w["office"]
         )
     assert AuditRecord.objects.filter(action="emulation.movement.update", target_id=str(m.pk)).count() == 1
+
+
+def test_a_closed_unit_joins_no_movement_but_stays_in_its_own(world: dict[str, Any]) -> None:
+    w = world
+    unit = org_unit_create(
+        name="Chi cục Thử nghiệm",
+        short_name="CCTN",
+        kind=OrgUnitKind.AFFILIATED_UNIT,
+        parent=w["department"],
+        area=w["department"].area,
+        acting_user=None,
+    )
+    m = w["movement"]
+    m = services.movement_update(
+        movement=m, data={}, participants=[*w["units"], unit], version=m.version, acting_user=w["office"]
+    )
+    _register(w, unit=unit, user=w["office"])
+    org_unit_update(unit=unit, valid_to=dt.date(2026, 6, 30), is_active=False, acting_user=None)
+    unit.refresh_from_db()
+    # A closed unit cannot join a new movement, and is not offered for one.
+    with pytest.raises(ValidationFailed):
+        services.movement_create(
+            organiser=w["department"], data=_data(), participants=[unit], acting_user=w["office"]
+        )
+    assert unit not in selectors.units_to_pick(user=w["office"])
+    # The movement it took part in still lists it (its edit form too), and can be edited keeping it.
+    assert unit in selectors.units_to_pick(user=w["office"], movement=m)
+    m = services.movement_update(
+        movement=m,
+        data={"name": "Tên mới"},
+        participants=[*w["units"], unit],
+        version=m.version,
+        acting_user=w["office"],
+    )
+    assert unit in m.participants.all()
+    client = client_for(w["office"])
+    page = client.get(reverse("emulation:movement-update", args=[m.pk]))
+    assert page.status_code == 200 and "Chi cục Thử nghiệm" in page.content.decode()
+    response = client.post(
+        reverse("emulation:movement-update", args=[m.pk]),
+        {
+            **{k: v for k, v in _data(name="Tên khác").items() if k != "launch_date"},
+            "launch_date": "10/01/2025",
+            "participants": [u.pk for u in [*w["units"], unit]],
+            "version": m.version,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    m.refresh_from_db()
+    assert m.name == "Tên khác" and unit in m.participants.all()
 
 
 def test_one_plan_a_year_within_the_movement(world: dict[str, Any]) -> None:
