@@ -80,7 +80,9 @@ def _rating_at_least(c: Mapping[str, Any], f: NomineeFacts) -> CheckResult:
     passed = None if rank is None else rank >= RATING_ORDER.index(wanted)
     have = RATING_WORDS.get(f.rating or "", "chưa xếp loại")
     return CheckResult(
-        "rating_at_least", passed, f"Xếp loại {RATING_WORDS[wanted]} trở lên (năm {f.year}: {have}): {_verdict(passed)}"
+        "rating_at_least",
+        passed,
+        f"Xếp loại {RATING_WORDS[wanted]} trở lên (năm {f.year}: {have}): {_verdict(passed)}",
     )
 
 
@@ -88,7 +90,9 @@ def _has_title(c: Mapping[str, Any], f: NomineeFacts) -> CheckResult:
     code = str(c["code"])
     passed = code in f.titles
     return CheckResult(
-        "has_title", passed, f"Đạt hoặc được đề nghị danh hiệu {_name(f, code)} năm {f.year}: {_verdict(passed)}"
+        "has_title",
+        passed,
+        f"Đạt hoặc được đề nghị danh hiệu {_name(f, code)} năm {f.year}: {_verdict(passed)}",
     )
 
 
