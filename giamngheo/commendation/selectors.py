@@ -61,6 +61,21 @@ def titles_in_force(*, on: dt.date, beneficiary: str = "") -> QuerySet[Title]:
     return qs.order_by("sort_order", "code")
 
 
+def year_q(year: int) -> Q:
+    """Versions in force on some day of the year."""
+    return Q(valid_from__lte=dt.date(year, 12, 31)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1))
+    )
+
+
+def titles_for_year(*, year: int) -> QuerySet[Title]:
+    return Title.objects.filter(year_q(year)).order_by("sort_order", "code", "-valid_from")
+
+
+def title_for_year(*, title_id: int, year: int) -> Title | None:
+    return Title.objects.filter(year_q(year), pk=title_id).first()
+
+
 def title_in_force(code: str, on: dt.date) -> Title | None:
     return Title.objects.filter(in_force_q(on), code=code).order_by("-valid_from").first()
 

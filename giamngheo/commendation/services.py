@@ -277,8 +277,8 @@ class ProposalInput:
 def _check_proposal(data: ProposalInput, acting_user: User | None, proposal_id: int | None) -> None:
     _check_year(data.year)
     title = data.title
-    if title.valid_from.year > data.year + 1 or (
-        title.valid_to is not None and title.valid_to.year < data.year
+    if title.valid_from > dt.date(data.year, 12, 31) or (
+        title.valid_to is not None and title.valid_to < dt.date(data.year, 1, 1)
     ):
         raise ValidationFailed(
             _("This version of the title is not in force for the year."), extra={"field": "title"}
