@@ -96,6 +96,13 @@ MODULES = [
         needs_area=True,
     ),
     Module(_("“For the poor” fund"), "fund:campaign-list", "heart", "/fund/", FUND_CAPABILITIES),
+    Module(
+        _("Commendation"),
+        "commendation:index",
+        "award",
+        "/commendation/",
+        (Capability.VIEW_EMULATION, Capability.MANAGE_COMMENDATION),
+    ),
 ]
 
 
