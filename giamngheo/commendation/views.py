@@ -556,7 +556,7 @@ def proposal_file_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@view_required  # type: ignore[arg-type]
+@view_required
 @require_GET
 def proposal_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     row = get_or_404(selectors.access_proposal_file_by_id, user=_u(request), file_id=pk)

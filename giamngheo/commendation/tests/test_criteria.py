@@ -76,9 +76,9 @@ def test_all_members_completed() -> None:
     c = {"key": "all_members_completed"}
     done = _members(set(), set())
     assert one(c, NomineeFacts(year=2025, members=done)) is True
-    unknown = done + (MemberFacts(rating=None, disciplined=None),)
+    unknown = (*done, MemberFacts(rating=None, disciplined=None))
     assert one(c, NomineeFacts(year=2025, members=unknown)) is None
-    failed = unknown + (MemberFacts(rating="not_completed", disciplined=False),)
+    failed = (*unknown, MemberFacts(rating="not_completed", disciplined=False))
     assert one(c, NomineeFacts(year=2025, members=failed)) is False
     assert one(c, NomineeFacts(year=2025, members=())) is None
 
