@@ -154,6 +154,23 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "dataio:fund-import-detail": lambda w: [{"pk": w.job.pk}],
     "dataio:fund-import-run": lambda w: [{"pk": w.job.pk}],
     "dataio:fund-template": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
+    "commendation:title-detail": lambda w: [{"pk": _foreign_commendation(w)["title"].pk}],
+    "commendation:title-version": lambda w: [{"pk": _foreign_commendation(w)["title"].pk}],
+    "commendation:rating-unit": lambda w: [{"pk": w.org_unit.pk}],
+    "commendation:proposal-detail": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-update": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-submit": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-return": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-delete": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-file-add": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-file": lambda w: [{"pk": _foreign_commendation(w)["file"].pk}],
+    "commendation:proposal-file-delete": lambda w: [{"pk": _foreign_commendation(w)["file"].pk}],
+    "commendation:meeting-detail": lambda w: [{"pk": _foreign_commendation(w)["meeting"].pk}],
+    "commendation:decision-detail": lambda w: [{"pk": _foreign_commendation(w)["decision"].pk}],
+    "commendation:award-pay": lambda w: [{"pk": _foreign_commendation(w)["award"].pk}],
+    "commendation:register-staff": lambda w: [{"pk": w.staff.pk}],
+    "commendation:register-unit": lambda w: [{"pk": w.org_unit.pk}],
+    "commendation:register-household": lambda w: [{"pk": w.household.pk}],
 }
 
 
@@ -762,3 +779,83 @@ FOREIGN_KWARGS.update(
         "relief:household-relief": lambda w: [{"pk": w.household.pk}],
     }
 )
+
+
+def _foreign_commendation(w: ForeignWorld) -> dict[str, Any]:
+    """The foreign staff member's proposal (with an evidence file naming the household), a council meeting
+    that approved it, a decision awarding it, and a household's award. Written directly (no audit: the sweep
+    counts audit rows)."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from giamngheo.commendation.models import (
+        Award,
+        CouncilMeeting,
+        Decision,
+        Proposal,
+        ProposalFile,
+        Title,
+        Vote,
+    )
+
+    cached = getattr(w, "_commendation", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    title = Title.objects.get(code="lao-dong-tien-tien", valid_to__isnull=True)
+    household_title = Title.objects.get(code="giay-khen-ho-gia-dinh", valid_to__isnull=True)
+    proposal = Proposal.objects.create(
+        year=2029,
+        title=title,
+        proposing_unit=w.org_unit,
+        nominee_kind="individual",
+        staff=w.staff,
+        achievements=MARKERS[1],
+        status="approved",
+    )
+    evidence = ProposalFile(proposal=proposal, name="bc.pdf")
+    evidence.file.save("bc.pdf", ContentFile(b"%PDF-1.4 " + MARKERS[3].encode()), save=False)
+    evidence.save()
+    meeting = CouncilMeeting.objects.create(
+        year=2029,
+        held_on=dt.date(2030, 1, 5),
+        members_total=9,
+        members_present=9,
+        chair=MARKERS[2],
+        secretary=MARKERS[2],
+    )
+    Vote.objects.create(meeting=meeting, proposal=proposal, agree=9, disagree=0, approved=True)
+    decision = Decision.objects.create(
+        number="99/QĐ-NGOAI", signed_on=dt.date(2030, 1, 10), issuer="Giám đốc Sở", year=2029, note=MARKERS[1]
+    )
+    award = Award.objects.create(
+        decision=decision,
+        title=title,
+        year=2029,
+        recipient_kind="individual",
+        staff=w.staff,
+        recipient_name=MARKERS[1],
+        unit_name=w.org_unit.name,
+        multiple=title.multiple,
+        base_salary=2_530_000,
+        amount=759_000,
+    )
+    Award.objects.create(
+        decision=decision,
+        title=household_title,
+        year=2029,
+        recipient_kind="household",
+        household=w.household,
+        recipient_name=MARKERS[3],
+        unit_name=w.commune.name,
+    )
+    result = {
+        "title": title,
+        "proposal": proposal,
+        "file": evidence,
+        "meeting": meeting,
+        "decision": decision,
+        "award": award,
+    }
+    w._commendation = result  # type: ignore[attr-defined]
+    return result
