@@ -24,6 +24,7 @@ from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.attachments import attachment_response
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import confirmation_page, get_or_404, int_param, paginate, submit
+from giamngheo.core.xlsx import Column, Section, table_download, wants_xlsx
 
 from . import selectors, services
 from .forms import (
@@ -122,13 +123,17 @@ def _parse_date(raw: str) -> dt.date | None:
 @require_GET
 def title_list(request: AuthenticatedRequest) -> HttpResponse:
     on = _parse_date(request.GET.get("on", "")) or timezone.localdate()
+    salary = selectors.base_salary_on(on)
     return render(
         request,
         "commendation/title_list.html",
         {
-            "titles": selectors.titles_in_force(on=on),
+            "titles": [
+                (t, selectors.bonus(t.multiple, salary.amount if salary else None))
+                for t in selectors.titles_in_force(on=on)
+            ],
             "on": on,
-            "salary": selectors.base_salary_on(on),
+            "salary": salary,
             "salaries": selectors.base_salaries(),
             "can_manage": can(request.user, Capability.MANAGE_COMMENDATION),
             "breadcrumbs": _crumbs((_("Titles and forms of commendation"), None)),
@@ -753,6 +758,38 @@ def decision_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def ledger(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request)
     book = selectors.ledger(year=year)
+    if wants_xlsx(request):
+        return table_download(
+            request,
+            filename="quy-thi-dua-khen-thuong.xlsx",
+            title=_("Award fund"),
+            scope=_("The department"),
+            year=year,
+            sections=[
+                Section(
+                    [
+                        _("Date"),
+                        _("Description"),
+                        _("Voucher or document"),
+                        Column(_("Income"), 0),
+                        Column(_("Payment"), 0),
+                        Column(_("Balance"), 0),
+                    ],
+                    [
+                        [
+                            r.entry.entry_date,
+                            r.entry.description,
+                            r.entry.document,
+                            r.income,
+                            r.payment,
+                            r.balance,
+                        ]
+                        for r in book.rows
+                    ]
+                    + [[_("Total"), "", "", book.income, book.payments, None]],
+                )
+            ],
+        )
     return render(
         request,
         "commendation/ledger.html",
@@ -828,6 +865,51 @@ def award_list(request: AuthenticatedRequest) -> HttpResponse:
         q=request.GET.get("q", "").strip()[:100],
     )
     awards = selectors.award_list(user=_u(request), filters=filters)
+    may_download = can(request.user, Capability.MANAGE_COMMENDATION) or can(
+        request.user, Capability.DOWNLOAD_PERSONAL_DATA
+    )
+    if wants_xlsx(request):
+        if not may_download:
+            raise PermissionDenied("download")
+        rows = [
+            [
+                a.recipient_name,
+                str(Beneficiary(a.recipient_kind).label),
+                a.unit_name,
+                a.title.name,
+                a.year,
+                a.decision.number,
+                a.decision.signed_on,
+                a.multiple,
+                a.base_salary,
+                a.amount,
+            ]
+            for a in awards
+        ]
+        return table_download(
+            request,
+            filename="so-khen-thuong.xlsx",
+            title=_("Register of titles and commendations"),
+            scope=_("The department"),
+            year=filters.year,
+            sections=[
+                Section(
+                    [
+                        _("Commended"),
+                        _("Awarded to"),
+                        _("Unit"),
+                        _("Title or form"),
+                        _("Year"),
+                        _("Decision"),
+                        _("Signed on"),
+                        Column(_("Multiple"), 2),
+                        Column(_("Base salary (đồng)"), 0),
+                        Column(_("Bonus (đồng)"), 0),
+                    ],
+                    rows,
+                )
+            ],
+        )
     return render(
         request,
         "commendation/award_list.html",
@@ -837,6 +919,7 @@ def award_list(request: AuthenticatedRequest) -> HttpResponse:
             "years": selectors.award_years(user=_u(request)),
             "kinds": Beneficiary.choices,
             "titles": selectors.titles_in_force(on=timezone.localdate()),
+            "may_download": may_download,
             "breadcrumbs": _crumbs((_("Register of titles and commendations"), None)),
         },
     )

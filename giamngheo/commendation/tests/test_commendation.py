@@ -476,8 +476,15 @@ def test_pages_open_for_the_office_and_the_council(
         "759.000" in client.get(reverse("commendation:decision-detail", args=[decision.pk])).content.decode()
     )
     assert client.get(reverse("commendation:proposal-detail", args=[10**9])).status_code == 404
+    for url in (
+        reverse("commendation:award-list") + f"?year={YEAR}&format=xlsx",
+        reverse("commendation:ledger") + "?format=xlsx",
+    ):
+        xlsx = client.get(url)
+        assert xlsx.status_code == 200 and "spreadsheetml" in xlsx["Content-Type"], url
     council = client_for(users["hoidong"])
     assert council.get(reverse("commendation:meeting-detail", args=[m.pk])).status_code == 200
+    assert council.get(reverse("commendation:award-list") + "?format=xlsx").status_code == 403
     assert council.get(reverse("commendation:ledger")).status_code == 403
     assert council.get(reverse("commendation:decision-create")).status_code == 403
 
