@@ -42,6 +42,7 @@ from .forms import (
     VoteForm,
 )
 from .models import Beneficiary, ProposalStatus, Rating
+from .paste import parse_ratings
 
 if TYPE_CHECKING:
     from giamngheo.accounts.models import User
@@ -275,6 +276,8 @@ def rating_unit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not manage:
             raise PermissionDenied("commendation")
+        if "pasted" in request.POST:
+            return _ratings_pasted(request, unit, year, [r.staff for r in rows])
         if form.is_valid():
             entries = [
                 services.RatingInput(
@@ -307,6 +310,27 @@ def rating_unit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _ratings_pasted(request: AuthenticatedRequest, unit: Any, year: int, staff: list[Any]) -> HttpResponse:
+    """Ratings pasted as lines "name; rating[; disciplined]": all understood, or nothing is saved."""
+    pasted = parse_ratings(request.POST.get("pasted", "")[:100_000], staff)
+    back = f"{reverse('commendation:rating-unit', args=[unit.pk])}?year={year}"
+    if pasted.errors or not pasted.rows:
+        messages.error(
+            request,
+            _("Nothing was saved: these lines name no staff member of the unit or no rating: %(lines)s")
+            % {"lines": " | ".join(pasted.errors[:10]) or "—"},
+        )
+        return redirect(back)
+    entries = [services.RatingInput(staff=s, rating=r, disciplined=d) for s, r, d in pasted.rows]
+    try:
+        changed = services.ratings_save(unit=unit, year=year, rows=entries, acting_user=_u(request))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    messages.success(request, _("The ratings were saved (%(n)s changed).") % {"n": changed})
+    return redirect(back)
 
 
 # Proposals ----------------------------------------------------------------------------------------------

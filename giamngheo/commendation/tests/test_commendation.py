@@ -533,3 +533,24 @@ def test_ratings_page_saves_a_unit(unit: OrgUnit, office: User) -> None:
     assert rating.rating == "excellent" and rating.disciplined
     assert not StaffRating.objects.filter(staff=b, year=YEAR).exists()  # left blank: unknown
     assert Award.objects.filter(staff=a).count() == 0
+
+
+def test_ratings_pasted_per_unit(unit: OrgUnit, office: User) -> None:
+    from giamngheo.commendation.paste import parse_ratings
+
+    a, b = people(unit, 2)
+    parsed = parse_ratings(
+        f"{a.full_name}\tHTXSNV\n{b.full_name.upper()}; hoàn thành tốt nhiệm vụ; có\n\n", [a, b]
+    )
+    assert parsed.rows == [(a, "excellent", False), (b, "good", True)] and not parsed.errors
+    assert parse_ratings("Không Có Ai; HTNV\n", [a, b]).errors == ["Không Có Ai; HTNV"]
+    assert parse_ratings(f"{a.full_name}; giỏi\n", [a, b]).errors
+    client = client_for(office)
+    url = reverse("commendation:rating-unit", args=[unit.pk])
+    client.post(url, {"year": YEAR, "pasted": f"{a.full_name}; HTNV\nNgười Lạ; HTTNV"})
+    assert not StaffRating.objects.filter(staff__in=[a, b], year=YEAR).exists()  # all or nothing
+    client.post(url, {"year": YEAR, "pasted": f"{a.full_name}; HTNV\n{b.full_name}\tKHTNV\tx"})
+    ratings = {
+        r.staff_id: (r.rating, r.disciplined) for r in StaffRating.objects.filter(year=YEAR, staff__in=[a, b])
+    }
+    assert ratings == {a.pk: ("completed", False), b.pk: ("not_completed", True)}
