@@ -394,6 +394,10 @@ def proposal_update(
         raise ValidationFailed(_("Only a draft or a returned proposal can be edited."), extra={"field": None})
     _check_proposal(data, acting_user, locked.pk)
     before = snapshot(locked)
+    if locked.initiative_id is not None and (
+        data.initiative is None or data.initiative.pk != locked.initiative_id
+    ):
+        grounds.initiative_release(proposal_id=locked.pk)  # a returned proposal gives its old ground back
     _apply(locked, data)
     locked.version += 1
     locked.save()
