@@ -18,7 +18,16 @@ from django.apps import apps
 
 from conftest import client_for
 
-DEMO_USERS = ("admin", "chuyenvien", "vanphong", "truongphong", "lanhdao", "canbo.bugiamap", "canbo.tranbien")
+DEMO_USERS = (
+    "admin",
+    "chuyenvien",
+    "vanphong",
+    "truongphong",
+    "lanhdao",
+    "hoidong",
+    "canbo.bugiamap",
+    "canbo.tranbien",
+)
 # Visible attributes besides the text.
 ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 SKIPPED_TAGS = {"script", "style"}

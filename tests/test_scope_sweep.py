@@ -154,8 +154,72 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "dataio:fund-import-detail": lambda w: [{"pk": w.job.pk}],
     "dataio:fund-import-run": lambda w: [{"pk": w.job.pk}],
     "dataio:fund-template": lambda w: [{"pk": _foreign_fund(w)["campaign"].pk}],
-    "commendation:title-detail": lambda w: [{"pk": _foreign_commendation(w)["title"].pk}],
-    "commendation:title-version": lambda w: [{"pk": _foreign_commendation(w)["title"].pk}],
+    "initiatives:initiative-detail": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
+    "initiatives:initiative-update": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
+    "initiatives:initiative-submit": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
+    "initiatives:initiative-delete": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
+    "initiatives:initiative-evaluate": lambda w: [{"pk": _foreign_initiatives(w)["initiative"].pk}],
+    "initiatives:initiative-file": lambda w: [{"pk": _foreign_initiatives(w)["file"].pk}],
+    "initiatives:initiative-file-delete": lambda w: [{"pk": _foreign_initiatives(w)["file"].pk}],
+    "commendation:doc-submission": lambda w: [{"year": _foreign_commendation(w)["proposal"].year}],
+    "commendation:doc-minutes": lambda w: [{"pk": _foreign_commendation(w)["meeting"].pk}],
+    "commendation:doc-report": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:doc-certificates": lambda w: [{"pk": _foreign_commendation(w)["decision"].pk}],
+    "scoring:set-detail": lambda w: [{"pk": _foreign_scoring(w)["set"].pk}],
+    "scoring:set-update": lambda w: [{"pk": _foreign_scoring(w)["set"].pk}],
+    "scoring:set-open": lambda w: [{"pk": _foreign_scoring(w)["draft"].pk}],
+    "scoring:set-close": lambda w: [{"pk": _foreign_scoring(w)["set"].pk}],
+    "scoring:set-refresh": lambda w: [{"pk": _foreign_scoring(w)["set"].pk}],
+    "scoring:ranking": lambda w: [{"pk": _foreign_scoring(w)["set"].pk}],
+    "scoring:criterion-create": lambda w: [{"pk": _foreign_scoring(w)["draft"].pk}],
+    "scoring:criterion-update": lambda w: [{"pk": _foreign_scoring(w)["criterion"].pk}],
+    "scoring:criterion-delete": lambda w: [{"pk": _foreign_scoring(w)["criterion"].pk}],
+    "scoring:sheet-detail": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "scoring:sheet-self": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "scoring:sheet-submit": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "scoring:sheet-council": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "scoring:sheet-score": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "scoring:sheet-return": lambda w: [{"pk": _foreign_scoring(w)["sheet"].pk}],
+    "emulation:movement-detail": lambda w: [{"pk": _foreign_emulation(w)["movement"].pk}],
+    "emulation:movement-update": lambda w: [{"pk": _foreign_emulation(w)["movement"].pk}],
+    "emulation:plan-create": lambda w: [{"pk": _foreign_emulation(w)["movement"].pk}],
+    "emulation:plan-detail": lambda w: [{"pk": _foreign_emulation(w)["plan"].pk}],
+    "emulation:plan-update": lambda w: [{"pk": _foreign_emulation(w)["plan"].pk}],
+    "emulation:registration-create": lambda w: [{"pk": _foreign_emulation(w)["plan"].pk}],
+    "emulation:registration-detail": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:registration-update": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:line-add": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:registration-send": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:registration-approve": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:registration-return": lambda w: [{"pk": _foreign_emulation(w)["registration"].pk}],
+    "emulation:line-delete": lambda w: [{"pk": _foreign_emulation(w)["line"].pk}],
+    "emulation:task-update": lambda w: [{"pk": _foreign_emulation(w)["task"].pk}],
+    "emulation:task-issue": lambda w: [{"pk": _foreign_emulation(w)["task"].pk}],
+    "emulation:task-cancel": lambda w: [{"pk": _foreign_emulation(w)["task"].pk}],
+    "unitreports:template-detail": lambda w: [{"pk": _foreign_unitreports(w)["template"].pk}],
+    "unitreports:template-update": lambda w: [{"pk": _foreign_unitreports(w)["template"].pk}],
+    "unitreports:field-update": lambda w: [{"pk": _foreign_unitreports(w)["field"].pk}],
+    "unitreports:request-detail": lambda w: [{"pk": _foreign_unitreports(w)["request"].pk}],
+    "unitreports:request-update": lambda w: [{"pk": _foreign_unitreports(w)["request"].pk}],
+    "unitreports:exception-create": lambda w: [{"pk": _foreign_unitreports(w)["request"].pk}],
+    "unitreports:request-aggregate": lambda w: [{"pk": _foreign_unitreports(w)["request"].pk}],
+    "unitreports:report-detail": lambda w: [{"pk": _foreign_unitreports(w)["report"].pk}],
+    "unitreports:report-edit": lambda w: [{"pk": _foreign_unitreports(w)["report"].pk}],
+    "unitreports:report-action": lambda w: [
+        {"pk": _foreign_unitreports(w)["report"].pk, "action": a}
+        for a in ("submit", "approve", "return", "withdraw", "reopen", "leader-approve")
+    ],
+    "officedocs:document-detail": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-update": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-redraft": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-issue": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-reopen": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-delete": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-preview": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-docx": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "officedocs:document-xlsx": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "commendation:title-detail": lambda w: [{"pk": _foreign_commendation_core(w)["title"].pk}],
+    "commendation:title-version": lambda w: [{"pk": _foreign_commendation_core(w)["title"].pk}],
     "commendation:rating-unit": lambda w: [{"pk": w.org_unit.pk}],
     "commendation:proposal-detail": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
     "commendation:proposal-update": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
@@ -163,14 +227,14 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "commendation:proposal-return": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
     "commendation:proposal-delete": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
     "commendation:proposal-file-add": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
-    "commendation:proposal-file": lambda w: [{"pk": _foreign_commendation(w)["file"].pk}],
-    "commendation:proposal-file-delete": lambda w: [{"pk": _foreign_commendation(w)["file"].pk}],
+    "commendation:proposal-file": lambda w: [{"pk": _foreign_commendation_core(w)["file"].pk}],
+    "commendation:proposal-file-delete": lambda w: [{"pk": _foreign_commendation_core(w)["file"].pk}],
     "commendation:meeting-detail": lambda w: [{"pk": _foreign_commendation(w)["meeting"].pk}],
     "commendation:decision-detail": lambda w: [{"pk": _foreign_commendation(w)["decision"].pk}],
-    "commendation:award-pay": lambda w: [{"pk": _foreign_commendation(w)["award"].pk}],
+    "commendation:award-pay": lambda w: [{"pk": _foreign_commendation_core(w)["award"].pk}],
     "commendation:register-staff": lambda w: [{"pk": w.staff.pk}],
     "commendation:register-unit": lambda w: [{"pk": w.org_unit.pk}],
-    "commendation:register-household": lambda w: [{"pk": w.household.pk}],
+    "commendation:register-household": lambda w: [{"pk": _foreign_commendation_core(w)["household"].pk}],
 }
 
 
@@ -781,81 +845,252 @@ FOREIGN_KWARGS.update(
 )
 
 
-def _foreign_commendation(w: ForeignWorld) -> dict[str, Any]:
-    """The foreign staff member's proposal (with an evidence file naming the household), a council meeting
-    that approved it, a decision awarding it, and a household's award. Written directly (no audit: the sweep
-    counts audit rows)."""
+def _foreign_initiatives(w: ForeignWorld) -> dict[str, Any]:
+    """An initiative of the foreign unit, sent to the council, its author the foreign staff member (a marker)
+    and its evidence named after commune A's household. Written directly (no audit)."""
     import datetime as dt
+    from decimal import Decimal
 
     from django.core.files.base import ContentFile
 
-    from giamngheo.commendation.models import (
-        Award,
-        CouncilMeeting,
-        Decision,
-        Proposal,
-        ProposalFile,
-        Title,
-        Vote,
+    from giamngheo.initiatives.models import Initiative, InitiativeAuthor, InitiativeFile
+
+    cached = getattr(w, "_initiatives", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    initiative = Initiative.objects.create(
+        org_unit=w.org_unit,
+        year=2026,
+        title=f"Sáng kiến của {MARKERS[1]}",
+        field="poverty",
+        problem=MARKERS[5],
+        solution=MARKERS[5],
+        benefit=MARKERS[5],
+        applied_on=dt.date(2026, 2, 1),
+        status="submitted",
     )
+    InitiativeAuthor.objects.create(initiative=initiative, staff=w.staff, name=MARKERS[1], share=Decimal(100))
+    stored = InitiativeFile(initiative=initiative, name=f"{MARKERS[3]}.pdf")
+    stored.file.save("minh-chung.pdf", ContentFile(b"%PDF-1.4 " + MARKERS[3].encode()), save=False)
+    stored.save()
+    w._initiatives = {"initiative": initiative, "file": stored}  # type: ignore[attr-defined]
+    return w._initiatives  # type: ignore[attr-defined,no-any-return]
+
+
+def _foreign_commendation(w: ForeignWorld) -> dict[str, Any]:
+    """The foreign unit's staff member proposed for Lao động tiên tiến (achievements naming the marker), the
+    council's vote on it, and the decision that awarded it. Written directly (no audit)."""
+    import datetime as dt
+
+    from giamngheo.commendation.models import Award, CouncilMeeting, Decision, Proposal, Title, Vote
 
     cached = getattr(w, "_commendation", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    title = Title.objects.get(code="lao-dong-tien-tien", valid_to__isnull=True)
-    household_title = Title.objects.get(code="giay-khen-ho-gia-dinh", valid_to__isnull=True)
+    title = Title.objects.filter(code="lao-dong-tien-tien").order_by("-valid_from").first()
     proposal = Proposal.objects.create(
-        year=2029,
+        year=2026,
         title=title,
         proposing_unit=w.org_unit,
         nominee_kind="individual",
         staff=w.staff,
-        achievements=MARKERS[1],
-        status="approved",
+        achievements=MARKERS[5],
+        status="decided",
     )
-    evidence = ProposalFile(proposal=proposal, name="bc.pdf")
-    evidence.file.save("bc.pdf", ContentFile(b"%PDF-1.4 " + MARKERS[3].encode()), save=False)
-    evidence.save()
     meeting = CouncilMeeting.objects.create(
-        year=2029,
-        held_on=dt.date(2030, 1, 5),
+        year=2026,
+        held_on=dt.date(2026, 12, 10),
         members_total=9,
         members_present=9,
         chair=MARKERS[2],
-        secretary=MARKERS[2],
+        secretary="X",
     )
-    Vote.objects.create(meeting=meeting, proposal=proposal, agree=9, disagree=0, approved=True)
+    Vote.objects.create(meeting=meeting, proposal=proposal, agree=9, approved=True)
     decision = Decision.objects.create(
-        number="99/QĐ-NGOAI", signed_on=dt.date(2030, 1, 10), issuer="Giám đốc Sở", year=2029, note=MARKERS[1]
+        number="NGOAI/QĐ-SNNMT", signed_on=dt.date(2026, 12, 20), issuer="Giám đốc Sở", year=2026
     )
-    award = Award.objects.create(
+    Award.objects.create(
         decision=decision,
+        proposal=proposal,
         title=title,
-        year=2029,
+        year=2026,
         recipient_kind="individual",
         staff=w.staff,
         recipient_name=MARKERS[1],
         unit_name=w.org_unit.name,
-        multiple=title.multiple,
-        base_salary=2_530_000,
-        amount=759_000,
     )
+    w._commendation = {"proposal": proposal, "meeting": meeting, "decision": decision}  # type: ignore[attr-defined]
+    return w._commendation  # type: ignore[attr-defined,no-any-return]
+
+
+def _foreign_scoring(w: ForeignWorld) -> dict[str, Any]:
+    """An emulation criteria set (open) scoring the foreign unit, its sheet (its evidence names a marker)
+    and a set being prepared with a criterion. Written directly (no audit: the sweep counts audit rows)."""
+    from decimal import Decimal
+
+    from giamngheo.emulation.models import Movement, MovementPlan
+    from giamngheo.scoring.models import CriteriaSet, Criterion, ScoreEntry, ScoreSheet
+
+    cached = getattr(w, "_scoring", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    movement = Movement.objects.create(organiser=w.org_unit, name=MARKERS[5], year_from=2026, year_to=2026)
+    plan = MovementPlan.objects.create(movement=movement, year=2026, title=MARKERS[5])
+    sets = []
+    for status in ("open", "draft"):
+        row = CriteriaSet.objects.create(plan=plan, name=f"{MARKERS[5]} {status}", status=status)
+        row.units.set([w.org_unit])
+        sets.append(row)
+    criterion = Criterion.objects.create(
+        criteria_set=sets[1], code="1", name=MARKERS[5], kind="pass_fail", max_points=Decimal(10)
+    )
+    open_criterion = Criterion.objects.create(
+        criteria_set=sets[0], code="1", name=MARKERS[5], kind="pass_fail", max_points=Decimal(10)
+    )
+    sheet = ScoreSheet.objects.create(criteria_set=sets[0], org_unit=w.org_unit, status="self_submitted")
+    ScoreEntry.objects.create(
+        sheet=sheet, criterion=open_criterion, self_value=Decimal(1), evidence=MARKERS[1]
+    )
+    w._scoring = {"set": sets[0], "draft": sets[1], "criterion": criterion, "sheet": sheet}  # type: ignore[attr-defined]
+    return w._scoring  # type: ignore[attr-defined,no-any-return]
+
+
+def _foreign_emulation(w: ForeignWorld) -> dict[str, Any]:
+    """An emulation movement of the department with the foreign unit taking part, its 2026 plan, the unit's
+    registration (its commitments and the foreign staff member's title, named by markers) and a guidance task
+    of the unit. Written directly (no audit: the sweep counts audit rows)."""
+    import datetime as dt
+
+    from giamngheo.commendation.models import Title
+    from giamngheo.emulation.models import (
+        GuidanceTask,
+        Movement,
+        MovementPlan,
+        Registration,
+        RegistrationLine,
+    )
+
+    cached = getattr(w, "_emulation", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    organiser = w.org_unit.parent or w.org_unit
+    movement = Movement.objects.create(organiser=organiser, name=MARKERS[5], year_from=2026, year_to=2026)
+    movement.participants.set([w.org_unit])
+    plan = MovementPlan.objects.create(movement=movement, year=2026, title=MARKERS[5])
+    registration = Registration.objects.create(plan=plan, org_unit=w.org_unit, commitments=MARKERS[5])
+    line = RegistrationLine.objects.create(
+        registration=registration,
+        staff=w.staff,
+        title=Title.objects.get(code="lao-dong-tien-tien"),
+        initiative_topic=MARKERS[3],
+    )
+    task = GuidanceTask.objects.create(
+        org_unit=w.org_unit, year=2026, title=MARKERS[5], document=MARKERS[3], deadline=dt.date(2026, 3, 1)
+    )
+    w._emulation = {  # type: ignore[attr-defined]
+        "movement": movement,
+        "plan": plan,
+        "registration": registration,
+        "line": line,
+        "task": task,
+    }
+    return w._emulation  # type: ignore[attr-defined,no-any-return]
+
+
+def _foreign_unitreports(w: ForeignWorld) -> dict[str, Any]:
+    """A periodic report of the foreign unit (submitted, its narrative naming the foreign staff member).
+    Written directly (no audit: the sweep counts audit rows)."""
+    import datetime as dt
+
+    from giamngheo.unitreports.models import (
+        ReportRequest,
+        ReportTemplate,
+        ReportValue,
+        TemplateField,
+        UnitReport,
+    )
+
+    cached = getattr(w, "_unitreports", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    template = ReportTemplate.objects.create(name="Mẫu báo cáo ngoại phạm vi", period_kind="quarter")
+    field = TemplateField.objects.create(template=template, kind="text", code="ket-qua", label="Kết quả")
+    request = ReportRequest.objects.create(
+        template=template,
+        organiser=w.org_unit.parent or w.org_unit,
+        title="Báo cáo ngoại phạm vi",
+        year=2026,
+        period=3,
+        period_start=dt.date(2026, 7, 1),
+        period_end=dt.date(2026, 9, 30),
+        due_date=dt.date(2026, 10, 10),
+    )
+    request.units.set([w.org_unit])
+    report = UnitReport.objects.create(request=request, org_unit=w.org_unit, status="submitted")
+    ReportValue.objects.create(report=report, field=field, text=MARKERS[1])
+    result = {"template": template, "field": field, "request": request, "report": report}
+    w._unitreports = result  # type: ignore[attr-defined]
+    return result
+
+
+def _foreign_officedocs(w: ForeignWorld) -> Any:
+    """The department's report draft, its narrative naming the foreign commune's household (the office's
+    document: an officer of a commune has no page of it). Written directly (no audit)."""
+    from giamngheo.officedocs.models import DocumentSection, OfficialDocument
+
+    cached = getattr(w, "_officedoc", None)
+    if cached is not None:
+        return cached
+    document = OfficialDocument.objects.create(
+        org_unit=w.org_unit.parent or w.org_unit,
+        kind="final",
+        year=2026,
+        title="Báo cáo ngoại phạm vi",
+        symbol="BC-SNNMT",
+        place="Đồng Nai",
+        issuer="Sở Nông nghiệp và Môi trường",
+        signer_title="GIÁM ĐỐC",
+    )
+    DocumentSection.objects.create(document=document, position=1, heading="I.", text=MARKERS[3])
+    w._officedoc = document  # type: ignore[attr-defined]
+    return document
+
+
+def _foreign_commendation_core(w: ForeignWorld) -> dict[str, Any]:
+    """Beside ``_foreign_commendation``: the title, an evidence file of its proposal naming the household, its
+    award (with a bonus to pay), and commune A's household awarded by the same decision. Written directly
+    (no audit: the sweep counts audit rows)."""
+    from django.core.files.base import ContentFile
+
+    from giamngheo.commendation.models import Award, ProposalFile, Title
+
+    cached = getattr(w, "_commendation_core", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    base = _foreign_commendation(w)
+    proposal, decision = base["proposal"], base["decision"]
+    evidence = ProposalFile(proposal=proposal, name="bc.pdf")
+    evidence.file.save("bc.pdf", ContentFile(b"%PDF-1.4 " + MARKERS[3].encode()), save=False)
+    evidence.save()
+    award = Award.objects.get(proposal=proposal)
+    Award.objects.filter(pk=award.pk).update(
+        multiple=proposal.title.multiple, base_salary=2_530_000, amount=759_000
+    )
+    household_title = Title.objects.filter(code="giay-khen-ho-gia-dinh").order_by("-valid_from").first()
     Award.objects.create(
         decision=decision,
         title=household_title,
-        year=2029,
+        year=decision.year,
         recipient_kind="household",
         household=w.household,
         recipient_name=MARKERS[3],
         unit_name=w.commune.name,
     )
     result = {
-        "title": title,
-        "proposal": proposal,
+        "title": proposal.title,
         "file": evidence,
-        "meeting": meeting,
-        "decision": decision,
         "award": award,
+        "household": w.household,
     }
-    w._commendation = result  # type: ignore[attr-defined]
+    w._commendation_core = result  # type: ignore[attr-defined]
     return result

@@ -1,19 +1,16 @@
-"""Initiatives as the ground of a commendation (Law 06/2022 Art. 23; an initiative is used once only).
-
-The initiatives app's own selectors and services (``recognised_for_staff``, ``initiative_use``) were not
-merged when this was written: these two small functions read ``initiatives.Initiative`` and write the one
-``InitiativeUse`` row with the same rule (the database's one-to-one keeps it to one use).
-"""
+"""Initiatives as the ground of a commendation (Law 06/2022 Art. 23; an initiative is used once only): the
+initiatives app's own read (``initiatives.selectors.recognised_for_staff``) and writes
+(``initiatives.services.initiative_use`` / ``initiative_release``), seen from a proposal."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
-
-from giamngheo.core.errors import ValidationFailed
-from giamngheo.initiatives.models import Initiative, InitiativeStatus, InitiativeUse
+from giamngheo.accounts.scoping import can
+from giamngheo.initiatives import selectors as initiative_selectors
+from giamngheo.initiatives import services as initiative_services
+from giamngheo.initiatives.models import Initiative, InitiativeUse
+from giamngheo.initiatives.services import USERS_OF_INITIATIVES
 
 if TYPE_CHECKING:
     from giamngheo.accounts.models import User
@@ -22,23 +19,25 @@ if TYPE_CHECKING:
 USER_KIND = "commendation.proposal"
 
 
-def recognised_for_staff(*, staff_ids: list[int], proposal_id: int | None = None) -> QuerySet[Initiative]:
+def _free(initiative: Initiative, proposal_id: int | None) -> bool:
+    use: InitiativeUse | None = getattr(initiative, "use", None)
+    return use is None or (use.user_kind == USER_KIND and use.user_id == proposal_id)
+
+
+def recognised_for_staff(*, staff_ids: list[int], proposal_id: int | None = None) -> list[Initiative]:
     """Recognised initiatives of which one of these staff members is an author, not yet used as the ground
-    of a commendation (or used by this proposal)."""
-    free = Q(use__isnull=True)
-    if proposal_id is not None:
-        free |= Q(use__user_kind=USER_KIND, use__user_id=proposal_id)
-    return (
-        Initiative.objects.filter(status=InitiativeStatus.RECOGNISED, authors__staff_id__in=staff_ids)
-        .filter(free)
-        .distinct()
-        .order_by("-decision_date", "title")
-    )
+    of a commendation (or used by this proposal), newest first."""
+    found: dict[int, Initiative] = {}
+    for staff_id in staff_ids:
+        for row in initiative_selectors.recognised_for_staff(staff_id=staff_id):
+            if _free(row.initiative, proposal_id):
+                found.setdefault(row.initiative.pk, row.initiative)
+    return sorted(found.values(), key=lambda i: (i.decision_date or i.created_at.date(), i.pk), reverse=True)
 
 
 def initiative_free_for(*, initiative: Initiative, staff: Staff, proposal_id: int | None) -> bool:
-    return (
-        recognised_for_staff(staff_ids=[staff.pk], proposal_id=proposal_id).filter(pk=initiative.pk).exists()
+    return any(
+        i.pk == initiative.pk for i in recognised_for_staff(staff_ids=[staff.pk], proposal_id=proposal_id)
     )
 
 
@@ -46,28 +45,21 @@ def initiative_use(
     *, initiative: Initiative, proposal_id: int, used_for: str, acting_user: User | None
 ) -> InitiativeUse:
     """Take the initiative as this proposal's ground; refused when another commendation used it."""
-    locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    if locked.status != InitiativeStatus.RECOGNISED:
-        raise ValidationFailed(_("The initiative is not recognised."), extra={"field": "initiative"})
-    existing = InitiativeUse.objects.filter(initiative=locked).first()
-    if existing is not None:
-        if existing.user_kind == USER_KIND and existing.user_id == proposal_id:
-            return existing
-        raise ValidationFailed(
-            _("The initiative was already used as the ground of another commendation (%(what)s).")
-            % {"what": existing.used_for},
-            extra={"field": "initiative"},
-        )
-    return InitiativeUse.objects.create(
-        initiative=locked,
-        used_for=used_for[:255],
+    return initiative_services.initiative_use(
+        initiative=initiative,
+        used_for=used_for,
         user_kind=USER_KIND,
         user_id=proposal_id,
-        used_by=acting_user if acting_user is not None and acting_user.pk else None,
+        acting_user=acting_user,
     )
 
 
-def initiative_release(*, proposal_id: int) -> int:
-    """Free the initiative a proposal that was not approved had taken."""
-    deleted, _rows = InitiativeUse.objects.filter(user_kind=USER_KIND, user_id=proposal_id).delete()
-    return deleted
+def initiative_release(*, proposal_id: int, acting_user: User | None = None) -> int:
+    """Free the initiative a proposal that was not approved (or changed its ground) had taken. A council
+    member recording the vote is not a user of initiatives: the release is then the system's, and the vote's
+    audit record names who."""
+    if acting_user is not None and not any(can(acting_user, c) for c in USERS_OF_INITIATIVES):
+        acting_user = None
+    return initiative_services.initiative_release(
+        user_kind=USER_KIND, user_id=proposal_id, acting_user=acting_user
+    )

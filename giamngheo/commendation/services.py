@@ -54,6 +54,7 @@ from .models import (
     Title,
     Vote,
 )
+from .votes import vote_result
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -397,7 +398,9 @@ def proposal_update(
     if locked.initiative_id is not None and (
         data.initiative is None or data.initiative.pk != locked.initiative_id
     ):
-        grounds.initiative_release(proposal_id=locked.pk)  # a returned proposal gives its old ground back
+        grounds.initiative_release(
+            proposal_id=locked.pk, acting_user=acting_user
+        )  # a returned proposal gives its old ground back
     _apply(locked, data)
     locked.version += 1
     locked.save()
@@ -563,10 +566,8 @@ def vote_share_quorum_met(present: int, total: int) -> bool:
 
 def vote_approves(*, agree: int, present: int, total: int, vote_share: int | None) -> bool:
     """Approved when ``agree`` reaches ``vote_share`` % of ALL members (titles with a share), else when more
-    than half of the members present agree."""
-    if vote_share is not None:
-        return agree * 100 >= vote_share * total
-    return agree * 2 > present
+    than half of the members present agree (the one rule: ``commendation.votes.vote_result``)."""
+    return vote_result(agree=agree, members_total=total, members_present=present, vote_share=vote_share)
 
 
 @transaction.atomic
@@ -678,7 +679,7 @@ def vote_record(
     locked.version += 1
     locked.save()
     if not approved and locked.initiative_id is not None:
-        grounds.initiative_release(proposal_id=locked.pk)
+        grounds.initiative_release(proposal_id=locked.pk, acting_user=acting_user)
     audit_record(
         actor=acting_user,
         action="commendation.proposal.vote",

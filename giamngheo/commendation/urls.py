@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import document_urls, views
 
 app_name = "commendation"
 
@@ -37,3 +37,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("register/households/<int:pk>/", views.register_household, name="register-household"),
     # documents (H7)
 ]
+urlpatterns += document_urls.urlpatterns

@@ -88,7 +88,8 @@ def seed_commendation(*, province: Area, seed: int = 16) -> CommendationReport:
 
     # The recognised initiative given as a ground (from the initiatives' demo), if any.
     dept_staff = [s.pk for ss in staff_of.values() for s in ss]
-    initiative = grounds.recognised_for_staff(staff_ids=dept_staff).first()
+    free = grounds.recognised_for_staff(staff_ids=dept_staff)
+    initiative = free[0] if free else None
     author: Staff | None = None
     if initiative is not None:
         first = initiative.authors.filter(staff_id__in=dept_staff).order_by("-share", "pk").first()

@@ -24,12 +24,17 @@ from giamngheo.accounts.roles import Role
 from giamngheo.accounts.services import user_create
 from giamngheo.core.text import fold
 from giamngheo.core.versioning import ANY_VERSION
+from giamngheo.demo.emulation import seed_emulation
 from giamngheo.demo.fund import seed_fund
+from giamngheo.demo.initiatives import seed_initiatives
+from giamngheo.demo.officedocs import seed_officedocs
 from giamngheo.demo.outreach import seed_outreach
 from giamngheo.demo.plans import seed_plans
 from giamngheo.demo.policies import seed_policy_requests
 from giamngheo.demo.relief import seed_relief
+from giamngheo.demo.scoring import seed_scoring
 from giamngheo.demo.training import seed_training
+from giamngheo.demo.unitreports import seed_unitreports
 from giamngheo.geo.models import Area, AreaLevel, DifficultyKind, DifficultyPeriod
 from giamngheo.geo.services import difficulty_period_add, geo_load_province, village_create
 from giamngheo.households.engine import facts_snapshot, household_facts
@@ -323,6 +328,12 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     seed_relief(province=province, seed=seed)  # after the registry and the rounds (none without households)
     seed_plans(province=province)  # after the review rounds and the coverage: the plans read their figures
     seed_outreach(province=province)
+    # The emulation movement (issue 16): initiatives first (proposals use them as grounds).
+    seed_emulation(province=province)  # the movement, its yearly plans, registrations and guidance tasks
+    seed_initiatives(province=province)
+    seed_unitreports(province=province)
+    seed_scoring(province=province, seed=seed)  # after the movement's plan, initiatives, reports and fund
+    seed_officedocs(province=province)  # last: the department's reports read everything above
     report.activities = activity_counts()
     # Tell the demo's users what needs their attention (the daily scans of the alerts).
     plan_alerts_scan()

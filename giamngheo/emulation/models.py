@@ -178,6 +178,7 @@ class GuidanceTask(BaseModel):
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     document_number = models.CharField(_("number of the document issued"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.core.attachments import AttachmentPath
 from giamngheo.core.models import BaseModel
 
 from .choices import Field, InitiativeStatus, Level
@@ -96,7 +97,7 @@ class InitiativeAuthor(BaseModel):
 
 class InitiativeFile(BaseModel):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(_("file"), upload_to="initiatives/%Y/", max_length=255)
+    file = models.FileField(_("file"), upload_to=AttachmentPath("initiatives"), max_length=255)
     name = models.CharField(_("file name"), max_length=255)
     uploaded_by = models.CharField(_("uploaded by"), max_length=150, blank=True)
 

@@ -100,6 +100,7 @@ class ScoreSheet(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("council's remarks"), blank=True)
+    reason = models.TextField(_("reason for returning"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -18,7 +18,7 @@ class FieldKind(models.TextChoices):
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Being written")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", _("Submitted to the office")
     RETURNED = "returned", _("Returned")
     OFFICE_APPROVED = "office_approved", _("Approved by the office")
     LEADER_APPROVED = "leader_approved", _("Approved by the leader")

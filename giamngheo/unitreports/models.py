@@ -93,6 +93,10 @@ class ReportRequest(BaseModel):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")), name="unitreports_period"
             ),
+            # One request per template and period.
+            models.UniqueConstraint(
+                fields=["template", "period_start", "period_end"], name="unitreports_one_per_period"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -88,3 +88,11 @@ def report_timeliness(
             if submitted_on <= deadline_for(request, unit_id):
                 tally[unit_id][2] += 1
     return {pk: Timeliness(expected=t[0], received=t[1], on_time=t[2]) for pk, t in tally.items()}
+
+
+def requests_due(*, year: int, today: dt.date | None = None) -> list[ReportRequest]:
+    """The requests whose period ends in ``year`` and whose due date has passed: a request not yet due
+    expects nothing yet (the per-unit rates page counts over these; pass them as ``requests`` to
+    ``report_timeliness`` for the same figures)."""
+    today = today or timezone.localdate()
+    return list(ReportRequest.objects.filter(period_end__year=year, due_date__lt=today))

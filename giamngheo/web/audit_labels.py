@@ -255,6 +255,107 @@ ACTIONS.update(
     }
 )
 
+
+# Initiatives (issue 16)
+ACTIONS.update(
+    {
+        "initiatives.initiative.create": gettext_lazy("Initiative recorded"),
+        "initiatives.initiative.update": gettext_lazy("Initiative edited"),
+        "initiatives.initiative.delete": gettext_lazy("Initiative deleted"),
+        "initiatives.initiative.submit": gettext_lazy("Initiative sent to the council"),
+        "initiatives.initiative.recognise": gettext_lazy("Initiative recognised by the council"),
+        "initiatives.initiative.reject": gettext_lazy("Initiative not recognised by the council"),
+        "initiatives.initiative.return": gettext_lazy("Initiative returned to its unit"),
+        "initiatives.file.create": gettext_lazy("Evidence of an initiative attached"),
+        "initiatives.file.delete": gettext_lazy("Evidence of an initiative removed"),
+        "initiatives.use.create": gettext_lazy("Initiative used as a commendation ground"),
+        "initiatives.use.release": gettext_lazy("Initiative released from a withdrawn proposal"),
+    }
+)
+
+
+# Emulation scoring (issue 16)
+ACTIONS.update(
+    {
+        "scoring.set.create": gettext_lazy("Criteria set of the emulation created"),
+        "scoring.set.update": gettext_lazy("Criteria set of the emulation edited"),
+        "scoring.set.copy": gettext_lazy("Criteria set copied from a previous year"),
+        "scoring.set.open": gettext_lazy("Criteria set opened for assessment"),
+        "scoring.set.refresh": gettext_lazy("Computed figures of the score sheets read again"),
+        "scoring.set.close": gettext_lazy("Criteria set closed"),
+        "scoring.criterion.create": gettext_lazy("Scoring criterion added"),
+        "scoring.criterion.update": gettext_lazy("Scoring criterion edited"),
+        "scoring.criterion.delete": gettext_lazy("Scoring criterion deleted"),
+        "scoring.sheet.self_save": gettext_lazy("Self-assessment of a unit saved"),
+        "scoring.sheet.submit": gettext_lazy("Self-assessment sent to the council"),
+        "scoring.sheet.council_save": gettext_lazy("Council's score of a unit saved"),
+        "scoring.sheet.score": gettext_lazy("Score sheet marked as scored by the council"),
+        "scoring.sheet.return": gettext_lazy("Self-assessment returned to the unit"),
+    }
+)
+
+
+# Emulation movements, registrations and guidance tasks (issue 16)
+ACTIONS.update(
+    {
+        "emulation.movement.create": gettext_lazy("Emulation movement launched"),
+        "emulation.movement.update": gettext_lazy("Emulation movement edited"),
+        "emulation.plan.create": gettext_lazy("Yearly plan of a movement added"),
+        "emulation.plan.update": gettext_lazy("Yearly plan of a movement edited"),
+        "emulation.registration.create": gettext_lazy("Emulation registration written"),
+        "emulation.registration.update": gettext_lazy("Emulation registration edited"),
+        "emulation.registration.line_add": gettext_lazy("Staff title added to an emulation registration"),
+        "emulation.registration.line_delete": gettext_lazy(
+            "Staff title removed from an emulation registration"
+        ),
+        "emulation.registration.send": gettext_lazy("Emulation registration sent"),
+        "emulation.registration.approve": gettext_lazy("Emulation registration approved"),
+        "emulation.registration.return": gettext_lazy("Emulation registration returned"),
+        "emulation.task.create": gettext_lazy("Guidance task assigned"),
+        "emulation.task.update": gettext_lazy("Guidance task edited"),
+        "emulation.task.issue": gettext_lazy("Guidance document recorded as issued"),
+        "emulation.task.cancel": gettext_lazy("Guidance task cancelled"),
+    }
+)
+
+
+# Periodic reports from units (issue 16)
+ACTIONS.update(
+    {
+        "unitreports.template.create": gettext_lazy("Report template created"),
+        "unitreports.template.update": gettext_lazy("Report template edited"),
+        "unitreports.field.add": gettext_lazy("Field added to a report template"),
+        "unitreports.field.update": gettext_lazy("Field of a report template edited"),
+        "unitreports.field.delete": gettext_lazy("Field removed from a report template"),
+        "unitreports.request.create": gettext_lazy("Periodic report requested from the units"),
+        "unitreports.request.update": gettext_lazy("Request for a periodic report edited"),
+        "unitreports.exception.grant": gettext_lazy("Entry of a periodic report extended for a unit"),
+        "unitreports.report.save": gettext_lazy("Unit's periodic report saved"),
+        "unitreports.report.submit": gettext_lazy("Unit's periodic report submitted"),
+        "unitreports.report.office_approve": gettext_lazy("Unit's periodic report approved by the office"),
+        "unitreports.report.return": gettext_lazy("Unit's periodic report returned with comments"),
+        "unitreports.report.withdraw": gettext_lazy("Office's approval of a unit's report withdrawn"),
+        "unitreports.report.reopen": gettext_lazy("Unit's periodic report reopened"),
+        "unitreports.report.leader_approve": gettext_lazy("Unit's periodic report approved by the leader"),
+    }
+)
+
+
+# The department's official documents (issue 16 §8)
+ACTIONS.update(
+    {
+        "officedocs.document.create": gettext_lazy("Department document drafted"),
+        "officedocs.document.update": gettext_lazy("Department document edited"),
+        "officedocs.document.redraft": gettext_lazy(
+            "Department document's narrative written again from the data"
+        ),
+        "officedocs.document.issue": gettext_lazy("Department document issued"),
+        "officedocs.document.reopen": gettext_lazy("Department document reopened"),
+        "officedocs.document.delete": gettext_lazy("Department document draft deleted"),
+    }
+)
+
+
 # Commendation (issue 16)
 ACTIONS.update(
     {

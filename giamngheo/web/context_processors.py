@@ -97,6 +97,35 @@ MODULES = [
     ),
     Module(_("“For the poor” fund"), "fund:campaign-list", "heart", "/fund/", FUND_CAPABILITIES),
     Module(
+        _("Initiatives"),
+        "initiatives:initiative-list",
+        "lightbulb",
+        "/initiatives/",
+        Capability.VIEW_EMULATION,
+    ),
+    Module(
+        _("Emulation scoring"), "scoring:set-list", "clipboard-check", "/scoring/", Capability.VIEW_EMULATION
+    ),
+    Module(_("Emulation movements"), "emulation:index", "trophy", "/emulation/", Capability.VIEW_EMULATION),
+    Module(
+        _("Periodic reports"),
+        "unitreports:index",
+        "journal-text",
+        "/unit-reports/",
+        (
+            Capability.SUBMIT_UNIT_REPORTS,
+            Capability.MANAGE_UNIT_REPORTS,
+            Capability.APPROVE_UNIT_REPORTS,
+        ),
+    ),
+    Module(
+        _("Official documents"),
+        "officedocs:document-list",
+        "file-earmark-text",
+        "/documents/",
+        (Capability.WRITE_DOCUMENTS, Capability.VIEW_EMULATION),
+    ),
+    Module(
         _("Commendation"),
         "commendation:index",
         "award",
