@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from giamngheo.commendation import selectors
+from giamngheo.commendation import grounds, selectors
 from giamngheo.commendation.models import Award, Decision, LedgerEntry, Proposal, StaffRating
 from giamngheo.demo.commendation import DECISION, seed_commendation
 from giamngheo.households.models import Household
@@ -28,25 +28,29 @@ def test_seed_commendation(province, users, commune_a) -> None:  # type: ignore[
         return
     if not Household.objects.filter(commune__path__startswith=province.path).exists():
         make_household(commune_a, head="Lê Văn Hiến", category="near_poor")
-    author = Staff.objects.filter(org_unit__short_name="KHTC").order_by("pk").first()
-    initiative = Initiative.objects.create(
-        org_unit=author.org_unit,
-        year=2025,
-        title="Số hóa hồ sơ rà soát hộ nghèo",
-        field="poverty",
-        solution="…",
-        status="recognised",
-        level="grassroots",
-        decision_number="05/QĐ-HĐSK",
-        decision_date=dt.date(2025, 11, 20),
-    )
-    InitiativeAuthor.objects.create(initiative=initiative, staff=author, name=author.full_name, share=100)
+    staff_ids = list(Staff.objects.filter(is_active=True).values_list("pk", flat=True))
+    if not grounds.recognised_for_staff(staff_ids=staff_ids):  # no initiative in the demo: one of our own
+        author = Staff.objects.filter(org_unit__short_name="KHTC").order_by("pk").first()
+        initiative = Initiative.objects.create(
+            org_unit=author.org_unit,
+            year=2025,
+            title="Số hóa hồ sơ rà soát hộ nghèo",
+            field="poverty",
+            solution="…",
+            status="recognised",
+            level="grassroots",
+            decision_number="05/QĐ-HĐSK",
+            decision_date=dt.date(2025, 11, 20),
+        )
+        InitiativeAuthor.objects.create(initiative=initiative, staff=author, name=author.full_name, share=100)
     report = seed_commendation(province=province)
     assert report.proposals > 10 and report.awards == report.proposals and report.paid > 0
     decision = Decision.objects.get(number=DECISION)
     assert all(a.base_salary == 2_340_000 for a in decision.awards.all())
-    assert InitiativeUse.objects.filter(initiative=initiative).exists()
-    assert Award.objects.filter(staff=author, title__code="chien-si-thi-dua-co-so", year=2025).exists()
+    use = InitiativeUse.objects.get(user_kind=grounds.USER_KIND)
+    ground = Proposal.objects.get(pk=use.user_id)
+    assert ground.title.code == "chien-si-thi-dua-co-so" and ground.initiative_id == use.initiative_id
+    assert Award.objects.filter(proposal=ground).exists()
     assert Award.objects.filter(recipient_kind="household", year=2025).count() == 1
     poverty = OrgUnit.objects.get(short_name="PTNT-GN")
     assert Award.objects.filter(org_unit=poverty, title__code="tap-the-lao-dong-xuat-sac").exists()
