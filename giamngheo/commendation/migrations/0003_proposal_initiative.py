@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='proposal',
             name='initiative',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='initiatives.initiative', verbose_name='initiative given as the ground'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='initiatives.initiative', verbose_name='initiative given as the ground'),
         ),
         migrations.AddField(
             model_name='proposal',
