@@ -27,6 +27,12 @@ def _number(text: str) -> Decimal:
     return Decimal(text.strip().replace(".", "").replace(",", "."))
 
 
+def _fits(page) -> None:  # type: ignore[no-untyped-def]
+    """The page is usable at 390 px: nothing but the tables' own scrollers is wider than the phone."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, (page.url, width)
+
+
 def _switch(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.context.clear_cookies()
     sign_in(page, username)
@@ -55,6 +61,7 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     # 1. The office launches the movement and its 2026 plan; PTNT-GN has not sent a registration yet.
     sign_in(page, "vanphong")
     page.goto("/emulation/movements/new/")
+    _fits(page)
     page.fill("#id_name", MOVEMENT)
     page.fill("#id_theme", THEME)
     page.select_option("#id_kind", "thematic")
@@ -81,6 +88,7 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     _audited("emulation.movement.create", movement, "vanphong")
 
     page.locator("[data-testid=plan-create]").click()
+    _fits(page)
     page.fill("#id_year", "2026")
     page.fill("#id_title", "Kế hoạch tiếp tục phong trào năm 2026")
     page.fill("#id_document_number", "20/KH-SNNMT")
@@ -89,6 +97,7 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     page.fill("#id_final_review_on", "25/12/2026")
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(re.compile(r"/emulation/plans/\d+/$"))
+    _fits(page)
     plan = movement.plans.get(year=2026)
     _audited("emulation.plan.create", plan, "vanphong")
     row = page.locator("[data-testid=units] tr", has_text=unit.name)
@@ -100,6 +109,7 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     page.goto(f"/emulation/plans/{plan.pk}/")
     page.locator("[data-testid=register]").click()
     page.wait_for_url(re.compile(rf"/emulation/plans/{plan.pk}/register/"))
+    _fits(page)
     page.fill("#id_commitments", COMMITMENTS)
     page.select_option("#id_collective_title", label="Tập thể lao động xuất sắc")
     page.get_by_role("button", name="Lưu", exact=True).click()
@@ -108,14 +118,17 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     assert reg.status == "draft" and reg.collective_title is not None
     assert reg.collective_title.name == "Tập thể lao động xuất sắc"
     page.locator("[data-testid=line-add]").click()
+    _fits(page)
     staff_label = page.locator("#id_staff option").first.inner_text()
     page.select_option("#id_title", label="Lao động tiên tiến")
     page.fill("#id_initiative_topic", "Số hóa hồ sơ rà soát hộ nghèo cấp xã")
     page.get_by_role("button", name="Lưu", exact=True).click()
     page.wait_for_url(re.compile(rf"/emulation/registrations/{reg.pk}/$"))
+    _fits(page)
     assert staff_label.split(" · ")[0] in page.locator("[data-testid=lines]").inner_text()
     page.locator("[data-testid=send]").click()
     page.wait_for_url(re.compile(rf"/emulation/registrations/{reg.pk}/$"))
+    _fits(page)
     assert page.locator("[data-testid=status]").inner_text().strip() == "Chờ duyệt"
     reg.refresh_from_db()
     assert reg.status == "sent" and reg.lines.count() == 1 and reg.sent_at is not None
@@ -130,8 +143,10 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     )
     assert report is not None
     page.goto("/unit-reports/")
+    _fits(page)
     page.locator(f"[data-testid=to-do] a[href='/unit-reports/reports/{report.pk}/']").click()
     page.locator("[data-testid=fill-in]").click()
+    _fits(page)
     typed = {
         "Số văn bản chỉ đạo, hướng dẫn ban hành": ("12", Decimal(12)),
         "Số hộ nghèo, hộ cận nghèo được hỗ trợ": ("1.250", Decimal(1250)),
@@ -146,6 +161,7 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
             page.fill(f"#id_f{f.pk}", f"{f.label}: phòng đã thực hiện đầy đủ, đúng tiến độ trong quý.")
     page.locator("[data-testid=submit-report]").click()
     page.wait_for_url(re.compile(rf"/unit-reports/reports/{report.pk}/$"))
+    _fits(page)
     report.refresh_from_db()
     assert report.status == "submitted" and report.submitted_by.username == "truongphong"  # type: ignore[union-attr]
     for label, (_text, value) in typed.items():
@@ -159,6 +175,7 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     page.goto("/scoring/")
     page.locator(f"[data-testid=my-sheets] a[href='/scoring/sheets/{sheet.pk}/']").click()
     page.locator("[data-testid=self-assess]").click()
+    _fits(page)
     by_code = {c.code: c for c in criteria_set.criteria.all()}
     page.fill(f"#id_value_{by_code['4'].pk}", "6")
     page.select_option(f"#id_value_{by_code['7'].pk}", "1")
@@ -167,8 +184,10 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     page.fill(f"#id_evidence_{by_code['4'].pk}", "Kế hoạch 12/KH-PTNTGN; 6 hội nghị, lớp tập huấn")
     page.locator("[data-testid=save-self]").click()
     page.wait_for_url(re.compile(rf"/scoring/sheets/{sheet.pk}/$"))
+    _fits(page)
     page.locator("[data-testid=submit-sheet]").click()
     page.wait_for_url(re.compile(rf"/scoring/sheets/{sheet.pk}/$"))
+    _fits(page)
     sheet.refresh_from_db()
     assert sheet.status == "self_submitted" and sheet.submitted_at is not None
     entered = {e.criterion.code: e.self_value for e in sheet.entries.select_related("criterion")}
@@ -183,11 +202,13 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     row.get_by_role("link", name=unit.name).click()
     page.locator("[data-testid=approve]").click()
     page.wait_for_url(re.compile(rf"/emulation/registrations/{reg.pk}/$"))
+    _fits(page)
     assert page.locator("[data-testid=status]").inner_text().strip() == "Đã duyệt"
     reg.refresh_from_db()
     assert reg.status == "approved" and reg.decided_at is not None
     _audited("emulation.registration.approve", reg, "vanphong")
     page.goto("/unit-reports/")
+    _fits(page)
     received = page.locator("[data-testid=awaiting-office]").inner_text()
     assert f"{report.request.title} – {unit.name}" in received
 
@@ -196,7 +217,9 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     page.goto(f"/scoring/{criteria_set.pk}/")
     page.locator("[data-testid=sheets]").get_by_role("link", name=unit.name).click()
     page.wait_for_url(re.compile(rf"/scoring/sheets/{sheet.pk}/$"))
+    _fits(page)
     page.locator("[data-testid=council-score]").click()
+    _fits(page)
     assert page.input_value(f"#id_value_{by_code['4'].pk}") == "6"  # starts as the unit's value
     page.fill(f"#id_value_{by_code['4'].pk}", "5")
     # A computed figure the data do not give (the unit owns no target of the year) is the council's to set.
@@ -206,14 +229,17 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     page.fill("#id_note", "Hội đồng chấp nhận, điều chỉnh tiêu chí 4 theo minh chứng.")
     page.locator("[data-testid=save-council]").click()
     page.wait_for_url(re.compile(rf"/scoring/sheets/{sheet.pk}/$"))
+    _fits(page)
     page.locator("[data-testid=mark-scored]").click()
     page.wait_for_url(re.compile(rf"/scoring/sheets/{sheet.pk}/$"))
+    _fits(page)
     sheet.refresh_from_db()
     assert sheet.status == "scored" and sheet.council_total is not None
     assert sheet.entries.get(criterion=by_code["4"]).council_value == Decimal(5)
     _audited("scoring.sheet.council_save", sheet, "hoidong")
     _audited("scoring.sheet.score", sheet, "hoidong")
     page.goto(f"/scoring/{criteria_set.pk}/ranking/")
+    _fits(page)
     ranked = page.locator("[data-testid=ranking] tr", has_text=unit.name)
     council_cell = ranked.locator("td").nth(2).inner_text()
     assert _number(council_cell) == sheet.council_total
@@ -221,17 +247,20 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     # 5. The office writes the 2026 final report, edits a narrative section and downloads the DOCX.
     _switch(page, "vanphong")
     page.goto("/documents/new/")
+    _fits(page)
     page.select_option("#id_kind", "final")
     page.fill("#id_year", "2026")
     page.get_by_role("button", name="Tạo dự thảo").click()
     page.wait_for_url(re.compile(r"/documents/\d+/$"))
     doc_pk = int(page.url.rstrip("/").rsplit("/", 1)[1])
     page.goto(f"/documents/{doc_pk}/edit/")
+    _fits(page)
     texts = page.locator("textarea[name^=s-][name$=-text]")
     assert texts.count() >= 2
     texts.first.fill(EDITED)
     page.get_by_role("button", name="Lưu", exact=True).click()
     page.wait_for_url(re.compile(rf"/documents/{doc_pk}/$"))
+    _fits(page)
     assert EDITED in page.content()
     document = OfficialDocument.objects.get(pk=doc_pk)
     assert (document.kind, document.year, document.status) == ("final", 2026, "draft")
