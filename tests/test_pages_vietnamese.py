@@ -79,6 +79,11 @@ class _Text(HTMLParser):
             self.parts.append(data.strip())
 
 
+# Choice values that are also Vietnamese words written without marks in legal text ("tinh thần": the
+# criteria of Lao động tiên tiến as the law writes them, shown on the titles' pages).
+VIETNAMESE_WORDS = {"tinh"}
+
+
 def choice_values() -> set[str]:
     """The stored values of every TextChoices of the models (what must never reach a page)."""
     values: set[str] = set()
@@ -93,6 +98,7 @@ def choice_values() -> set[str]:
     from giamngheo.poverty.standard import all_standards
 
     values.update(Capability.values)
+    values -= VIETNAMESE_WORDS
     for standard in all_standards():  # indicator and dimension keys ("water", "employment")
         values.update(i.key for i in standard.indicators if len(i.key) > 3)
         values.update(d.key for d in standard.dimensions if len(d.key) > 3)

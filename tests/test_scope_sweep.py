@@ -218,6 +218,23 @@ FOREIGN_KWARGS: dict[str, Callable[[ForeignWorld], list[dict[str, Any]]]] = {
     "officedocs:document-preview": lambda w: [{"pk": _foreign_officedocs(w).pk}],
     "officedocs:document-docx": lambda w: [{"pk": _foreign_officedocs(w).pk}],
     "officedocs:document-xlsx": lambda w: [{"pk": _foreign_officedocs(w).pk}],
+    "commendation:title-detail": lambda w: [{"pk": _foreign_commendation_core(w)["title"].pk}],
+    "commendation:title-version": lambda w: [{"pk": _foreign_commendation_core(w)["title"].pk}],
+    "commendation:rating-unit": lambda w: [{"pk": w.org_unit.pk}],
+    "commendation:proposal-detail": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-update": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-submit": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-return": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-delete": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-file-add": lambda w: [{"pk": _foreign_commendation(w)["proposal"].pk}],
+    "commendation:proposal-file": lambda w: [{"pk": _foreign_commendation_core(w)["file"].pk}],
+    "commendation:proposal-file-delete": lambda w: [{"pk": _foreign_commendation_core(w)["file"].pk}],
+    "commendation:meeting-detail": lambda w: [{"pk": _foreign_commendation(w)["meeting"].pk}],
+    "commendation:decision-detail": lambda w: [{"pk": _foreign_commendation(w)["decision"].pk}],
+    "commendation:award-pay": lambda w: [{"pk": _foreign_commendation_core(w)["award"].pk}],
+    "commendation:register-staff": lambda w: [{"pk": w.staff.pk}],
+    "commendation:register-unit": lambda w: [{"pk": w.org_unit.pk}],
+    "commendation:register-household": lambda w: [{"pk": _foreign_commendation_core(w)["household"].pk}],
 }
 
 
@@ -1037,3 +1054,43 @@ def _foreign_officedocs(w: ForeignWorld) -> Any:
     DocumentSection.objects.create(document=document, position=1, heading="I.", text=MARKERS[3])
     w._officedoc = document  # type: ignore[attr-defined]
     return document
+
+
+def _foreign_commendation_core(w: ForeignWorld) -> dict[str, Any]:
+    """Beside ``_foreign_commendation``: the title, an evidence file of its proposal naming the household, its
+    award (with a bonus to pay), and commune A's household awarded by the same decision. Written directly
+    (no audit: the sweep counts audit rows)."""
+    from django.core.files.base import ContentFile
+
+    from giamngheo.commendation.models import Award, ProposalFile, Title
+
+    cached = getattr(w, "_commendation_core", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    base = _foreign_commendation(w)
+    proposal, decision = base["proposal"], base["decision"]
+    evidence = ProposalFile(proposal=proposal, name="bc.pdf")
+    evidence.file.save("bc.pdf", ContentFile(b"%PDF-1.4 " + MARKERS[3].encode()), save=False)
+    evidence.save()
+    award = Award.objects.get(proposal=proposal)
+    Award.objects.filter(pk=award.pk).update(
+        multiple=proposal.title.multiple, base_salary=2_530_000, amount=759_000
+    )
+    household_title = Title.objects.filter(code="giay-khen-ho-gia-dinh").order_by("-valid_from").first()
+    Award.objects.create(
+        decision=decision,
+        title=household_title,
+        year=decision.year,
+        recipient_kind="household",
+        household=w.household,
+        recipient_name=MARKERS[3],
+        unit_name=w.commune.name,
+    )
+    result = {
+        "title": proposal.title,
+        "file": evidence,
+        "award": award,
+        "household": w.household,
+    }
+    w._commendation_core = result  # type: ignore[attr-defined]
+    return result

@@ -153,6 +153,17 @@ class Proposal(BaseModel):
     rating = models.CharField(
         _("quality rating of the year"), max_length=16, choices=Rating.choices, blank=True
     )
+    # A recognised initiative given as the ground (taken with ``initiatives.InitiativeUse`` on sending, which
+    # protects it; an initiative deleted outside the app leaves the proposal without a ground).
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        verbose_name=_("initiative given as the ground"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    override_reason = models.TextField(_("reason for sending despite unmet criteria"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
     )

@@ -24,6 +24,7 @@ from giamngheo.accounts.roles import Role
 from giamngheo.accounts.services import user_create
 from giamngheo.core.text import fold
 from giamngheo.core.versioning import ANY_VERSION
+from giamngheo.demo.commendation import seed_commendation
 from giamngheo.demo.emulation import seed_emulation
 from giamngheo.demo.fund import seed_fund
 from giamngheo.demo.initiatives import seed_initiatives
@@ -333,6 +334,7 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     seed_initiatives(province=province)
     seed_unitreports(province=province)
     seed_scoring(province=province, seed=seed)  # after the movement's plan, initiatives, reports and fund
+    seed_commendation(province=province)  # after the initiatives (a ground) and the registry (a household)
     seed_officedocs(province=province)  # last: the department's reports read everything above
     report.activities = activity_counts()
     # Tell the demo's users what needs their attention (the daily scans of the alerts).

@@ -354,3 +354,27 @@ ACTIONS.update(
         "officedocs.document.delete": gettext_lazy("Department document draft deleted"),
     }
 )
+
+
+# Commendation (issue 16)
+ACTIONS.update(
+    {
+        "commendation.title.version": gettext_lazy("New version of a title or form of commendation"),
+        "commendation.base_salary.create": gettext_lazy("Base salary recorded"),
+        "commendation.rating.set": gettext_lazy("Quality rating of a staff member entered"),
+        "commendation.rating.delete": gettext_lazy("Quality rating of a staff member cleared"),
+        "commendation.proposal.create": gettext_lazy("Commendation proposal drafted"),
+        "commendation.proposal.update": gettext_lazy("Commendation proposal edited"),
+        "commendation.proposal.delete": gettext_lazy("Draft commendation proposal deleted"),
+        "commendation.proposal.file_add": gettext_lazy("Evidence added to a commendation proposal"),
+        "commendation.proposal.file_delete": gettext_lazy("Evidence removed from a commendation proposal"),
+        "commendation.proposal.submit": gettext_lazy("Commendation proposal sent to the council"),
+        "commendation.proposal.return": gettext_lazy("Commendation proposal returned to its unit"),
+        "commendation.proposal.vote": gettext_lazy("Council's vote on a commendation proposal"),
+        "commendation.proposal.decide": gettext_lazy("Commendation proposal decided"),
+        "commendation.meeting.create": gettext_lazy("Council meeting recorded"),
+        "commendation.decision.create": gettext_lazy("Commendation decision recorded"),
+        "commendation.fund.income": gettext_lazy("Money into the award fund recorded"),
+        "commendation.fund.payment": gettext_lazy("Bonus paid from the award fund"),
+    }
+)

@@ -125,6 +125,13 @@ MODULES = [
         "/documents/",
         (Capability.WRITE_DOCUMENTS, Capability.VIEW_EMULATION),
     ),
+    Module(
+        _("Commendation"),
+        "commendation:index",
+        "award",
+        "/commendation/",
+        (Capability.VIEW_EMULATION, Capability.MANAGE_COMMENDATION),
+    ),
 ]
 
 
