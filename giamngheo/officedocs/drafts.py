@@ -167,8 +167,8 @@ def _plan(f: Figures) -> list[SectionDraft]:
         ),
         SectionDraft(
             "I. MỤC ĐÍCH, YÊU CẦU",
-            "1. Mục đích: phát huy truyền thống đoàn kết, tương thân tương ái, huy động nguồn lực hỗ trợ "
-            "người nghèo; gắn phong trào thi đua với thực hiện thắng "
+            "1. Mục đích: phát huy tinh thần đoàn kết, tương thân tương ái, huy động nguồn lực hỗ trợ người "
+            "nghèo; gắn phong trào thi đua với thực hiện thắng "
             "lợi các chỉ tiêu giảm nghèo bền vững của tỉnh.\n"
             "2. Yêu cầu: 100% phòng, đơn vị trực thuộc và công "
             "chức, viên chức, người lao động đăng ký thi đua; "
