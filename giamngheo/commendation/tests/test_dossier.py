@@ -96,6 +96,22 @@ def grids(data: bytes) -> list[list[list[str]]]:
     return found
 
 
+def _no_demo_commendation() -> None:
+    from giamngheo.commendation.models import (
+        Award,
+        CouncilMeeting,
+        Decision,
+        LedgerEntry,
+        Proposal,
+        ProposalFile,
+        StaffRating,
+        Vote,
+    )
+
+    for model in (LedgerEntry, Award, Decision, Vote, CouncilMeeting, ProposalFile, Proposal, StaffRating):
+        model.objects.all().delete()
+
+
 @pytest.fixture
 def world(users, commune_a) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The department's proposals of 2026: from division PTNT-GN a Chiến sĩ thi đua cơ sở (with an
@@ -103,7 +119,11 @@ def world(users, commune_a) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     Tập thể lao động tiên tiến, a household for a Giấy khen and a rejected Lao động tiên tiến; from division
     KHTC a Bằng khen of the province and a Chiến sĩ thi đua cơ sở that missed 80 %. The council (9 members,
     8 present) voted on seven; the director's decision 25/QĐ-SNNMT gave four awards (the household's amount
-    unknown), the province's decision 120/QĐ-UBND the Bằng khen."""
+    unknown), the province's decision 120/QĐ-UBND the Bằng khen.
+
+    The session's demo has commendation rows of its own (ratings, proposals, the council, decisions and the
+    award fund): they are removed first, so that the counts here are this world's."""
+    _no_demo_commendation()
     ptnt, khtc = unit("PTNT-GN"), unit("KHTC")
     staff = {
         key: Staff.objects.create(
