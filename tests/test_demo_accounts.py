@@ -124,3 +124,54 @@ def test_each_demo_account_sees_what_the_readme_promises(demo: dict[str, Any], p
         assert re.search(r'data-testid="count-overdue">\s*1\s*<', requests)
         page = _page(officer, reverse("dashboard:index"))
         assert commune_name in _section(page, "alert-overdue-requests")
+
+
+@pytest.mark.django_db
+def test_the_emulation_accounts_have_their_work(demo: dict[str, Any]) -> None:
+    """README's promises of issue 16: the office, the unit head, the council and the leader each find the
+    movement's work waiting for them."""
+    from giamngheo.emulation.models import MovementPlan, Registration
+    from giamngheo.initiatives.models import Initiative
+    from giamngheo.officedocs.models import OfficialDocument
+    from giamngheo.org.models import OrgUnit
+    from giamngheo.scoring.models import ScoreSheet
+    from giamngheo.unitreports.models import UnitReport
+
+    users = demo["users"]
+    plan = MovementPlan.objects.filter(year=2026).order_by("pk").first()
+    assert plan is not None
+    division = OrgUnit.objects.get(short_name="PTNT-GN")
+
+    # The office: the 2026 plan's registrations in every state, one unit not registered.
+    states = set(Registration.objects.filter(plan=plan).values_list("status", flat=True))
+    assert {"approved", "sent", "returned"} <= states
+    page = _page(users["vanphong"], reverse("emulation:plan-detail", args=[plan.pk]))
+    assert "Chờ duyệt" in _section(page, "counts") and "Bị trả lại" in _section(page, "counts")
+    assert "<li>" in _section(page, "not-registered")
+    page = _page(users["vanphong"], reverse("unitreports:index"))
+    assert 'data-testid="requests"' in page
+    assert OfficialDocument.objects.filter(year=2025).exists()
+    _page(users["vanphong"], reverse("officedocs:document-list"))
+
+    # The unit head: the unit's registration approved, the quarter's report and the self-assessment to do.
+    assert Registration.objects.get(plan=plan, org_unit=division).status == "approved"
+    assert UnitReport.objects.filter(org_unit=division, status="draft").exists()
+    page = _page(users["truongphong"], reverse("unitreports:index"))
+    assert "<a" in _section(page, "to-do")
+    sheet = ScoreSheet.objects.get(org_unit=division, criteria_set__plan=plan)
+    assert sheet.status == "draft"
+    page = _page(users["truongphong"], reverse("scoring:set-list"))
+    assert reverse("scoring:sheet-detail", args=[sheet.pk]) in _section(page, "my-sheets")
+
+    # The council: sheets sent and waiting, an initiative to evaluate.
+    assert ScoreSheet.objects.filter(criteria_set__plan=plan, status="self_submitted").exists()
+    assert Initiative.objects.filter(status="submitted").exists()
+    page = _page(users["hoidong"], reverse("initiatives:initiative-list") + "?status=submitted")
+    submitted = Initiative.objects.filter(status="submitted").first()
+    assert submitted is not None and submitted.title in page
+    _page(users["hoidong"], reverse("commendation:index"))
+
+    # The leader: reports the office approved, waiting for the leader.
+    assert UnitReport.objects.filter(status="office_approved").exists()
+    page = _page(users["lanhdao"], reverse("unitreports:index"))
+    assert "<li" in _section(page, "awaiting-leader")

@@ -26,9 +26,9 @@ from . import certificates, document_selectors, dossier, statistics
 from .choices import ProposalStatus
 
 # What the export log calls these downloads (core.ExportKind has no commendation kinds yet: the nearest).
-DOSSIER_KIND = ExportKind.OFFICIAL_FORM
-MINUTES_KIND = ExportKind.MINUTES
-CERTIFICATES_KIND = ExportKind.CERTIFICATES
+DOSSIER_KIND = ExportKind.COMMENDATION_DOSSIER
+MINUTES_KIND = ExportKind.COUNCIL_MINUTES
+CERTIFICATES_KIND = ExportKind.AWARD_CERTIFICATES
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 

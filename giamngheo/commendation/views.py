@@ -22,6 +22,7 @@ from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core.attachments import attachment_response
+from giamngheo.core.choices import ExportKind
 from giamngheo.core.errors import ApplicationError
 from giamngheo.core.views import confirmation_page, get_or_404, int_param, paginate, submit
 from giamngheo.core.xlsx import Column, Section, table_download, wants_xlsx
@@ -912,6 +913,7 @@ def award_list(request: AuthenticatedRequest) -> HttpResponse:
         ]
         return table_download(
             request,
+            kind=ExportKind.AWARD_REGISTER,
             filename="so-khen-thuong.xlsx",
             title=_("Register of titles and commendations"),
             scope=_("The department"),

@@ -31,3 +31,8 @@ class ExportKind(models.TextChoices):
     DISBURSEMENT_LIST = "disbursement_list", _("List of fund disbursements")
     AFFECTED_LIST = "affected_list", _("List of households affected by a disaster")
     REQUEST_LIST = "request_list", _("List of support requests")
+    COMMENDATION_DOSSIER = "commendation_dossier", _("Commendation dossier (submission, achievement report)")
+    COUNCIL_MINUTES = "council_minutes", _("Minutes of the emulation council")
+    AWARD_CERTIFICATES = "award_certificates", _("Certificates of merit")
+    AWARD_REGISTER = "award_register", _("Register of titles and commendations")
+    OFFICIAL_DOCUMENT = "official_document", _("Report or plan of the department")

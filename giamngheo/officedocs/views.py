@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .models import OfficialDocument
 
 # The export log has no kind of its own for these files yet: they are summary tables of the department.
-EXPORT_KIND = ExportKind.SUMMARY_TABLE
+EXPORT_KIND = ExportKind.OFFICIAL_DOCUMENT
 
 
 def read_required(view: Callable[..., Any]) -> Callable[..., Any]:
