@@ -56,7 +56,8 @@ def test_unit_head_sees_own_division_only(users) -> None:
     head = users["truongphong"]
     units = list(OrgUnit.objects.filter(org_q(head)))
     assert [u.short_name for u in units] == ["PTNT-GN"]
-    assert OrgUnit.objects.filter(org_q(users["chuyenvien"])).count() == 9  # through the province
+    # Through the province: the department, its 8 units in operation and the one merged away in 2026.
+    assert OrgUnit.objects.filter(org_q(users["chuyenvien"])).count() == 10
     assert OrgUnit.objects.filter(org_q(users["canbo.bugiamap"])).count() == 0
 
 

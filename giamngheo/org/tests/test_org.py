@@ -73,7 +73,7 @@ def test_staff_list_is_scoped_and_searchable_without_diacritics(users) -> None:
 def test_office_adds_staff_through_the_form(users, department) -> None:
     client = Client()
     client.force_login(users["vanphong"])
-    unit = department.children.first()
+    unit = department.children.filter(is_active=True).first()
     response = client.post(
         reverse("org:staff-create"),
         {
