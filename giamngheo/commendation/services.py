@@ -36,7 +36,7 @@ from giamngheo.households.models import Household
 from giamngheo.initiatives.models import Initiative
 from giamngheo.org.models import OrgUnit, Staff
 
-from . import grounds, selectors
+from . import catalogue, grounds, selectors
 from .criteria import CHECKS, all_passed, check
 from .models import (
     Award,
@@ -127,6 +127,21 @@ def _check_title(title: Title) -> None:
             _("The share of votes must be between 50 and 100 %."), extra={"field": "vote_share"}
         )
     check_criteria(title.criteria)
+
+
+@transaction.atomic
+def catalogue_load() -> int:
+    """The titles, forms and base salaries of the law into an empty catalogue (a database emptied by a test, a
+    new installation restored without migrations' data); rows already there are kept. The rows added."""
+    added = catalogue.load_into(Title, BaseSalary)
+    if added:
+        audit_record(
+            actor=None,
+            action="commendation.catalogue.load",
+            target_type="commendation.title",
+            after={"rows": added},
+        )
+    return added
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.utils import timezone
 from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Role
 from giamngheo.accounts.services import user_create
+from giamngheo.commendation import services as commendation_services
 from giamngheo.core.text import fold
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.demo.commendation import seed_commendation
@@ -330,6 +331,7 @@ def seed_demo(*, province_code: int, households: int = 0, seed: int = 1) -> Seed
     seed_plans(province=province)  # after the review rounds and the coverage: the plans read their figures
     seed_outreach(province=province)
     # The emulation movement (issue 16): initiatives first (proposals use them as grounds).
+    commendation_services.catalogue_load()  # the law's titles (a database emptied by a test lost them)
     seed_emulation(province=province)  # the movement, its yearly plans, registrations and guidance tasks
     seed_initiatives(province=province)
     seed_unitreports(province=province)

@@ -378,3 +378,7 @@ ACTIONS.update(
         "commendation.fund.payment": gettext_lazy("Bonus paid from the award fund"),
     }
 )
+
+
+# The law's catalogue of titles loaded again (issue 16)
+ACTIONS.update({"commendation.catalogue.load": gettext_lazy("Titles and base salaries of the law loaded")})
