@@ -125,11 +125,12 @@ def test_each_demo_account_sees_what_the_readme_promises(demo: dict[str, Any], p
         page = _page(officer, reverse("dashboard:index"))
         assert commune_name in _section(page, "alert-overdue-requests")
 
+    _emulation_work(demo)
 
-@pytest.mark.django_db
-def test_the_emulation_accounts_have_their_work(demo: dict[str, Any]) -> None:
+
+def _emulation_work(demo: dict[str, Any]) -> None:
     """README's promises of issue 16: the office, the unit head, the council and the leader each find the
-    movement's work waiting for them."""
+    movement's work waiting for them (part of the test above: one seed of the demo for both)."""
     from giamngheo.emulation.models import MovementPlan, Registration
     from giamngheo.initiatives.models import Initiative
     from giamngheo.officedocs.models import OfficialDocument
