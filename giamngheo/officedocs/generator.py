@@ -114,6 +114,20 @@ class Figures:
         return ind.indicator(key).value(self.poverty)
 
     @property
+    def other_poor_changes(self) -> int | None:
+        """The poor households' other changes in the year (moved in or out, merged, split, died out): what
+        makes start − escaped + fallen back + newly poor equal the end, so the table balances on its face;
+        unknown when one of them is."""
+        parts = [
+            self.count(k)
+            for k in (ind.POOR, ind.START_POOR, ind.ESCAPED_POVERTY, ind.FALLEN_BACK, ind.NEWLY_POOR)
+        ]
+        if any(p is None for p in parts):
+            return None
+        end, start, escaped, fallen, new = (int(p or 0) for p in parts)
+        return end - (start - escaped + fallen + new)
+
+    @property
     def start_poverty_rate(self) -> Decimal | None:
         """Poor households at the start ÷ the households of the area (the review's only household count)."""
         return ind.Indicator(
@@ -286,7 +300,14 @@ def poverty_table(f: Figures) -> Table:
         ["4", "Số hộ thoát nghèo trong năm", "hộ", None, f.count(ind.ESCAPED_POVERTY)],
         ["5", "Số hộ tái nghèo trong năm", "hộ", None, f.count(ind.FALLEN_BACK)],
         ["6", "Số hộ nghèo phát sinh trong năm", "hộ", None, f.count(ind.NEWLY_POOR)],
-        ["7", "Tỷ lệ hộ nghèo dân tộc thiểu số", "%", None, f.rate("em_poverty_rate")],
+        [
+            "7",
+            "Biến động khác của hộ nghèo (chuyển đến, chuyển đi, nhập, tách hộ)",
+            "hộ",
+            None,
+            f.other_poor_changes,
+        ],
+        ["8", "Tỷ lệ hộ nghèo dân tộc thiểu số", "%", None, f.rate("em_poverty_rate")],
     ]
     return Table(
         key=TableKey.POVERTY,

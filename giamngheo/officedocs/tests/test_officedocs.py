@@ -196,6 +196,12 @@ def test_poverty_figures_are_the_official_summarys(world, province) -> None:
         {ind.POOR: summary.end_poor, ind.HOUSEHOLDS: summary.households}
     )
     assert _row(poverty, "Tỷ lệ hộ nghèo")[4] == rate
+    # The table balances on its face: start − escaped + fallen back + newly poor + other changes = end.
+    start, end = _row(poverty, "Số hộ nghèo")[3:]
+    labels = ("Số hộ thoát nghèo", "Số hộ tái nghèo", "Số hộ nghèo phát sinh", "Biến động khác của hộ nghèo")
+    *flows, other = [next(r for r in poverty.rows if str(r[1]).startswith(label))[4] for label in labels]
+    assert None not in (start, end, other, *flows)
+    assert start - flows[0] + flows[1] + flows[2] + other == end
     series = plan_selectors.series(
         user=world["office"], area=province, indicator_key="poverty_rate", years=range(2021, 2026)
     )
