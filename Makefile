@@ -10,20 +10,21 @@ HOUSEHOLDS ?= 2000
 export SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint bench setup deps assets messages db demo browser office clean format lock messages-check
+.PHONY: run test lint bench setup deps assets messages db demo browser office clean format lock messages-check smoke
 
 ## make run: set everything up (venv, pinned deps, assets, database, geography, demo data) and serve.
 run: setup db demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop), with one worker for background jobs"
 	$(BIN)/python manage.py jobs_worker & trap 'kill %1 2>/dev/null' EXIT INT TERM; \
-	    SECURE_COOKIES=false $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	    SECURE_COOKIES=false OTP_ENFORCE=false $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: set up and run the whole suite (SQLite by default; DATABASE_URL for PostgreSQL).
-# Browser tests run last, on their own: their live server flushes the database the others share.
+# Browser tests run last, on their own: their live server flushes the database the others share. Two
+# workers, each with its own test database and live server.
 test: setup browser office
 	$(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 -m browser $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -76,6 +77,11 @@ db: setup
 
 demo: db
 	$(BIN)/python manage.py demo_seed --province $(PROVINCE) --households $(HOUSEHOLDS) --seed $(SEED)
+
+## make smoke: docs/deploy.md's install on a throw-away PostgreSQL database (gunicorn, a worker, /healthz,
+## /readyz, sign-in, a job), then removes only what it made (PostgreSQL and Redis on 127.0.0.1).
+smoke: setup
+	bash deploy/smoke.sh
 
 ## Headless Chromium for the browser tests (Debian's package; Playwright drives it with executable_path).
 browser:

@@ -1,11 +1,15 @@
-"""Shared fixtures: a real province (Đồng Nai, code 75) with its demo data, loaded once per test session.
+"""Shared fixtures: a real province (Đồng Nai, code 75) with its demo data, copied from a template built once
+for this state of the code (``tests/testdb.py``).
 
-Tests run inside transactions on top of it; browser tests (live server, transactional) seed their own.
+Tests run inside transactions on top of it; browser tests (live server, transactional) restore it after
+each flush.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,11 +20,39 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    from giamngheo.demo.seed import seed_demo
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):  # type: ignore[no-untyped-def]
+    """Each test process's database is a copy of the migrated and seeded template (``tests/testdb.py``),
+    built once for this state of the code instead of migrating and seeding in every process."""
+    from django.conf import settings
+    from django.db import connection
+
+    from tests import testdb
 
     with django_db_blocker.unblock():
-        seed_demo(province_code=75, seed=1)
+        template, old_name = testdb.clone(connection, settings)
+    yield template
+    with django_db_blocker.unblock():
+        testdb.drop(connection, settings, old_name)
+
+
+@contextlib.contextmanager
+def rows_for_the_module(django_db_blocker: Any) -> Iterator[None]:
+    """Rows written in this block (under ``django_db_blocker.unblock()``) stay for every test of a module:
+    each test's own transaction is then a savepoint inside this one and rolls back to them; the whole is
+    rolled back after the module. For module-scoped fixtures whose world is costly to build (a round opened
+    and its 95 communes' figures computed); they hand tests primary keys, and function-scoped fixtures
+    fetch fresh objects, so that no test sees another's objects in memory."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -55,7 +87,23 @@ def commune_b(db):  # type: ignore[no-untyped-def]
 
 
 def client_for(user: Any) -> Client:
-    """A test client logged in as ``user`` (tests import it: ``from conftest import client_for``)."""
+    """A test client logged in as ``user`` (tests import it: ``from conftest import client_for``).
+
+    When the user must use (or has) a second factor, the session is also verified through django-otp's
+    own session key, with a confirmed authenticator made for the user if they have none: the pages behave
+    as after a real code step, whatever ``OTP_ENFORCE`` says."""
     client = Client()
     client.force_login(user)
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from giamngheo.accounts.twofactor import TOTP_NAME, has_device, otp_required
+
+    if otp_required(user) or has_device(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client

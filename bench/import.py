@@ -48,7 +48,15 @@ SQLITE = BENCH_DIR / "import.sqlite3"
 HOUSEHOLDS = int(os.environ.get("IMPORT_HOUSEHOLDS", "100000"))
 NAIVE_ROWS = int(os.environ.get("IMPORT_NAIVE_ROWS", "5000"))
 PROFILE = os.environ.get("IMPORT_PROFILE") == "1"
+# IMPORT_TRACEMALLOC=1: the import's largest live allocations at its end, and its traced peak (slower).
+TRACEMALLOC = os.environ.get("IMPORT_TRACEMALLOC") == "1"
 EXPORT_DB_URL = os.environ.get("BENCH_EXPORT_DB_URL", "")
+FORMAT = os.environ.get("IMPORT_FORMAT", "xlsx")  # or "csv" (a whole province's file, streamed)
+# The steps to run (default all): e.g. IMPORT_STEPS=prepare,generate,import for a province-sized file.
+STEPS_WANTED = [s for s in os.environ.get("IMPORT_STEPS", "").split(",") if s]
+# IMPORT_VALID_ROWS_ONLY=1: write the valid households even if some rows are rejected (the generator makes
+# a few households with two members of the same name and birth date: 3 in 614,257).
+VALID_ROWS_ONLY = os.environ.get("IMPORT_VALID_ROWS_ONLY") == "1"
 PROVINCE = 75  # Đồng Nai
 SEED = 1
 FILE_FORMAT = 1  # bump when the generated file changes, so that cached files are not reused
@@ -157,7 +165,7 @@ def _villages_fingerprint(slots: list[Any]) -> str:
 
 
 def file_path(households: int) -> Path:
-    return BENCH_DIR / f"import-{households}.xlsx"
+    return BENCH_DIR / f"import-{households}.{FORMAT}"
 
 
 def step_generate() -> dict[str, Any]:
@@ -196,11 +204,51 @@ def step_generate() -> dict[str, Any]:
 
 
 def write_file(path: Path, slots: list[Any]) -> dict[str, Any]:
-    """Households of the demo generator, in the template's layout, written row by row (write-only)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """Households of the demo generator, in the template's layout, written row by row: .xlsx (write-only
+    workbook) or, for a file named .csv, UTF-8 CSV streamed to disk (nothing of the file kept in memory)."""
+    counts: dict[str, int] = {}
+    communes: set[str] = set()
+    tmp = path.with_suffix(".tmp")
+    if path.suffix == ".csv":
+        import csv
 
+        with tmp.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            for row in template_rows(slots, counts, communes):
+                writer.writerow(
+                    ["" if v is None else f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v for v in row]
+                )
+    else:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+
+        from giamngheo.dataio.template import TEMPLATE_SHEET
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(TEMPLATE_SHEET)
+        bold = Font(bold=True)
+        rows = template_rows(slots, counts, communes)
+        header = []
+        for value in next(rows):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        workbook.save(tmp)
+    tmp.replace(path)
+    return {
+        **counts,
+        "with_id": counts["with_id"] / max(counts["members"], 1),
+        "communes": len(communes),
+    }
+
+
+def template_rows(slots: list[Any], counts: dict[str, int], communes: set[str]) -> Any:
+    """The header, then one row per member (household columns on the head's row), generated one household
+    at a time; ``counts`` and ``communes`` are filled as the rows go."""
     from giamngheo.dataio.fields import (
         CATEGORY_IMPORT_VI,
         EDUCATION_VI,
@@ -209,7 +257,6 @@ def write_file(path: Path, slots: list[Any]) -> dict[str, Any]:
         SEX_VI,
         TEMPLATE_FIELDS,
     )
-    from giamngheo.dataio.template import TEMPLATE_SHEET
     from giamngheo.demo.households import generate_households
     from giamngheo.households.exports import DEVICE_VI, LATRINE_VI, WASTE_VI, WATER_VI
     from giamngheo.households.reference import ethnic_group_name, national_id_problem
@@ -232,19 +279,9 @@ def write_file(path: Path, slots: list[Any]) -> dict[str, Any]:
     width = len(keys)
     rng = random.Random(f"import-ids:{SEED}")
     reference_day = dt.date(2025, 10, 1)
-    seen_ids: set[str] = set()
-    counts = {"households": 0, "members": 0, "rows": 0, "with_id": 0, "dropped_ids": 0, "one_head": 0}
-    communes: set[str] = set()
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(TEMPLATE_SHEET)
-    bold = Font(bold=True)
-    header = []
-    for f in TEMPLATE_FIELDS:
-        cell = WriteOnlyCell(sheet, value=f.header)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    # National IDs already given: 12 digits as an integer (a set of 4 million strings would cost ~400 MB).
+    seen_ids: set[int] = set()
+    counts.update(households=0, members=0, rows=0, with_id=0, dropped_ids=0, one_head=0)
 
     def label(key: str, code: str | None) -> str | None:
         return labels[key][code] if code else None
@@ -254,6 +291,7 @@ def write_file(path: Path, slots: list[Any]) -> dict[str, Any]:
             ethnic_names[code] = ethnic_group_name(code)
         return ethnic_names[code]
 
+    yield [f.header for f in TEMPLATE_FIELDS]
     generated = generate_households(slots, count=HOUSEHOLDS, seed=SEED, province_code=PROVINCE)
     for g in generated:
         communes.add(g.slot.commune_code)
@@ -283,13 +321,13 @@ def write_file(path: Path, slots: list[Any]) -> dict[str, Any]:
             if national_id and (age < NO_ID_UNDER or rng.random() < NO_ID_ADULTS):
                 national_id = None
             if national_id and (
-                national_id in seen_ids
+                int(national_id) in seen_ids
                 or national_id_problem(national_id, date_of_birth=m.date_of_birth, sex=m.sex)
             ):
                 counts["dropped_ids"] += 1
                 national_id = None
             if national_id:
-                seen_ids.add(national_id)
+                seen_ids.add(int(national_id))
                 counts["with_id"] += 1
             row[at["full_name"]] = m.full_name
             row[at["sex"]] = label("sex", m.sex)
@@ -307,19 +345,11 @@ def write_file(path: Path, slots: list[Any]) -> dict[str, Any]:
             row[at["stunted"]] = yes_no[m.stunted]
             row[at["underweight"]] = yes_no[m.underweight]
             row[at["uses_internet"]] = yes_no[m.uses_internet]
-            sheet.append(row)
+            yield row
             counts["rows"] += 1
         counts["households"] += 1
         counts["members"] += len(g.members)
         counts["one_head"] += sum(m.relationship == "head" for m in g.members) == 1
-    tmp = path.with_suffix(".tmp")
-    workbook.save(tmp)
-    tmp.replace(path)
-    return {
-        **counts,
-        "with_id": counts["with_id"] / max(counts["members"], 1),
-        "communes": len(communes),
-    }
 
 
 class StageClock:
@@ -420,11 +450,17 @@ def step_import(*, dry_run: bool, profile: bool = False) -> dict[str, Any]:
     admin = admin_user()
     clock = StageClock()
     profiler = profiled() if profile else None
+    if TRACEMALLOC:
+        import tracemalloc
+
+        tracemalloc.start(1)
     # Timed as the import job runs: opening the file (calamine reads the sheet) and the import.
     started = time.perf_counter()
     table = open_table(path)
     opened = time.perf_counter()
-    options = ImportOptions(mapping=propose_mapping(table.headers), dry_run=dry_run)
+    options = ImportOptions(
+        mapping=propose_mapping(table.headers), dry_run=dry_run, valid_rows_only=VALID_ROWS_ONLY
+    )
     if dry_run:
         (BENCH_DIR / "import-headers.json").write_text(json.dumps(table.headers), encoding="utf-8")
     outcome = household_import(
@@ -433,6 +469,15 @@ def step_import(*, dry_run: bool, profile: bool = False) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     if profiler is not None:
         print_profile(profiler, "the import")
+    if TRACEMALLOC:
+        snapshot = tracemalloc.take_snapshot()
+        _current, peak = tracemalloc.get_traced_memory()
+        print(f"   tracemalloc: traced peak {peak / 1024**2:,.0f} MB; live at the end, by line:", flush=True)
+        for stat in snapshot.statistics("lineno")[:12]:
+            print(
+                f"      {stat.size / 1024**2:8.1f} MB {stat.count:>10,} blocks {stat.traceback}", flush=True
+            )
+        tracemalloc.stop()
     summary = outcome.summary()
     summary.pop("new_villages", None)
     result = {
@@ -639,6 +684,10 @@ def main() -> None:
         flush=True,
     )
     table: list[tuple[str, str, str, str]] = []  # step, time, rate, peak RSS
+    if STEPS_WANTED:
+        run_steps(STEPS_WANTED, table)
+        print_table(table)
+        return
 
     _prepared, rss = run_step("prepare")
     table.append(("prepare (migrate, geo_load, villages)", "", "", f"{rss:,.0f}"))
@@ -764,6 +813,26 @@ def main() -> None:
         )
         table.append((f"export, {PROVINCE_HOUSEHOLDS:,} (extrapolated)", f"{projected:.0f}", "", ""))
     print_table(table)
+
+
+def run_steps(steps: list[str], table: list[tuple[str, str, str, str]]) -> None:
+    """Only the steps named in IMPORT_STEPS, in that order (a province's file: prepare, generate, import)."""
+    for step in steps:
+        load = os.getloadavg()[0]
+        result, rss = run_step(step)
+        if "summary" in result:
+            print_outcome(f"{step} (load average before {load:.1f})", result, rss)
+            rows = result["summary"]["rows"]
+            table.append(
+                (step, f"{result['seconds']:.1f}", f"{rows / result['seconds']:,.0f} rows/s", f"{rss:,.0f}")
+            )
+        elif step == "generate":
+            rate = f"{result['rows'] / result['seconds']:,.0f} rows/s"
+            table.append(
+                (f"generate ({result['rows']:,} rows)", f"{result['seconds']:.1f}", rate, f"{rss:,.0f}")
+            )
+        else:
+            table.append((step, "", "", f"{rss:,.0f}"))
 
 
 def print_table(table: list[tuple[str, str, str, str]]) -> None:

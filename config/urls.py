@@ -29,6 +29,10 @@ urlpatterns = [
     path("scoring/", include("giamngheo.scoring.urls")),
     path("documents/", include("giamngheo.officedocs.urls")),
     path("notices/", include("giamngheo.notices.urls")),
+    path("api/", include("giamngheo.api.urls")),
+    path("webhooks/", include("giamngheo.webhooks.urls")),
+    path("odk/", include("giamngheo.odk.urls")),
+    path("", include("giamngheo.ops.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]

@@ -1094,3 +1094,118 @@ def _foreign_commendation_core(w: ForeignWorld) -> dict[str, Any]:
     }
     w._commendation_core = result  # type: ignore[attr-defined]
     return result
+
+
+# Accounts at scale (issue 17 §7): the administrator's user actions (403 for an officer) and the one-time
+# password link (a forged token for the other officer: 404, the same as an unknown account).
+def _forged_reset_link(w: ForeignWorld) -> list[dict[str, Any]]:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return [
+        {
+            "uidb64": urlsafe_base64_encode(force_bytes(w.other_officer.pk)),
+            "token": "cz1234-0123456789abcdef",
+        },
+        {"uidb64": "MTAwMDAwMDA", "token": "x-y"},
+    ]
+
+
+# Outgoing notifications (webhooks), issue 17 (helper "hooks"): a subscription of commune A and its delivery.
+def _foreign_webhooks(w: ForeignWorld) -> dict[str, Any]:
+    """A subscription covering commune A (owned by the province's specialist) and one delivery of commune
+    A's household. Written directly (no audit: the sweep counts audit rows)."""
+    import uuid
+
+    from giamngheo.accounts.models import User
+    from giamngheo.webhooks.models import Delivery, Subscription
+
+    cached = getattr(w, "_webhooks", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    sub = Subscription.objects.create(
+        owner=User.objects.get(username="chuyenvien"),
+        name=MARKERS[5],
+        url="https://kho.example.vn/hook",
+        events=["household.created"],
+        area=w.commune,
+        area_path=w.commune.path,
+        secret_encrypted="x",
+    )
+    delivery = Delivery.objects.create(
+        subscription=sub,
+        event="household.created",
+        event_id=uuid.uuid4(),
+        object_type="household",
+        object_id=str(w.household.pk),
+        area_path=w.commune.path,
+        payload={"url": f"/api/households/{w.household.pk}", "note": MARKERS[5]},
+    )
+    result = {"subscription": sub, "delivery": delivery}
+    w._webhooks = result  # type: ignore[attr-defined]
+    return result
+
+
+def _foreign_odk(w: ForeignWorld) -> int:
+    """Commune A's ODK Central connection (its name a marker), with a pull. Written directly (no audit)."""
+    from giamngheo.odk.credentials import seal
+    from giamngheo.odk.models import Connection, Pull
+
+    cached = getattr(w, "_odk", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    connection = Connection.objects.create(
+        name=MARKERS[0],
+        commune=w.commune,
+        base_url="https://odk.example.gov.vn",
+        project_id=1,
+        form_id="phieu_b",
+        email="bugiamap@example.gov.vn",
+        password_sealed=seal("mật khẩu"),
+    )
+    Pull.objects.create(connection=connection, submissions=2, members=3, created_by=w.other_officer)
+    w._odk = connection.pk  # type: ignore[attr-defined]
+    return connection.pk
+
+
+# The REST API (issue 17, helper "api"): the sweep's officer is signed in, and the API accepts the session
+# (CSRF-checked) as well as tokens; tests/test_api_scope_sweep.py repeats the sweep with a token.
+def _foreign_token(w: ForeignWorld) -> Any:
+    """The other officer's API token (written directly: no audit)."""
+    from giamngheo.api.models import ApiToken
+
+    return ApiToken.objects.create(user=w.other_officer, name=MARKERS[5], prefix="gn_x", secret_hash="0" * 64)
+
+
+FOREIGN_KWARGS.update(
+    {
+        "web:user-otp-reset": lambda w: [{"pk": w.other_officer.pk}],
+        "web:user-password-link": lambda w: [{"pk": w.other_officer.pk}],
+        "accounts:password-reset": _forged_reset_link,
+        "webhooks:subscription-detail": lambda w: [{"pk": _foreign_webhooks(w)["subscription"].pk}],
+        "webhooks:subscription-update": lambda w: [{"pk": _foreign_webhooks(w)["subscription"].pk}],
+        "webhooks:subscription-pause": lambda w: [{"pk": _foreign_webhooks(w)["subscription"].pk}],
+        "webhooks:subscription-secret": lambda w: [{"pk": _foreign_webhooks(w)["subscription"].pk}],
+        "webhooks:delivery-detail": lambda w: [{"pk": _foreign_webhooks(w)["delivery"].pk}],
+        "webhooks:delivery-resend": lambda w: [{"pk": _foreign_webhooks(w)["delivery"].pk}],
+        "odk:connection-detail": lambda w: [{"pk": _foreign_odk(w)}],
+        "odk:connection-update": lambda w: [{"pk": _foreign_odk(w)}],
+        "odk:connection-delete": lambda w: [{"pk": _foreign_odk(w)}],
+        "odk:pull-start": lambda w: [{"pk": _foreign_odk(w)}],
+        "api:token-revoke": lambda w: [{"pk": _foreign_token(w).pk}],
+        "api:households_get": lambda w: [{"household_id": w.household.pk}],
+        "api:households_update": lambda w: [{"household_id": w.household.pk}],
+        "api:households_delete": lambda w: [{"household_id": w.household.pk}],
+        "api:households_members": lambda w: [{"household_id": w.household.pk}],
+        "api:members_get": lambda w: [{"member_id": w.member.pk}],
+        "api:members_update": lambda w: [{"member_id": w.member.pk}],
+        "api:members_delete": lambda w: [{"member_id": w.member.pk}],
+        "api:rounds_get": lambda w: [{"round_id": w.other_round.pk}],
+        "api:rounds_figures": lambda w: [{"round_id": w.other_round.pk}],
+        "api:rounds_assessments": lambda w: [{"round_id": w.other_round.pk}],
+        "api:assessments_get": lambda w: [{"assessment_id": w.assessment.pk}],
+        "api:support_get": lambda w: [{"record_id": w.support.pk}],
+        "api:plans_targets": lambda w: [{"plan_id": _foreign_plans(w)["plan"].pk}],
+    }
+)
+PUBLIC.update({"api:policies_get": lambda w: [{"code": "H1"}, {"code": "NO-SUCH"}]})

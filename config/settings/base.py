@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "django_tasks_rq",
+    "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "giamngheo.core",
     "giamngheo.geo",
     "giamngheo.org",
@@ -73,6 +76,10 @@ INSTALLED_APPS = [
     "giamngheo.emulation",
     "giamngheo.scoring",
     "giamngheo.officedocs",
+    "giamngheo.webhooks",
+    "giamngheo.odk",
+    "giamngheo.api",
+    "giamngheo.ops",
     "giamngheo.jobs",
     "giamngheo.notices",
     "giamngheo.dataio",
@@ -93,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "giamngheo.core.headers.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -212,6 +220,11 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+]
+# Django's two finders; the first leaves out the vendor builds no page loads (collectstatic).
+STATICFILES_FINDERS = [
+    "giamngheo.core.staticfiles.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -333,10 +346,113 @@ DEFAULT_PROVINCE_CODE = int(os.environ.get("DEFAULT_PROVINCE_CODE", "75"))
 
 PAGE_SIZE = 25
 
+# --- ops: logs, request ids, health probes, static and media paths (docs/deploy.md) ---
+# LOG_FORMAT=json (the default of config.settings.production): one JSON object per line on stdout, with the
+# request id nginx sends (X-Request-ID) or one we make, returned in the response; otherwise plain text.
+# One line per request from giamngheo.ops.logs.RequestLogMiddleware (user id, path without query, status,
+# duration); no personal data, no secrets.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+MIDDLEWARE.insert(0, "giamngheo.ops.logs.RequestLogMiddleware")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {"request_id": {"()": "giamngheo.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "giamngheo.ops.logs.JsonFormatter",
+            "fmt": "{levelname}{name}{message}{request_id}",
+            "style": "{",
+            "timestamp": "time",  # ISO 8601, UTC
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # giamngheo.ops.logs writes the request lines; Django's own would repeat them (with the query string).
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# --- otp: two-factor sign-in, idle sessions, one-time reset links (issue 17 §7) ---
+# TOTP (django-otp) is required for these roles (any superuser too), and for OTP_PROVINCE_LEVEL_ROLES when
+# the user's scope reaches the province (a province-level area or a top-level org unit); optional for the
+# others (a user who enrolled is always asked for the code). OTP_ENFORCE=false lifts the requirement only
+# (`make run`, the test settings); a user with a device is still asked for the code.
+INSTALLED_APPS += ["django_otp.plugins.otp_static"]  # backup codes
+OTP_ENFORCE = env_bool("OTP_ENFORCE", True)
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "system_admin,provincial_specialist,department_office")
+OTP_PROVINCE_LEVEL_ROLES = env_list("OTP_PROVINCE_LEVEL_ROLES", "viewer")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Giam ngheo")
+OTP_BACKUP_CODES = 10
+# Paths an unverified session may reach besides the sign-in steps (API calls with a token are let through).
+OTP_EXEMPT_PREFIXES = ["/static/", "/healthz", "/readyz", "/i18n/", "/favicon"]
+# The session ends this many minutes after the last request (0: only SESSION_COOKIE_AGE applies).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "30"))
+# A one-time password link made by the administrator is valid 24 hours (and only until it is used).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_HOURS", "24")) * 3600
+_messages_at = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
+MIDDLEWARE[_messages_at:_messages_at] = [
+    "giamngheo.accounts.middleware.IdleSessionMiddleware",
+    "giamngheo.accounts.middleware.OTPRequiredMiddleware",
+]
+UPLOAD_MAX_BYTES["user_import"] = int(os.environ.get("USER_IMPORT_MAX_BYTES", str(2 * MB)))
+
+# --- hooks: outgoing notifications (webhooks), issue 17 ---
+# Each delivery is a POST with this timeout (seconds); network errors, 5xx and 429 are retried after these
+# delays (seconds: 1 min, 5 min, 30 min, 2 h, 12 h), then the delivery is marked failed. More changes than
+# WEBHOOKS_INLINE_LIMIT at once (an import) are turned into deliveries by a task, not in the request.
+# Plain http is accepted only to localhost/127.0.0.1, and only when DEBUG or WEBHOOKS_ALLOW_HTTP_LOCAL.
+WEBHOOKS_TIMEOUT = float(os.environ.get("WEBHOOKS_TIMEOUT", "10"))
+WEBHOOKS_RETRY_DELAYS = [60, 300, 1800, 7200, 43200]
+WEBHOOKS_INLINE_LIMIT = int(os.environ.get("WEBHOOKS_INLINE_LIMIT", "100"))
+WEBHOOKS_ALLOW_HTTP_LOCAL = os.environ.get("WEBHOOKS_ALLOW_HTTP_LOCAL", "false").lower() == "true"
+
+# --- odk: ODK Central pull (issue 17) ---
+# Key the stored ODK Central passwords are sealed with (Fernet, derived by SHA-256); empty: derived from
+# SECRET_KEY. Set it to keep the passwords readable across a change of SECRET_KEY (and out of its reach).
+ODK_CREDENTIALS_KEY = os.environ.get("ODK_CREDENTIALS_KEY", "")
+ODK_TIMEOUT = float(os.environ.get("ODK_TIMEOUT", "30"))  # seconds per request to ODK Central
+
+# --- api: the REST API (issue 17, giamngheo/api, docs/decisions/0026-api-rest.md) ---
+# Requests per personal token (per user for the signed-in session), counted in the cache (Redis when
+# REDIS_URL is set, shared by every web process): "<count>/<s|min|hour|day>". Over it: 429 + Retry-After.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/min")
+# Hours an Idempotency-Key's first answer is kept: a repeat within them gets it back, a key older than that is
+# a new request; `manage.py api_prune` (daily) deletes the older answers.
+API_IDEMPOTENCY_HOURS = int(os.environ.get("API_IDEMPOTENCY_HOURS", "24"))
+
+# --- ops (continued): probes, static and backups ---
+# Probes over plain http on the private network get their answer, not a redirect to https.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)/?$"]
+# A longer queue than this makes /readyz answer 503 (unset: the depth is reported, never a failure).
+READYZ_MAX_QUEUE_DEPTH = (
+    int(os.environ["READYZ_MAX_QUEUE_DEPTH"]) if os.environ.get("READYZ_MAX_QUEUE_DEPTH") else None
+)
+# collectstatic writes here (a volume nginx serves in deploy/compose.yaml); media stay private (MEDIA_ROOT).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(STATIC_ROOT)))
+# Backups (python manage.py backup): where archives go by default; APP_VERSION names the release in the
+# manifest when the checkout has no .git (a container image).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+APP_VERSION = os.environ.get("APP_VERSION", "")
+
+# --- reclass: a province's reclassification in parts on the queue (docs/decisions/0032) ---
+# RECLASSIFY_PARTS: how many jobs a province's reclassification is split into, so that several workers
+# write at once (0: automatic, 8 on PostgreSQL with the Redis queue, else 1). RECLASSIFY_PROCESSES (SQLite:
+# processes reading at once, decision 0024) stays as it was: default the machine's cores, at most 4.
+RECLASSIFY_PARTS = int(os.environ.get("RECLASSIFY_PARTS", "0"))
+# PostgreSQL: connections reading (and classifying what-ifs) at once, and connections writing a run's changed
+# rows while the next communes are read and classified (decision 0034).
+RECLASSIFY_READERS = int(os.environ.get("RECLASSIFY_READERS", "2"))
+RECLASSIFY_WRITERS = int(os.environ.get("RECLASSIFY_WRITERS", "1"))

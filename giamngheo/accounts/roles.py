@@ -75,6 +75,10 @@ class Capability(models.TextChoices):
     SUBMIT_UNIT_REPORTS = "submit_unit_reports", _("Fill in and submit the reports of one's unit")
     APPROVE_UNIT_REPORTS = "approve_unit_reports", _("Approve units' reports as the department's leader")
     WRITE_DOCUMENTS = "write_documents", _("Write and generate the department's official reports and plans")
+    MANAGE_WEBHOOKS = (
+        "manage_webhooks",
+        _("Register outgoing notifications (webhooks) to other systems and see their delivery log"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -98,6 +102,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_VOCATION,
             Capability.MANAGE_RELIEF,
             Capability.MANAGE_OUTREACH,
+            Capability.MANAGE_WEBHOOKS,
         }
     ),
     Role.DEPARTMENT_OFFICE: frozenset(

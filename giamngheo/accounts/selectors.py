@@ -65,3 +65,14 @@ def scope_area_names(*, user: User) -> list[str]:
     if not getattr(user, "is_authenticated", False) or user.is_system_admin:
         return []
     return list(user.scope_areas.filter(is_active=True).order_by("path").values_list("name", flat=True))
+
+
+def usernames() -> list[str]:
+    """Every username (an import's check of duplicates: one query)."""
+    return list(User.objects.values_list("username", flat=True))
+
+
+def users_by_ids(*, user: User, ids: list[int]) -> list[User]:
+    """The accounts of these ids the user may manage, in the given order."""
+    found = {u.pk: u for u in user_list(user=user).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import fund_views, round_whatif, support_views, training_views, views, village_views
+from . import fund_views, round_whatif, support_views, training_views, user_views, views, village_views
 
 app_name = "dataio"
 
@@ -28,4 +28,8 @@ urlpatterns = [
     path("fund/jobs/<int:pk>/", fund_views.fund_import_detail, name="fund-import-detail"),
     path("fund/jobs/<int:pk>/run/", fund_views.fund_import_run, name="fund-import-run"),
     path("fund/<int:pk>/template.xlsx", fund_views.fund_template, name="fund-template"),
+    path("users/", user_views.user_import, name="user-import"),
+    path("users/import/", user_views.user_import_apply, name="user-import-apply"),
+    path("users/result.xlsx", user_views.user_import_result, name="user-import-result"),
+    path("users/template.xlsx", user_views.user_import_template, name="user-import-template"),
 ]

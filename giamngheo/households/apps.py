@@ -10,9 +10,12 @@ class HouseholdsConfig(AppConfig):
         from giamngheo.jobs.models import JobKind
         from giamngheo.jobs.registry import register
 
-        from .jobs import reclassify
+        from .jobs import RECLASSIFY_PART, reclassify, reclassify_part_job, registry_tidy
+        from .reclassify import REGISTRY_TIDY
 
         register(JobKind.RECLASSIFY, reclassify, label=_("Province reclassification"))
+        register(RECLASSIFY_PART, reclassify_part_job, label=_("Part of a province reclassification"))
+        register(REGISTRY_TIDY, registry_tidy, label=_("Tidying the household table"))
 
         # The standards page names the codes its indicators list by these labels (one source).
         from giamngheo.standards.params import register_value_labels

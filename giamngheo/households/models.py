@@ -116,6 +116,8 @@ class Household(BaseModel):
             models.Index(
                 fields=["commune"], condition=models.Q(is_active=True), name="households_active_commune"
             ),
+            # The API's incremental sync walks the registry in (updated_at, id) order.
+            models.Index(fields=["updated_at", "id"], name="households_updated_id"),
         ]
 
     def __str__(self) -> str:
@@ -156,6 +158,31 @@ class Member(BaseModel):
         ordering = ["household", "date_of_birth"]
         verbose_name = _("member")
         verbose_name_plural = _("members")
+        indexes = [models.Index(fields=["updated_at", "id"], name="members_updated_id")]
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class TombstoneKind(models.TextChoices):
+    HOUSEHOLD = "household", _("household")
+    MEMBER = "member", _("member")
+
+
+class Tombstone(models.Model):
+    """A household or member deleted from the registry: what an incremental sync (the API's
+    ``updated_since``) needs to delete it on the other side too. Written by ``services.household_delete`` and
+    ``services.member_delete``; scoped by the commune the object belonged to."""
+
+    kind = models.CharField(max_length=16, choices=TombstoneKind.choices)
+    object_id = models.BigIntegerField()
+    household_id = models.BigIntegerField()
+    commune = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")
+    deleted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["deleted_at", "id"]
+        indexes = [models.Index(fields=["deleted_at", "id"], name="tombstones_deleted_id")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

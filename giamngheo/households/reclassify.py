@@ -35,16 +35,20 @@ fields are derived data, reproducible from the facts (whose changes have their h
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import multiprocessing
 import os
 import sqlite3
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -690,6 +694,24 @@ class _Tally:
     undetermined: int = 0
     differs: int = 0
 
+    COUNTERS = ("before", "after", "provincial_after", "recognised")
+    NUMBERS = ("households", "changed", "unclassified", "undetermined", "differs")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **{name: dict(getattr(self, name)) for name in self.COUNTERS},
+            **{name: getattr(self, name) for name in self.NUMBERS},
+        }
+
+    @classmethod
+    def from_json(cls, values: Mapping[str, Any]) -> _Tally:
+        tally = cls()
+        for name in cls.COUNTERS:
+            getattr(tally, name).update({str(k): int(v) for k, v in values[name].items()})
+        for name in cls.NUMBERS:
+            setattr(tally, name, int(values[name]))
+        return tally
+
     def add(self, other: _Tally) -> None:
         for name in ("before", "after", "provincial_after", "recognised"):
             getattr(self, name).update(getattr(other, name))
@@ -760,6 +782,20 @@ KEYS_TABLE, ROWS_TABLE = (
 )  # SQLite's temporary tables
 
 
+def _keyed_update_sql() -> str:
+    """SQLite's ``UPDATE … FROM`` of the changed rows (``_write_keyed``); its one parameter: the standard."""
+    table = _table(Household)
+    fields = ("engine_category", "engine_provincial_category", "deprived_keys", "unknown_keys")
+    assignments = ", ".join(
+        [f"{_q(Household, 'engine_standard')} = %s"]
+        + [f"{_q(Household, name)} = k.c{i}" for i, name in enumerate(fields)]
+    )
+    return (
+        f"UPDATE {table} SET {assignments} FROM {ROWS_TABLE} AS r "  # noqa: S608
+        f"JOIN {KEYS_TABLE} AS k ON k.k = r.k WHERE {table}.{_q(Household, 'id')} = r.id"
+    )
+
+
 def _write_keyed(
     pks: list[int], keys: list[int], texts: Mapping[int, tuple[str, str, str, str]], standard_code: str
 ) -> None:
@@ -767,12 +803,6 @@ def _write_keyed(
     temporary tables, then one ``UPDATE … FROM`` joins them: a row costs two integers bound instead of six
     values, and the rows are updated in key order (1.2 million households rewritten: ~25 % less time than a
     prepared UPDATE per row). Runs inside the chunk's transaction."""
-    table = _table(Household)
-    fields = ("engine_category", "engine_provincial_category", "deprived_keys", "unknown_keys")
-    assignments = ", ".join(
-        [f"{_q(Household, 'engine_standard')} = %s"]
-        + [f"{_q(Household, name)} = k.c{i}" for i, name in enumerate(fields)]
-    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {KEYS_TABLE} (k INTEGER PRIMARY KEY, c0, c1, c2, c3)"
@@ -788,11 +818,12 @@ def _write_keyed(
             f"INSERT INTO {ROWS_TABLE} (id, k) VALUES (%s, %s)",  # noqa: S608
             list(zip(pks, keys, strict=True)),
         )
-        cursor.execute(
-            f"UPDATE {table} SET {assignments} FROM {ROWS_TABLE} AS r "  # noqa: S608
-            f"JOIN {KEYS_TABLE} AS k ON k.k = r.k WHERE {table}.{_q(Household, 'id')} = r.id",
-            [standard_code],
-        )
+        # Statistics of the temporary tables, so that the planner walks the changed rows and finds each
+        # household by its key: without them it takes the temporary table for a large one and scans the
+        # whole household table for every batch (a province: 95 communes × 1.2 M index entries).
+        cursor.execute(f"ANALYZE temp.{ROWS_TABLE}")
+        cursor.execute(f"ANALYZE temp.{KEYS_TABLE}")
+        cursor.execute(_keyed_update_sql(), [standard_code])
         cursor.execute(f"DELETE FROM {ROWS_TABLE}")  # noqa: S608
 
 
@@ -878,6 +909,22 @@ def in_processes(task: Callable[[T], R], items: Sequence[T], processes: int) -> 
         _TASK = None
 
 
+def reading_concurrently(task: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """``task(item)`` for every item (a read: it must not write), as several at once as the database
+    allows: forked processes on SQLite (``reading_processes``, any order), ``pipeline_threads()[0]``
+    threads with their own connections on PostgreSQL outside a transaction (the reading SQL runs in the
+    server's processes; the items' order), else one after the other."""
+    readers = pipeline_threads()[0]
+    if connection.vendor != "postgresql" or connection.in_atomic_block or readers <= 1:
+        yield from in_processes(task, items, reading_processes())
+        return
+    with ThreadPoolExecutor(max_workers=readers, thread_name_prefix="reclassify-read") as pool:
+        try:
+            yield from pool.map(task, items)
+        finally:
+            _close_thread_connections(pool, readers)
+
+
 def _largest_first(commune_ids: Iterable[int]) -> list[int]:
     """The communes by their number of active households, largest first (the processes end together)."""
     ids = list(commune_ids)
@@ -891,12 +938,28 @@ def _largest_first(commune_ids: Iterable[int]) -> list[int]:
     return sorted(ids, key=lambda c: (-sizes.get(c, 0), c))
 
 
-def _tidy(*, changed: int, households: int) -> None:
-    """After a run that rewrote many rows on PostgreSQL, ``VACUUM (ANALYZE)`` the household table at once
-    rather than waiting for autovacuum: the old row versions are pruned and the visibility map is set
-    again, so the registry's counts (index-only scans) stay fast (the province's list: 335 ms p95 before,
-    ~130 ms after; about 1 s for 1.2 M households). Not inside a transaction (VACUUM cannot run there)."""
+REGISTRY_TIDY = "registry_tidy"  # the job that tidies the household table after a large run
+
+
+def _tidy_later(*, changed: int, households: int) -> None:
+    """After a run that rewrote many rows on PostgreSQL, put ``REGISTRY_TIDY`` (``tidy_registry``, ≈ 3 s
+    for 1.2 M households) on the queue, a job of the system: the run's result is complete and recorded
+    without waiting for it, and a worker tidies the table right after (autovacuum would, later)."""
     if connection.vendor != "postgresql" or connection.in_atomic_block or changed * 10 < households:
+        return
+    from giamngheo.jobs.services import job_create
+
+    job_create(
+        kind=REGISTRY_TIDY, title=_("Tidying the household table after a reclassification"), acting_user=None
+    )
+
+
+def tidy_registry() -> None:
+    """``VACUUM (ANALYZE)`` the household table on PostgreSQL after a run that rewrote many rows, rather than
+    waiting for autovacuum: the old row versions are pruned and the visibility map is set again, so the
+    registry's counts (index-only scans) stay fast (the province's list: 335 ms p95 before, ~130 ms after;
+    about 3 s for 1.2 M households). Not inside a transaction (VACUUM cannot run there)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {_table(Household)}")
@@ -927,6 +990,22 @@ def province_reclassify(
     engine's fields. ``on``: the date ages are counted on (default: today, brought into ``year``).
     ``progress(done, total)`` is called after each chunk."""
     started = time.perf_counter()
+    national, local = _province_standards(province, year)
+    on = on or _default_on(year)
+    urban = _urban(province)
+    tally = _reclassify_communes(
+        list(urban),
+        urban=urban,
+        national=national,
+        local=local,
+        on=on,
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+    return _finish(province, year, on, national, local, tally, acting_user, time.perf_counter() - started)
+
+
+def _province_standards(province: Area, year: int) -> tuple[Standard, Standard | None]:
     if province.level != AreaLevel.PROVINCE:
         raise ValueError(f"{province} is not a province")
     national, local = _standards(year, province)
@@ -934,9 +1013,22 @@ def province_reclassify(
         raise ValidationFailed(
             _("No poverty standard governs %(year)s.") % {"year": year}, extra={"field": "year"}
         )
-    on = on or _default_on(year)
-    urban = _urban(province)
-    total = Household.objects.filter(commune_id__in=list(urban), is_active=True).count()
+    return national, local
+
+
+def _reclassify_communes(
+    commune_ids: Sequence[int],
+    *,
+    urban: Mapping[int, bool],
+    national: Standard,
+    local: Standard | None,
+    on: dt.date,
+    chunk_size: int,
+    progress: Callable[[int, int], None] | None,
+) -> _Tally:
+    """Read, classify and write the active households of these communes (a whole province, or a part of
+    it): the rows whose engine fields change are written, the counts come back."""
+    total = Household.objects.filter(commune_id__in=list(commune_ids), is_active=True).count()
     tally = _Tally()
     used = [s for s in (national, local) if s is not None]
     codec = _Codec(national, local is not None)
@@ -946,19 +1038,113 @@ def province_reclassify(
             urban=urban, standards=used, local=local, on=on, chunk_size=chunk_size, national=national
         )
         task = functools.partial(_commune_outcomes, work)
-        for outcomes in in_processes(task, _largest_first(urban), processes):
+        for outcomes in in_processes(task, _largest_first(commune_ids), processes):
             for classified in outcomes:
                 _save(classified, codec, tally)
             if progress is not None:
                 progress(tally.households, total)
+    elif connection.vendor == "postgresql" and not connection.in_atomic_block:
+        work = _Work(
+            urban=urban, standards=used, local=local, on=on, chunk_size=chunk_size, national=national
+        )
+        for outcome_tally in _pipelined(work, codec, _largest_first(commune_ids)):
+            tally.add(outcome_tally)
+            if progress is not None:
+                progress(tally.households, total)
     else:
-        batches = read_communes(sorted(urban), urban=urban, standards=used, chunk_size=chunk_size)
+        batches = read_communes(sorted(commune_ids), urban=urban, standards=used, chunk_size=chunk_size)
         for batch in prefetched(batches):
             _store(batch, local, on, codec, tally)
             if progress is not None:
                 progress(tally.households, total)
-    _tidy(changed=tally.changed, households=tally.households)
+    return tally
 
+
+def pipeline_threads() -> tuple[int, int]:
+    """(reading, writing) connections of a PostgreSQL run: ``settings.RECLASSIFY_READERS`` (default 2) and
+    ``settings.RECLASSIFY_WRITERS`` (default 1)."""
+    from django.conf import settings
+
+    readers = int(getattr(settings, "RECLASSIFY_READERS", 2) or 2)
+    writers = int(getattr(settings, "RECLASSIFY_WRITERS", 1) or 1)
+    return max(1, readers), max(1, writers)
+
+
+def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
+    """Close the database connection of each of the pool's threads (a barrier makes each take one task)."""
+    barrier = threading.Barrier(threads)
+
+    def close() -> None:
+        connections.close_all()
+        barrier.wait(timeout=300)
+
+    for future in [pool.submit(close) for _thread in range(threads)]:
+        future.result()
+
+
+def _pipelined(work: _Work, codec: _Codec, commune_ids: Sequence[int]) -> Iterator[_Tally]:
+    """PostgreSQL, outside a transaction: the communes (largest first) are read by ``readers`` connections
+    at once (the packing SQL runs in their server processes), classified here, and their changed rows
+    written by ``writers`` other connections (each batch in its own transaction), so that the server's
+    reading, its writing and this process's classifying overlap on the machine's cores (decision 0034).
+    Yields each written batch's counts, in the order the batches were classified."""
+    readers, writers = pipeline_threads()
+
+    def read(commune_id: int) -> list[Batch]:
+        return list(
+            read_communes(
+                [commune_id], urban=work.urban, standards=work.standards, chunk_size=work.chunk_size
+            )
+        )
+
+    def write(outcome: _Outcome) -> _Tally:
+        _save(outcome, codec, _Tally())
+        return outcome.tally
+
+    pending_ids = iter(commune_ids)
+    with (
+        ThreadPoolExecutor(max_workers=readers, thread_name_prefix="reclassify-read") as reading,
+        ThreadPoolExecutor(max_workers=writers, thread_name_prefix="reclassify-write") as writing,
+    ):
+        reads: collections.deque[Future[list[Batch]]] = collections.deque(
+            reading.submit(read, commune_id) for commune_id in itertools.islice(pending_ids, readers + 1)
+        )
+        writes: collections.deque[Future[_Tally]] = collections.deque()
+        try:
+            while reads:
+                batches = reads.popleft().result()
+                following = next(pending_ids, None)
+                if following is not None:
+                    reads.append(reading.submit(read, following))
+                for batch in batches:
+                    writes.append(writing.submit(write, _classify(batch, work.local, work.on, codec)))
+                    while len(writes) > writers or (writes and writes[0].done()):
+                        yield writes.popleft().result()
+            while writes:
+                yield writes.popleft().result()
+        finally:
+            for read_future in reads:
+                read_future.cancel()
+            for write_future in writes:
+                write_future.cancel()
+            for pool, threads in ((reading, readers), (writing, writers)):
+                with contextlib.suppress(Exception):
+                    _close_thread_connections(pool, threads)
+
+
+def _finish(
+    province: Area,
+    year: int,
+    on: dt.date,
+    national: Standard,
+    local: Standard | None,
+    tally: _Tally,
+    acting_user: User | None,
+    seconds: float,
+) -> ReclassifyResult:
+    """After the last write: record the run once in the audit trail, then put the table's tidying on the
+    queue (PostgreSQL, after a large rewrite: ``_tidy_later``)."""
+    started = time.perf_counter()
     outcome = ReclassifyResult(
         province=province.name,
         year=year,
@@ -974,7 +1160,7 @@ def province_reclassify(
         provincial_after=dict(tally.provincial_after),
         recognised=dict(tally.recognised),
         differs_from_recognised=tally.differs,
-        seconds=time.perf_counter() - started,
+        seconds=seconds + time.perf_counter() - started,
     )
     audit_record(
         actor=acting_user,
@@ -996,7 +1182,84 @@ def province_reclassify(
         },
         note=f"{outcome.seconds:.1f} s",
     )
+    _tidy_later(changed=tally.changed, households=tally.households)  # after the run, not in its time
     return outcome
+
+
+# A province's run in parts (several workers, decision 0032) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """Communes of a province that one worker reclassifies, and their active households."""
+
+    communes: list[int]
+    households: int
+
+
+def province_parts(*, province: Area, parts: int) -> list[Part]:
+    """The province's communes in at most ``parts`` groups of about the same number of active households
+    (largest commune first, each to the group with the fewest households so far); no empty group."""
+    urban = _urban(province)
+    sizes = dict(
+        Household.objects.filter(commune_id__in=list(urban), is_active=True)
+        .values_list("commune_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("commune_id", "n")
+    )
+    groups = [Part(communes=[], households=0) for _ in range(max(1, parts))]
+    for commune in sorted(urban, key=lambda c: (-sizes.get(c, 0), c)):
+        smallest = min(range(len(groups)), key=lambda g: (groups[g].households, len(groups[g].communes)))
+        group = groups[smallest]
+        groups[smallest] = Part(
+            communes=[*group.communes, commune], households=group.households + sizes.get(commune, 0)
+        )
+    return [g for g in groups if g.communes]
+
+
+def reclassify_part(
+    *,
+    province: Area,
+    year: int,
+    on: dt.date,
+    commune_ids: Sequence[int],
+    chunk_size: int = 50_000,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """A part of a province's run (``province_parts``): these communes' households classified and their
+    changed engine fields written, exactly as the whole run does for them; no audit record (the run is
+    recorded once, by ``reclassify_parts_finish``). Returns the part's counts (JSON: a job's summary)."""
+    national, local = _province_standards(province, year)
+    urban = _urban(province)
+    wanted = [c for c in commune_ids if c in urban]
+    tally = _reclassify_communes(
+        wanted, urban=urban, national=national, local=local, on=on, chunk_size=chunk_size, progress=progress
+    )
+    return tally.as_json()
+
+
+def reclassify_parts_finish(
+    *,
+    province: Area,
+    year: int,
+    on: dt.date,
+    parts: Sequence[Mapping[str, Any]],
+    acting_user: User | None,
+    seconds: float,
+) -> ReclassifyResult:
+    """The run whose parts (``reclassify_part``'s counts) are all written: their counts summed, the table
+    tidied and the run recorded once, as ``province_reclassify`` does."""
+    national, local = _province_standards(province, year)
+    tally = _Tally()
+    for part in parts:
+        tally.add(_Tally.from_json(part))
+    return _finish(province, year, on, national, local, tally, acting_user, seconds)
+
+
+def default_on(year: int) -> dt.date:
+    """The date a run in ``year`` counts ages on, unless told (today, brought into ``year``)."""
+    return _default_on(year)
 
 
 def households_reclassify(
@@ -1082,9 +1345,14 @@ __all__ = [
     "ChunkResult",
     "Classifier",
     "EngineFields",
+    "Part",
     "ReclassifyResult",
+    "default_on",
     "households_reclassify",
+    "province_parts",
     "province_reclassify",
     "read_communes",
     "read_households",
+    "reclassify_part",
+    "reclassify_parts_finish",
 ]

@@ -17,7 +17,7 @@ from giamngheo.accounts.scoping import area_q, can
 from giamngheo.core.errors import NotFound
 from giamngheo.geo.selectors import communes_in_scope, current_year, especially_difficult_ids
 
-from .models import Household, Member
+from .models import Household, Member, Tombstone
 from .reference import mask_national_id
 from .search import MIN_TERM_LENGTH, search_term
 
@@ -172,3 +172,25 @@ def households_changed_count(*, user: User, start: dt.datetime, end: dt.datetime
         .count()
     )
     return count
+
+
+# The API's incremental sync (issue 17) ------------------------------------------------------------------
+
+
+def member_list(*, user: User, household_id: int | None = None) -> QuerySet[Member]:
+    """Members of the households of the user's scope (all of them, those who left included)."""
+    visible = communes_in_scope(user=user).values("id")
+    qs = Member.objects.filter(household__commune_id__in=visible).select_related("household")
+    if household_id is not None:
+        qs = qs.filter(household_id=household_id)
+    return qs
+
+
+def tombstone_list(*, user: User, kind: str = "") -> QuerySet[Tombstone]:
+    """Households and members deleted in the communes of the user's scope (for incremental sync)."""
+    qs = Tombstone.objects.filter(commune_id__in=communes_in_scope(user=user).values("id")).select_related(
+        "commune"
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs

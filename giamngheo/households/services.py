@@ -28,7 +28,7 @@ from giamngheo.core.versioning import Version, version_check
 from giamngheo.geo.models import Area, AreaLevel
 
 from .facts import HOUSEHOLD_FACT_NAMES, MEMBER_FACT_NAMES
-from .models import Household, Member
+from .models import Household, Member, Tombstone, TombstoneKind
 from .reclassify import households_reclassify
 from .reference import Category, Relationship, is_ethnic_minority, national_id_problem, poverty_causes
 from .search import search_text
@@ -457,6 +457,13 @@ def member_delete(*, member: Member, version: Version, acting_user: User | None,
                 "the household” instead of deleting."
             )
         ) from exc
+    Tombstone.objects.create(
+        kind=TombstoneKind.MEMBER,
+        object_id=int(target_id),
+        household_id=household.pk,
+        commune_id=household.commune_id,
+        deleted_at=timezone.now(),
+    )
     audit_record(
         actor=acting_user,
         action="households.member.delete",
@@ -467,3 +474,65 @@ def member_delete(*, member: Member, version: Version, acting_user: User | None,
         note=reason,
     )
     _after_member_change(household, None)
+
+
+@transaction.atomic
+def household_delete(
+    *, household: Household, version: Version, acting_user: User | None, reason: str = ""
+) -> None:
+    """Remove a household recorded by mistake, with its members (a household that moved away or split is
+    made inactive instead). Refused when records depend on it (support, assessments…). Leaves a tombstone
+    per household and member for incremental sync (``Tombstone``) and a "deleted" history row."""
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    _check_version(locked, version)
+    if locked.assessments.exists():
+        raise ValidationFailed(_("This household is in a review round: untick “active” instead of deleting."))
+    before = snapshot(locked)
+    member_ids = list(locked.members.values_list("pk", flat=True))
+    locked._history_user = _history_user(acting_user)  # type: ignore[attr-defined]
+    if reason:
+        locked._change_reason = reason[:100]  # type: ignore[attr-defined]
+    target_repr, target_id, commune_id = str(locked), locked.pk, locked.commune_id
+    try:
+        with transaction.atomic():
+            locked.delete()
+    except ProtectedError as exc:
+        raise ValidationFailed(
+            _(
+                "This household has records that depend on it (e.g. support received or a review): untick "
+                "“active” instead of deleting."
+            )
+        ) from exc
+    now = timezone.now()
+    Tombstone.objects.bulk_create(
+        [
+            Tombstone(
+                kind=TombstoneKind.MEMBER,
+                object_id=pk,
+                household_id=target_id,
+                commune_id=commune_id,
+                deleted_at=now,
+            )
+            for pk in member_ids
+        ]
+        + [
+            Tombstone(
+                kind=TombstoneKind.HOUSEHOLD,
+                object_id=target_id,
+                household_id=target_id,
+                commune_id=commune_id,
+                deleted_at=now,
+            )
+        ]
+    )
+    audit_record(
+        actor=acting_user,
+        action="households.household.delete",
+        target_type=Household._meta.label_lower,
+        target_id=str(target_id),
+        target_repr=target_repr,
+        before=before,
+        note=reason,
+    )
+    # The household is gone: the commune's coverage and open round are recounted.
+    households_changed.send(sender=Household, commune_ids=[commune_id])

@@ -23,6 +23,7 @@ class JobKind:
     PLAN_ALERTS = "plan_alerts"
     TRAINING_IMPORT = "training_import"
     FUND_IMPORT = "fund_import"
+    ODK_PULL = "odk_pull"  # odk/jobs.py (issue 17)
 
 
 class JobStatus(models.TextChoices):

@@ -67,10 +67,13 @@ def alerts_scan(*, on: dt.date | None = None) -> dict[str, int]:
     day = on or timezone.localdate()
     year = day.year
     found = sent = 0
+    cache: selectors.InputsCache = {}
     with site_language():
         for target in selectors.current_targets(year=year):
             province = target.plan.province
-            card = selectors.target_card(user=None, target=target, area=province, year=year)
+            card = selectors.target_card(
+                user=None, target=target, area=province, year=year, inputs_cache=cache
+            )
             if card.status not in selectors.WARN_STATUSES:
                 continue
             found += 1

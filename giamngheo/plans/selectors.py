@@ -474,12 +474,31 @@ def _entered_value(target: Target, area: Area, year: int) -> tuple[Decimal | Non
     return (report.value, report.year) if report is not None else (None, None)
 
 
+# The counts of an area and a year, shared by the cards of one page: (area id, year) -> inputs. Each
+# ``area_inputs`` is some twenty queries, and every computed target of a plan needs the same ones.
+InputsCache = dict[tuple[int, int], ind.Inputs]
+
+
+def _inputs(user: User | None, area: Area, year: int, cache: InputsCache | None) -> ind.Inputs:
+    if cache is None:
+        return area_inputs(user=user, area=area, year=year)
+    key = (area.pk, year)
+    if key not in cache:
+        cache[key] = area_inputs(user=user, area=area, year=year)
+    return cache[key]
+
+
 def _computed_value(
-    user: User | None, indicator: ind.Indicator, area: Area, year: int, earliest: int
+    user: User | None,
+    indicator: ind.Indicator,
+    area: Area,
+    year: int,
+    earliest: int,
+    cache: InputsCache | None = None,
 ) -> tuple[Decimal | None, int | None]:
     """The latest known value in ``year`` or before (down to ``earliest``)."""
     for y in range(year, earliest - 1, -1):
-        value = indicator.value(area_inputs(user=user, area=area, year=y))
+        value = indicator.value(_inputs(user, area, y, cache))
         if value is not None:
             return value, y
     return None, None
@@ -499,8 +518,12 @@ def elapsed_share(
     return max(Decimal(0), Decimal((when - start).days) / Decimal((deadline - start).days))
 
 
-def target_card(*, user: User | None, target: Target, area: Area, year: int) -> TargetCard:
-    """The target measured in ``area`` for ``year`` (``user=None``: a read of the system, the alert scan)."""
+def target_card(
+    *, user: User | None, target: Target, area: Area, year: int, inputs_cache: InputsCache | None = None
+) -> TargetCard:
+    """The target measured in ``area`` for ``year`` (``user=None``: a read of the system, the alert scan).
+    The cards of one page pass one ``inputs_cache`` (a new dict), so that each area and year is counted
+    once for all of them."""
     indicator = target.indicator
     allocation: TargetAllocation | None = None
     baseline: Decimal | None = target.baseline_value
@@ -515,9 +538,9 @@ def target_card(*, user: User | None, target: Target, area: Area, year: int) -> 
             baseline, goal = None, None  # a count of the province says nothing of one commune's share
     if indicator.computed:
         earliest = min(target.plan.year_from, year)
-        actual, measured = _computed_value(user, indicator, area, year, earliest)
+        actual, measured = _computed_value(user, indicator, area, year, earliest, inputs_cache)
         if baseline is None and target.baseline_year is not None and goal is not None:
-            baseline = indicator.value(area_inputs(user=user, area=area, year=target.baseline_year))
+            baseline = indicator.value(_inputs(user, area, target.baseline_year, inputs_cache))
     else:
         actual, measured = _entered_value(target, area, year)
     thresholds = thresholds_for(province_id=target.plan.province_id, indicator_key=target.indicator_key)
@@ -570,8 +593,9 @@ def target_cards(*, user: User, area: Area, year: int) -> list[TargetCard]:
         plan__year_from__lte=year,
         plan__year_to__gte=year,
     ).select_related("plan", "plan__province", "responsible_unit")
+    cache: InputsCache = {}
     return [
-        target_card(user=user, target=t, area=area, year=year)
+        target_card(user=user, target=t, area=area, year=year, inputs_cache=cache)
         for t in targets.order_by("plan__year_from", "plan_id", "sort_order", "pk")
     ]
 

@@ -95,8 +95,9 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     year = _year(request, min(max(current_year(), plan.year_from), plan.year_to))
     if year is None or not plan.covers(year):
         year = plan.year_to
+    cache: selectors.InputsCache = {}
     cards = [
-        selectors.target_card(user=_u(request), target=t, area=plan.province, year=year)
+        selectors.target_card(user=_u(request), target=t, area=plan.province, year=year, inputs_cache=cache)
         for t in selectors.target_list(user=_u(request), plan=plan)
     ]
     return render(

@@ -784,3 +784,10 @@ def request_week(*, user: User, start: dt.date, end: dt.date) -> dict[str, int]:
         decided=Count("pk", filter=Q(decided_on__range=(start, end)) & ~Q(status=RequestStatus.PENDING)),
         overdue=Count("pk", filter=Q(status=RequestStatus.PENDING, due_on__lt=end)),
     )
+
+
+def round_assessments(*, user: User, review_round: ReviewRound) -> QuerySet[Assessment]:
+    """The assessments of a round in the communes of the user's scope (the API's list)."""
+    return Assessment.objects.filter(area_q(user, "commune__path"), round=review_round).select_related(
+        "household"
+    )

@@ -1094,13 +1094,18 @@ def summary_refresh(*, round_id: int, commune_id: int) -> AreaSummary:
     queries (``reviews.figures``). A frozen commune is returned untouched: its figures are those it
     submitted."""
     review_round = ReviewRound.objects.get(pk=round_id)
-    commune = Area.objects.get(pk=commune_id)
+    summary, changed = _commune_refresh(review_round, Area.objects.get(pk=commune_id))
+    if changed:
+        _province_refresh(review_round)
+    return summary
+
+
+def _commune_refresh(review_round: ReviewRound, commune: Area) -> tuple[AreaSummary, bool]:
+    """One commune's rows recounted (``True``), or its frozen row untouched (``False``); not the province."""
     frozen = AreaSummary.objects.filter(round=review_round, area=commune, frozen_at__isnull=False).first()
     if frozen is not None:
-        return frozen
-    summary = figures.store(review_round, commune, figures.compute(review_round, commune), frozen_at=None)
-    _province_refresh(review_round)
-    return summary
+        return frozen, False
+    return figures.store(review_round, commune, figures.compute(review_round, commune), frozen_at=None), True
 
 
 # The columns of AreaSummary that are counts (the others of the official tables are in ``figures``).
@@ -1132,11 +1137,13 @@ def _province_refresh(review_round: ReviewRound) -> None:
 def summaries_rebuild(*, review_round: ReviewRound) -> int:
     """Recount every commune of a round that is not frozen (after an import or a reclassification)."""
     communes = list(
-        review_round.commune_reviews.filter(frozen_at__isnull=True).values_list("commune_id", flat=True)
+        Area.objects.filter(
+            pk__in=review_round.commune_reviews.filter(frozen_at__isnull=True).values("commune_id")
+        )
     )
-    for commune_id in communes:
-        summary_refresh(round_id=review_round.pk, commune_id=commune_id)
-    _province_refresh(review_round)
+    for commune in communes:
+        _commune_refresh(review_round, commune)
+    _province_refresh(review_round)  # once, after every commune
     return len(communes)
 
 

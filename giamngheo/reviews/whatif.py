@@ -18,7 +18,7 @@ from django.utils import timezone
 from giamngheo.core.text import vi_sort_key
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household
-from giamngheo.households.reclassify import Classifier, in_processes, read_communes, reading_processes
+from giamngheo.households.reclassify import Classifier, read_communes, reading_concurrently
 from giamngheo.households.reference import Category
 
 from .models import ReviewRound
@@ -82,10 +82,11 @@ def round_whatif(
                 row.add(cat_a, cat_b)
         return row
 
-    # On SQLite the communes are read in several processes (decision 0024); the rows keep the communes' order.
+    # Several communes are read at once (processes on SQLite, decision 0024; threads on PostgreSQL, 0034);
+    # the rows keep the communes' order.
     found: dict[int, CommuneWhatIf] = {}
     done = 0
-    for row in in_processes(commune_row, communes, reading_processes()):
+    for row in reading_concurrently(commune_row, communes):
         found[row.commune_id] = row
         done += row.households
         if progress is not None:

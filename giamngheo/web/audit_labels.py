@@ -382,3 +382,50 @@ ACTIONS.update(
 
 # The law's catalogue of titles loaded again (issue 16)
 ACTIONS.update({"commendation.catalogue.load": gettext_lazy("Titles and base salaries of the law loaded")})
+
+
+# Two-factor sign-in and one-time password links (issue 17 §7)
+ACTIONS.update(
+    {
+        "accounts.otp.enrol": gettext_lazy("Two-factor sign-in set up"),
+        "accounts.otp.backup_codes": gettext_lazy("New backup codes made"),
+        "accounts.otp.reset": gettext_lazy("Two-factor sign-in reset by the administrator"),
+        "accounts.password.link": gettext_lazy("One-time password link made"),
+        "accounts.password.set_with_link": gettext_lazy("Password set with a one-time link"),
+    }
+)
+
+
+# Outgoing notifications (webhooks), issue 17 (helper "hooks")
+ACTIONS.update(
+    {
+        "webhooks.subscription.create": gettext_lazy("Webhook subscription registered"),
+        "webhooks.subscription.update": gettext_lazy("Webhook subscription changed"),
+        "webhooks.subscription.pause": gettext_lazy("Webhook subscription paused"),
+        "webhooks.subscription.resume": gettext_lazy("Webhook subscription resumed"),
+        "webhooks.subscription.secret": gettext_lazy("Webhook subscription given a new secret"),
+        "webhooks.delivery.resend": gettext_lazy("Webhook event sent again by hand"),
+    }
+)
+
+
+# ODK Central pull (issue 17)
+ACTIONS.update(
+    {
+        "odk.connection.create": gettext_lazy("ODK Central connection created"),
+        "odk.connection.update": gettext_lazy("ODK Central connection edited"),
+        "odk.connection.delete": gettext_lazy("ODK Central connection deleted"),
+        "odk.pull.start": gettext_lazy("Pull from ODK Central started"),
+        "odk.pull.stage": gettext_lazy("Submissions pulled from ODK Central handed to a household import"),
+    }
+)
+
+
+# The REST API (issue 17, helper "api")
+ACTIONS.update(
+    {
+        "api.token.create": gettext_lazy("API token created"),
+        "api.token.revoke": gettext_lazy("API token revoked"),
+        "households.household.delete": gettext_lazy("Household deleted"),
+    }
+)

@@ -132,6 +132,21 @@ MODULES = [
         "/commendation/",
         (Capability.VIEW_EMULATION, Capability.MANAGE_COMMENDATION),
     ),
+    Module(
+        _("Outgoing notifications"),
+        "webhooks:subscription-list",
+        "broadcast",
+        "/webhooks/",
+        Capability.MANAGE_WEBHOOKS,
+    ),
+    Module(
+        _("ODK Central (survey forms)"),
+        "odk:connection-list",
+        "tablet",
+        "/odk/",
+        Capability.EDIT_HOUSEHOLDS,
+        True,
+    ),
 ]
 
 

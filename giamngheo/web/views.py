@@ -2,22 +2,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from giamngheo.accounts import selectors as account_selectors
 from giamngheo.accounts import services as account_services
+from giamngheo.accounts import twofactor
 from giamngheo.accounts.permissions import capability_required
 from giamngheo.accounts.roles import Capability, Role
 from giamngheo.accounts.scoping import can
 from giamngheo.accounts.types import AuthenticatedRequest
 from giamngheo.core import selectors as core_selectors
-from giamngheo.core.views import get_or_404, paginate, submit
+from giamngheo.core.errors import ApplicationError
+from giamngheo.core.views import confirmation_page, get_or_404, paginate, submit
 from giamngheo.geo import selectors as geo_selectors
 from giamngheo.org import selectors as org_selectors
 from giamngheo.policies import selectors as policy_selectors
@@ -146,7 +149,56 @@ def user_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "target": target,
+            "otp": twofactor.otp_status(target),
             "breadcrumbs": _crumbs((target.username, None)),
+        },
+    )
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_POST
+def user_otp_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Remove a user's authenticator and backup codes (a lost phone); audited."""
+    target = get_or_404(account_selectors.access_user_by_id, user=request.user, user_id=pk)
+    ask = confirmation_page(
+        request,
+        question=_(
+            "Reset the two-factor sign-in of “%(name)s”? Their authenticator and backup codes stop working."
+        )
+        % {"name": target.username},
+        cancel_url=reverse("web:user-update", kwargs={"pk": target.pk}),
+    )
+    if ask is not None:
+        return ask
+    account_services.otp_reset(user=target, acting_user=request.user)
+    messages.success(
+        request, _("The two-factor sign-in of “%(name)s” was reset.") % {"name": target.username}
+    )
+    return redirect("web:user-update", pk=target.pk)
+
+
+@capability_required(Capability.MANAGE_USERS)
+@require_POST
+def user_password_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Make a one-time link with which the user sets a new password (valid 24 hours); audited. The page
+    shows it once for the administrator to pass on."""
+    target = get_or_404(account_selectors.access_user_by_id, user=request.user, user_id=pk)
+    try:
+        path = account_services.password_link_create(user=target, acting_user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("web:user-update", pk=target.pk)
+    return render(
+        request,
+        "web/user_password_link.html",
+        {
+            "target": target,
+            "link": request.build_absolute_uri(path),
+            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            "breadcrumbs": _crumbs(
+                (target.username, reverse("web:user-update", kwargs={"pk": target.pk})),
+                (_("Password link"), None),
+            ),
         },
     )
 

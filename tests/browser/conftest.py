@@ -35,11 +35,15 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def seeded(transactional_db):  # type: ignore[no-untyped-def]
-    """Live-server tests run outside the session's transaction: seed the demo province again."""
-    from giamngheo.demo.seed import seed_demo
+def seeded(transactional_db, django_db_setup):  # type: ignore[no-untyped-def]
+    """Live-server tests run outside the session's transaction and the previous one's flush emptied the
+    database: restore the seeded demo province from the template (``tests/testdb.py``)."""
+    from django.db import connection
 
-    return seed_demo(province_code=75, seed=1)
+    from tests import testdb
+
+    testdb.restore(django_db_setup, connection)
+    return django_db_setup.report
 
 
 @pytest.fixture

@@ -28,8 +28,15 @@ def _number(text: str) -> Decimal:
 
 
 def _fits(page) -> None:  # type: ignore[no-untyped-def]
-    """The page is usable at 390 px: nothing but the tables' own scrollers is wider than the phone."""
-    width = page.evaluate("document.documentElement.scrollWidth")
+    """The page is usable at 390 px: nothing but the tables' own scrollers is wider than the phone.
+
+    Called right after a click that navigates: wait until the new document has loaded, so the measure is of
+    that page and never of a document still being built (its `documentElement` is null for a moment)."""
+    page.wait_for_load_state("load")
+    width = page.wait_for_function(
+        "document.documentElement && document.readyState === 'complete'"
+        " ? document.documentElement.scrollWidth : null"
+    ).json_value()
     assert width <= 390, (page.url, width)
 
 
@@ -87,7 +94,8 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     assert not taking_part & {"QLĐĐ", "TTDVNN"}
     _audited("emulation.movement.create", movement, "vanphong")
 
-    page.locator("[data-testid=plan-create]").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=plan-create]").click()
     _fits(page)
     page.fill("#id_year", "2026")
     page.fill("#id_title", "Kế hoạch tiếp tục phong trào năm 2026")
@@ -117,7 +125,8 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     reg = Registration.objects.get(plan=plan, org_unit=unit)
     assert reg.status == "draft" and reg.collective_title is not None
     assert reg.collective_title.name == "Tập thể lao động xuất sắc"
-    page.locator("[data-testid=line-add]").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=line-add]").click()
     _fits(page)
     staff_label = page.locator("#id_staff option").first.inner_text()
     page.select_option("#id_title", label="Lao động tiên tiến")
@@ -145,7 +154,8 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     page.goto("/unit-reports/")
     _fits(page)
     page.locator(f"[data-testid=to-do] a[href='/unit-reports/reports/{report.pk}/']").click()
-    page.locator("[data-testid=fill-in]").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=fill-in]").click()
     _fits(page)
     typed = {
         "Số văn bản chỉ đạo, hướng dẫn ban hành": ("12", Decimal(12)),
@@ -174,7 +184,8 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     assert sheet.status == "draft"
     page.goto("/scoring/")
     page.locator(f"[data-testid=my-sheets] a[href='/scoring/sheets/{sheet.pk}/']").click()
-    page.locator("[data-testid=self-assess]").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=self-assess]").click()
     _fits(page)
     by_code = {c.code: c for c in criteria_set.criteria.all()}
     page.fill(f"#id_value_{by_code['4'].pk}", "6")
@@ -218,7 +229,8 @@ def test_movement_registration_report_scores_and_year_end_docx(page, seeded) -> 
     page.locator("[data-testid=sheets]").get_by_role("link", name=unit.name).click()
     page.wait_for_url(re.compile(rf"/scoring/sheets/{sheet.pk}/$"))
     _fits(page)
-    page.locator("[data-testid=council-score]").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=council-score]").click()
     _fits(page)
     assert page.input_value(f"#id_value_{by_code['4'].pk}") == "6"  # starts as the unit's value
     page.fill(f"#id_value_{by_code['4'].pk}", "5")

@@ -1,7 +1,10 @@
 """The dashboard over a fixed small world: two communes with poor, near-poor and other households, a
 closed (frozen) 2025 round and an open 2026 round. The dashboard's rates are the official tables' rates;
 a frozen round's figures do not move when the registry changes; every drill-down link resolves and is
-scoped; the Alkire–Foster measures from the aggregated counts equal the engine's on the same households."""
+scoped; the Alkire–Foster measures from the aggregated counts equal the engine's on the same households.
+
+The world is built once per module (``world_keys``, ``conftest.rows_for_the_module``): a test that needs a
+province without it goes to another module (``test_empty.py``)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import numpy as np
 import pytest
 from django.urls import resolve, reverse
 
-from conftest import client_for
+from conftest import client_for, rows_for_the_module
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.dashboard import selectors
 from giamngheo.geo.models import AreaLevel
@@ -36,21 +39,41 @@ WORLD = {
 }
 
 
+@pytest.fixture(scope="module")
+def world_keys(django_db_setup, django_db_blocker) -> Any:  # type: ignore[no-untyped-def]
+    """The world, built once per module (``rows_for_the_module``): its rows' primary keys."""
+    from giamngheo.geo.models import Area
+
+    with rows_for_the_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            province = Area.objects.get(code="75")
+            communes = {
+                "a": Area.objects.get(name="Xã Bù Gia Mập"),
+                "b": Area.objects.get(name="Phường Trấn Biên"),
+            }
+            households = {}
+            for key, commune in communes.items():
+                for i, category in enumerate(WORLD[key]):
+                    households[f"{key}{i}"] = make_household(
+                        commune, head=f"Hộ Thử {key.upper()}{i}", category=category, code=f"DB-{key}{i}"
+                    ).pk
+            closed = review_services.round_open(province=province, year=2025, acting_user=None)
+            review_services.summaries_rebuild(review_round=closed)
+            CommuneReview.objects.filter(round=closed).update(locked=True)
+            review_services.round_close(review_round=closed, acting_user=None)
+            current = review_services.round_open(province=province, year=2026, acting_user=None)
+            review_services.summaries_rebuild(review_round=current)
+        yield {"closed": closed.pk, "open": current.pk, "h": households}
+
+
 @pytest.fixture
-def world(province, commune_a, commune_b) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    households = {}
-    for key, commune in (("a", commune_a), ("b", commune_b)):
-        for i, category in enumerate(WORLD[key]):
-            households[f"{key}{i}"] = make_household(
-                commune, head=f"Hộ Thử {key.upper()}{i}", category=category, code=f"DB-{key}{i}"
-            )
-    closed = review_services.round_open(province=province, year=2025, acting_user=None)
-    review_services.summaries_rebuild(review_round=closed)
-    CommuneReview.objects.filter(round=closed).update(locked=True)
-    review_services.round_close(review_round=closed, acting_user=None)
-    current = review_services.round_open(province=province, year=2026, acting_user=None)
-    review_services.summaries_rebuild(review_round=current)
-    return {"closed": closed, "open": current, "h": households}
+def world(world_keys, db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Fresh objects of the module's world for each test."""
+    return {
+        "closed": ReviewRound.objects.get(pk=world_keys["closed"]),
+        "open": ReviewRound.objects.get(pk=world_keys["open"]),
+        "h": {key: Household.objects.get(pk=pk) for key, pk in world_keys["h"].items()},
+    }
 
 
 def _data(response: Any) -> dict[str, Any]:
@@ -152,14 +175,6 @@ def test_pages_and_drill_down_links_resolve_and_are_scoped(
     leader = _data(client_for(users["lanhdao"]).get(reverse("dashboard:index")))
     assert any(link for s in leader["rates"]["series"] for link in s["links"])
     assert all(link for s in leader["ranking"]["series"] for link in s["links"])
-
-
-def test_empty_state_without_a_round(users) -> None:
-    page = client_for(users["chuyenvien"]).get(reverse("dashboard:index"))
-    assert page.status_code == 200
-    assert 'data-testid="empty-state"' in page.content.decode()
-    assert "dashboard-data" not in page.content.decode()
-    assert client_for(users["truongphong"]).get(reverse("dashboard:index")).status_code == 403
 
 
 def test_alkire_foster_from_the_counts_equals_the_engine(province) -> None:

@@ -19,7 +19,7 @@ from django.utils import translation
 from conftest import client_for
 from giamngheo.core.models import ExportRecord
 from giamngheo.dashboard import report, report_charts, selectors
-from giamngheo.dashboard.tests.test_dashboard import _table_rate, world  # noqa: F401 - the fixture
+from giamngheo.dashboard.tests.test_dashboard import _table_rate, world, world_keys  # noqa: F401 - the fixtures
 
 pytestmark = pytest.mark.django_db
 

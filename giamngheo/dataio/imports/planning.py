@@ -26,6 +26,7 @@ from .rows import (
     village_key,
     village_match,
 )
+from .staging import SeenIndex
 
 
 @dataclass
@@ -151,8 +152,9 @@ class Planner:
         }
         self.villages: dict[int, dict[str, Area]] = {}
         self.village_names: dict[tuple[int, str], Area | None] = {}
-        self.seen_codes: dict[tuple[int, str], int] = {}
-        self.seen_ids: dict[str, int] = {}
+        # Codes and national IDs seen earlier in the file (on disk past a size: a province's file).
+        self.seen_codes = SeenIndex()
+        self.seen_ids = SeenIndex()
 
     def reset(self) -> None:
         self.seen_codes.clear()
@@ -266,6 +268,8 @@ class Planner:
             )
             if national_id
         }
+        self.seen_codes.prefetch((commune.pk, group.code) for group, commune in resolved if group.code)
+        self.seen_ids.prefetch(ids_in_chunk)
         plans = []
         for group, commune in resolved:
             plan = self._plan_household(
@@ -278,6 +282,8 @@ class Planner:
             )
             if plan is not None:
                 plans.append(plan)
+        self.seen_codes.flush()
+        self.seen_ids.flush()
         return plans
 
     def verify(self, plans: list[HouseholdPlan], outcome: Outcome) -> list[HouseholdPlan]:

@@ -1,4 +1,5 @@
-"""Staging: plans kept between the two passes of an import, as JSON lines (``stage_dump``/``stage_load``)."""
+"""Staging: plans kept between the two passes of an import, as JSON lines (``stage_dump``/``stage_load``),
+and the keys seen earlier in the file (``SeenIndex``), on disk once there are many."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import datetime as dt
 import decimal
 import json
 import os
+import sqlite3
+from collections.abc import Hashable, Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -68,3 +71,94 @@ def outcome_load(data: dict[str, Any]) -> Outcome:
     values["errors"] = [Issue(**issue) for issue in values.get("errors", [])]
     values["error_rows"] = {int(row): texts for row, texts in values.get("error_rows", {}).items()}
     return Outcome(**values)
+
+
+SPILL = 100_000  # keys kept in memory before the index moves to disk
+LOOKUP = 500  # keys per SELECT of the on-disk index
+
+
+class SeenIndex:
+    """Keys seen earlier in a file (household codes, national ID numbers) -> the row they were first seen
+    on, for the duplicate checks across a whole file. A small file's keys stay in a dict; past ``SPILL``
+    keys they move to a private temporary SQLite database on disk (deleted when closed) and only the
+    current chunk's keys stay in memory: a province's file (4 million rows) would otherwise hold every code
+    and ID in memory (~500 MB of Python objects).
+
+    Used chunk by chunk: ``prefetch`` the chunk's keys (one query per ``LOOKUP`` keys), check and add them,
+    ``flush`` at the end of the chunk. A key not prefetched is still looked up (one query), so the answers
+    never depend on the prefetch."""
+
+    def __init__(self) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._memory: dict[str, int] = {}  # everything, or (on disk) this chunk's prefetched and new keys
+        self._new: dict[str, int] = {}  # (on disk) keys added since the last flush
+        self._absent: set[str] = set()  # (on disk) keys prefetched and not found
+
+    @staticmethod
+    def _key(key: Hashable) -> str:
+        return "|".join(str(k) for k in key) if isinstance(key, tuple) else str(key)
+
+    def __len__(self) -> int:
+        if self._db is None:
+            return len(self._memory)
+        (count,) = self._db.execute("SELECT count(*) FROM seen").fetchone()
+        return int(count) + len(self._new)
+
+    def prefetch(self, keys: Iterable[Hashable]) -> None:
+        if self._db is None:
+            return
+        wanted = list({k for k in map(self._key, keys) if k not in self._memory})
+        for start in range(0, len(wanted), LOOKUP):
+            part = wanted[start : start + LOOKUP]
+            marks = ",".join("?" * len(part))
+            self._memory.update(self._db.execute(f"SELECT key, row FROM seen WHERE key IN ({marks})", part))  # noqa: S608
+        self._absent.update(k for k in wanted if k not in self._memory)
+
+    def _get(self, key: str) -> int | None:
+        found = self._memory.get(key)
+        if found is None and self._db is not None and key not in self._absent:
+            row = self._db.execute("SELECT row FROM seen WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                found = self._memory[key] = row[0]
+        return found
+
+    def __contains__(self, key: Hashable) -> bool:
+        return self._get(self._key(key)) is not None
+
+    def __getitem__(self, key: Hashable) -> int:
+        found = self._get(self._key(key))
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __setitem__(self, key: Hashable, row: int) -> None:
+        text = self._key(key)
+        self._memory[text] = row
+        if self._db is not None:
+            self._new[text] = row
+            self._absent.discard(text)
+
+    def flush(self) -> None:
+        """The end of a chunk: new keys to disk (the whole index, the first time there are ``SPILL``)."""
+        if self._db is None:
+            if len(self._memory) < SPILL:
+                return
+            self._db = sqlite3.connect("")  # a private temporary database on disk
+            self._db.execute("PRAGMA journal_mode = OFF")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.execute("PRAGMA cache_size = -16384")  # 16 MB of pages in memory
+            self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID")
+            self._new = self._memory
+        if self._new:
+            self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", self._new.items())
+        self._memory = {}
+        self._new = {}
+        self._absent = set()
+
+    def clear(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+        self._memory = {}
+        self._new = {}
+        self._absent = set()

@@ -428,6 +428,26 @@ def test_outside_a_transaction_postgresql_reads_the_next_batch_in_a_second_threa
     assert result.households == 5 and result.changed == 5
     for household in households:
         assert stored(household) == expected(household, 2026, ON), household.head_name
+    # Reads of several communes at once (the what-if): threads on PostgreSQL, in the items' order.
+    names: list[str] = []
+
+    def double(i: int) -> int:
+        names.append(threading.current_thread().name)
+        return 2 * Household.objects.filter(pk__in=[h.pk for h in households]).count() * i
+
+    assert list(reclassify.reading_concurrently(double, [1, 2, 3])) == [10, 20, 30]
+    if connection.vendor == "postgresql":
+        assert all(name.startswith("reclassify-read") for name in names)
+    # On PostgreSQL the run was read by two connections and written by a third (``_pipelined``), and a
+    # run that rewrote many rows put the table's tidying on the queue (run here: the immediate backend).
+    from giamngheo.jobs.models import Job, JobStatus
+
+    tidy = Job.objects.filter(kind=reclassify.REGISTRY_TIDY)
+    if connection.vendor == "postgresql":
+        job = tidy.get()
+        assert job.status == JobStatus.SUCCEEDED and job.created_by is None
+    else:
+        assert not tidy.exists()
 
 
 def test_the_reading_processes_task_classifies_a_commune_like_the_run(households, settings) -> None:

@@ -397,3 +397,25 @@ def test_demo_plan_is_seeded(province: Any, users: Any) -> None:
     trained = plan.targets.get(indicator_key="programme_disbursement")
     assert trained.reports.filter(evidence__endswith=".pdf").exists()
     assert selectors.thresholds_for(province_id=province.pk, indicator_key="poverty_rate").at_risk == 80
+
+
+def test_the_cards_of_a_page_count_an_area_and_a_year_once(
+    world: Any, users: Any, province: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard's cards share one count of the area and year (it was some twenty queries per computed
+    target: 348 queries on the province's dashboard of the load test), and find the same values."""
+    calls: list[tuple[int, int]] = []
+    counted = selectors.area_inputs
+
+    def spy(*, user: Any, area: Any, year: int) -> Any:
+        calls.append((area.pk, year))
+        return counted(user=user, area=area, year=year)
+
+    monkeypatch.setattr(selectors, "area_inputs", spy)
+    cards = {c.target.pk: c for c in selectors.target_cards(user=users["lanhdao"], area=province, year=YEAR)}
+    assert calls == [(province.pk, YEAR)]
+    assert cards[world["rate"].pk].actual == Decimal("3.00")
+    assert cards[world["escaped"].pk].actual == Decimal(12)
+    calls.clear()
+    alone = selectors.target_card(user=users["lanhdao"], target=world["escaped"], area=province, year=YEAR)
+    assert alone.actual == Decimal(12) and calls == [(province.pk, YEAR)]

@@ -14,7 +14,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import rows_for_the_module
 from giamngheo.core.versioning import ANY_VERSION
+from giamngheo.geo.models import Area
 from giamngheo.households.models import Household
 from giamngheo.households.services import household_create, household_update
 from giamngheo.households.tests.factories import make_household
@@ -25,6 +27,7 @@ from giamngheo.reviews.models import (
     Assessment,
     CommuneReview,
     RequestKind,
+    ReviewRound,
     RoundHousehold,
     Source,
 )
@@ -84,8 +87,26 @@ def _household(commune: Any, name: str, category: str) -> Household:
     )
 
 
+@pytest.fixture(scope="module")
+def world_keys(django_db_setup, django_db_blocker) -> Any:  # type: ignore[no-untyped-def]
+    """The world, built once per module (``conftest.rows_for_the_module``; every test here uses it): the
+    primary keys of its households, rounds and review."""
+    with rows_for_the_module(django_db_blocker), django_db_blocker.unblock():
+        yield _build_world(Area.objects.get(name="Xã Bù Gia Mập"), Area.objects.get(code="75"))
+
+
 @pytest.fixture
-def world(commune_a, province) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def world(world_keys, db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Fresh objects of the module's world for each test."""
+    return {
+        "h": {name: Household.objects.get(pk=pk) for name, pk in world_keys["h"].items()},
+        "round": ReviewRound.objects.get(pk=world_keys["round"]),
+        "review": CommuneReview.objects.get(pk=world_keys["review"]),
+        "round_2025": ReviewRound.objects.get(pk=world_keys["round_2025"]),
+    }
+
+
+def _build_world(commune_a: Area, province: Area) -> dict[str, Any]:
     h: dict[str, Household] = {}
     for name in ("P1", "P2", "P3", "P4"):
         h[name] = _household(commune_a, name, "poor")
@@ -187,7 +208,12 @@ def world(commune_a, province) -> dict[str, Any]:  # type: ignore[no-untyped-def
     review.refresh_from_db()
     services.submit(review=review, acting_user=None)
     review.refresh_from_db()
-    return {"h": h, "round": review_round, "review": review, "round_2025": round_2025}
+    return {
+        "h": {name: household.pk for name, household in h.items()},
+        "round": review_round.pk,
+        "review": review.pk,
+        "round_2025": round_2025.pk,
+    }
 
 
 def hand_count(unit: str) -> dict[str, int]:
