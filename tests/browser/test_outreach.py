@@ -52,6 +52,8 @@ def test_officer_records_an_activity_and_a_good_model(page, tmp_path) -> None:  
     assert "14/03/2026" in facts and "3.500.000 đ" in facts and "Dự án 6" in facts
     image = page.locator("[data-testid=activity-files] img")
     image.wait_for()
+    # The photo arrives after the page: wait for it to be decoded before reading its width.
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) == 64
 
     page.goto("/outreach/activities/?year=2026&kind=dialogue")
