@@ -112,6 +112,9 @@ def round_whatif_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "standard": review_selectors.round_standard(review_round=review_round),
             "job": job,
             "result": result,
+            "now_standard_name": (
+                review_selectors.national_standard_name(year=result["now_year"]) if result else ""
+            ),
             "rows": rows,
             "totals": totals,
             "can_run": can(request.user, Capability.MANAGE_REVIEW_ROUNDS) and review_round.status == "open",

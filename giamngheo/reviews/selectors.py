@@ -178,6 +178,12 @@ def round_standard_label(*, review_round: ReviewRound) -> str:
     return round_standard(review_round=review_round).label
 
 
+def national_standard_name(*, year: int) -> str:
+    """The name of the national standard in force in ``year`` ("" when none is recorded)."""
+    national = next((s for s in standards_in_force(year=year).values() if s.is_national), None)
+    return national.name_vi if national is not None else ""
+
+
 def round_standard_years(*, review_round: ReviewRound) -> list[tuple[int, str]]:
     """The years a specialist may choose for a round (those with a national standard), with its name."""
     choices = []

@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .test_review_e2e import sign_in
 
@@ -78,7 +79,7 @@ def test_officer_records_an_activity_and_a_good_model(page, tmp_path) -> None:  
     page.fill("#id_caption", "Nhà lưới của tổ hợp tác")
     page.locator("[data-testid=model-save]").click()
     page.wait_for_load_state()
-    assert "Ngày kết thúc không được trước ngày bắt đầu." in page.content()
+    expect(page.locator("body")).to_contain_text("Ngày kết thúc không được trước ngày bắt đầu.")
     page.fill("#id_ended_on", "")
     page.set_input_files("#id_file", str(photo))
     page.locator("[data-testid=model-save]").click()

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .test_review_e2e import sign_in
 
@@ -36,7 +37,7 @@ def test_record_an_incident_its_household_and_support(page, household) -> None: 
     page.get_by_label("Xã Bù Gia Mập", exact=True).check()
     page.locator("[data-testid=incident-save]").click()
     page.wait_for_load_state()
-    assert "Ngày kết thúc không được trước ngày bắt đầu" in page.content()
+    expect(page.locator("body")).to_contain_text("Ngày kết thúc không được trước ngày bắt đầu")
     page.fill("#id_end_date", start.strftime("%d/%m/%Y"))
     page.locator("[data-testid=incident-save]").click()
     page.wait_for_url(re.compile(r"/relief/\d+/$"))
@@ -62,7 +63,7 @@ def test_record_an_incident_its_household_and_support(page, household) -> None: 
     page.fill("#id_given_on", (start - dt.timedelta(days=1)).strftime("%d/%m/%Y"))
     page.locator("[data-testid=support-save]").click()
     page.wait_for_load_state()
-    assert "Ngày hỗ trợ không được trước ngày bắt đầu sự cố" in page.content()
+    expect(page.locator("body")).to_contain_text("Ngày hỗ trợ không được trước ngày bắt đầu sự cố")
     page.fill("#id_given_on", start.strftime("%d/%m/%Y"))
     page.locator("[data-testid=support-save]").click()
     page.wait_for_load_state()

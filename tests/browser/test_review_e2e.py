@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from giamngheo.demo.seed import DEMO_PASSWORD
 
@@ -62,7 +63,7 @@ def test_officer_reviews_the_ward_and_the_province_sees_it(page, ward_review) ->
     page.fill("#id_surveyed_on", "01/10/2026")
     page.get_by_role("button", name="Lưu và phân loại").click()
     page.wait_for_load_state()
-    assert "Hộ cận nghèo" in page.content()
+    expect(page.locator("body")).to_contain_text("Hộ cận nghèo")
     page.goto(f"/reviews/communes/{review.pk}/")
     step(page, "survey_complete")
 

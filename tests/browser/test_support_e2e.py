@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .test_review_e2e import sign_in
 
@@ -67,7 +68,7 @@ def test_officer_closes_the_health_insurance_gap(page, poor_household) -> None: 
     page.locator("[data-testid=record-submit]").click()
     page.wait_for_load_state()
     assert page.locator("[data-testid=empty-state]").is_visible()
-    assert "Đã ghi nhận 3" in page.content()
+    expect(page.locator("body")).to_contain_text("Đã ghi nhận 3")
 
     page.goto("/policies/coverage/")
     h1 = page.locator("tr[data-policy=H1]")

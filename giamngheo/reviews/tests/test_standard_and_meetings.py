@@ -172,6 +172,12 @@ def test_whatif_page_runs_a_job_and_shows_the_table(review_round, users) -> None
     page = specialist.get(url)
     assert page.status_code == 200 and page.context["rows"], page.content.decode()[:2000]
     assert 'data-testid="whatif-table"' in page.content.decode()
+    # Both lines name their standard, B the one in force in the year the what-if was computed for.
+    from giamngheo.reviews.selectors import national_standard_name
+
+    now_name = national_standard_name(year=page.context["result"]["now_year"])
+    assert now_name and page.context["now_standard_name"] == now_name
+    assert now_name in page.content.decode()
     totals = page.context["totals"]
     assert totals["households"] == sum(r["households"] for r in page.context["rows"])
     leader = client_for(users["lanhdao"])  # a viewer of the province sees the result, cannot start a job
