@@ -10,10 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
+
+if TYPE_CHECKING:
+    from giamngheo.accounts.models import User
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -86,13 +89,14 @@ def commune_b(db):  # type: ignore[no-untyped-def]
     return Area.objects.get(name="Phường Trấn Biên")
 
 
-def client_for(user: Any) -> Client:
-    """A test client logged in as ``user`` (tests import it: ``from conftest import client_for``).
+def client_for(user: User, **defaults: Any) -> Client:
+    """A test client logged in as ``user`` (tests import it: ``from conftest import client_for``);
+    ``defaults`` go to the ``Client`` (headers such as ``HTTP_USER_AGENT``, ``REMOTE_ADDR``).
 
     When the user must use (or has) a second factor, the session is also verified through django-otp's
     own session key, with a confirmed authenticator made for the user if they have none: the pages behave
     as after a real code step, whatever ``OTP_ENFORCE`` says."""
-    client = Client()
+    client = Client(**defaults)
     client.force_login(user)
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice

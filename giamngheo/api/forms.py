@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.accounts.models import User
 from giamngheo.core.forms import DateField
 
 
@@ -20,7 +21,7 @@ class TokenForm(forms.Form):
     expires_on = DateField(label=_("Expires on"), required=False, help_text=_("Leave empty: no expiry."))
     password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability
 from giamngheo.accounts.scoping import can
 from giamngheo.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -103,7 +104,7 @@ POLL_SECONDS = 0.25
 
 
 def _in_parts(
-    job: Job, progress: Progress, *, province: Area, year: int, user: Any, parts: int
+    job: Job, progress: Progress, *, province: Area, year: int, user: User, parts: int
 ) -> tuple[ReclassifyResult, int]:
     """The province's run in parts on the queue: (the run's result, the number of parts)."""
     started = time.perf_counter()
@@ -144,7 +145,7 @@ def parts_create(job: Job, *, province: Area, year: int, on: dt.date, parts: int
 
 
 def parts_finish(
-    rows: list[dict[str, Any]], *, province: Area, year: int, on: dt.date, user: Any, started: float
+    rows: list[dict[str, Any]], *, province: Area, year: int, on: dt.date, user: User, started: float
 ) -> ReclassifyResult:
     """Every part finished: the run's counts summed and recorded once; a failed part fails the job."""
     failed = [row for row in rows if row["status"] != JobStatus.SUCCEEDED]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
 from giamngheo.core.xlsx import Column, Section
 
 from .coverage import Tally
@@ -84,7 +85,7 @@ def spending_sections(groups: Sequence[tuple[str, Sequence[tuple[Any, int, int]]
     ]
 
 
-def scope_name(user: Any, *units: Any) -> str:
+def scope_name(user: User, *units: Any) -> str:
     """The scope printed on a table: the chosen village and commune, else the user's own units."""
     from giamngheo.accounts.selectors import scope_area_names
 

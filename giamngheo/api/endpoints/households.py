@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
+from giamngheo.accounts.models import User
 from giamngheo.accounts.roles import Capability
 from giamngheo.core.errors import NotFound, ValidationFailed
 from giamngheo.geo.models import Area
@@ -94,7 +95,7 @@ def _area_value(value: float) -> Decimal:
     return Decimal(str(round(value, 1)))
 
 
-def _area(user: Any, area_id: int | None, field: str) -> Area:
+def _area(user: User, area_id: int | None, field: str) -> Area:
     try:
         return access_area_by_id(user=user, area_id=area_id or 0)
     except NotFound as exc:

@@ -22,7 +22,7 @@ from docx import Document
 
 from config import urls as root_urls
 from conftest import client_for
-from giamngheo.accounts.models import Role
+from giamngheo.accounts.models import Role, User
 from giamngheo.accounts.services import user_create
 from giamngheo.commendation import document_urls, dossier
 from giamngheo.commendation import urls as app_urls
@@ -314,7 +314,7 @@ def world(users, commune_a) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     }
 
 
-def download(user: Any, name: str, *args: Any, query: str = "") -> Any:
+def download(user: User, name: str, *args: Any, query: str = "") -> Any:
     response = client_for(user).get(reverse(f"commendation:{name}", args=args) + query)
     return response
 

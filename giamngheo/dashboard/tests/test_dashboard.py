@@ -18,6 +18,7 @@ import pytest
 from django.urls import resolve, reverse
 
 from conftest import client_for, rows_for_the_module
+from giamngheo.accounts.models import User
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.dashboard import selectors
 from giamngheo.geo.models import AreaLevel
@@ -84,7 +85,7 @@ def _data(response: Any) -> dict[str, Any]:
     return json.loads(match.group(1))
 
 
-def _table_rate(user: Any, review_round: ReviewRound, area_id: int) -> Decimal | None:
+def _table_rate(user: User, review_round: ReviewRound, area_id: int) -> Decimal | None:
     table = tables.summary_table(user=user, review_round=review_round)
     for row in table.rows:
         if row.area_id == area_id:

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from giamngheo.accounts.models import User
 from giamngheo.dataio.fields import BY_KEY, EXCEL_EPOCH, propose_mapping
 from giamngheo.dataio.imports import ImportOptions, Outcome, check_mapping, household_import
 from giamngheo.dataio.reading import FileRejected, Table, open_table
@@ -92,7 +93,7 @@ def officer(users: dict[str, Any]) -> Any:
 
 
 def import_table(
-    table: Table, user: Any, commune: Any, mapping: list[str] | None = None, **options: Any
+    table: Table, user: User, commune: Any, mapping: list[str] | None = None, **options: Any
 ) -> Outcome:
     mapping = propose_mapping(table.headers) if mapping is None else mapping
     return household_import(
@@ -102,7 +103,7 @@ def import_table(
     )
 
 
-def run(path: Path, user: Any, commune: Any, **options: Any) -> Outcome:
+def run(path: Path, user: User, commune: Any, **options: Any) -> Outcome:
     """The whole way of a file; the mapping proposed must be complete."""
     table = open_table(path)
     mapping = propose_mapping(table.headers)

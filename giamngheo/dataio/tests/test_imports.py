@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.dataio.fields import propose_mapping
 from giamngheo.dataio.imports import ImportOptions, household_import
@@ -64,7 +65,7 @@ def write_csv(path: Path, headers: list[str], rows: list[list[Any]], encoding: s
     return path
 
 
-def run(path: Path, user: Any, commune: Any, **options: Any):  # type: ignore[no-untyped-def]
+def run(path: Path, user: User, commune: Any, **options: Any):  # type: ignore[no-untyped-def]
     table = open_table(path)
     mapping = propose_mapping(table.headers)
     return household_import(

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from giamngheo.accounts.models import User
 from giamngheo.dataio.fields import (
     BY_KEY,
     ETHNIC_ALIASES,
@@ -200,7 +201,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def import_and_check(path: Path, count: int, user: Any, commune: Any) -> Outcome:
+def import_and_check(path: Path, count: int, user: User, commune: Any) -> Outcome:
     """Import ``path`` (valid rows only) and check every row: reported with a reason, or imported with
     exactly the values the parsers give for its cells as the reader reads them."""
     cells = dict(open_table(path).rows)

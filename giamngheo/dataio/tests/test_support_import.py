@@ -18,6 +18,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from conftest import client_for
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.dataio.reading import open_table
@@ -115,7 +116,7 @@ def xlsx(rows: list[list[Any]], headers: list[str] = HEADERS) -> bytes:
 
 
 def run(
-    tmp_path: Path, content: bytes, user: Any, *, suffix: str = ".xlsx", **options: Any
+    tmp_path: Path, content: bytes, user: User, *, suffix: str = ".xlsx", **options: Any
 ) -> SupportOutcome:
     path = tmp_path / f"ho-tro{suffix}"
     path.write_bytes(content)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import client_for
+from giamngheo.accounts.models import User
 from giamngheo.core.models import AuditRecord
 from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.geo.services import VillageRow, villages_import
@@ -31,7 +32,7 @@ def upload(client: Client, content: bytes, name: str = "thon.csv") -> Any:
     return client.post(reverse("dataio:village-import"), {"file": SimpleUploadedFile(name, content)})
 
 
-def last_job(user: Any) -> Job:
+def last_job(user: User) -> Job:
     return Job.objects.filter(created_by=user, kind=JobKind.VILLAGE_IMPORT).latest("id")
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from conftest import client_for
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.households.tests.factories import make_household
 from giamngheo.jobs import registry as job_registry
@@ -45,7 +46,7 @@ def media(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def _send(user: Any, n: int = 1, key: str | None = None, **kw: Any) -> list[Notification]:
+def _send(user: User, n: int = 1, key: str | None = None, **kw: Any) -> list[Notification]:
     sent: list[Notification] = []
     for i in range(n):
         sent += services.notify(

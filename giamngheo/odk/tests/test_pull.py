@@ -12,6 +12,7 @@ from django.db import connection as db
 from django.urls import reverse
 
 from conftest import client_for
+from giamngheo.accounts.models import User
 from giamngheo.core.models import AuditRecord
 from giamngheo.dataio.import_jobs import load_table
 from giamngheo.jobs.models import Job, JobKind, JobStatus
@@ -24,7 +25,7 @@ from .standin import FORM, PROJECT, StandIn
 PASSWORD = "mật-khẩu Central 2026!"
 
 
-def _connection(user: Any, commune: Any, url: str, **extra: Any) -> Connection:
+def _connection(user: User, commune: Any, url: str, **extra: Any) -> Connection:
     data = {
         "name": "Phiếu B – Trấn Biên",
         "commune_id": commune.pk,
@@ -38,7 +39,7 @@ def _connection(user: Any, commune: Any, url: str, **extra: Any) -> Connection:
     return services.connection_create(acting_user=user, data=data, password=extra.get("password", PASSWORD))
 
 
-def _pull(user: Any, connection: Connection) -> Pull:
+def _pull(user: User, connection: Connection) -> Pull:
     pull = services.pull_start(acting_user=user, connection_id=connection.pk)
     assert pull.job is not None
     pull.job.refresh_from_db()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import client_for
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.core.versioning import StaleVersion
@@ -30,7 +31,7 @@ def _stored_files() -> set[str]:
     return {str(p) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
 
 
-def _activity(area: Area, user: Any, **extra: Any) -> Activity:
+def _activity(area: Area, user: User, **extra: Any) -> Activity:
     data: dict[str, Any] = {
         "area": area,
         "kind": "conference",
@@ -46,7 +47,7 @@ def _activity(area: Area, user: Any, **extra: Any) -> Activity:
     return services.activity_create(**data)
 
 
-def _model(commune: Area, user: Any, **extra: Any) -> GoodModel:
+def _model(commune: Area, user: User, **extra: Any) -> GoodModel:
     data: dict[str, Any] = {
         "commune": commune,
         "title": "Mô hình nuôi dê sinh sản",

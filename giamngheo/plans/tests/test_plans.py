@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from conftest import client_for
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.core.versioning import ANY_VERSION, StaleVersion
@@ -407,7 +408,7 @@ def test_the_cards_of_a_page_count_an_area_and_a_year_once(
     calls: list[tuple[int, int]] = []
     counted = selectors.area_inputs
 
-    def spy(*, user: Any, area: Any, year: int) -> Any:
+    def spy(*, user: User, area: Any, year: int) -> Any:
         calls.append((area.pk, year))
         return counted(user=user, area=area, year=year)
 

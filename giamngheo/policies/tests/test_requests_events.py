@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import client_for
+from giamngheo.accounts.models import User
 from giamngheo.core.audit import AuditRecord
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import ExportRecord
@@ -168,7 +169,7 @@ def world(monkeypatch: pytest.MonkeyPatch, commune_a: Any, commune_b: Any) -> di
     return w
 
 
-def gaps(code: str, user: Any) -> set[int]:
+def gaps(code: str, user: User) -> set[int]:
     policy = Policy.objects.get(code=code)
     return set(gap_list(user=user, policy=policy, year=YEAR).values_list("household_id", flat=True))
 

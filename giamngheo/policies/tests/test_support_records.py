@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.geo.models import Area
@@ -290,7 +291,7 @@ def test_an_inactive_policy_and_an_empty_list_are_refused(
 # --- refusals of recipients ------------------------------------------------------------------------------
 
 
-def _rejected(policy: Policy, recipients: list[Recipient], user: Any, **terms: Any) -> list[int]:
+def _rejected(policy: Policy, recipients: list[Recipient], user: User, **terms: Any) -> list[int]:
     """Positions refused (and check that nothing was written)."""
     before = SupportRecord.objects.count()
     with pytest.raises(SupportRejected) as caught:

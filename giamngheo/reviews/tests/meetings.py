@@ -4,14 +4,14 @@ so that a test can record the votes and close the meeting step."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from giamngheo.accounts.models import User
 from giamngheo.reviews import services
 from giamngheo.reviews.models import CommuneReview, VillageMeeting
 
 
 def hold_village_meetings(
-    review: CommuneReview, *, on: dt.date, attendance: int = 40, acting_user: Any = None
+    review: CommuneReview, *, on: dt.date, attendance: int = 40, acting_user: User | None = None
 ) -> list[VillageMeeting]:
     review.refresh_from_db()
     return [

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import rows_for_the_module
+from giamngheo.accounts.models import User
 from giamngheo.core.versioning import ANY_VERSION
 from giamngheo.geo.models import Area
 from giamngheo.households.models import Household
@@ -418,7 +419,7 @@ def test_the_next_round_counts_moves_deletions_and_in_year_decisions(
 
 
 # The Circular 07 tables -----------------------------------------------------------------------------------
-def _client(user: Any) -> Client:
+def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client

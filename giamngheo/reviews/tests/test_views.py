@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from conftest import client_for
+from giamngheo.accounts.models import User
 from giamngheo.core.errors import ValidationFailed
 from giamngheo.core.models import AuditRecord
 from giamngheo.core.versioning import ANY_VERSION
@@ -70,7 +71,7 @@ def _step(client: Client, review: CommuneReview, action: str, **data: Any) -> An
     )
 
 
-def _rush_to(review: CommuneReview, step: int, user: Any) -> None:
+def _rush_to(review: CommuneReview, step: int, user: User) -> None:
     """Drive a review with no household on its list up to ``step`` through the services."""
     calls = {
         Step.LISTING: lambda: services.listing_complete(review=review, acting_user=user),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from conftest import client_for
+from giamngheo.accounts.models import User
 from giamngheo.dataio.training_import import training_import, write_training_template
 from giamngheo.training import services
 from giamngheo.training.choices import Position
@@ -57,7 +58,7 @@ def known(commune_b: Any) -> Officer:
     )
 
 
-def _run(tmp_path: Path, content: bytes, user: Any, course: Course, *, dry_run: bool) -> dict[str, Any]:
+def _run(tmp_path: Path, content: bytes, user: User, course: Course, *, dry_run: bool) -> dict[str, Any]:
     path = tmp_path / "hv.xlsx"
     path.write_bytes(content)
     return training_import(path=path, course_id=course.pk, acting_user=user, dry_run=dry_run)

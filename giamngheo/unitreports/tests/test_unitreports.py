@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conftest import client_for
+from giamngheo.accounts.models import User
 from giamngheo.accounts.services import user_create
 from giamngheo.core.errors import PermissionDenied, ValidationFailed
 from giamngheo.core.models import AuditRecord
@@ -100,7 +101,7 @@ def _fields(template: Any) -> dict[str, Any]:
     return {f.label: f for f in template.fields.all()}
 
 
-def _fill(report: UnitReport, template: Any, user: Any, *, households: Any, money: Any = None) -> UnitReport:
+def _fill(report: UnitReport, template: Any, user: User, *, households: Any, money: Any = None) -> UnitReport:
     f = _fields(template)
     return services.report_save(
         report=report,

@@ -5,7 +5,7 @@ by django-axes and shown; other roles get no access to either page."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from axes.models import AccessFailureLog
@@ -13,12 +13,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+import conftest
 from giamngheo.core.models import ExportKind, ExportRecord
 from giamngheo.households import selectors as household_selectors
 from giamngheo.households.tests.factories import make_household
 from giamngheo.jobs.models import Job
 from giamngheo.policies.models import Entitlement, Policy
 from giamngheo.reviews.tests.test_documents import meeting, world  # noqa: F401 - fixtures
+
+if TYPE_CHECKING:
+    from giamngheo.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 OFFICER = "canbo.bugiamap"
@@ -30,10 +34,9 @@ def media(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def client_for(user: Any, **defaults: Any) -> Client:
-    client = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="10.1.2.3", **defaults)
-    client.force_login(user)
-    return client
+def client_for(user: User, **defaults: Any) -> Client:
+    """The shared test client, from a browser of ours at a known address unless told otherwise."""
+    return conftest.client_for(user, **{"HTTP_USER_AGENT": BROWSER, "REMOTE_ADDR": "10.1.2.3", **defaults})
 
 
 def consume(response: Any) -> bytes:
