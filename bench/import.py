@@ -425,7 +425,7 @@ def step_import_checked() -> dict[str, Any]:
     started = time.perf_counter()
     headers = json.loads((BENCH_DIR / "import-headers.json").read_text(encoding="utf-8"))
     table = Table(sheet="", header_row=1, headers=headers, rows=iter(()))
-    options = ImportOptions(mapping=propose_mapping(headers))
+    options = ImportOptions(mapping=propose_mapping(headers), valid_rows_only=VALID_ROWS_ONLY)
     outcome = household_import(
         table=table, options=options, acting_user=admin, progress=clock, checked_plans=PLANS
     )

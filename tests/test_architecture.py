@@ -43,15 +43,41 @@ class Violation:
 
 
 def view_modules(root: Path = ROOT / PACKAGE) -> list[Path]:
-    """``views.py``, ``*_views.py`` and every module of a ``views/`` package, outside tests and migrations."""
-    found = []
+    """``views.py``, ``*_views.py`` and every module of a ``views/`` package, outside tests and migrations;
+    and every module of the package that a ``urls.py`` imports (a view module by another name)."""
+    found = set()
     for path in sorted(root.rglob("*.py")):
         parts = path.relative_to(root).parts
         if "tests" in parts or "migrations" in parts:
             continue
         if path.name == "views.py" or path.name.endswith("_views.py") or "views" in parts[:-1]:
-            found.append(path)
-    return found
+            found.add(path)
+        if path.name == "urls.py":
+            found.update(url_modules(path))
+    return sorted(found)
+
+
+def url_modules(urls: Path) -> set[Path]:
+    """The modules of the package that ``urls`` imports: ``from . import a``, ``from .a import f``,
+    ``from giamngheo.app import a``."""
+    package = module_name(urls).rsplit(".", 1)[0]
+    modules = set()
+    for node in ast.walk(ast.parse(urls.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        base = _resolve(node, package)
+        if not base.startswith(PACKAGE):
+            continue
+        # ``from .a import f``: the module ``a``; ``from . import a``: ``a`` (a module, or a package's
+        # ``__init__``), never the package the ``urls.py`` itself stands in.
+        candidates = [(base, False), *((f"{base}.{alias.name}", True) for alias in node.names)]
+        for candidate, named in candidates:
+            path = ROOT.joinpath(*candidate.split("."))
+            files = [path.with_suffix(".py"), *([path / "__init__.py"] if named else [])]
+            for file in files:
+                if file.is_file() and not file.name.endswith("urls.py"):
+                    modules.add(file)
+    return modules
 
 
 def module_name(path: Path) -> str:
@@ -149,6 +175,8 @@ def test_view_modules_are_found() -> None:
     names = {str(p.relative_to(ROOT)) for p in modules}
     assert len(modules) > 15, names
     assert {"giamngheo/geo/views.py", "giamngheo/reviews/round_views.py"} <= names
+    # A module the URLs route to is a view module whatever its name (the REST API's, for one).
+    assert "giamngheo/api/api.py" in names
 
 
 def test_views_are_thin() -> None:

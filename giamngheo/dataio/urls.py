@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import fund_views, round_whatif, support_views, training_views, user_views, views, village_views
+from . import fund_views, round_whatif_views, support_views, training_views, user_views, views, village_views
 
 app_name = "dataio"
 
@@ -14,7 +14,7 @@ urlpatterns = [
     path("support/", support_views.support_import, name="support-import"),
     path("support/<int:pk>/", support_views.support_import_detail, name="support-import-detail"),
     path("support/<int:pk>/run/", support_views.support_import_run, name="support-import-run"),
-    path("rounds/<int:pk>/whatif/", round_whatif.round_whatif_page, name="round-whatif"),
+    path("rounds/<int:pk>/whatif/", round_whatif_views.round_whatif_page, name="round-whatif"),
     path("support/template.xlsx", support_views.support_template, name="support-template"),
     path("villages/", village_views.village_import, name="village-import"),
     path("villages/<int:pk>/", village_views.village_import_detail, name="village-import-detail"),

@@ -125,6 +125,11 @@ def communes_in_scope(*, user: User) -> QuerySet[Area]:
     return Area.objects.filter(area_q(user), level=AreaLevel.COMMUNE)
 
 
+def visible_area_ids(*, user: User, area_ids: list[int]) -> set[int]:
+    """Those of ``area_ids`` the user may see (e.g. the communes of a stored result to show)."""
+    return set(Area.objects.filter(area_q(user), pk__in=area_ids).values_list("pk", flat=True))
+
+
 def access_area_by_id(*, user: User, area_id: int) -> Area:
     """The area if it exists and the user may see it; otherwise ``NotFound`` (same for both)."""
     area = Area.objects.filter(area_q(user), pk=area_id).select_related("parent", "parent__parent").first()

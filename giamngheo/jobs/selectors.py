@@ -27,6 +27,16 @@ def access_job_by_id(*, user: User, job_id: int, kind: str | None = None) -> Job
     return job
 
 
+def latest_shared_job(*, kind: str, params: dict[str, int | str]) -> Job | None:
+    """The latest job of ``kind`` started with ``params``, whoever started it: only for the kinds whose
+    result holds no personal data (a round's what-if: counts per commune); the caller restricts what it
+    shows to the reader's scope."""
+    found = Job.objects.filter(kind=kind)
+    for key, value in params.items():
+        found = found.filter(**{f"params__{key}": value})
+    return found.defer("log").order_by("-created_at", "-pk").first()
+
+
 def job_outcome_counts(*, user: User, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
     """The user's own jobs that finished or failed in ``[start, end)`` (the weekly digest). One query."""
     window = Q(finished_at__gte=start, finished_at__lt=end)

@@ -194,6 +194,15 @@ def round_standard_years(*, review_round: ReviewRound) -> list[tuple[int, str]]:
     return choices
 
 
+def access_whole_round_by_id(*, user: User, round_id: int) -> ReviewRound:
+    """The round if the user sees its whole province (its what-if, its standard's choice); otherwise
+    ``NotFound`` (the same for missing, another province's and a commune's view of it)."""
+    review_round = access_round_by_id(user=user, round_id=round_id)
+    if not can_see_whole_round(user=user, review_round=review_round):
+        raise NotFound("review round")
+    return review_round
+
+
 def can_see_whole_round(*, user: User, review_round: ReviewRound) -> bool:
     """Whether the user sees the round's whole province (the province's what-if, its standard's choice)."""
     return ReviewRound.objects.filter(area_q(user, "province__path"), pk=review_round.pk).exists()
