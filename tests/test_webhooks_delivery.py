@@ -400,3 +400,44 @@ def test_member_deleted_and_round_closed_events(
     assert last["object"]["commune"] is None
     # A commune's subscription does not get the province's round.
     assert not Delivery.objects.exclude(subscription=sub).exists()
+
+
+def test_a_province_reclassified_is_one_event_per_commune_with_households(
+    receiver: Receiver,
+    specialist: User,
+    province: Any,
+    commune_a: Any,
+    commune_b: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The engine's recomputation of a province does not move ``updated_at`` (derived data, decision 0035):
+    it is announced once per commune holding households, in the subscriber's scope only."""
+    from giamngheo.households.reclassify import province_reclassify
+
+    with django_capture_on_commit_callbacks(execute=True):  # before the subscriptions: no events
+        household = make_household(commune_a)
+    before = Household.objects.get(pk=household.pk).updated_at
+    sub, _secret = subscribe(specialist, province, receiver.url, ["households.reclassified"])
+    other, _ = subscribe(specialist, commune_b, receiver.url, ["households.reclassified"])
+    queued: list[dict[str, Any]] = []
+    monkeypatch.setattr(tasks, "fanout_task", SimpleNamespace(enqueue=queued.append))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = province_reclassify(province=province, year=2026, acting_user=specialist)
+    assert result.households >= 1
+    assert Household.objects.get(pk=household.pk).updated_at == before  # derived fields only
+    assert len(queued) == 1 and not Delivery.objects.exists()  # a burst: written by the task
+    fanout.fanout_pending(fanout.from_params(queued[0]))
+    expected = set(
+        Household.objects.filter(commune__path__startswith=province.path)
+        .values_list("commune_id", flat=True)
+        .distinct()
+    )
+    deliveries = Delivery.objects.filter(subscription=sub)
+    assert {int(d.object_id) for d in deliveries} == expected and commune_a.pk in expected
+    event = deliveries.get(object_id=str(commune_a.pk)).payload
+    assert event["event"] == "households.reclassified"
+    assert event["object"] == {"type": "commune", "id": commune_a.pk, "commune": commune_a.code}
+    assert event["url"] == f"/api/households?commune={commune_a.code}"
+    # The subscription of another commune gets only its own commune's event, if it holds households.
+    assert {int(d.object_id) for d in Delivery.objects.filter(subscription=other)} <= {commune_b.pk}

@@ -139,7 +139,12 @@ class HouseholdOut(HouseholdFacts):
     provincial_category: CategoryOrBlank
     category_since: dt.date | None
     category_decision: str
-    engine_category: CategoryOrBlank
+    engine_category: CategoryOrBlank = Field(
+        description=(
+            "The engine's proposal under the standard in force (derived: a province's recomputation does not "
+            "move updated_at; the webhook households.reclassified announces it)"
+        )
+    )
     is_active: bool
     version: int
     created_at: dt.datetime

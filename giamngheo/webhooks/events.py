@@ -7,7 +7,8 @@ Sources (nothing in the lower apps knows about webhooks):
   communes updated since the commune's mark (``models.CommuneMark``), created or updated, by a task;
 - the audit trail (every write of a service is audited, in the same transaction): a household's creation
   or deletion, a member's creation, change or deletion, a support record (one or a batch), a review round
-  closed. The audit row names the object, so its kind of event is exact.
+  closed, a province reclassified by the engine (one event per commune with households: decision 0035).
+  The audit row names the object, so its kind of event is exact.
 
 Everything is kept on the database connection until the transaction commits (``transaction.on_commit``,
 ``robust``: a failure here is logged and never reaches the writer); a rolled back transaction sends
@@ -38,6 +39,8 @@ API_PATHS = {
     "member": "/api/members/{id}",
     "support_record": "/api/support-records/{id}",
     "review_round": "/api/rounds/{id}",
+    # A commune whose households' engine fields were recomputed: its households, to be read again.
+    "commune": "/api/households?commune={commune}",
 }
 
 # Audit actions that are events (the rest of the audit trail is ignored at the cost of a set lookup).
@@ -50,6 +53,7 @@ AUDIT_ACTIONS = {
     "policies.support.create",
     "policies.support.bulk_create",
     "reviews.round.close",
+    "households.reclassify",
 }
 
 
@@ -71,7 +75,7 @@ class Event:
             "event": self.event,
             "occurred_at": self.occurred_at.isoformat(),
             "object": {"type": self.object_type, "id": self.object_id, "commune": self.commune_code},
-            "url": API_PATHS[self.object_type].format(id=self.object_id),
+            "url": API_PATHS[self.object_type].format(id=self.object_id, commune=self.commune_code or ""),
         }
 
 
@@ -90,6 +94,8 @@ class Pending:
     supports: set[int] = field(default_factory=set)
     support_batches: set[str] = field(default_factory=set)
     rounds: set[int] = field(default_factory=set)
+    # Provinces reclassified by the engine (``households.reclassify`` in the audit trail).
+    reclassified: set[int] = field(default_factory=set)
     flushed: bool = False
 
     def empty(self) -> bool:
@@ -102,6 +108,7 @@ class Pending:
             or self.supports
             or self.support_batches
             or self.rounds
+            or self.reclassified
         )
 
     def flush(self) -> None:
@@ -199,6 +206,8 @@ def on_audit_saved(sender: Any, instance: Any, created: bool = False, **kwargs: 
             pending.support_batches.add(str(instance.target_id))
         elif action == "reviews.round.close" and target is not None:
             pending.rounds.add(target)
+        elif action == "households.reclassify" and target is not None:
+            pending.reclassified.add(target)
 
     _collect(add)
 

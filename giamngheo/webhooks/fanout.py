@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 
-from giamngheo.geo.models import Area
+from giamngheo.geo.models import Area, AreaLevel
 from giamngheo.households.models import Household, Member
 from giamngheo.policies.models import SupportRecord
 from giamngheo.reviews.models import ReviewRound, RoundStatus
@@ -47,7 +47,7 @@ def dispatch(pending: Pending) -> None:
         + len(pending.members)
         + len(pending.supports)
     )
-    if pending.communes or pending.support_batches or size > inline_limit():
+    if pending.communes or pending.support_batches or pending.reclassified or size > inline_limit():
         from .tasks import fanout_task
 
         fanout_task.enqueue(to_params(pending))
@@ -67,6 +67,7 @@ def to_params(pending: Pending) -> dict[str, Any]:
         "supports": sorted(pending.supports),
         "support_batches": sorted(pending.support_batches),
         "rounds": sorted(pending.rounds),
+        "reclassified": sorted(pending.reclassified),
     }
 
 
@@ -81,6 +82,7 @@ def from_params(params: dict[str, Any]) -> Pending:
         supports=set(params.get("supports", [])),
         support_batches=set(params.get("support_batches", [])),
         rounds=set(params.get("rounds", [])),
+        reclassified=set(params.get("reclassified", [])),
     )
 
 
@@ -147,6 +149,27 @@ def resolve(pending: Pending) -> Iterator[Event]:
         yield Event(str(EventType.ROUND_CLOSED), "review_round", pk, path, None, at)
     if pending.communes:
         yield from _commune_events(sorted(pending.communes), at)
+    if pending.reclassified:
+        yield from _reclassified_events(sorted(pending.reclassified), at)
+
+
+def _reclassified_events(provinces: Sequence[int], at: dt.datetime) -> Iterator[Event]:
+    """One event per commune of the reclassified provinces that holds households (their engine fields were
+    recomputed in bulk; a subscriber reads the commune's households again)."""
+    paths = list(Area.objects.filter(pk__in=provinces).values_list("path", flat=True))
+    if not paths:
+        return
+    within = Q()
+    for path in paths:
+        within |= Q(path__startswith=path)
+    communes = (
+        Area.objects.filter(within, level=AreaLevel.COMMUNE)
+        .filter(Exists(Household.objects.filter(commune=OuterRef("pk"))))
+        .order_by("path")
+        .values_list("pk", "path", "code")
+    )
+    for pk, path, code in communes:
+        yield Event(str(EventType.HOUSEHOLDS_RECLASSIFIED), "commune", pk, path, code, at)
 
 
 def _commune_events(communes: Sequence[int], at: dt.datetime) -> Iterator[Event]:

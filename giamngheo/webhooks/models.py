@@ -25,6 +25,9 @@ class EventType(models.TextChoices):
     MEMBER_DELETED = "member.deleted", _("Member deleted")
     SUPPORT_CREATED = "support.created", _("Support recorded")
     ROUND_CLOSED = "review_round.closed", _("Review round closed")
+    # A province's reclassification by the engine (one event per commune holding households): the engine's
+    # fields are derived data, rewritten in bulk, so they do not move ``updated_at`` (decision 0035).
+    HOUSEHOLDS_RECLASSIFIED = "households.reclassified", _("Engine categories recomputed")
 
 
 class DeliveryStatus(models.TextChoices):
