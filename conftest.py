@@ -59,6 +59,19 @@ def rows_for_the_module(django_db_blocker: Any) -> Iterator[None]:
 
 
 @pytest.fixture
+def seeded(transactional_db, django_db_setup):  # type: ignore[no-untyped-def]
+    """Tests outside the session's transaction (live-server tests, ``django_db(transaction=True)``) find
+    the database as the previous one's flush left it, empty: restore the seeded demo province from the
+    template (``tests/testdb.py``)."""
+    from django.db import connection
+
+    from tests import testdb
+
+    testdb.restore(django_db_setup, connection)
+    return django_db_setup.report
+
+
+@pytest.fixture
 def users(db):  # type: ignore[no-untyped-def]
     """The demo accounts by username."""
     from giamngheo.accounts.models import User

@@ -340,6 +340,9 @@ STORAGES["staticfiles"] = {
     "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},  # type: ignore[dict-item]
 }
 IMPORT_STAGED_RETENTION_DAYS = int(os.environ.get("IMPORT_STAGED_RETENTION_DAYS", "7"))
+# PostgreSQL: processes writing a checked household file's chunks at once (each chunk its own transaction);
+# default the machine's cores, at most 4. SQLite always writes with one.
+IMPORT_WRITERS = int(os.environ["IMPORT_WRITERS"]) if os.environ.get("IMPORT_WRITERS") else None
 
 # The province this installation serves (used by geo_load and demo_seed defaults).
 DEFAULT_PROVINCE_CODE = int(os.environ.get("DEFAULT_PROVINCE_CODE", "75"))

@@ -890,10 +890,14 @@ def _run_task(item: Any) -> Any:
     return _TASK(item)
 
 
-def in_processes(task: Callable[[T], R], items: Sequence[T], processes: int) -> Iterator[R]:
+def in_processes(
+    task: Callable[[T], R], items: Iterable[T], processes: int, *, writers: bool = False
+) -> Iterator[R]:
     """``task(item)`` for every item, in ``processes`` forked processes (one item at a time each), the
     results as they come (any order). The task may read the database (each process opens its own
-    connection); it must not write. Only the items and the results cross between processes (pickled)."""
+    connection); it must not write, unless ``writers`` (PostgreSQL only, each item in a transaction of its
+    own: SQLite has one writer at a time): the processes then keep this process's priority. Only the items
+    and the results cross between processes (pickled)."""
     global _TASK
     if processes <= 1:
         yield from map(task, items)
@@ -902,7 +906,7 @@ def in_processes(task: Callable[[T], R], items: Sequence[T], processes: int) -> 
     _TASK = task
     try:
         with multiprocessing.get_context("fork").Pool(
-            processes=processes, initializer=_lower_priority
+            processes=processes, initializer=None if writers else _lower_priority
         ) as pool:
             yield from pool.imap_unordered(_run_task, items, chunksize=1)
     finally:

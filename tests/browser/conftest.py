@@ -35,18 +35,6 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def seeded(transactional_db, django_db_setup):  # type: ignore[no-untyped-def]
-    """Live-server tests run outside the session's transaction and the previous one's flush emptied the
-    database: restore the seeded demo province from the template (``tests/testdb.py``)."""
-    from django.db import connection
-
-    from tests import testdb
-
-    testdb.restore(django_db_setup, connection)
-    return django_db_setup.report
-
-
-@pytest.fixture
 def page(browser, live_server, seeded):  # type: ignore[no-untyped-def]
     context = browser.new_context(
         base_url=live_server.url, locale="vi-VN", viewport={"width": 390, "height": 844}

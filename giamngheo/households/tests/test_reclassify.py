@@ -404,7 +404,7 @@ def test_the_command_reports_not_enough_information_apart_from_no_income(unknown
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_postgresql_reads_the_next_batch_in_a_second_thread(households) -> None:
+def test_outside_a_transaction_postgresql_reads_the_next_batch_in_a_second_thread(seeded, households) -> None:  # type: ignore[no-untyped-def]
     import threading
 
     from django.db import connection
