@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from _django import ensure_postgres_database
+from _django import ensure_postgres_database, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -625,6 +625,7 @@ STEPS = {
 
 def child_main(step: str) -> None:
     result = STEPS[step]()
+    result["peak_mb"] = peak_rss_mb()
     Path(os.environ[RESULT]).write_text(json.dumps(result, default=str), encoding="utf-8")
 
 
@@ -647,7 +648,8 @@ def run_step(step: str) -> tuple[dict[str, Any], float]:
         result = json.loads(result_path.read_text(encoding="utf-8"))
     finally:
         result_path.unlink(missing_ok=True)
-    return result, usage.ru_maxrss / 1024  # KB on Linux
+    # The child's own peak (``peak_rss_mb``: wait4's ru_maxrss would include this parent's size).
+    return result, float(result.get("peak_mb") or usage.ru_maxrss / 1024)
 
 
 def print_outcome(label: str, result: dict[str, Any], rss: float) -> None:

@@ -40,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _django import ensure_postgres_database
+from _django import ensure_postgres_database, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -318,7 +318,8 @@ def measure_import() -> dict[str, Any]:
         raise SystemExit("   the import step failed")
     result: dict[str, Any] = json.loads(result_path.read_text(encoding="utf-8"))
     result_path.unlink(missing_ok=True)
-    result["rss_mb"] = usage.ru_maxrss / 1024
+    # The child's own peak (see peak_rss_mb); wait4's ru_maxrss would include this parent's size.
+    result["rss_mb"] = result.get("peak_mb") or usage.ru_maxrss / 1024
     return result
 
 
@@ -385,6 +386,7 @@ def step_import() -> dict[str, Any]:
         "households": outcome.households_created,
         "rejected": outcome.households_rejected,
         "errors": [str(e) for e in outcome.errors[:3]],
+        "peak_mb": peak_rss_mb(),
     }
 
 
