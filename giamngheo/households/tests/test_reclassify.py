@@ -481,3 +481,37 @@ def test_the_reading_processes_task_classifies_a_commune_like_the_run(households
         assert stored(household) == expected(household, 2026, ON), household.head_name
     largest = reclassify._largest_first(urban)
     assert len(largest) == len(urban) and {h.commune_id for h in households} == set(largest[:2])
+
+
+def test_a_commune_with_scattered_keys_reads_only_its_own_members(commune_a, commune_b) -> None:
+    """Households added at different times (another commune's between them) are read with their members
+    through the commune's households, not the whole range of keys: the same batch as read by key."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = make_household(commune_a, head="Hộ Đầu", income_per_capita=900_000, members=[CHILD])
+    between = [
+        make_household(
+            commune_b, head=f"Hộ Giữa {i}", income_per_capita=800_000, members=[CHILD, WAGE_WORKER]
+        )
+        for i in range(5)
+    ]
+    last = make_household(commune_a, head="Hộ Cuối", income_per_capita=900_000, members=[WAGE_WORKER])
+    assert last.pk - first.pk >= 2 * 2  # scattered: the range holds more of commune B than of A
+    urban = {commune_a.pk: False, commune_b.pk: True}
+    with CaptureQueriesContext(connection) as read:
+        (batch,) = list(reclassify.read_communes([commune_a.pk], urban=urban))
+    (members_sql,) = [q["sql"] for q in read.captured_queries if "households_member" in q["sql"]]
+    assert "IN (SELECT" in members_sql  # by the commune's households, not every member in the range
+    by_key = reclassify.read_households([first.pk, last.pk], urban=urban)
+    assert batch.pk.tolist() == [first.pk, last.pk] == by_key.pk.tolist()
+    members_of = batch.table.member_of.tolist()
+    assert len(members_of) == 2 + 2 == len(by_key.table.member_of)  # head + child, head + wage worker
+    assert sorted(members_of) == sorted(by_key.table.member_of.tolist())
+    assert batch.born.tolist() == by_key.born.tolist()
+    # The dense range of commune B (consecutive keys) is read by its range, with the same result.
+    with CaptureQueriesContext(connection) as read:
+        (dense,) = list(reclassify.read_communes([commune_b.pk], urban=urban))
+    (members_sql,) = [q["sql"] for q in read.captured_queries if "households_member" in q["sql"]]
+    assert "IN (SELECT" not in members_sql
+    assert dense.pk.tolist() == [h.pk for h in between] and len(dense.table.member_of) == 5 * 3
