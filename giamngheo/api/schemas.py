@@ -151,7 +151,9 @@ class HouseholdOut(HouseholdFacts):
     updated_at: dt.datetime
 
 
-class HouseholdIn(Strict):
+class HouseholdIdentity(Strict):
+    """Who and where a new household is."""
+
     commune_id: Id
     village_id: Id
     code: str = Field(min_length=1, max_length=32)
@@ -160,20 +162,10 @@ class HouseholdIn(Strict):
     phone: str = Field("", max_length=20)
     ethnic_group: EthnicGroup = "01"
     note: str = Field("", max_length=5000)
-    walls_durable: bool | None = None
-    columns_durable: bool | None = None
-    roof_durable: bool | None = None
-    floor_area_m2: float | None = Field(None, ge=0, le=99999)
-    water_source: WaterValue = ""
-    latrine: LatrineValue = ""
-    devices: list[DeviceValue] | None = None
-    waste_handling: WasteValue = ""
-    income_per_capita: Money | None = Field(None, ge=0, le=10**12)
-    no_working_capacity: bool = False
-    has_meritorious_member: bool | None = None
-    social_protection: bool | None = None
-    declared_persons: int | None = Field(None, ge=0, le=100)
-    poverty_causes: list[CauseValue] = []
+
+
+class HouseholdIn(HouseholdFacts, HouseholdIdentity):
+    """A new household: who and where, then its facts (``HouseholdFacts``, the same fields as read)."""
 
 
 class HouseholdPatch(Strict):
