@@ -374,6 +374,7 @@ def import_writers(households: int) -> int:
 
 
 def _frozen_chunks(staged: IO[bytes]) -> Iterator[list[Any]]:
+    """The staged chunks as stored (``_load`` thaws them into plans)."""
     while True:
         try:
             yield stage_load(staged)
@@ -397,12 +398,8 @@ def _classifier_for(frozen: list[Any] | None) -> Classifier | None:
 
 
 def _load(staged: IO[bytes]) -> Iterator[list[HouseholdPlan]]:
-    while True:
-        try:
-            frozen = stage_load(staged)
-            yield [HouseholdPlan.thaw(f) for f in frozen]
-        except EOFError:
-            return
+    for frozen in _frozen_chunks(staged):
+        yield [HouseholdPlan.thaw(f) for f in frozen]
 
 
 def _analyze() -> None:
