@@ -209,6 +209,7 @@ def write_file(path: Path, slots: list[Any]) -> dict[str, Any]:
     counts: dict[str, int] = {}
     communes: set[str] = set()
     tmp = path.with_suffix(".tmp")
+    tmp.parent.mkdir(parents=True, exist_ok=True)  # var/bench/ (a PostgreSQL bench has no SQLite file there)
     if path.suffix == ".csv":
         import csv
 
@@ -393,12 +394,20 @@ PLANS = BENCH_DIR / "import-plans.jsonl"  # staged plans: JSON lines (never pick
 
 
 def step_reset() -> dict[str, Any]:
-    """Empty the registry (households, members, their history, the coverage kept from them) for an import
+    """Empty the registry (households, members, their history, the coverage kept from them; on PostgreSQL
+    TRUNCATE, which also empties the bench database's tables that refer to households) for an import
     from scratch."""
     django_setup()
     from django.db import connection
 
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # no dead rows left behind for the next import to wade through
+            cursor.execute(
+                "TRUNCATE households_historicalmember, households_member, households_historicalhousehold, "
+                "households_household, policies_entitlement, policies_coveragesummary, "
+                "policies_supportrecord CASCADE"
+            )
+            return {}
         for table in (
             "policies_entitlement",
             "policies_coveragesummary",

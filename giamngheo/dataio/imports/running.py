@@ -21,6 +21,7 @@ from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_q
 from giamngheo.core.audit import audit_record
 from giamngheo.core.errors import ValidationFailed
+from giamngheo.core.gctune import bulk_collections
 from giamngheo.core.signals import households_changed
 from giamngheo.core.text import fold
 from giamngheo.geo.models import Area, AreaLevel, DivisionType
@@ -115,6 +116,7 @@ def _create_villages(keys: Iterable[str], proposals: dict[str, dict[str, Any]], 
     return created
 
 
+@bulk_collections()
 def household_import(
     *,
     table: Table,
