@@ -104,3 +104,34 @@ def write_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequen
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def copy_to_history(
+    model: type[Model], ids: Sequence[int], *, history_date: Any, user_id: int | None, kind: str
+) -> None:
+    """A history row (django-simple-history's table of ``model``) for each of the rows ``ids`` as they are
+    now, copied inside the database (``INSERT … SELECT``): the rows just written do not travel to the
+    server a second time (a province's import writes 5.4 million history rows). Sequential ids (SQLite's,
+    allocated under its write lock) are selected by range, others by list."""
+    if not ids:
+        return
+    history: type[Model] = model.history.model  # type: ignore[attr-defined]
+    quote = connection.ops.quote_name
+    live = {f.attname for f in model._meta.concrete_fields}
+    columns = [str(f.column) for f in history._meta.concrete_fields if f.attname in live]
+    names = ", ".join(quote(c) for c in columns)
+    insert = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({names}, history_date, history_type, history_user_id, "  # noqa: S608
+        f"history_change_reason) SELECT {names}, %s, %s, %s, NULL FROM {quote(model._meta.db_table)} "
+    )
+    params = [connection.ops.adapt_datetimefield_value(history_date), kind, user_id]
+    with connection.cursor() as cursor:
+        first, last = min(ids), max(ids)
+        if last - first + 1 == len(ids):
+            cursor.execute(insert + "WHERE id BETWEEN %s AND %s", [*params, first, last])
+        elif connection.vendor == "postgresql":
+            cursor.execute(insert + "WHERE id = ANY(%s)", [*params, list(ids)])
+        else:
+            for part in chunks(ids):
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(insert + f"WHERE id IN ({marks})", [*params, *part])

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from giamngheo.accounts.models import User
-from giamngheo.core.bulk import allocate_ids, insert_rows
+from giamngheo.core.bulk import allocate_ids, copy_to_history, insert_rows
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reclassify import Classifier
 from giamngheo.households.reference import is_ethnic_minority
@@ -53,21 +53,6 @@ def count_plans(plans: list[HouseholdPlan], outcome: Outcome) -> None:
                 outcome.members_updated += 1
             else:
                 outcome.members_unchanged += 1
-
-
-def _history_rows(
-    rows: list[dict[str, Any]], *, now: Any, user_id: int | None, kind: str
-) -> list[dict[str, Any]]:
-    return [
-        {
-            **row,
-            "history_date": now,
-            "history_type": kind,
-            "history_user_id": user_id,
-            "history_change_reason": None,
-        }
-        for row in rows
-    ]
 
 
 def write_plans(
@@ -154,7 +139,9 @@ def write_plans(
         if classified is not None:
             classified.update(result.category)
     insert_rows(Household, household_rows)
-    insert_rows(Household.history.model, _history_rows(household_rows, now=now, user_id=user_id, kind="+"))
+    copy_to_history(
+        Household, [row["id"] for row in household_rows], history_date=now, user_id=user_id, kind="+"
+    )
     # Changed households
     updated: list[Household] = []
     update_fields: set[str] = set()
@@ -200,7 +187,7 @@ def write_plans(
         row.update(id=pk, household_id=household_id, created_at=now, updated_at=now)
         member_rows.append(row)
     insert_rows(Member, member_rows)
-    insert_rows(Member.history.model, _history_rows(member_rows, now=now, user_id=user_id, kind="+"))
+    copy_to_history(Member, [row["id"] for row in member_rows], history_date=now, user_id=user_id, kind="+")
     changed_members = []
     member_fields: set[str] = set()
     current = Member.objects.in_bulk([m.existing_id for m in changed])

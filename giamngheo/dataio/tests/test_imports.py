@@ -93,6 +93,24 @@ def test_dry_run_then_import_then_again_changes_nothing(tmp_path, users, commune
     assert h1.members.count() == 3 and h1.engine_standard  # classified by the engine
     assert "dieu van lam" in h1.search_text and "070078001234" in h1.search_text
     assert h1.history.count() == 1
+    # The history rows are copies of the rows written (made in the database), by the importing officer.
+    record = h1.history.get()
+    assert (record.history_type, record.history_user_id) == ("+", officer.pk)
+    assert (record.head_name, record.income_per_capita, record.village_id) == (
+        h1.head_name,
+        h1.income_per_capita,
+        h1.village_id,
+    )
+    for member in h1.members.all():
+        copy = member.history.get()
+        assert (copy.history_type, copy.history_user_id) == ("+", officer.pk)
+        assert (copy.full_name, copy.national_id, copy.date_of_birth, copy.household_id) == (
+            member.full_name,
+            member.national_id,
+            member.date_of_birth,
+            h1.pk,
+        )
+        assert copy.history_date == record.history_date
     version = h1.version
 
     again = run(path, officer, commune_a)
