@@ -343,6 +343,9 @@ IMPORT_STAGED_RETENTION_DAYS = int(os.environ.get("IMPORT_STAGED_RETENTION_DAYS"
 # PostgreSQL: processes writing a checked household file's chunks at once (each chunk its own transaction);
 # default the machine's cores, at most 4. SQLite always writes with one.
 IMPORT_WRITERS = int(os.environ["IMPORT_WRITERS"]) if os.environ.get("IMPORT_WRITERS") else None
+# Processes checking a household file with codes at once (segments of 2,000 households, the same findings
+# as one process); default the machine's cores, at most 4.
+IMPORT_CHECKERS = int(os.environ["IMPORT_CHECKERS"]) if os.environ.get("IMPORT_CHECKERS") else None
 
 # The province this installation serves (used by geo_load and demo_seed defaults).
 DEFAULT_PROVINCE_CODE = int(os.environ.get("DEFAULT_PROVINCE_CODE", "75"))

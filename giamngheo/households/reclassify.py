@@ -929,6 +929,37 @@ def in_processes(
         _TASK = None
 
 
+def in_processes_in_order(
+    task: Callable[[T], R], items: Iterable[T], processes: int
+) -> Iterator[tuple[T, R]]:
+    """``(item, task(item))`` for every item, in the items' order, the tasks run in ``processes`` forked
+    processes (reads only, as ``in_processes``). The items are read in this thread, at most two per process
+    ahead of the results: a generator reading a file is neither run in another thread nor read whole into
+    the pool's queue."""
+    global _TASK
+    if processes <= 1:
+        for item in items:
+            yield item, task(item)
+        return
+    connections.close_all()  # a forked process must not share this process's connection
+    _TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(
+            processes=processes, initializer=_lower_priority
+        ) as pool:
+            pending: collections.deque[tuple[T, Any]] = collections.deque()
+            for item in items:
+                pending.append((item, pool.apply_async(_run_task, (item,))))
+                if len(pending) >= 2 * processes:
+                    done, result = pending.popleft()
+                    yield done, result.get()
+            while pending:
+                done, result = pending.popleft()
+                yield done, result.get()
+    finally:
+        _TASK = None
+
+
 def reading_concurrently(task: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
     """``task(item)`` for every item (a read: it must not write), as several at once as the database
     allows: forked processes on SQLite (``reading_processes``, any order), ``pipeline_threads()[0]``

@@ -222,6 +222,28 @@ def check_mapping(mapping: list[str], *, fixed_commune: bool) -> list[str]:
     return problems
 
 
+def cell_commune(raw: list[Any], column: Column | None) -> str:
+    """The commune a row names (its "Xã/phường/đặc khu" cell as the import reads it), or ""."""
+    if column is None or column.index >= len(raw) or blank(raw[column.index]):
+        return ""
+    value = raw[column.index]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def cell_code(raw: list[Any], column: Column | None) -> str:
+    """The household code a row gives, as ``parse_rows`` reads it ("" when blank or unreadable: the row
+    then has an error and a group of its own)."""
+    if column is None or column.index >= len(raw) or blank(raw[column.index]):
+        return ""
+    try:
+        value = column.field.parse(raw[column.index])
+    except CellError:
+        return ""
+    return str(value).strip() if value is not None else ""
+
+
 def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
     columns = mapped_columns(table.headers, mapping)
     member_columns = [c for c in columns if c.field.level == "member"]
@@ -271,11 +293,7 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
                 ethnic_value = ethnic.field.parse(raw[ethnic.index])
             except CellError as exc:
                 errors.append((ethnic.header, str(exc)))
-        commune_text = ""
-        if commune is not None and commune.index < width and not blank(raw[commune.index]):
-            commune_text = " ".join(str(raw[commune.index]).split())
-            if isinstance(raw[commune.index], float) and raw[commune.index].is_integer():
-                commune_text = str(int(raw[commune.index]))
+        commune_text = cell_commune(raw, commune)
         starts = first or seq is None or (seq.index < width and not blank(raw[seq.index]))
         first = False
         if head_lines and "head_name" in household:

@@ -29,6 +29,7 @@ from giamngheo.households.models import Household, Member
 from giamngheo.households.reclassify import Classifier, households_reclassify, in_processes
 
 from ..reading import Table
+from .checking import SegmentChecker, check_in_processes, import_checkers
 from .planning import HouseholdPlan, Planner
 from .rows import (
     CHUNK,
@@ -181,23 +182,37 @@ def household_import(
             plans_at = staged.tell()
             outcome = replace(checked, written_ids=[], written=False)
         else:
-            chunk: list[Group] = []
+            processes = 1 if generate_codes else import_checkers(set(headers))
+            if processes > 1:
+                # A file with codes: checked in several processes, segment by segment (the same findings).
+                check_in_processes(
+                    SegmentChecker(planner=planner, table=table, mapping=options.mapping),
+                    table.rows,
+                    code=next(c for c in columns if c.field.key == "code"),
+                    commune=next((c for c in columns if c.field.key == "commune"), None),
+                    processes=processes,
+                    outcome=outcome,
+                    staged=scratch,
+                    progress=None if progress is None else lambda n: progress(stage_read, n, total_rows),
+                )
+            else:
+                chunk: list[Group] = []
 
-            def plan_chunk(groups: list[Group]) -> None:
-                plans = planner.plan(groups, outcome)
-                outcome.households += len(groups)
-                count_plans(plans, outcome)
-                stage_dump([p.freeze() for p in plans], scratch)
+                def plan_chunk(groups: list[Group]) -> None:
+                    plans = planner.plan(groups, outcome)
+                    outcome.households += len(groups)
+                    count_plans(plans, outcome)
+                    stage_dump([p.freeze() for p in plans], scratch)
 
-            for group in group_rows(
-                counted(parse_rows(table, options.mapping)), generate_codes=generate_codes
-            ):
-                chunk.append(group)
-                if len(chunk) >= CHUNK:
+                for group in group_rows(
+                    counted(parse_rows(table, options.mapping)), generate_codes=generate_codes
+                ):
+                    chunk.append(group)
+                    if len(chunk) >= CHUNK:
+                        plan_chunk(chunk)
+                        chunk = []
+                if chunk:
                     plan_chunk(chunk)
-                    chunk = []
-            if chunk:
-                plan_chunk(chunk)
             if progress is not None:
                 progress(stage_read, outcome.rows, outcome.rows)
             outcome.notices = notices

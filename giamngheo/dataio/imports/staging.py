@@ -93,6 +93,7 @@ class SeenIndex:
         self._memory: dict[str, int] = {}  # everything, or (on disk) this chunk's prefetched and new keys
         self._new: dict[str, int] = {}  # (on disk) keys added since the last flush
         self._absent: set[str] = set()  # (on disk) keys prefetched and not found
+        self._log: dict[str, int] | None = None  # keys added since ``start_log``
 
     @staticmethod
     def _key(key: Hashable) -> str:
@@ -134,9 +135,34 @@ class SeenIndex:
     def __setitem__(self, key: Hashable, row: int) -> None:
         text = self._key(key)
         self._memory[text] = row
+        if self._log is not None:
+            self._log[text] = row
         if self._db is not None:
             self._new[text] = row
             self._absent.discard(text)
+
+    def start_log(self) -> None:
+        """Remember the keys added from now on (``take_log``)."""
+        self._log = {}
+
+    def take_log(self) -> dict[str, int]:
+        """The keys (as stored) added since ``start_log``, and their rows."""
+        added, self._log = self._log or {}, None
+        return added
+
+    def any_of(self, keys: Iterable[str]) -> bool:
+        """Whether one of ``keys`` (as stored) was seen."""
+        wanted = list(keys)
+        self.prefetch(wanted)
+        return any(key in self for key in wanted)
+
+    def update(self, entries: dict[str, int]) -> None:
+        """Add keys (as stored) not seen yet, then ``flush``."""
+        self.prefetch(entries)
+        for key, row in entries.items():
+            if key not in self:
+                self[key] = row
+        self.flush()
 
     def flush(self) -> None:
         """The end of a chunk: new keys to disk (the whole index, the first time there are ``SPILL``)."""
