@@ -179,7 +179,7 @@ def parse_date(value: Any, f: Field) -> dt.date:
     else:
         text = _text(value)
         match = DATE_TEXT.match(text)
-        iso = ISO_DATE.match(text)
+        iso = None if match else ISO_DATE.match(text)
         try:
             if match:
                 day = dt.date(int(match[3]), int(match[2]), int(match[1]))
@@ -312,6 +312,12 @@ class Field:
     extra_choices: tuple[tuple[str, str], ...] = field(default=())
 
     def parse(self, value: Any) -> Any:
+        if value.__class__ is str:  # most cells: text without control characters
+            if value.isprintable() or not (bad := CONTROL.search(value)):
+                return self._parser(value, self)
+            raise CellError(
+                f"có ký tự điều khiển không hợp lệ (mã {ord(bad.group()):#04x}): xóa ký tự này rồi nhập lại"
+            )
         if isinstance(value, FormulaWithoutValue):
             raise CellError(
                 f"ô {value.reference} có công thức chưa được tính giá trị: "
@@ -325,6 +331,10 @@ class Field:
 
     def lookup(self) -> dict[str, str]:
         return self._lookup
+
+    @cached_property
+    def _parser(self) -> Callable[[Any, Field], Any]:
+        return PARSERS[self.kind]
 
     @cached_property
     def _lookup(self) -> dict[str, str]:

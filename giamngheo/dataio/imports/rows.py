@@ -248,6 +248,8 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
     columns = mapped_columns(table.headers, mapping)
     member_columns = [c for c in columns if c.field.level == "member"]
     household_columns = [c for c in columns if c.field.level == "household"]
+    household_cells = [(c.index, c.field.key, c.field.parse, c.header) for c in household_columns]
+    member_cells = [(c.index, c.field.key, c.field.parse, c.header) for c in member_columns]
     ethnic = next((c for c in columns if c.field.key == "ethnic_group"), None)
     commune = next((c for c in columns if c.field.key == "commune"), None)
     seq = next((c for c in columns if c.field.key == "seq"), None)
@@ -262,22 +264,24 @@ def parse_rows(table: Table, mapping: list[str]) -> Iterator[Row]:
         errors: list[tuple[str, str]] = []
         household: dict[str, Any] = {}
         member: dict[str, Any] = {}
-        for column in household_columns:
-            value = raw[column.index] if column.index < width else None
-            if blank(value):
+        # (The cells of a province's file number in the hundred millions: the loops read prepared tuples and
+        # test blank cells inline, as ``blank`` does.)
+        for index, key, parse, header in household_cells:
+            value = raw[index] if index < width else None
+            if value is None or (value.__class__ is str and (not value or value.isspace())):
                 continue
             try:
-                household[column.field.key] = column.field.parse(value)
+                household[key] = parse(value)
             except CellError as exc:
-                errors.append((column.header, str(exc)))
-        for column in member_columns:
-            value = raw[column.index] if column.index < width else None
-            if blank(value):
+                errors.append((header, str(exc)))
+        for index, key, parse, header in member_cells:
+            value = raw[index] if index < width else None
+            if value is None or (value.__class__ is str and (not value or value.isspace())):
                 continue
             try:
-                member[column.field.key] = column.field.parse(value)
+                member[key] = parse(value)
             except CellError as exc:
-                errors.append((column.header, str(exc)))
+                errors.append((header, str(exc)))
                 member.setdefault("_invalid", True)
         for key, sex in (("birth_year_male", Sex.MALE), ("birth_year_female", Sex.FEMALE)):
             if key in member:

@@ -108,7 +108,7 @@ class SeenIndex:
     def prefetch(self, keys: Iterable[Hashable]) -> None:
         if self._db is None:
             return
-        wanted = list({k for k in map(self._key, keys) if k not in self._memory})
+        wanted = list({k for k in map(self._key, keys) if k not in self._memory and k not in self._absent})
         for start in range(0, len(wanted), LOOKUP):
             part = wanted[start : start + LOOKUP]
             marks = ",".join("?" * len(part))
