@@ -45,3 +45,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(sqlite_private, dispatch_uid="giamngheo.core.sqlite_private")
+        from . import lookups  # noqa: F401 - registers field__any_of

@@ -245,13 +245,13 @@ class Planner:
             if group.code:
                 by_commune.setdefault(commune.pk, []).append(group.code)
         for commune_id, codes in by_commune.items():
-            for values in Household.objects.filter(commune_id=commune_id, code__in=codes).values(
+            for values in Household.objects.filter(commune_id=commune_id, code__any_of=codes).values(
                 "id", "code", "village_id", "ethnic_group", "version", "is_active", *HOUSEHOLD_VALUE_KEYS
             ):
                 existing[(commune_id, values["code"])] = values
         household_ids = [v["id"] for v in existing.values()]
         registry_members: dict[int, list[dict[str, Any]]] = {}
-        for values in Member.objects.filter(household_id__in=household_ids, is_active=True).values(
+        for values in Member.objects.filter(household__id__any_of=household_ids, is_active=True).values(
             "id", "household_id", "version", *MEMBER_VALUE_KEYS
         ):
             registry_members.setdefault(values["household_id"], []).append(values)
@@ -263,9 +263,9 @@ class Planner:
         ]
         registry_ids: dict[str, int] = {
             national_id: household_id
-            for national_id, household_id in Member.objects.filter(national_id__in=ids_in_chunk).values_list(
-                "national_id", "household_id"
-            )
+            for national_id, household_id in Member.objects.filter(
+                national_id__any_of=ids_in_chunk
+            ).values_list("national_id", "household_id")
             if national_id
         }
         self.seen_codes.prefetch((commune.pk, group.code) for group, commune in resolved if group.code)
@@ -299,18 +299,18 @@ class Planner:
         for commune_id, codes in new_codes.items():
             taken.update(
                 (commune_id, c)
-                for c in Household.objects.filter(commune_id=commune_id, code__in=codes).values_list(
+                for c in Household.objects.filter(commune_id=commune_id, code__any_of=codes).values_list(
                     "code", flat=True
                 )
             )
         versions = dict(
-            Household.objects.filter(pk__in=[p.existing["id"] for p in plans if p.existing]).values_list(
+            Household.objects.filter(pk__any_of=[p.existing["id"] for p in plans if p.existing]).values_list(
                 "pk", "version"
             )
         )
         member_versions = dict(
             Member.objects.filter(
-                pk__in=[m.existing_id for p in plans for m in p.members if m.existing_id and m.changes]
+                pk__any_of=[m.existing_id for p in plans for m in p.members if m.existing_id and m.changes]
             ).values_list("pk", "version")
         )
         wanted_ids = [
@@ -320,7 +320,7 @@ class Planner:
             if m.values.get("national_id") and (m.existing_id is None or "national_id" in m.changes)
         ]
         owners = dict(
-            Member.objects.filter(national_id__in=wanted_ids).values_list("national_id", "household_id")
+            Member.objects.filter(national_id__any_of=wanted_ids).values_list("national_id", "household_id")
         )
         valid = []
         for p in plans:

@@ -43,7 +43,7 @@ from .rows import (
     parse_rows,
     village_match,
 )
-from .staging import outcome_dump, outcome_load, private_file, stage_dump, stage_load
+from .staging import outcome_dump, outcome_load, private_file, stage_dump, stage_load, stage_loads
 from .writing import count_plans, write_plans
 
 
@@ -249,9 +249,10 @@ def household_import(
         next_analyze = 4 * CHUNK
         classified: Counter[str] = Counter()
         to_reclassify: list[int] = []
-        chunks = (frozen for frozen in _frozen_chunks(staged) if frozen)
+        # The staged lines go to the writing processes as they are (each decodes its own).
+        chunks = _staged_lines(staged)
         first = next(chunks, None)
-        classifier = _classifier_for(first)
+        classifier = _classifier_for(None if first is None else stage_loads(first))
         processes = import_writers(writable)
         writer = _ChunkWriter(
             planner=planner,
@@ -350,9 +351,11 @@ class _ChunkWriter:
     classifier: Classifier | None
     in_process: bool = False
 
-    def write(self, frozen: list[Any]) -> _Written:
+    def write(self, line: bytes) -> _Written:
+        """Write one staged chunk (its JSON line)."""
         check = Outcome()
         classified: Counter[str] = Counter()
+        frozen = stage_loads(line)
         with transaction.atomic():
             plans = self.planner.verify([HouseholdPlan.thaw(f) for f in frozen], check)
             created, changed = write_plans(
@@ -399,7 +402,15 @@ def _frozen_chunks(staged: IO[bytes]) -> Iterator[list[Any]]:
             return
 
 
-def _prepend(first: list[Any] | None, rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
+def _staged_lines(staged: IO[bytes]) -> Iterator[bytes]:
+    """The staged chunks that hold plans, as stored (one JSON line each; a chunk whose households were all
+    rejected is an empty list)."""
+    for line in staged:
+        if line.strip() and line.strip() != b"[]":
+            yield line
+
+
+def _prepend(first: bytes | None, rest: Iterator[bytes]) -> Iterator[bytes]:
     if first is not None:
         yield first
         yield from rest

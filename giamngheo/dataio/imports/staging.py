@@ -51,6 +51,11 @@ def stage_load(staged: IO[bytes]) -> Any:
     line = staged.readline()
     if not line.strip():
         raise EOFError
+    return stage_loads(line)
+
+
+def stage_loads(line: bytes) -> Any:
+    """One staged JSON line read back."""
     return json.loads(line, object_hook=_stage_hook)
 
 
