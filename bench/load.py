@@ -89,6 +89,7 @@ def server_env(db: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "MEDIA_ROOT": str(OUT / f"media-{db}"),
         "LOG_LEVEL": "WARNING",
+        "GUNICORN_LOG_LEVEL": "INFO",  # worker boots and recycling, set beside failed connections
         "PYTHONUNBUFFERED": "1",
     }
     for name in ("REDIS_URL", "REDIS_KEY_PREFIX", "TASKS_BACKEND", "JOBS_QUEUE"):
@@ -301,6 +302,35 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(file))
 
 
+def connection_failures(prefix: Path, server_log: Path) -> list[str]:
+    """Each request that got no answer (locustfile's CONNECTION-FAILURE lines), with the nearest worker
+    recycling in the server's log ("Autorestarting worker", gunicorn's time to the second)."""
+    import datetime as dt
+    import re
+
+    locust_log = Path(f"{prefix!s}-locust.log")
+    failures = []
+    if locust_log.exists():
+        for line in locust_log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("CONNECTION-FAILURE "):
+                _tag, stamp, rest = line.split(" ", 2)
+                failures.append((float(stamp), rest))
+    recycled = [
+        dt.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S %z").timestamp()
+        for m in re.finditer(
+            r"^\[([^\]]+)\] \[\d+\] \[INFO\] Autorestarting worker",
+            server_log.read_text(encoding="utf-8", errors="replace"),
+            re.M,
+        )
+    ]
+    lines = []
+    for stamp, rest in failures:
+        nearest = min((abs(stamp - r) for r in recycled), default=None)
+        near = f"{nearest:.1f} s from a worker's recycling" if nearest is not None else "no worker recycled"
+        lines.append(f"no answer: {rest[:120]} ({near})")
+    return lines
+
+
 def report(db: str, prefix: Path, server_log: Path, worker_log: Path) -> int:
     rows = read_csv(Path(f"{prefix}_stats.csv"))
     print(
@@ -323,7 +353,10 @@ def report(db: str, prefix: Path, server_log: Path, worker_log: Path) -> int:
         "tracebacks": logs.count("Traceback (most recent call last)"),
         "worker timeouts": logs.count("WORKER TIMEOUT"),
     }
+    counts["workers recycled"] = logs.count("Autorestarting worker")
     print("   server and worker logs: " + ", ".join(f"{k}: {v}" for k, v in counts.items()), flush=True)
+    for line in connection_failures(prefix, server_log):
+        print(f"   {line}", flush=True)
     total = next((r for r in rows if r["Name"] == "Aggregated"), None)
     failed = int(total["Failure Count"]) if total else 1
     return 1 if failed or counts["database is locked"] or counts["tracebacks"] else 0

@@ -25,6 +25,7 @@ from typing import Any
 
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
+from requests.exceptions import ConnectionError as RequestsConnectionError
 
 ACCOUNTS: dict[str, Any] = json.loads(open(os.environ["LOAD_ACCOUNTS_FILE"], encoding="utf-8").read())  # noqa: SIM115
 PASSWORD = ACCOUNTS["password"]
@@ -47,6 +48,15 @@ IMPORT_CSV = (
     "2,LOAD{n}02,Trần Văn Hùng,1980,Kinh,Ấp 2,3,cận nghèo,chuyển đến\n"
     "3,LOAD{n}03,Lê Văn Tám,1969,Kinh,Ấp 1,5,Hộ nghèo,\n"
 )
+
+
+@events.request.add_listener
+def _connection_failures(name: str, exception: BaseException | None = None, **_kwargs: Any) -> None:
+    """A request that got no answer at all (a connection reset or closed): its time, to the log, so that
+    ``bench/load.py`` can set it beside the server's events (a worker recycled, say)."""
+    text = repr(exception) if exception is not None else ""
+    if isinstance(exception, ConnectionError | OSError | RequestsConnectionError) or "Connection" in text:
+        print(f"CONNECTION-FAILURE {time.time():.3f} {name}: {text}"[:400], flush=True)
 
 
 def _csrf(text: str) -> str:

@@ -29,7 +29,8 @@ max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn's own messages (worker boots, recycling) may be kept at another level than the app's.
+loglevel = (os.environ.get("GUNICORN_LOG_LEVEL") or os.environ.get("LOG_LEVEL", "info")).lower()
 pidfile = os.environ.get("GUNICORN_PIDFILE") or None
 # Request bodies arrive whole from nginx (proxy_request_buffering), so slow clients hold no worker.
 limit_request_line = 8190
