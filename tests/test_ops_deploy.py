@@ -65,3 +65,82 @@ def test_env_example_names_every_variable_the_settings_read() -> None:
     assert {"DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MEDIA_ROOT", "LOG_FORMAT"} <= read
     missing = read - set(example_environment(commented=True))
     assert not missing, f"add these to deploy/env.example with their meaning: {sorted(missing)}"
+
+
+# The compose file and the systemd units cannot be started here (no container runtime, no systemd): what
+# they run is checked against the code instead — every command exists and takes the arguments given, the
+# health check's path answers, the workers share the web's media, the secrets are where the settings read.
+
+COMPOSE = ROOT / "deploy" / "compose.yaml"
+APP_SERVICES = {"migrate", "web", "worker", "webhooks"}
+
+
+def _commands_run(argv: list[str]) -> list[list[str]]:
+    """The ``manage.py`` commands (with their arguments) of a service's command line."""
+    if argv[:2] == ["sh", "-c"]:
+        return [part.split() for part in argv[2].split("&&")]
+    return [argv]
+
+
+def _check_manage_command(words: list[str]) -> None:
+    from django.core.management import get_commands, load_command_class
+
+    python = words[0] == "python" or words[0].endswith("/python")
+    assert python and words[1] == "manage.py", words
+    name, args = words[2], words[3:]
+    app = get_commands().get(name)
+    assert app is not None, f"no management command {name}"
+    command = load_command_class(app, name) if not hasattr(app, "create_parser") else app
+    command.create_parser("manage.py", name).parse_args(args)  # exits (SystemExit) on an unknown argument
+
+
+def _check_gunicorn(words: list[str]) -> None:
+    assert words[0].endswith("gunicorn") and words[1] == "-c", words
+    assert (ROOT / words[2]).is_file(), words
+
+
+def test_compose_runs_our_commands_with_shared_media_and_a_health_check_that_answers(db) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+    from django.test import Client
+
+    spec = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))  # merges the x-app anchor
+    services = spec["services"]
+    assert {"db", "redis", "nginx"} | APP_SERVICES <= set(services)
+    for name in APP_SERVICES:
+        service = services[name]
+        assert service["build"]["dockerfile"] == "deploy/Dockerfile"
+        assert (ROOT / service["build"]["dockerfile"]).is_file()
+        assert service["environment"]["SECRET_KEY_FILE"] == "/run/secrets/secret_key"
+        assert "secret_key" in service["secrets"]
+        assert "media:/srv/giamngheo/media" in service["volumes"]  # the workers write what web serves
+        assert service["environment"]["MEDIA_ROOT"] == "/srv/giamngheo/media"
+        for words in _commands_run(service["command"]):
+            if words[0] == "gunicorn":
+                _check_gunicorn(words)
+            else:
+                _check_manage_command(words)
+    for name in APP_SERVICES - {"migrate"}:
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # The web's health check asks /readyz as the container would: it answers 200 with a database.
+    probe = " ".join(services["web"]["healthcheck"]["test"])
+    path = re.search(r"http://127\.0\.0\.1:8000(/[a-z]+)", probe)
+    assert path is not None
+    assert Client().get(path.group(1)).status_code == 200
+    # nginx reaches the web service by its compose name.
+    assert "server web:8000" in (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+
+
+def test_systemd_units_run_our_commands() -> None:
+    units = sorted((ROOT / "deploy" / "systemd").glob("*.service"))
+    assert len(units) >= 4
+    for unit in units:
+        lines = [
+            line for line in unit.read_text(encoding="utf-8").splitlines() if line.startswith("ExecStart=")
+        ]
+        assert lines, unit.name
+        for line in lines:
+            words = line.removeprefix("ExecStart=").split()
+            if words[0].endswith("gunicorn"):
+                _check_gunicorn(words)
+            else:
+                _check_manage_command(words)

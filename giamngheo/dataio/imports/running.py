@@ -288,7 +288,10 @@ def household_import(
         _analyze()
         classified.update(households_reclassify(household_ids=to_reclassify))
         outcome.classified = dict(classified)
-        # The review recounts the open round's summaries of these communes (reviews.receivers).
+        if progress is not None:
+            progress("Cập nhật độ bao phủ chính sách và số liệu rà soát", 0, len(communes))
+        # The coverage of these communes is rebuilt (policies.receivers), the review recounts the open
+        # round's summaries (reviews.receivers).
         households_changed.send(sender=Household, commune_ids=communes)
     outcome.seconds = time.perf_counter() - started
     audit_record(
