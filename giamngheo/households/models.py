@@ -86,9 +86,7 @@ class Household(BaseModel):
     poverty_causes = models.JSONField(_("causes of poverty"), default=list, db_default=[], blank=True)
     note = models.TextField(_("note"), blank=True, default="", db_default="")
     # Recognised status (the latest decision of the commune chairperson).
-    category = models.CharField(
-        _("category"), max_length=16, choices=Category.choices, blank=True
-    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, blank=True)
     provincial_category = models.CharField(
         _("category (provincial standard)"), max_length=16, choices=Category.choices, blank=True
     )
