@@ -15,7 +15,7 @@ import io
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.db import connection
 
@@ -23,7 +23,7 @@ from giamngheo.households.reclassify import in_processes_in_order
 
 from ..reading import Table
 from .planning import Planner
-from .rows import CHUNK, ERRORS_KEPT, Column, Outcome, cell_code, cell_commune, group_rows, parse_rows
+from .rows import CHUNK, ERRORS_KEPT, Column, Group, Outcome, cell_code, cell_commune, group_rows, parse_rows
 from .staging import SeenIndex, stage_dump
 from .writing import count_plans
 
@@ -71,6 +71,14 @@ def segments(
         yield segment
 
 
+def plan_and_stage(planner: Planner, groups: list[Group], outcome: Outcome, staged: IO[bytes]) -> None:
+    """Plan a chunk of households, count what the plans do and stage them (one line)."""
+    plans = planner.plan(groups, outcome)
+    outcome.households += len(groups)
+    count_plans(plans, outcome)
+    stage_dump([p.freeze() for p in plans], staged)
+
+
 @dataclass
 class Checked:
     """What checking one segment found (crosses back from a checking process)."""
@@ -106,11 +114,7 @@ class SegmentChecker:
         groups = list(group_rows(parse_rows(part, self.mapping)))
         staged = io.BytesIO()
         for start in range(0, len(groups), CHUNK):
-            chunk = groups[start : start + CHUNK]
-            plans = self.planner.plan(chunk, outcome)
-            outcome.households += len(chunk)
-            count_plans(plans, outcome)
-            stage_dump([p.freeze() for p in plans], staged)
+            plan_and_stage(self.planner, groups[start : start + CHUNK], outcome, staged)
         codes, ids = self.planner.seen_codes.take_log(), self.planner.seen_ids.take_log()
         return Checked(staged=staged.getvalue(), outcome=outcome, codes=codes, ids=ids)
 

@@ -29,7 +29,7 @@ from giamngheo.households.models import Household, Member
 from giamngheo.households.reclassify import Classifier, households_reclassify, in_processes
 
 from ..reading import Table
-from .checking import SegmentChecker, check_in_processes, import_checkers
+from .checking import SegmentChecker, check_in_processes, import_checkers, plan_and_stage
 from .planning import HouseholdPlan, Planner
 from .rows import (
     CHUNK,
@@ -44,7 +44,7 @@ from .rows import (
     village_match,
 )
 from .staging import outcome_dump, outcome_load, private_file, stage_dump, stage_load, stage_loads
-from .writing import count_plans, write_plans
+from .writing import write_plans
 
 
 @dataclass
@@ -197,22 +197,15 @@ def household_import(
                 )
             else:
                 chunk: list[Group] = []
-
-                def plan_chunk(groups: list[Group]) -> None:
-                    plans = planner.plan(groups, outcome)
-                    outcome.households += len(groups)
-                    count_plans(plans, outcome)
-                    stage_dump([p.freeze() for p in plans], scratch)
-
                 for group in group_rows(
                     counted(parse_rows(table, options.mapping)), generate_codes=generate_codes
                 ):
                     chunk.append(group)
                     if len(chunk) >= CHUNK:
-                        plan_chunk(chunk)
+                        plan_and_stage(planner, chunk, outcome, scratch)
                         chunk = []
                 if chunk:
-                    plan_chunk(chunk)
+                    plan_and_stage(planner, chunk, outcome, scratch)
             if progress is not None:
                 progress(stage_read, outcome.rows, outcome.rows)
             outcome.notices = notices
