@@ -2,8 +2,9 @@
 
 ``field__in=[…]`` sends one parameter per value: a list of 2,000 household codes or 4,000 ID numbers (an
 import's chunk) is a new statement each time, which the driver parses again and the server plans again
-(measured: a fifth of the import's verification). ``field = ANY(%s)`` with the list as one array parameter is
-the same statement whatever the list's length. Elsewhere it is ``IN``, as Django writes it.
+(the import's profile showed Django and the driver handling those parameters one by one).
+``field = ANY(%s)`` with the list as one array parameter is the same statement whatever the list's length.
+Elsewhere it is ``IN``, as Django writes it.
 """
 
 from __future__ import annotations

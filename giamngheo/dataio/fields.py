@@ -312,22 +312,18 @@ class Field:
     extra_choices: tuple[tuple[str, str], ...] = field(default=())
 
     def parse(self, value: Any) -> Any:
-        if value.__class__ is str:  # most cells: text without control characters
-            if value.isprintable() or not (bad := CONTROL.search(value)):
-                return self._parser(value, self)
-            raise CellError(
-                f"có ký tự điều khiển không hợp lệ (mã {ord(bad.group()):#04x}): xóa ký tự này rồi nhập lại"
-            )
-        if isinstance(value, FormulaWithoutValue):
+        if isinstance(value, str):  # most cells: text, read at once unless it holds a control character
+            if not value.isprintable() and (bad := CONTROL.search(value)):
+                code = ord(bad.group())
+                raise CellError(
+                    f"có ký tự điều khiển không hợp lệ (mã {code:#04x}): xóa ký tự này rồi nhập lại"
+                )
+        elif isinstance(value, FormulaWithoutValue):
             raise CellError(
                 f"ô {value.reference} có công thức chưa được tính giá trị: "
                 "mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nhập lại"
             )
-        if isinstance(value, str) and not value.isprintable() and (bad := CONTROL.search(value)):
-            raise CellError(
-                f"có ký tự điều khiển không hợp lệ (mã {ord(bad.group()):#04x}): xóa ký tự này rồi nhập lại"
-            )
-        return PARSERS[self.kind](value, self)
+        return self._parser(value, self)
 
     def lookup(self) -> dict[str, str]:
         return self._lookup

@@ -901,3 +901,14 @@ def test_a_nul_byte_after_the_first_64_kb_is_not_stored(
     stored = Household.objects.filter(commune=commune_a).values_list("code", "address")
     assert not any("\x00" in code + address for code, address in stored)  # (SQLite's LIKE stops at a NUL)
     assert 1201 in outcome.error_rows  # reported, not silently kept or dropped
+
+
+def test_a_cell_with_a_control_character_or_an_uncomputed_formula_is_an_error() -> None:
+    from giamngheo.dataio.fields import CellError, FormulaWithoutValue
+
+    with pytest.raises(CellError, match=r"ký tự điều khiển không hợp lệ \(mã 0x07\)"):
+        BY_KEY["address"].parse("Tổ\x073")
+    with pytest.raises(CellError, match=r"ô F12 có công thức chưa được tính giá trị"):
+        BY_KEY["income_per_capita"].parse(FormulaWithoutValue("F12"))
+    assert BY_KEY["address"].parse("Tổ 3\tẤp 1") == "Tổ 3 Ấp 1"  # a tab is not refused: spaces are joined
+    assert BY_KEY["income_per_capita"].parse(1_500_000.0) == 1_500_000
