@@ -386,8 +386,9 @@ def print_profile(profiler: Any, what: str) -> None:
     import pstats
 
     profiler.disable()
-    print(f"   profile of {what} (25 entries of largest cumulative time):", flush=True)
-    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+    order = os.environ.get("IMPORT_PROFILE_SORT", "cumulative")  # or "tottime"
+    print(f"   profile of {what} (25 entries of largest {order}):", flush=True)
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats(order).print_stats(25)
 
 
 PLANS = BENCH_DIR / "import-plans.jsonl"  # staged plans: JSON lines (never pickle)
@@ -435,10 +436,15 @@ def step_import_checked() -> dict[str, Any]:
     headers = json.loads((BENCH_DIR / "import-headers.json").read_text(encoding="utf-8"))
     table = Table(sheet="", header_row=1, headers=headers, rows=iter(()))
     options = ImportOptions(mapping=propose_mapping(headers), valid_rows_only=VALID_ROWS_ONLY)
+    profiler = profiled()
     outcome = household_import(
         table=table, options=options, acting_user=admin, progress=clock, checked_plans=PLANS
     )
     seconds = time.perf_counter() - started
+    if profiler is not None:
+        print_profile(
+            profiler, "the import after its check (this process; IMPORT_WRITERS=1 to see the writing)"
+        )
     summary = outcome.summary()
     summary.pop("new_villages", None)
     return {

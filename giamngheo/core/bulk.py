@@ -97,8 +97,12 @@ def write_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequen
     names = ", ".join(quote(str(model._meta.get_field(c).column)) for c in columns)  # type: ignore[union-attr]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY: several times faster than a pipelined executemany for wide rows.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # COPY: several times faster than a pipelined executemany for wide rows. The driver's errors
+            # become Django's (a unique constraint's refusal is an ``IntegrityError``, as from a query).
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
                 for values in rows:
                     copy.write_row(values)
         else:

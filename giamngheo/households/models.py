@@ -30,6 +30,8 @@ def _ethnic_choices() -> list[tuple[str, str]]:
 
 
 class Household(BaseModel):
+    # No index of the creation time: no query reads it (decision 0037).
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     code = models.CharField(_("household code"), max_length=32)
     # No index of their own: (commune, category), (commune, code) and (village, category) lead with them
     # (one index less to write per household; decision 0037).
@@ -51,7 +53,7 @@ class Household(BaseModel):
     head_name = models.CharField(_("head of household"), max_length=150)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     ethnic_group = models.CharField(_("ethnic group"), max_length=2, choices=_ethnic_choices, default="01")
-    is_ethnic_minority = models.BooleanField(_("ethnic minority"), default=False, db_index=True)
+    is_ethnic_minority = models.BooleanField(_("ethnic minority"), default=False)
     # Living conditions (survey form B).
     walls_durable = models.BooleanField(_("durable walls"), null=True, blank=True)
     columns_durable = models.BooleanField(_("durable columns"), null=True, blank=True)
@@ -140,6 +142,7 @@ class Household(BaseModel):
 
 
 class Member(BaseModel):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)  # no index (decision 0037)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField(_("full name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)

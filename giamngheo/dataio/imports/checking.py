@@ -29,6 +29,28 @@ from .writing import count_plans
 
 SEGMENT = CHUNK  # households per segment (one staged chunk each)
 Segment = list[tuple[int, list[Any]]]  # (row number, cells) of whole households
+# A row of text cells crosses to a checking process as one string, its cells joined by the ASCII unit
+# separator: one object to pickle instead of one per cell (a province's file has 150 million cells).
+SEPARATOR = "\x1f"
+
+
+def pack(segment: Segment) -> list[tuple[int, Any]]:
+    """The segment with each row of text cells joined into one string (a row with another value — a
+    spreadsheet's numbers and dates — or with the separator in a cell, as it is)."""
+    packed: list[tuple[int, Any]] = []
+    for number, raw in segment:
+        try:
+            joined = SEPARATOR.join(raw)
+        except TypeError:
+            packed.append((number, raw))
+            continue
+        packed.append((number, joined if raw and joined.count(SEPARATOR) == len(raw) - 1 else raw))
+    return packed
+
+
+def unpack(packed: list[tuple[int, Any]]) -> Segment:
+    """``pack`` undone: the same rows, the same cells."""
+    return [(number, raw.split(SEPARATOR) if isinstance(raw, str) else raw) for number, raw in packed]
 
 
 def import_checkers(keys: set[str]) -> int:
@@ -95,10 +117,10 @@ class SegmentChecker:
     table: Table
     mapping: list[str]
 
-    def apart(self, segment: Segment) -> Checked:
-        """In a checking process: the segment alone (an empty memory of the keys seen before)."""
+    def apart(self, packed: list[tuple[int, Any]]) -> Checked:
+        """In a checking process: the segment (``pack``ed) alone (an empty memory of the keys seen before)."""
         self.planner.seen_codes, self.planner.seen_ids = SeenIndex(), SeenIndex()
-        return self.here(segment)
+        return self.here(unpack(packed))
 
     def here(self, segment: Segment) -> Checked:
         """The segment planned against the planner's memory of keys (here: every key seen so far)."""
@@ -152,11 +174,11 @@ def check_in_processes(
         for segment in itertools.chain(first, source):
             keep(checker.here(segment))
     else:
-        for segment, result in in_processes_in_order(
-            checker.apart, itertools.chain(first, source), processes
-        ):
+        packed = (pack(segment) for segment in itertools.chain(first, source))
+        for segment, result in in_processes_in_order(checker.apart, packed, processes):
             if planner.seen_codes.any_of(result.codes) or planner.seen_ids.any_of(result.ids):
-                result = checker.here(segment)  # a key of an earlier segment: planned again, knowing them all
+                # A key of an earlier segment: planned again, knowing them all.
+                result = checker.here(unpack(segment))
             else:
                 planner.seen_codes.update(result.codes)
                 planner.seen_ids.update(result.ids)

@@ -286,14 +286,22 @@ class Planner:
         self.seen_ids.flush()
         return plans
 
-    def verify(self, plans: list[HouseholdPlan], outcome: Outcome) -> list[HouseholdPlan]:
+    def verify(
+        self, plans: list[HouseholdPlan], outcome: Outcome, *, new_by_constraint: bool = False
+    ) -> list[HouseholdPlan]:
         """The plans still valid against the registry as it is now (inside the writing transaction): new
         households whose code is still free, existing households and members not saved since they were
         read, ID numbers still not someone else's. Others are rejected: importing the file again takes
-        them with the registry's current values."""
+        them with the registry's current values.
+
+        ``new_by_constraint``: the codes and ID numbers of new households are not looked up — the
+        database's unique constraints (a commune's codes, ID numbers) refuse the write if one was taken
+        since the check, and the caller then verifies the chunk in full (``_ChunkWriter``). The lookups
+        cost 2.1 s per 100,000 new households (≈ 25 s of a province's import) for what almost never
+        happens."""
         new_codes: dict[int, list[str]] = {}
         for p in plans:
-            if p.is_new:
+            if p.is_new and not new_by_constraint:
                 new_codes.setdefault(p.commune_id, []).append(p.group.code)
         taken: set[tuple[int, str]] = set()
         for commune_id, codes in new_codes.items():
@@ -316,6 +324,7 @@ class Planner:
         wanted_ids = [
             m.values["national_id"]
             for p in plans
+            if not (new_by_constraint and p.is_new)
             for m in p.members
             if m.values.get("national_id") and (m.existing_id is None or "national_id" in m.changes)
         ]

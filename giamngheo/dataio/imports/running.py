@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from giamngheo.accounts.models import User
 from giamngheo.accounts.scoping import area_q
@@ -252,7 +252,6 @@ def household_import(
             user=acting_user,
             villages=villages,
             classifier=classifier,
-            in_process=processes > 1,
         )
         for done in in_processes(writer.write, _prepend(first, chunks), processes, writers=True):
             outcome.written_ids.extend(done.created + done.changed)
@@ -345,26 +344,31 @@ class _ChunkWriter:
     user: User
     villages: dict[str, int]
     classifier: Classifier | None
-    in_process: bool = False
 
-    def write(self, line: bytes) -> _Written:
-        """Write one staged chunk (its JSON line)."""
+    def _write(
+        self, frozen: list[Any], *, by_constraint: bool
+    ) -> tuple[list[HouseholdPlan], Outcome, Counter[str], tuple[list[int], list[int]]]:
         check = Outcome()
         classified: Counter[str] = Counter()
+        plans = self.planner.verify(
+            [HouseholdPlan.thaw(f) for f in frozen], check, new_by_constraint=by_constraint
+        )
+        written = write_plans(
+            plans, user=self.user, villages=self.villages, classifier=self.classifier, classified=classified
+        )
+        return plans, check, classified, written
+
+    def write(self, line: bytes) -> _Written:
+        """Write one staged chunk (its JSON line). The new households' codes and ID numbers are left to the
+        database's unique constraints; when one refuses the chunk (taken since the check), the chunk is
+        verified in full and written again, in the same transaction."""
         frozen = stage_loads(line)
         with transaction.atomic():
-            plans = self.planner.verify([HouseholdPlan.thaw(f) for f in frozen], check)
-            created, changed = write_plans(
-                plans,
-                user=self.user,
-                villages=self.villages,
-                classifier=self.classifier,
-                classified=classified,
-            )
-        if self.in_process:
-            # A writing process ends without a word to the server (the pool stops it): it closes its
-            # connection after each chunk instead, so the server never sees a connection dropped.
-            connection.close()
+            try:
+                with transaction.atomic():
+                    plans, check, classified, (created, changed) = self._write(frozen, by_constraint=True)
+            except IntegrityError:
+                plans, check, classified, (created, changed) = self._write(frozen, by_constraint=False)
         return _Written(
             created=created,
             changed=changed,

@@ -113,3 +113,19 @@ def test_segments_are_cut_where_a_household_starts(monkeypatch):  # type: ignore
     ]
     cut = [[number for number, _raw in segment] for segment in checking.segments(iter(rows), code, None)]
     assert cut == [[2, 3, 4], [5, 6, 7], [8]]
+
+
+def test_a_packed_segment_unpacks_to_the_same_cells():  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    segment = [
+        (2, ["PX001", "Ấp 2", "", "Điểu Văn Số 1"]),  # text: one string
+        (3, ["PX001", "a\x1fb", "c"]),  # the separator in a cell: as it is
+        (4, ["PX002", 1.5, dt.date(1970, 2, 10), None]),  # a spreadsheet's values: as they are
+        (5, []),
+        (6, [""]),
+        (7, ["x"]),
+    ]
+    packed = checking.pack(segment)
+    assert [type(raw) for _n, raw in packed] == [str, list, list, list, str, str]
+    assert checking.unpack(packed) == segment

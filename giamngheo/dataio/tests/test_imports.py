@@ -270,6 +270,36 @@ def test_a_household_saved_by_someone_else_between_the_passes_is_not_overwritten
 
 
 @pytest.mark.django_db
+def test_an_id_number_given_to_someone_else_between_the_passes_rejects_only_its_household(
+    tmp_path, users, commune_a, monkeypatch
+):
+    """The write leaves new households' codes and ID numbers to the unique constraints; when one refuses the
+    chunk, the chunk is verified in full and written again: only the household concerned is rejected."""
+    from giamngheo.dataio.imports import running as imports
+    from giamngheo.households.tests.factories import make_household
+
+    officer = users["canbo.bugiamap"]
+    path = write_csv(tmp_path / "ho.csv", HEADERS, rows_a())
+    real = imports._create_villages_from_staged
+
+    def meanwhile(*args, **kwargs):  # runs between the two passes
+        other = make_household(commune_a, code="KHAC01", head="Người Khác")
+        Member.objects.filter(household=other).update(national_id="070078001234")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "_create_villages_from_staged", meanwhile)
+    outcome = run(path, officer, commune_a)
+    assert outcome.written and outcome.households_rejected == 1
+    assert "số CCCD 070078001234 vừa được ghi cho người khác" in str(outcome.errors[-1])
+    assert not Household.objects.filter(commune=commune_a, code="IMP001").exists()
+    imported = Household.objects.get(commune=commune_a, code="IMP002")
+    assert imported.members.count() == 2 and imported.history.count() == 1
+    assert Member.objects.filter(national_id="070078001234").get().household.code == "KHAC01"
+    # Nothing of the refused attempt stayed: one row per member written, one history row each.
+    assert Member.history.filter(household_id=imported.pk).count() == 2
+
+
+@pytest.mark.django_db
 def test_new_households_are_classified_as_the_province_reclassification_would(tmp_path, users, commune_a):
     """New households are classified before they are inserted; the engine on the stored rows agrees."""
     from giamngheo.households.reclassify import households_reclassify

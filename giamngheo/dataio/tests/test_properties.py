@@ -330,3 +330,60 @@ def test_every_parser_gives_a_value_or_a_message(f: Field, value: Any) -> None:
         assert str(exc).strip()
     else:
         assert _well_typed(f, parsed), (value, parsed)
+
+
+# Letters with their marks apart or together, marks on their own, spaces, quotes, delimiters and line ends.
+_CSV_PIECES = st.sampled_from(
+    [
+        "a",
+        "e\u0302\u0301",
+        "ê\u0301",
+        "ế",
+        "o\u031b\u0323",
+        "ợ",
+        "\u0301",
+        "\u0323\u0302",
+        "Đ",
+        " ",
+        ",",
+        ";",
+        '"',
+        "\n",
+        "\r\n",
+        "\u00a0",
+        "ﬁ",
+        "Å",
+        "A\u030a",
+        "\u212b",
+        "x",
+    ]
+)
+
+
+@PROPERTY_SETTINGS
+@given(
+    rows=st.lists(
+        st.lists(st.lists(_CSV_PIECES, max_size=6).map("".join), min_size=1, max_size=4), max_size=6
+    )
+)
+def test_csv_cells_read_in_nfc_as_if_each_cell_were_normalised(rows: list[list[str]]) -> None:
+    """The CSV reader normalises whole lines (one call per line): its cells are those of normalising each
+    cell on its own, whatever the marks next to delimiters, quotes and line ends."""
+    import io
+    import unicodedata
+
+    from giamngheo.dataio.reading import _csv_rows
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Mã hộ", "Họ và tên", "Ghi chú", "Thôn"])  # the delimiter is sniffed from this line
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    expected = [
+        [unicodedata.normalize("NFC", cell).strip() for cell in row]
+        for row in csv.reader(io.StringIO(text, newline=""))
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "list.csv"
+        path.write_bytes(text.encode("utf-8"))
+        assert list(_csv_rows(path)) == expected

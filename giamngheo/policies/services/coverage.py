@@ -4,7 +4,9 @@ summaries per commune, kept from the registry and the support records."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from giamngheo.core.bulk import chunks, write_rows
 from giamngheo.households.models import Household
+from giamngheo.households.reclassify import in_processes
 
 from .. import coverage as coverage_rules
 from ..adapters import escaped_q, households_facts
@@ -236,17 +239,44 @@ def coverage_rebuild(*, year: int | None = None, commune_ids: Collection[int] | 
     policies = policies_in_force(year=year)
     if commune_ids is None:
         commune_ids = Household.objects.order_by().values_list("commune_id", flat=True).distinct()
-    escaped = _escaped_by_commune(policies)
-    written = 0
-    for commune_id in sorted(set(commune_ids)):
+    communes = sorted(set(commune_ids))
+    rebuild = _CommuneRebuild(year=year, policies=policies, escaped=_escaped_by_commune(policies))
+    return sum(in_processes(rebuild, communes, rebuild_processes(len(communes)), writers=True))
+
+
+def rebuild_processes(communes: int) -> int:
+    """How many processes rebuild the coverage of ``communes`` communes at once: on PostgreSQL, outside a
+    transaction (other connections would not see its rows) and for more than ``PARALLEL_FROM`` communes,
+    the machine's cores (at most 4); 1 otherwise. Each commune is a transaction of its own either way:
+    a province's import rebuilds 95 communes after writing 1.2 million households (19–29 s in one process
+    on two cores)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block or communes < PARALLEL_FROM:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+PARALLEL_FROM = 8  # communes
+
+
+@dataclass(frozen=True)
+class _CommuneRebuild:
+    """The rebuild of one commune's entitlement rows and summaries, in a transaction of its own (run in
+    this process or a forked one; ``in_processes``)."""
+
+    year: int
+    policies: list[Policy]
+    escaped: dict[int, set[int]]
+
+    def __call__(self, commune_id: int) -> int:
         with transaction.atomic():
             _lock_communes([commune_id])
-            existing = _existing(Entitlement.objects.filter(year=year, commune_id=commune_id))
-            candidates = _candidates(commune_id, year, policies, escaped.get(commune_id, set()))
-            rows = _entitlement_rows(candidates, year, policies)
-            written += _store(existing, rows)
-            coverage_summarise(year=year, commune_ids=[commune_id])
-    return written
+            existing = _existing(Entitlement.objects.filter(year=self.year, commune_id=commune_id))
+            escaped = self.escaped.get(commune_id, set())
+            candidates = _candidates(commune_id, self.year, self.policies, escaped)
+            rows = _entitlement_rows(candidates, self.year, self.policies)
+            written = _store(existing, rows)
+            coverage_summarise(year=self.year, commune_ids=[commune_id])
+        return written
 
 
 def on_households_changed(

@@ -612,3 +612,32 @@ def test_a_policy_ended_during_the_year_is_judged_on_its_last_day(world: World) 
     # Hai (11), Ba (3), B1's daughter (10) and Năm, 13 on 28/02/2026 (14 only from 01/03/2026)
     assert by_code(coverage_by_policy(user=world.specialist, year=YEAR))["ZT-TRE"] == T(3, 0, 4, 0, 0)
     assert ("ZT-A2", "Điểu Văn Năm") in gap(world, "ZT-TRE")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_in_several_processes_writes_what_one_process_writes(
+    seeded: Any,
+    today: dt.date,
+    users: dict[str, Any],
+    commune_a: Area,
+    commune_b: Area,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Many communes outside a transaction on PostgreSQL (an import's end): one forked process per commune at
+    a time, each commune a transaction of its own; the same rows and summaries as one process."""
+    from django.db import connection
+
+    from giamngheo.policies.services import coverage as coverage_service
+
+    _build(users, commune_a, commune_b)
+    assert coverage_service.rebuild_processes(2) == 1  # two communes: not worth the processes
+    coverage_rebuild(year=YEAR)
+    one = coverage_state()
+    assert len(one[0]) == 21
+    Entitlement.objects.filter(year=YEAR).delete()
+    CoverageSummary.objects.filter(year=YEAR).delete()
+    monkeypatch.setattr(coverage_service, "PARALLEL_FROM", 2)
+    if connection.vendor == "postgresql":
+        assert coverage_service.rebuild_processes(2) >= 2
+    assert coverage_rebuild(year=YEAR) == 21
+    assert coverage_state() == one
