@@ -15,9 +15,7 @@ ON_REQUEST = {"load", "national"}
 
 def main() -> int:
     scripts = sorted(
-        p
-        for p in HERE.glob("*.py")
-        if p.name not in {"run.py", "__init__.py", "_django.py", "locustfile.py", "pgserver.py"}
+        p for p in HERE.glob("*.py") if p.name not in {"run.py", "__init__.py", "_django.py", "locustfile.py"}
     )
     only = set(sys.argv[1:])
     for script in scripts:

@@ -145,29 +145,3 @@ def test_systemd_units_run_our_commands() -> None:
             else:
                 _check_manage_command(words)
 
-
-def postgresql_settings() -> dict[str, str]:
-    """``name = value`` lines of deploy/postgresql.conf (comments left out)."""
-    found: dict[str, str] = {}
-    for line in (ROOT / "deploy" / "postgresql.conf").read_text(encoding="utf-8").splitlines():
-        text = line.split("#", 1)[0].strip()
-        if text:
-            name, _, value = text.partition("=")
-            found[name.strip()] = value.strip().strip("'")
-    return found
-
-
-def test_compose_gives_the_database_the_documented_postgresql_settings() -> None:
-    import yaml
-
-    spec = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
-    command = spec["services"]["db"]["command"]
-    assert command[0] == "postgres"
-    pairs = command[1:]
-    assert pairs[0::2] == ["-c"] * (len(pairs) // 2)
-    given = dict(pair.split("=", 1) for pair in pairs[1::2])
-    settings = postgresql_settings()
-    assert given == settings
-    assert {"shared_buffers", "max_wal_size", "wal_compression"} <= set(settings)
-    # The guide tells where the file goes.
-    assert "conf.d/giamngheo.conf" in (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")

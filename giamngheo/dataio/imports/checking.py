@@ -176,12 +176,13 @@ def check_in_processes(
     else:
         packed = (pack(segment) for segment in itertools.chain(first, source))
         for segment, result in in_processes_in_order(checker.apart, packed, processes):
-            if planner.seen_codes.any_of(result.codes) or planner.seen_ids.any_of(result.ids):
-                # A key of an earlier segment: planned again, knowing them all.
+            since = segment[0][0]  # the segment's first row: every key seen earlier is on an earlier row
+            codes, ids = planner.seen_codes, planner.seen_ids
+            if not codes.add_unseen(result.codes, since=since):
+                result = checker.here(unpack(segment))  # a key of an earlier segment: planned again
+            elif not ids.add_unseen(result.ids, since=since):
+                codes.forget(result.codes, since=since)
                 result = checker.here(unpack(segment))
-            else:
-                planner.seen_codes.update(result.codes)
-                planner.seen_ids.update(result.ids)
             keep(result)
     outcome.rows = counted
 

@@ -155,19 +155,38 @@ class SeenIndex:
         added, self._log = self._log or {}, None
         return added
 
-    def any_of(self, keys: Iterable[str]) -> bool:
-        """Whether one of ``keys`` (as stored) was seen."""
-        wanted = list(keys)
-        self.prefetch(wanted)
-        return any(key in self for key in wanted)
-
-    def update(self, entries: dict[str, int]) -> None:
-        """Add keys (as stored) not seen yet, then ``flush``."""
-        self.prefetch(entries)
-        for key, row in entries.items():
-            if key not in self:
-                self[key] = row
+    def add_unseen(self, entries: dict[str, int], *, since: int) -> bool:
+        """Add ``entries`` (keys as stored -> rows, all from row ``since`` on) if none of their keys was seen
+        (True), else add none (False). On disk the keys are inserted without being looked up first (most
+        are new) and, when one was there already, those just inserted — rows from ``since`` on, later than
+        any key seen before — are taken out again."""
         self.flush()
+        if self._db is None:
+            if any(key in self._memory for key in entries):
+                return False
+            self._memory.update(entries)
+            self.flush()
+            return True
+        before = self._db.total_changes
+        self._db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", entries.items())
+        if self._db.total_changes - before == len(entries):
+            return True
+        self.forget(entries, since=since)
+        return False
+
+    def forget(self, entries: Iterable[str], *, since: int) -> None:
+        """Take out the keys of ``entries`` added for rows from ``since`` on (``add_unseen`` undone)."""
+        self.flush()
+        if self._db is None:
+            for key in entries:
+                if self._memory.get(key, -1) >= since:
+                    del self._memory[key]
+            return
+        keys = list(entries)
+        for start in range(0, len(keys), LOOKUP):
+            part = keys[start : start + LOOKUP]
+            marks = ",".join("?" * len(part))
+            self._db.execute(f"DELETE FROM seen WHERE key IN ({marks}) AND row >= ?", [*part, since])  # noqa: S608
 
     def flush(self) -> None:
         """The end of a chunk: new keys to disk (the whole index, the first time there are ``SPILL``)."""

@@ -35,6 +35,25 @@ def test_seen_keys_move_to_disk_and_are_still_found(monkeypatch):
     assert "a" not in seen and len(seen) == 0
 
 
+@pytest.mark.parametrize("spill", [1000, 2], ids=["in memory", "on disk"])
+def test_a_segments_keys_are_added_only_if_none_was_seen(monkeypatch, spill):
+    """The checking processes' segments: all of a segment's keys are added, or (one seen earlier) none."""
+    monkeypatch.setattr(staging, "SPILL", spill)
+    seen = SeenIndex()
+    assert seen.add_unseen({"a": 2, "b": 3}, since=2)
+    assert seen.add_unseen({"c": 5, "d": 6}, since=5)
+    assert (seen._db is not None) == (spill == 2)
+    # "b" was seen on row 3: nothing of this segment is added, the earlier rows stay as they were.
+    assert not seen.add_unseen({"e": 8, "b": 9, "f": 10}, since=8)
+    assert "e" not in seen and "f" not in seen and seen["b"] == 3
+    # Taken out again: the keys of a segment whose other index refused it (rows from ``since`` on).
+    assert seen.add_unseen({"g": 11, "h": 12}, since=11)
+    seen.forget({"g": 11, "h": 12, "a": 2}, since=11)
+    assert "g" not in seen and "h" not in seen and seen["a"] == 2
+    assert len(seen) == 4
+    seen.clear()
+
+
 @pytest.mark.django_db
 def test_duplicates_far_apart_in_a_streamed_file_are_found(tmp_path, users, commune_a, monkeypatch):
     """A code and an ID number repeated chunks later, once the seen keys are on disk."""
