@@ -647,16 +647,33 @@ def child_main(step: str) -> None:
 # --- The parent: runs each step in a child process and prints the numbers ----------------------------------
 
 
+def _busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot (all processes, /proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def run_step(step: str) -> tuple[dict[str, Any], float]:
-    """Run ``step`` in a child process; its result and its peak RSS in MB (``ru_maxrss`` of that child)."""
+    """Run ``step`` in a child process; its result and its peak RSS in MB (``ru_maxrss`` of that child).
+    Prints the CPU the step used: its own processes' (wait4: the child and the processes it forked and
+    waited for) and the rest of the machine's (on this machine, the database server)."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         result_path = Path(handle.name)
     try:
         env = {**os.environ, CHILD: step, RESULT: str(result_path)}
         command = [sys.executable, str(Path(__file__).resolve())]
+        busy = _busy_seconds()
         process = subprocess.Popen(command, env=env)  # noqa: S603 - this very script
         # wait4: the resource usage of this child alone (RUSAGE_CHILDREN is the maximum over all children).
         _pid, status, usage = os.wait4(process.pid, 0)
+        ours = usage.ru_utime + usage.ru_stime
+        elsewhere = _busy_seconds() - busy - ours
+        print(
+            f"   {step}: CPU {ours:,.1f} s in its processes, {elsewhere:,.1f} s elsewhere "
+            "(the database server and anything else running)",
+            flush=True,
+        )
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             raise SystemExit(f"   step {step} failed (exit code {process.returncode})")

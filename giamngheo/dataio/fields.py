@@ -296,6 +296,11 @@ PARSERS: dict[str, Callable[[Any, Field], Any]] = {
 }
 
 
+MEMOISED_KINDS = frozenset({"date", "year", "bool", "choice"})
+MEMO_SIZE = 50_000  # texts remembered per column (then forgotten and learnt again)
+_NOT_SEEN = object()
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
@@ -318,12 +323,34 @@ class Field:
                 raise CellError(
                     f"có ký tự điều khiển không hợp lệ (mã {code:#04x}): xóa ký tự này rồi nhập lại"
                 )
+            memo = self._memo
+            if memo is not None:
+                found = memo.get(value, _NOT_SEEN)
+                if found is _NOT_SEEN:
+                    try:
+                        found = self._parser(value, self)
+                    except CellError as error:
+                        found = error
+                    if len(memo) >= MEMO_SIZE:
+                        memo.clear()
+                    memo[value] = found
+                if isinstance(found, CellError):
+                    raise CellError(str(found))
+                return found
         elif isinstance(value, FormulaWithoutValue):
             raise CellError(
                 f"ô {value.reference} có công thức chưa được tính giá trị: "
                 "mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi nhập lại"
             )
         return self._parser(value, self)
+
+    @cached_property
+    def _memo(self) -> dict[str, Any] | None:
+        """The values already read from a text, for the kinds whose texts repeat through a file (dates of
+        birth, yes/no, choices) and whose reading depends on the text alone, into a value that cannot be
+        changed: a province's file has 4 million dates of birth, a few tens of thousands of them different
+        (reading a date costs 20 times a look-up)."""
+        return {} if self.kind in MEMOISED_KINDS else None
 
     def lookup(self) -> dict[str, str]:
         return self._lookup
