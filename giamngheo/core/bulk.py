@@ -99,23 +99,6 @@ def insert_rows(model: type[Model], rows: Sequence[dict[str, Any]]) -> None:
     write_rows(model, names, data)
 
 
-_TYPES: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
-
-
-def _column_types(table: str, columns: list[str]) -> list[int]:
-    """The type (oid) of each of ``columns`` in ``table``, read once per database and table."""
-    key = (str(connection.settings_dict["NAME"]), table, tuple(columns))
-    if key not in _TYPES:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
-                [table],
-            )
-            oid = dict(cursor.fetchall())
-        _TYPES[key] = [oid[c] for c in columns]
-    return _TYPES[key]
-
-
 def write_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Write ``rows`` (values already in the driver's terms, in the order of ``columns``: field names or
     attnames) into ``model``'s table: COPY on PostgreSQL, one prepared INSERT run over all rows elsewhere."""
@@ -128,14 +111,10 @@ def write_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequen
         if connection.vendor == "postgresql":
             # COPY: several times faster than a pipelined executemany for wide rows. The driver's errors
             # become Django's (a unique constraint's refusal is an ``IntegrityError``, as from a query).
-            # Binary: the server reads each value as it is stored instead of parsing its text (the types
-            # from the table itself, so that each value is dumped as its column's type).
-            types = _column_types(model._meta.db_table, [model._meta.get_field(c).column for c in columns])  # type: ignore[union-attr]
             with (
                 connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
             ):
-                copy.set_types(types)
                 for values in rows:
                     copy.write_row(values)
         else:
