@@ -3,7 +3,6 @@ search text, one transaction per chunk."""
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -12,7 +11,6 @@ from django.utils import timezone
 
 from giamngheo.accounts.models import User
 from giamngheo.core.bulk import allocate_ids, copy_to_history, insert_rows
-from giamngheo.core.text import fold
 from giamngheo.households.models import Household, Member
 from giamngheo.households.reclassify import Classifier
 from giamngheo.households.reference import is_ethnic_minority
@@ -22,24 +20,12 @@ from .planning import HouseholdPlan, MemberPlan
 from .rows import HOUSEHOLD_VALUE_KEYS, MEMBER_VALUE_KEYS, NOT_NULL_BOOLS, Outcome, village_match
 
 
-@functools.lru_cache(maxsize=65_536)
-def _fold_name(text: str) -> str:
-    return fold(text)
-
-
-def _fold_part(text: str) -> str:
-    """A part of the search text folded: digits (ID numbers, phones) as they are, names once each (they
-    repeat through a province's file)."""
-    return text if text.isascii() and text.isdigit() else _fold_name(text)
-
-
 def _search_text(code: str, head_name: str, phone: str, members: Iterable[dict[str, Any]]) -> str:
     return search_text(
         code=code,
         head_name=head_name,
         phone=phone,
         members=((m.get("full_name"), m.get("national_id")) for m in members),
-        fold_part=_fold_part,
     )
 
 
