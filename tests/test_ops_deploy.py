@@ -144,4 +144,3 @@ def test_systemd_units_run_our_commands() -> None:
                 _check_gunicorn(words)
             else:
                 _check_manage_command(words)
-

@@ -894,9 +894,8 @@ _TASK: Callable[[Any], Any] | None = None  # the task of the forked processes (i
 
 def _goodbye() -> None:
     """A forked process keeps its database connection from one item to the next (a new connection per
-    item costs the server a process and its caches each time: measured, ≈ 20 % of a province's import
-    with large shared buffers) and closes it when the process ends — when the pool is closed rather than
-    stopped."""
+    item costs the server a new process and its caches each time: 600 times for a province's import) and
+    closes it when the process ends — when the pool is closed rather than stopped."""
     multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
 
 
