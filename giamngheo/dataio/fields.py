@@ -348,8 +348,7 @@ class Field:
     def _memo(self) -> dict[str, Any] | None:
         """The values already read from a text, for the kinds whose texts repeat through a file (dates of
         birth, yes/no, choices) and whose reading depends on the text alone, into a value that cannot be
-        changed: a province's file has 4 million dates of birth, a few tens of thousands of them different
-        (reading a date costs 20 times a look-up)."""
+        changed: a province's file has 4 million dates of birth, a few tens of thousands of them different."""
         return {} if self.kind in MEMOISED_KINDS else None
 
     def lookup(self) -> dict[str, str]:
