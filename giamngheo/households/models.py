@@ -30,7 +30,7 @@ def _ethnic_choices() -> list[tuple[str, str]]:
 
 
 class Household(BaseModel):
-    # No index of the creation time: no query reads it (decision 0037).
+    # No index of the creation time: no query reads it (decision 0038).
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     code = models.CharField(_("household code"), max_length=32)
     # No index of their own: (commune, category), (commune, code) and (village, category) lead with them
@@ -142,7 +142,7 @@ class Household(BaseModel):
 
 
 class Member(BaseModel):
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)  # no index (decision 0037)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)  # no index (decision 0038)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField(_("full name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)

@@ -1,4 +1,4 @@
-"""Four more indexes no query reads (decision 0037): the creation time of households and members (the
+"""Four more indexes no query reads (decision 0038): the creation time of households and members (the
 registry is listed by commune, village and code, the API walks ``updated_at, id``), the household's
 ethnic-minority flag (a yes/no the official tables group by, never looked up) and, on PostgreSQL, the
 second, "LIKE", index of the member's ID number (looked up whole, by its unique index; searched through
