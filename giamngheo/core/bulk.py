@@ -47,6 +47,19 @@ def _adapter(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
     return None
 
 
+_SEQUENCES: dict[tuple[str, str], str] = {}
+
+
+def _sequence(table: str) -> str:
+    """The sequence of ``table``'s ``id`` column (PostgreSQL), looked up once per database and table."""
+    key = (str(connection.settings_dict.get("NAME")), table)
+    if key not in _SEQUENCES:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            _SEQUENCES[key] = cursor.fetchone()[0]
+    return _SEQUENCES[key]
+
+
 def allocate_ids(model: type[Model], count: int) -> list[int]:
     """``count`` new primary keys of ``model``'s table. Call inside the transaction that inserts them (on
     SQLite the write lock, taken when the transaction begins, keeps them ours)."""
@@ -55,9 +68,10 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
+            # The sequence named once: ``nextval(pg_get_serial_sequence(…))`` looks it up in the catalogue
+            # for every id (20 ms instead of 3 for 7,000 ids: 13 s of the server's time for a province).
+            sequence = _sequence(table)
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
             return [row[0] for row in cursor.fetchall()]
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
         top = cursor.fetchone()[0]

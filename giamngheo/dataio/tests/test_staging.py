@@ -59,12 +59,19 @@ def test_staged_values_come_back_exactly() -> None:
             {"since": dt.date(2026, 2, 28), "at": dt.datetime(2026, 1, 2, 3, 4, 5)},
         ],
         {"money": decimal.Decimal("1500000"), "text": "Điểu Thị Mai = 1+1"},
+        {"at": dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC), "quote": 'a "b" \\ \x1f\n', "": ""},
     ]
     out = io.BytesIO()
     stage_dump(value, out)
     stage_dump([], out)
+    # What orjson does not write (an integer past 64 bits, keys that are numbers, sets) comes back as the
+    # standard library reads it.
+    stage_dump({"rows": {7: ["x"]}, "devices": {"tv", "fridge"}}, out)
+    stage_dump({"big": 10**30, "rows": {7: ["x"]}}, out)
     out.seek(0)
     assert stage_load(out) == value and stage_load(out) == []
+    assert stage_load(out) == {"rows": {"7": ["x"]}, "devices": ["fridge", "tv"]}
+    assert stage_load(out) == {"big": 10**30, "rows": {"7": ["x"]}}
     with pytest.raises(EOFError):
         stage_load(out)
 
