@@ -188,3 +188,27 @@ def test_new_facts_keep_not_known_apart(commune_a) -> None:
     )
     assert member.date_of_birth == dt.date(1975, 1, 1) and member.birth_year_only
     assert member.disabled is None and member.monthly_social_allowance is None
+
+
+def test_a_deleted_user_leaves_history_rows_without_a_user(commune_a, users) -> None:
+    """The history's user is not a foreign key in the database (decision 0039): deleting a user who wrote
+    history still empties it (the ORM's ``SET_NULL``), nothing points at a user that is gone."""
+    from giamngheo.accounts.models import User
+
+    writer = User.objects.create(
+        username="tam.thoi", full_name="Cán bộ tạm thời", role=users["canbo.bugiamap"].role
+    )
+    household = make_household(commune_a, category="poor")
+    services.households_recognise(
+        decisions=[(household.pk, "near_poor", "near_poor")],
+        decision_number="7/QĐ-UBND",
+        decision_date=dt.date(2026, 12, 1),
+        acting_user=writer,
+        reason="Rà soát 2026",
+    )
+    rows = Household.history.filter(id=household.pk, history_user_id=writer.pk)
+    assert rows.count() == 1
+    written, gone = rows.get().history_id, writer.pk
+    writer.delete()
+    assert Household.history.get(history_id=written).history_user_id is None
+    assert not Household.history.filter(history_user_id=gone).exists()
