@@ -92,6 +92,13 @@ ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PHONE = re.compile(r"^\+?[0-9 .\-()]{8,20}$")
+# Patterns of the parsers, compiled once (``re.sub(pattern, …)`` looks each up again, per cell).
+_SEPARATORS = re.compile(r"[.,\s]")
+_POINT_ZEROS = re.compile(r"\.0+$")
+_YEAR = re.compile(r"\d{4}")
+_LIST_SEPARATORS = re.compile(r"[,;\n/]+| và ")
+_ID_NOISE = re.compile(r"[\s.\-']")
+_ID_NUMBER = re.compile(r"[0-9]{12}")
 
 
 class CellError(ValueError):
@@ -134,7 +141,7 @@ def parse_int(value: Any, f: Field) -> int:
     else:
         text = _text(value).replace("đ", "").replace("VNĐ", "").replace("VND", "").strip()
         if THOUSANDS.match(text):
-            text = re.sub(r"[.,\s]", "", text)
+            text = _SEPARATORS.sub("", text)
         try:
             number = int(text)
         except ValueError:
@@ -202,8 +209,8 @@ def parse_year(value: Any, f: Field) -> int:
         return parse_date(value, f).year
     if isinstance(value, str) and (DATE_TEXT.match(_text(value)) or ISO_DATE.match(_text(value))):
         return parse_date(value, f).year
-    text = re.sub(r"\.0+$", "", _text(value))
-    if not re.fullmatch(r"\d{4}", text):
+    text = _POINT_ZEROS.sub("", _text(value))
+    if not _YEAR.fullmatch(text):
         raise CellError(f"'{text}' không phải năm sinh (4 chữ số, ví dụ 1975)")
     year = int(text)
     if not 1900 <= year <= dt.date.today().year:  # noqa: DTZ011
@@ -253,7 +260,7 @@ def parse_choice(value: Any, f: Field) -> str:
 
 
 def parse_multi(value: Any, f: Field) -> list[str]:
-    parts = [p for p in re.split(r"[,;\n/]+| và ", _text(value)) if p.strip()]
+    parts = [p for p in _LIST_SEPARATORS.split(_text(value)) if p.strip()]
     codes = {parse_choice(p, f) for p in parts}
     return [code for code, _label in f.choices if code in codes]
 
@@ -264,8 +271,10 @@ def parse_national_id(value: Any, f: Field) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         text = f"{value:012d}" if 0 <= value < 10**12 else str(value)  # Excel drops the leading zero
     else:
-        text = re.sub(r"[\s.\-']", "", _text(value))
-    if not re.fullmatch(r"[0-9]{12}", text):
+        text = _text(value)
+        if not (len(text) == 12 and text.isascii() and text.isdigit()):  # most are written as they should
+            text = _ID_NOISE.sub("", text)
+    if not _ID_NUMBER.fullmatch(text):
         raise CellError(f"'{_text(value)}' không phải số CCCD (12 chữ số)")
     return text
 
@@ -296,7 +305,7 @@ PARSERS: dict[str, Callable[[Any, Field], Any]] = {
 }
 
 
-MEMOISED_KINDS = frozenset({"date", "year", "bool", "choice"})
+MEMOISED_KINDS = frozenset({"date", "year", "bool", "choice", "decimal"})
 MEMO_SIZE = 50_000  # texts remembered per column (then forgotten and learnt again)
 _NOT_SEEN = object()
 
@@ -347,8 +356,9 @@ class Field:
     @cached_property
     def _memo(self) -> dict[str, Any] | None:
         """The values already read from a text, for the kinds whose texts repeat through a file (dates of
-        birth, yes/no, choices) and whose reading depends on the text alone, into a value that cannot be
-        changed: a province's file has 4 million dates of birth, a few tens of thousands of them different."""
+        birth, yes/no, choices, areas in m²) and whose reading depends on the text alone, into a value that
+        cannot be changed: a province's file has 4 million dates of birth, a few tens of thousands of them
+        different."""
         return {} if self.kind in MEMOISED_KINDS else None
 
     def lookup(self) -> dict[str, str]:
