@@ -64,8 +64,8 @@ def test_staged_values_come_back_exactly() -> None:
     out = io.BytesIO()
     stage_dump(value, out)
     stage_dump([], out)
-    # What orjson does not write (an integer past 64 bits, keys that are numbers, sets) comes back as the
-    # standard library reads it.
+    # Keys that are numbers and sets (orjson's options and the default), and an integer past 64 bits (which
+    # orjson refuses: written by the standard library), come back as the standard library reads them.
     stage_dump({"rows": {7: ["x"]}, "devices": {"tv", "fridge"}}, out)
     stage_dump({"big": 10**30, "rows": {7: ["x"]}}, out)
     out.seek(0)
