@@ -899,10 +899,6 @@ def _goodbye() -> None:
     multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
 
 
-def _keep_priority() -> None:
-    _goodbye()
-
-
 def _lower_priority() -> None:
     """The reading processes yield the processor to the writer (this process), the one that cannot be
     parallelised: on two cores it then writes at full speed while the readers share what is left."""
@@ -934,7 +930,7 @@ def in_processes(
     connections.close_all()  # a forked process must not share this process's connection
     _TASK = task
     pool = multiprocessing.get_context("fork").Pool(
-        processes=processes, initializer=_keep_priority if writers else _lower_priority
+        processes=processes, initializer=_goodbye if writers else _lower_priority
     )
     try:
         yield from pool.imap_unordered(_run_task, items, chunksize=1)
